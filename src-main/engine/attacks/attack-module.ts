@@ -1,0 +1,51 @@
+// The shape every attack module has: identity, a parameter schema with defaults (the UI form and the CLI
+// config are generated from it), what inputs it needs, and run(ctx). The registry lists the modules;
+// nothing else in the workbench switches on attack names.
+import type { z } from 'zod';
+import type { ModelKind } from '../../../src-preload/contract';
+import type { JobContext } from '../jobs/job-context';
+import type { SeededRandom } from '../random/seeded-random';
+import type { RunRecord } from './run-record';
+
+/** Inputs an attack can ask for besides the target model and the audited records. */
+export interface AttackNeeds {
+  /** Shadow models with manifests (Shokri). */
+  readonly shadowModels?: 'required' | 'optional';
+  /** Reference models trained on known halves of a population (LiRA, RMIA). */
+  readonly referenceModels?: 'required' | 'optional';
+  /** Record roles that must be present in the dataset, beyond `audit`. */
+  readonly roles?: readonly string[];
+}
+
+export interface AttackResult {
+  /** Record ids in the order of `scores`; every audited record exactly once. */
+  readonly recordIds: Int32Array;
+  /** One score per record, higher = more likely a member. */
+  readonly scores: Float64Array;
+  readonly modelCalls: number;
+  /** Plain-words remarks the run shows (fallbacks taken, variants used). */
+  readonly notes: readonly string[];
+  /** Attack-specific figures stored beside the standard metrics (e.g. Shokri's precision at 0.5). */
+  readonly extraMetrics?: readonly { name: string; value: number | null; note?: string }[];
+}
+
+export interface AttackContext<Params, Target, Models> extends JobContext {
+  readonly params: Params;
+  readonly random: SeededRandom;
+  readonly target: Target;
+  readonly records: readonly RunRecord[];
+  readonly models: Models;
+}
+
+export interface AttackModule<Schema extends z.ZodType = z.ZodType, Target = unknown, Models = unknown> {
+  readonly id: string;
+  readonly family: ModelKind;
+  readonly title: string;
+  /** One paragraph for the UI and the PDF methodology section: threat model and what the score means. */
+  readonly description: string;
+  readonly params: Schema;
+  readonly needs: AttackNeeds;
+  /** Model calls the attack will make, for the estimate shown before a run starts. */
+  estimateModelCalls(params: z.output<Schema>, counts: { audited: number; references: number; shadows: number }): number;
+  run(ctx: AttackContext<z.output<Schema>, Target, Models>): Promise<AttackResult>;
+}

@@ -1,0 +1,58 @@
+// Entry of the engine host process. It runs engine jobs off the main thread (ONNX Runtime's run() blocks its
+// thread) and speaks the job protocol over whichever channel started it: Electron's utilityProcess parentPort
+// or Node's child_process IPC. The engine code is the same either way.
+import { toErrorPayload } from '../common/errors';
+import { runTask } from '../engine/jobs/run-task';
+import { ParentMessage, type HostMessage } from './protocol';
+
+interface ParentChannel {
+  send(message: HostMessage): void;
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+interface ElectronParentPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+function connectToParent(): ParentChannel {
+  const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
+  if (parentPort) {
+    return {
+      send: (message) => parentPort.postMessage(message),
+      onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
+    };
+  }
+  if (!process.send) throw new Error('The engine host must be started by the workbench (no parent channel).');
+  return {
+    send: (message) => process.send!(message),
+    onMessage: (listener) => process.on('message', listener),
+  };
+}
+
+const parent = connectToParent();
+const running = new Map<string, AbortController>();
+
+parent.onMessage((raw) => {
+  const parsed = ParentMessage.safeParse(raw);
+  if (!parsed.success) return;
+  const message = parsed.data;
+  if (message.type === 'cancel') {
+    running.get(message.jobId)?.abort();
+    return;
+  }
+  const { jobId, task } = message;
+  const controller = new AbortController();
+  running.set(jobId, controller);
+  runTask(task, {
+    signal: controller.signal,
+    progress: (phase, done, total, unit) => parent.send({ type: 'progress', jobId, phase, done, total, unit }),
+    log: (level, text) => parent.send({ type: 'log', jobId, level, message: text }),
+    partial: (recordIds, scores) => parent.send({ type: 'partial', jobId, recordIds, scores }),
+  })
+    .then((result) => parent.send({ type: 'result', jobId, result }))
+    .catch((error: unknown) => parent.send({ type: 'error', jobId, error: toErrorPayload(error) }))
+    .finally(() => running.delete(jobId));
+});
+
+parent.send({ type: 'ready', pid: process.pid });

@@ -1,0 +1,39 @@
+// Starts the engine host with Node's child_process.fork: used by the CLI, the headless host and the tests.
+// (The Electron app starts the same entry file with utilityProcess instead; see src-main/electron/.)
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MiaError } from '../common/errors';
+import type { HostConnection, SpawnHost } from './protocol';
+
+/** The built engine host entry, next to the other main-process bundles in out/main. */
+export function defaultEngineHostEntry(): string {
+  const candidates = [path.join(__dirname, 'engine-host.js'), path.resolve(__dirname, '../../out/main/engine-host.js'), path.resolve(process.cwd(), 'out/main/engine-host.js')];
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (!found) {
+    throw new MiaError('engine.not-built', 'The engine host is not built yet (out/main/engine-host.js is missing). Run `npm run build` first.');
+  }
+  return found;
+}
+
+export function forkHostSpawner(entry: string = defaultEngineHostEntry()): SpawnHost {
+  return () => {
+    const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const connection: HostConnection = {
+      pid: child.pid,
+      send(message) {
+        child.send(message);
+      },
+      onMessage(listener) {
+        child.on('message', listener);
+      },
+      onExit(listener) {
+        child.on('exit', (code, signal) => listener(code, signal));
+      },
+      kill() {
+        child.kill('SIGKILL');
+      },
+    };
+    return connection;
+  };
+}

@@ -1,0 +1,83 @@
+// Drives one run through the engine host: streams partial scores into the workspace as they arrive, forwards
+// progress with a rate and ETA, and lands the result (or the failure) in one transaction. A run whose engine
+// dies is marked `interrupted`, never reported as finished.
+import { z } from 'zod';
+import { MiaError, toErrorPayload } from '../common/errors';
+import { parseWith } from '../common/parse';
+import type { EngineClient } from '../host/engine-client';
+import { ProgressRate } from '../host/progress-rate';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { appendRunLog, finishRun, insertScores, setRunStatus } from '../workspace/runs-repo';
+import type { EventBus } from './event-bus';
+
+const MetricRow = z.object({
+  name: z.string(),
+  slice: z.string().optional(),
+  value: z.number().nullable(),
+  ciLow: z.number().nullable().optional(),
+  ciHigh: z.number().nullable().optional(),
+  note: z.string().nullable().optional(),
+});
+
+export const AttackJobResult = z.object({
+  recordIds: z.instanceof(Int32Array),
+  scores: z.instanceof(Float64Array),
+  modelCalls: z.number().int().nonnegative(),
+  notes: z.array(z.string()),
+  metrics: z.array(MetricRow),
+  checks: z.array(
+    z.object({
+      kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
+      status: z.enum(['ok', 'warn', 'not-applicable']),
+      value: z.number().nullable(),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  ),
+  timings: z.record(z.string(), z.number()),
+});
+export type AttackJobResult = z.infer<typeof AttackJobResult>;
+
+export interface RunningJobs {
+  readonly byRun: Map<number, string>;
+}
+
+export function executeRun(
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
+  runId: number,
+  task: unknown,
+): Promise<void> {
+  const { db, engine, bus, running } = deps;
+  const rate = new ProgressRate();
+  const { jobId, done } = engine.run(task, {
+    onProgress: (p) => {
+      const estimate = rate.update(p.phase, p.done, p.total, Date.now());
+      bus.emit('runs.progress', { runId, phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...estimate });
+    },
+    onLog: (level, message) => appendRunLog(db, runId, level, message),
+    onPartial: (recordIds, scores) => insertScores(db, runId, recordIds, scores),
+  });
+  running.byRun.set(runId, jobId);
+  return done
+    .then((raw) => {
+      const result = parseWith(AttackJobResult, raw, `Result of run ${runId}`, 'engine.bad-result');
+      insertScores(db, runId, result.recordIds, result.scores);
+      for (const note of result.notes) appendRunLog(db, runId, 'info', note);
+      finishRun(db, runId, { metrics: result.metrics, checks: result.checks, timings: result.timings, modelCalls: result.modelCalls });
+      bus.emit('runs.status', { runId, status: 'finished', error: null });
+    })
+    .catch((error: unknown) => {
+      const payload = toErrorPayload(error);
+      const status = statusAfterFailure(error);
+      setRunStatus(db, runId, status, payload);
+      appendRunLog(db, runId, status === 'cancelled' ? 'info' : 'error', payload.message);
+      bus.emit('runs.status', { runId, status, error: payload });
+    })
+    .finally(() => running.byRun.delete(runId));
+}
+
+function statusAfterFailure(error: unknown): 'cancelled' | 'interrupted' | 'failed' {
+  if (error instanceof MiaError && error.code === 'job.cancelled') return 'cancelled';
+  if (error instanceof MiaError && error.code === 'engine.crashed') return 'interrupted';
+  return 'failed';
+}

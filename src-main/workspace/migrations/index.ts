@@ -1,0 +1,10 @@
+// The ordered list of schema migrations; a workspace records which ones it has applied.
+import { migration001Initial } from './001-initial';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const migrations: readonly Migration[] = [migration001Initial];

@@ -1,0 +1,234 @@
+// Run rows and what hangs off them (log, per-record scores, metrics, checks). A finished run is immutable:
+// every write here refuses to touch a run whose status is 'finished'.
+import { z } from 'zod';
+import { ErrorPayload, RunStatus, ModelKind, type RunSummary } from '../../src-preload/contract';
+import { MiaError } from '../common/errors';
+import { fromJsonColumn, toJsonColumn } from '../common/json-column';
+import type { WorkspaceDb } from './open-workspace';
+
+export interface NewRun {
+  attack: string;
+  family: z.infer<typeof ModelKind>;
+  targetModelId: number;
+  datasetId: number;
+  config: unknown;
+  engineVersion: string;
+  modelHash: string;
+  dataHash: string;
+  groupKey?: string | null;
+  variant?: string | null;
+  rerunOf?: number | null;
+}
+
+export interface StoredMetric {
+  name: string;
+  slice?: string;
+  value: number | null;
+  ciLow?: number | null;
+  ciHigh?: number | null;
+  note?: string | null;
+}
+
+export interface StoredCheck {
+  kind: 'polarity' | 'null-model' | 'blind-baseline';
+  status: 'ok' | 'warn' | 'not-applicable';
+  value: number | null;
+  message: string;
+  details?: unknown;
+}
+
+interface RunRow {
+  id: number;
+  attack: string;
+  family: string;
+  status: string;
+  target_model_id: number;
+  dataset_id: number;
+  created_at: string;
+  finished_at: string | null;
+  model_calls: number;
+  error: string | null;
+  config: string;
+}
+
+const summaryColumns = 'id, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error, config';
+
+export function createRun(db: WorkspaceDb, run: NewRun): number {
+  const now = new Date().toISOString();
+  const result = db
+    .prepare(
+      `INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash,
+                         group_key, variant, rerun_of, created_at, started_at, owner_pid)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      run.attack,
+      run.family,
+      run.targetModelId,
+      run.datasetId,
+      toJsonColumn(run.config),
+      run.engineVersion,
+      run.modelHash,
+      run.dataHash,
+      run.groupKey ?? null,
+      run.variant ?? null,
+      run.rerunOf ?? null,
+      now,
+      now,
+      process.pid,
+    );
+  return Number(result.lastInsertRowid);
+}
+
+export function getRun(db: WorkspaceDb, runId: number): RunSummary {
+  const row = db.prepare(`SELECT ${summaryColumns} FROM runs WHERE id = ?`).get(runId) as RunRow | undefined;
+  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  return toSummary(row);
+}
+
+export function getRunConfig(db: WorkspaceDb, runId: number): unknown {
+  const row = db.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
+  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  return JSON.parse(row.config) as unknown;
+}
+
+export function listRuns(db: WorkspaceDb): RunSummary[] {
+  return (db.prepare(`SELECT ${summaryColumns} FROM runs ORDER BY id DESC`).all() as RunRow[]).map(toSummary);
+}
+
+/** Moves a run that is not finished to another unfinished state (running, failed, cancelled, interrupted). */
+export function setRunStatus(
+  db: WorkspaceDb,
+  runId: number,
+  status: Exclude<z.infer<typeof RunStatus>, 'finished'>,
+  error: z.infer<typeof ErrorPayload> | null = null,
+): void {
+  const result = db
+    .prepare(
+      `UPDATE runs SET status = ?, error = ?, owner_pid = CASE WHEN ? = 'running' THEN ? ELSE NULL END,
+              finished_at = CASE WHEN ? IN ('failed', 'cancelled') THEN ? ELSE finished_at END
+       WHERE id = ? AND status != 'finished'`,
+    )
+    .run(status, error ? toJsonColumn(error) : null, status, process.pid, status, new Date().toISOString(), runId);
+  if (result.changes === 0) assertRunWritable(db, runId);
+}
+
+export function appendRunLog(db: WorkspaceDb, runId: number, level: 'info' | 'warn' | 'error', message: string): void {
+  db.prepare('INSERT INTO run_log (run_id, at, level, message) VALUES (?, ?, ?, ?)').run(runId, new Date().toISOString(), level, message);
+}
+
+export function readRunLog(db: WorkspaceDb, runId: number): { at: string; level: string; message: string }[] {
+  return db.prepare('SELECT at, level, message FROM run_log WHERE run_id = ? ORDER BY id').all(runId) as {
+    at: string;
+    level: string;
+    message: string;
+  }[];
+}
+
+/** Stores one batch of per-record scores in one transaction; scores of an unfinished run may be partial. */
+export function insertScores(db: WorkspaceDb, runId: number, recordIds: ArrayLike<number>, scores: ArrayLike<number>): void {
+  if (recordIds.length !== scores.length) {
+    throw new MiaError('run.scores-mismatch', `Run ${runId}: ${recordIds.length} record ids but ${scores.length} scores.`);
+  }
+  assertRunWritable(db, runId);
+  const insert = db.prepare('INSERT OR REPLACE INTO scores (run_id, record_id, score) VALUES (?, ?, ?)');
+  db.transaction(() => {
+    for (let i = 0; i < recordIds.length; i++) {
+      const score = scores[i]!;
+      if (!Number.isFinite(score)) {
+        throw new MiaError('run.non-finite-score', `Run ${runId}: the score of record ${recordIds[i]} is ${score}; scores must be finite numbers.`);
+      }
+      insert.run(runId, recordIds[i], score);
+    }
+  })();
+}
+
+export function readScores(db: WorkspaceDb, runId: number): { recordIds: Int32Array; scores: Float64Array } {
+  const rows = db.prepare('SELECT record_id, score FROM scores WHERE run_id = ? ORDER BY record_id').raw().all(runId) as [number, number][];
+  const recordIds = new Int32Array(rows.length);
+  const scores = new Float64Array(rows.length);
+  rows.forEach(([recordId, score], i) => {
+    recordIds[i] = recordId;
+    scores[i] = score;
+  });
+  return { recordIds, scores };
+}
+
+/** Finishes a run in one transaction: metrics, checks, timings and the status flip land together or not at all. */
+export function finishRun(
+  db: WorkspaceDb,
+  runId: number,
+  outcome: { metrics: StoredMetric[]; checks: StoredCheck[]; timings: unknown; modelCalls: number },
+): void {
+  const insertMetric = db.prepare('INSERT INTO metrics (run_id, name, slice, value, ci_low, ci_high, note) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insertCheck = db.prepare('INSERT INTO checks (run_id, kind, status, value, message, details) VALUES (?, ?, ?, ?, ?, ?)');
+  db.transaction(() => {
+    assertRunWritable(db, runId);
+    for (const m of outcome.metrics) {
+      insertMetric.run(runId, m.name, m.slice ?? '', nullIfNotFinite(m.value), nullIfNotFinite(m.ciLow), nullIfNotFinite(m.ciHigh), m.note ?? null);
+    }
+    for (const c of outcome.checks) {
+      insertCheck.run(runId, c.kind, c.status, nullIfNotFinite(c.value), c.message, c.details === undefined ? null : toJsonColumn(c.details));
+    }
+    db.prepare(
+      "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, error = NULL, owner_pid = NULL WHERE id = ?",
+    ).run(new Date().toISOString(), toJsonColumn(outcome.timings), outcome.modelCalls, runId);
+  })();
+}
+
+export function readMetrics(db: WorkspaceDb, runId: number): Required<StoredMetric>[] {
+  const rows = db.prepare('SELECT name, slice, value, ci_low, ci_high, note FROM metrics WHERE run_id = ? ORDER BY name, slice').all(runId) as {
+    name: string;
+    slice: string;
+    value: number | null;
+    ci_low: number | null;
+    ci_high: number | null;
+    note: string | null;
+  }[];
+  return rows.map((r) => ({ name: r.name, slice: r.slice, value: r.value, ciLow: r.ci_low, ciHigh: r.ci_high, note: r.note }));
+}
+
+export function readChecks(db: WorkspaceDb, runId: number): StoredCheck[] {
+  const rows = db.prepare('SELECT kind, status, value, message, details FROM checks WHERE run_id = ? ORDER BY kind').all(runId) as {
+    kind: StoredCheck['kind'];
+    status: StoredCheck['status'];
+    value: number | null;
+    message: string;
+    details: string | null;
+  }[];
+  return rows.map((r) => ({ kind: r.kind, status: r.status, value: r.value, message: r.message, details: r.details === null ? undefined : JSON.parse(r.details) }));
+}
+
+export function deleteUnfinishedRun(db: WorkspaceDb, runId: number): void {
+  db.transaction(() => {
+    assertRunWritable(db, runId);
+    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+  })();
+}
+
+function assertRunWritable(db: WorkspaceDb, runId: number): void {
+  const row = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
+  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  if (row.status === 'finished') {
+    throw new MiaError('run.immutable', `Run ${runId} is finished; a finished run is never changed. Start a re-run instead.`);
+  }
+}
+
+function nullIfNotFinite(value: number | null | undefined): number | null {
+  return value === null || value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+function toSummary(row: RunRow): RunSummary {
+  return {
+    id: row.id,
+    attack: row.attack,
+    family: ModelKind.parse(row.family),
+    status: RunStatus.parse(row.status),
+    targetModelId: row.target_model_id,
+    datasetId: row.dataset_id,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at,
+    modelCalls: row.model_calls,
+    error: fromJsonColumn(ErrorPayload, row.error, `error of run ${row.id}`),
+  };
+}

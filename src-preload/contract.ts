@@ -1,0 +1,179 @@
+// The one contract between the renderer and the backend: channel names, a zod schema for every request,
+// response and event, and the TypeScript types inferred from them. Main, preload, the headless host and the
+// renderer all read this file; nothing else defines a channel.
+import { z } from 'zod';
+
+// ---- shared pieces -------------------------------------------------------------------------------------
+
+export const recordRoles = ['audit', 'calibration', 'aux', 'population', 'nonmember-reference', 'pool'] as const;
+export const RecordRole = z.enum(recordRoles);
+export type RecordRole = z.infer<typeof RecordRole>;
+
+export const ModelKind = z.enum(['classifier', 'clip', 'diffusion']);
+export type ModelKind = z.infer<typeof ModelKind>;
+
+export const RunStatus = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const DatasetSourceKind = z.enum(['manifest-csv', 'manifest-jsonl', 'imagefolder', 'idx', 'cifar']);
+export type DatasetSourceKind = z.infer<typeof DatasetSourceKind>;
+
+export const ErrorPayload = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+const Id = z.number().int().positive();
+const NoRequest = z.strictObject({}).optional();
+
+export const WorkspaceInfo = z.object({
+  path: z.string(),
+  schemaVersion: z.number().int(),
+  engineVersion: z.string(),
+  counts: z.object({
+    datasets: z.number().int(),
+    records: z.number().int(),
+    models: z.number().int(),
+    runs: z.number().int(),
+  }),
+});
+export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
+
+export const DatasetSummary = z.object({
+  id: Id,
+  name: z.string(),
+  sourceKind: DatasetSourceKind,
+  sourcePath: z.string(),
+  recordCount: z.number().int(),
+  classNames: z.array(z.string()).nullable(),
+  roleCounts: z.record(z.string(), z.number().int()),
+  createdAt: z.string(),
+});
+export type DatasetSummary = z.infer<typeof DatasetSummary>;
+
+export const ModelSummary = z.object({
+  id: Id,
+  name: z.string(),
+  kind: ModelKind,
+  role: z.enum(['target', 'shadow', 'reference', 'null']),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+export const RunSummary = z.object({
+  id: Id,
+  attack: z.string(),
+  family: ModelKind,
+  status: RunStatus,
+  targetModelId: Id,
+  datasetId: Id,
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  modelCalls: z.number().int(),
+  error: ErrorPayload.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const RunStartRequest = z.strictObject({
+  attack: z.string().min(1),
+  targetModelId: Id,
+  datasetId: Id,
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  params: z.record(z.string(), z.unknown()).default({}),
+  /** Reference models (LiRA, RMIA) or shadow models (Shokri), imported as a set with their manifest. */
+  referenceSetId: Id.optional(),
+  shadowSetId: Id.optional(),
+  /** A model known not to have seen the members; the same attack against it should give AUC ≈ 0.5. */
+  nullModelId: Id.optional(),
+});
+export type RunStartRequest = z.input<typeof RunStartRequest>;
+
+export const RunProgress = z.object({
+  runId: Id,
+  phase: z.string(),
+  done: z.number().nonnegative(),
+  total: z.number().nonnegative(),
+  unit: z.string(),
+  ratePerSecond: z.number().nonnegative().nullable(),
+  etaSeconds: z.number().nonnegative().nullable(),
+});
+export type RunProgress = z.infer<typeof RunProgress>;
+
+export const RunStatusChanged = z.object({ runId: Id, status: RunStatus, error: ErrorPayload.nullable() });
+export type RunStatusChanged = z.infer<typeof RunStatusChanged>;
+
+// ---- channels --------------------------------------------------------------------------------------------
+
+/** Every request/response channel. Names are `<domain>.<task>`; the domain becomes the API namespace. */
+export const channels = {
+  'workspace.info': { request: NoRequest, response: WorkspaceInfo },
+  'datasets.list': { request: NoRequest, response: z.array(DatasetSummary) },
+  'models.list': { request: NoRequest, response: z.array(ModelSummary) },
+  'runs.list': { request: NoRequest, response: z.array(RunSummary) },
+  'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },
+  'runs.start': { request: RunStartRequest, response: RunSummary },
+  'runs.cancel': { request: z.strictObject({ runId: Id }), response: RunSummary },
+} as const;
+
+/** Every event the backend pushes to the renderer. */
+export const events = {
+  'runs.progress': RunProgress,
+  'runs.status': RunStatusChanged,
+} as const;
+
+export type Channel = keyof typeof channels;
+export type EventName = keyof typeof events;
+export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<(typeof channels)[C]['response']>;
+export type EventPayloadOf<E extends EventName> = z.infer<(typeof events)[E]>;
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorPayload };
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+// ---- the task-level API shape ---------------------------------------------------------------------------
+
+type Namespace<C extends string> = C extends `${infer N}.${string}` ? N : never;
+type MethodsOf<N extends string> = {
+  [C in Channel as C extends `${N}.${infer M}` ? M : never]: (request?: RequestOf<C>) => Promise<Result<ResponseOf<C>>>;
+};
+
+/**
+ * What `window.mia` (Electron preload) and the WebSocket bridge (headless host) both provide:
+ * `mia.runs.start(config)` and friends, each answering a Result, plus event subscription.
+ */
+export type MiaBridge = { [N in Namespace<Channel>]: MethodsOf<N> } & {
+  events: { on<E extends EventName>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void };
+};
+
+export interface BridgeTransport {
+  invoke(channel: Channel, request: unknown): Promise<Result<unknown>>;
+  subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
+}
+
+/** Builds the task-level API over any transport; both front-end bridges call this, so they cannot drift. */
+export function createBridge(transport: BridgeTransport): MiaBridge {
+  const bridge: Record<string, Record<string, unknown>> = {};
+  for (const channel of Object.keys(channels) as Channel[]) {
+    const [namespace, method] = channel.split('.') as [string, string];
+    bridge[namespace] ??= {};
+    bridge[namespace][method] = (request?: unknown) => transport.invoke(channel, request);
+  }
+  bridge.events = {
+    on: (event: EventName, listener: (payload: unknown) => void) => {
+      if (!isEventName(event)) throw new Error(`Unknown event ${String(event)}`);
+      return transport.subscribe(event, listener);
+    },
+  };
+  return bridge as unknown as MiaBridge;
+}

@@ -1,0 +1,13 @@
+// Temporary folders for tests, removed after each test file.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+
+export function makeTempDir(prefix = 'mia-test-'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
