@@ -13,6 +13,4 @@ declare module '*.vue' {
   export default component;
 }
 
-declare module '*.css';
-
 export {};
