@@ -105,12 +105,70 @@ export type RunProgress = z.infer<typeof RunProgress>;
 export const RunStatusChanged = z.object({ runId: Id, status: RunStatus, error: ErrorPayload.nullable() });
 export type RunStatusChanged = z.infer<typeof RunStatusChanged>;
 
+export const DatasetImportRequest = z
+  .strictObject({
+    kind: DatasetSourceKind,
+    /** Manifest file, ImageFolder root, IDX image file or CIFAR batch file. */
+    path: z.string().min(1),
+    /** IDX only: the label file (idx1-ubyte, gzip or not). Without it the records have no label. */
+    labelsPath: z.string().min(1).optional(),
+    /** CIFAR only: which layout; worked out from the file size when omitted. */
+    cifarVariant: z.enum(['cifar-10', 'cifar-100']).optional(),
+    /** Shown in the UI; defaults to the file or folder name. */
+    name: z.string().trim().min(1).max(200).optional(),
+    /** Role for records whose source does not say (IDX, CIFAR, ImageFolder, a manifest without a role). */
+    defaultRole: RecordRole.default('audit'),
+    /** Membership for records whose source does not say; null = unknown. */
+    defaultMember: z.union([z.literal(0), z.literal(1), z.null()]).default(null),
+  })
+  .refine((request) => request.labelsPath === undefined || request.kind === 'idx', { message: 'labelsPath is only used with kind "idx"', path: ['labelsPath'] })
+  .refine((request) => request.cifarVariant === undefined || request.kind === 'cifar', { message: 'cifarVariant is only used with kind "cifar"', path: ['cifarVariant'] });
+export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
+
+export const RecordPageQuery = z.strictObject({
+  datasetId: Id,
+  offset: z.number().int().nonnegative().default(0),
+  limit: z.number().int().min(1).max(500).default(100),
+  role: RecordRole.optional(),
+  /** A class index, or null for records without a label. */
+  label: z.number().int().nonnegative().nullable().optional(),
+  /** 1, 0, or null for unknown membership. */
+  member: z.union([z.literal(0), z.literal(1), z.null()]).optional(),
+  withThumbnails: z.boolean().default(false),
+});
+export type RecordPageQuery = z.input<typeof RecordPageQuery>;
+
+export const RecordPage = z.object({
+  total: z.number().int().nonnegative(),
+  items: z.array(
+    z.object({
+      id: Id,
+      key: z.string(),
+      path: z.string(),
+      sourceIndex: z.number().int().nullable(),
+      width: z.number().int(),
+      height: z.number().int(),
+      label: z.number().int().nullable(),
+      caption: z.string().nullable(),
+      member: z.union([z.literal(0), z.literal(1)]).nullable(),
+      role: RecordRole,
+      thumbnail: z.instanceof(Uint8Array).optional(),
+    }),
+  ),
+});
+export type RecordPage = z.infer<typeof RecordPage>;
+
 // ---- channels --------------------------------------------------------------------------------------------
 
 /** Every request/response channel. Names are `<domain>.<task>`; the domain becomes the API namespace. */
 export const channels = {
   'workspace.info': { request: NoRequest, response: WorkspaceInfo },
   'datasets.list': { request: NoRequest, response: z.array(DatasetSummary) },
+  'datasets.import': {
+    request: DatasetImportRequest,
+    response: z.object({ dataset: DatasetSummary, skipped: z.array(z.string()) }),
+  },
+  'datasets.records': { request: RecordPageQuery, response: RecordPage },
   'models.list': { request: NoRequest, response: z.array(ModelSummary) },
   'runs.list': { request: NoRequest, response: z.array(RunSummary) },
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },

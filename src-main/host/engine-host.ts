@@ -51,7 +51,10 @@ parent.onMessage((raw) => {
     partial: (recordIds, scores) => parent.send({ type: 'partial', jobId, recordIds, scores }),
   })
     .then((result) => parent.send({ type: 'result', jobId, result }))
-    .catch((error: unknown) => parent.send({ type: 'error', jobId, error: toErrorPayload(error) }))
+    .catch((error: unknown) => {
+      const payload = controller.signal.aborted ? { code: 'job.cancelled', message: 'The run was cancelled before it finished.' } : toErrorPayload(error);
+      parent.send({ type: 'error', jobId, error: payload });
+    })
     .finally(() => running.delete(jobId));
 });
 

@@ -5,6 +5,8 @@ import { MiaError } from '../common/errors';
 import { createEngineClient, type EngineClient } from '../host/engine-client';
 import type { SpawnHost } from '../host/protocol';
 import { listDatasets } from '../workspace/datasets-repo';
+import { listRecordsPage } from '../workspace/records-repo';
+import { importDataset } from './dataset-import';
 import { listModels } from '../workspace/models-repo';
 import { openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
 import { getRun, listRuns } from '../workspace/runs-repo';
@@ -41,11 +43,20 @@ export function createBackend(options: BackendOptions): Backend {
   const handlers: Handlers = {
     'workspace.info': () => workspaceInfo(db, options.workspaceFile),
     'datasets.list': () => listDatasets(db),
+    'datasets.import': async (request) => {
+      const { dataset, skipped } = await importDataset(db, request);
+      return { dataset: listDatasets(db).find((d) => d.id === dataset.id)!, skipped };
+    },
+    'datasets.records': (query) => {
+      const page = listRecordsPage(db, query);
+      // Buffers become plain byte arrays so both bridges (structured clone, WebSocket codec) carry them alike.
+      return { total: page.total, items: page.items.map(({ thumbnail, ...item }) => (thumbnail ? { ...item, thumbnail: new Uint8Array(thumbnail) } : item)) };
+    },
     'models.list': () => listModels(db),
     'runs.list': () => listRuns(db),
     'runs.get': ({ runId }) => getRun(db, runId),
-    'runs.start': (request) => {
-      const { summary, execution } = startRun(deps, request);
+    'runs.start': async (request) => {
+      const { summary, execution } = await startRun(deps, request);
       inFlight.add(execution);
       void execution.finally(() => inFlight.delete(execution));
       return summary;

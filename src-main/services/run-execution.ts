@@ -4,20 +4,13 @@
 import { z } from 'zod';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
+import { ValidityCheck } from '../engine/checks/validity-check';
+import { MetricRow } from '../engine/metrics/run-metrics-schema';
 import type { EngineClient } from '../host/engine-client';
 import { ProgressRate } from '../host/progress-rate';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, finishRun, insertScores, setRunStatus } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
-
-const MetricRow = z.object({
-  name: z.string(),
-  slice: z.string().optional(),
-  value: z.number().nullable(),
-  ciLow: z.number().nullable().optional(),
-  ciHigh: z.number().nullable().optional(),
-  note: z.string().nullable().optional(),
-});
 
 export const AttackJobResult = z.object({
   recordIds: z.instanceof(Int32Array),
@@ -25,15 +18,7 @@ export const AttackJobResult = z.object({
   modelCalls: z.number().int().nonnegative(),
   notes: z.array(z.string()),
   metrics: z.array(MetricRow),
-  checks: z.array(
-    z.object({
-      kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
-      status: z.enum(['ok', 'warn', 'not-applicable']),
-      value: z.number().nullable(),
-      message: z.string(),
-      details: z.unknown().optional(),
-    }),
-  ),
+  checks: z.array(ValidityCheck),
   timings: z.record(z.string(), z.number()),
 });
 export type AttackJobResult = z.infer<typeof AttackJobResult>;

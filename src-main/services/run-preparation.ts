@@ -1,7 +1,6 @@
 // Resolves a run request against the workspace: the target, the records, any reference/shadow/null models,
 // and the hashes that pin the run to exactly these inputs. Writes the run row and returns the engine task.
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { z } from 'zod';
 import type { RunStartRequest } from '../../src-preload/contract';
 import { engineVersion } from '../common/engine-version';
@@ -11,7 +10,9 @@ import type { RunRecord } from '../engine/attacks/run-record';
 import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
 import { getDataset } from '../workspace/datasets-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { listRecordsForAttack } from '../workspace/records-repo';
 import { createRun } from '../workspace/runs-repo';
+import { verifyModelFiles } from './model-files';
 
 type ParsedStart = z.output<typeof RunStartRequest>;
 
@@ -27,13 +28,17 @@ interface ModelRow {
   model_set_id: number | null;
 }
 
-export function prepareAttackRun(db: WorkspaceDb, attack: AttackModule, request: Omit<ParsedStart, 'params'> & { params: unknown }): { runId: number; task: AttackTask } {
+export async function prepareAttackRun(
+  db: WorkspaceDb,
+  attack: AttackModule,
+  request: Omit<ParsedStart, 'params'> & { params: unknown },
+): Promise<{ runId: number; task: AttackTask }> {
   const target = modelSpec(readModel(db, request.targetModelId, 'target model'));
   if (target.kind !== attack.family) {
     throw new MiaError('run.wrong-family', `The ${attack.title} attack needs a ${attack.family} model, but "${target.name}" is a ${target.kind} model.`);
   }
   const dataset = getDataset(db, request.datasetId);
-  const records = readRunRecords(db, request.datasetId, dataset.rootPath);
+  const records = readRunRecords(db, request.datasetId);
   if (!records.some((r) => r.role === 'audit')) {
     throw new MiaError('run.no-audit-records', `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`);
   }
@@ -45,6 +50,10 @@ export function prepareAttackRun(db: WorkspaceDb, attack: AttackModule, request:
   const references = modelSet(db, request.referenceSetId, 'reference', attack.needs.referenceModels, attack.title);
   const shadows = modelSet(db, request.shadowSetId, 'shadow', attack.needs.shadowModels, attack.title);
   const nullModel = request.nullModelId ? modelSpec(readModel(db, request.nullModelId, 'null model')) : null;
+  // A model file that changed since import is never silently used.
+  for (const model of [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])]) {
+    await verifyModelFiles(model.name, model.files, model.sha256);
+  }
 
   const config = {
     attack: attack.id,
@@ -83,7 +92,7 @@ function modelSpec(row: ModelRow): ModelSpec {
     id: row.id,
     name: row.name,
     kind: row.kind,
-    files: JSON.parse(row.files) as Record<string, string>,
+    files: JSON.parse(row.files) as ModelSpec['files'],
     config: JSON.parse(row.config) as unknown,
     sha256: row.sha256,
     trainedOn: row.trained_on === null ? null : (JSON.parse(row.trained_on) as string[]),
@@ -102,20 +111,18 @@ function modelSet(db: WorkspaceDb, setId: number | undefined, purpose: 'referenc
   return rows.map(modelSpec);
 }
 
-function readRunRecords(db: WorkspaceDb, datasetId: number, rootPath: string): RunRecord[] {
-  const rows = db
-    .prepare('SELECT id, record_key, path, source_index, sha256, label, caption, member, role FROM records WHERE dataset_id = ? ORDER BY id')
-    .all(datasetId) as { id: number; record_key: string; path: string; source_index: number | null; sha256: string; label: number | null; caption: string | null; member: 0 | 1 | null; role: RunRecord['role'] }[];
-  return rows.map((r) => ({
+function readRunRecords(db: WorkspaceDb, datasetId: number): RunRecord[] {
+  return listRecordsForAttack(db, datasetId).map((r) => ({
     id: r.id,
-    key: r.record_key,
-    path: path.resolve(rootPath, r.path),
-    sourceIndex: r.source_index,
+    key: r.key,
+    path: r.path,
+    sourceIndex: r.sourceIndex,
     sha256: r.sha256,
     label: r.label,
     caption: r.caption,
     member: r.member,
     role: r.role,
+    sourceKind: r.sourceKind,
   }));
 }
 

@@ -13,13 +13,13 @@ import { prepareAttackRun } from './run-preparation';
 
 type ParsedStart = z.output<typeof RunStartRequest>;
 
-export function startRun(
+export async function startRun(
   deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
   request: ParsedStart,
-): { summary: RunSummary; execution: Promise<void> } {
+): Promise<{ summary: RunSummary; execution: Promise<void> }> {
   const attack = findAttack(request.attack);
   const params = parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
-  const { runId, task } = prepareAttackRun(deps.db, attack, { ...request, params });
+  const { runId, task } = await prepareAttackRun(deps.db, attack, { ...request, params });
   const execution = executeRun(deps, runId, task);
   return { summary: getRun(deps.db, runId), execution };
 }

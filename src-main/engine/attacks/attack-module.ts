@@ -27,13 +27,21 @@ export interface AttackResult {
   readonly notes: readonly string[];
   /** Attack-specific figures stored beside the standard metrics (e.g. Shokri's precision at 0.5). */
   readonly extraMetrics?: readonly { name: string; value: number | null; note?: string }[];
+  /**
+   * A decision threshold that belongs to the attack itself (Shokri's attack models decide at 0.5); precision and
+   * recall are reported there. Without it they are reported at the threshold chosen on calibration records.
+   */
+  readonly decisionThreshold?: { readonly threshold: number; readonly reason: string };
 }
 
 export interface AttackContext<Params, Target, Models> extends JobContext {
   readonly params: Params;
   readonly random: SeededRandom;
   readonly target: Target;
+  /** The records to score: the audited records and the calibration records, in this order. */
   readonly records: readonly RunRecord[];
+  /** Every record of the dataset, whatever its role (population, auxiliary pool, guaranteed non-members …). */
+  readonly dataset: readonly RunRecord[];
   readonly models: Models;
 }
 

@@ -1,8 +1,21 @@
 // The list of attack modules. Adding an attack means adding its module here; nothing else changes.
 import { MiaError } from '../../common/errors';
 import type { AttackModule } from './attack-module';
+import { liraAttack } from './classifier/lira-attack';
+import { confidenceAttack, entropyAttack, lossAttack, modifiedEntropyAttack } from './classifier/metric-attacks';
+import { rmiaAttack } from './classifier/rmia-attack';
+import { shokriAttack } from './classifier/shokri-attack';
 
-export const attackModules: readonly AttackModule[] = [];
+// Each module is typed with its own target and model shapes; the registry only needs what every module has.
+export const attackModules: readonly AttackModule[] = [
+  lossAttack,
+  confidenceAttack,
+  entropyAttack,
+  modifiedEntropyAttack,
+  shokriAttack,
+  liraAttack,
+  rmiaAttack,
+] as unknown as readonly AttackModule[];
 
 export function findAttack(id: string): AttackModule {
   const found = attackModules.find((module) => module.id === id);

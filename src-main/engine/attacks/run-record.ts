@@ -1,6 +1,6 @@
 // A record as an attack sees it: enough to load its pixels and to know its label, caption and role.
 import { z } from 'zod';
-import { RecordRole } from '../../../src-preload/contract';
+import { DatasetSourceKind, RecordRole } from '../../../src-preload/contract';
 
 export const RunRecord = z.object({
   id: z.number().int().positive(),
@@ -12,5 +12,7 @@ export const RunRecord = z.object({
   caption: z.string().nullable(),
   member: z.union([z.literal(0), z.literal(1)]).nullable(),
   role: RecordRole,
+  /** How the dataset was imported; tells the pixel loader how to read `path` (an image file or a container). */
+  sourceKind: DatasetSourceKind.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;

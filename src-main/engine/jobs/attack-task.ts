@@ -8,7 +8,8 @@ export const ModelSpec = z.object({
   id: z.number().int().positive(),
   name: z.string(),
   kind: ModelKind,
-  files: z.record(z.string(), z.string()),
+  /** The model's files by role ("model", "image", "text", "tokenizer", "denoiser", …), hashed at import. */
+  files: z.record(z.string(), z.object({ path: z.string(), sha256: z.string() })),
   config: z.unknown(),
   sha256: z.string(),
   trainedOn: z.array(z.string()).nullable(),

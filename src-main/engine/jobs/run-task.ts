@@ -2,10 +2,13 @@
 // process boundary, before any work starts.
 import { z } from 'zod';
 import { parseWith } from '../../common/parse';
+import { runAttackJob } from './attack-job';
 import type { JobContext } from './job-context';
 
 export const Task = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ping'), echo: z.string() }),
+  // The attack task is parsed in full by the attack job; here only its kind is checked.
+  z.looseObject({ kind: z.literal('attack') }),
 ]);
 export type Task = z.infer<typeof Task>;
 
@@ -15,5 +18,7 @@ export async function runTask(raw: unknown, ctx: JobContext): Promise<unknown> {
     case 'ping':
       ctx.progress('ping', 1, 1, 'messages');
       return { echo: task.echo, pid: process.pid };
+    case 'attack':
+      return runAttackJob(task, ctx);
   }
 }

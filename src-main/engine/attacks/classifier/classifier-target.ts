@@ -1,0 +1,44 @@
+// How classifier attacks see a model: outputs for a list of records (batching, decoding and preprocessing are
+// the adapter's business), and, for reference and shadow models, which records each one trained on.
+import { MiaError } from '../../../common/errors';
+import type { RunRecord } from '../run-record';
+import type { ClassifierOutputs } from './classifier-outputs';
+
+export interface ClassifierTarget {
+  readonly name: string;
+  readonly classes: number;
+  /** Model calls made so far (one per image per forward pass). */
+  readonly modelCalls: number;
+  /** Outputs for `records` in order; `flip` mirrors every image horizontally first (LiRA's augmentation). */
+  outputs(records: readonly RunRecord[], options?: { flip?: boolean; phase?: string }): Promise<ClassifierOutputs>;
+}
+
+export interface TrainedClassifier {
+  readonly model: ClassifierTarget;
+  /** Record keys (the manifest's ids) this model was trained on. */
+  readonly trainedOn: ReadonlySet<string>;
+}
+
+export interface ClassifierModels {
+  readonly references: readonly TrainedClassifier[];
+  readonly shadows: readonly TrainedClassifier[];
+}
+
+export function labelsOf(records: readonly RunRecord[], attack: string): Int32Array {
+  const labels = new Int32Array(records.length);
+  records.forEach((record, i) => {
+    if (record.label === null) {
+      throw new MiaError('attack.missing-label', `The ${attack} attack needs a class label for every record, and record "${record.key}" has none.`);
+    }
+    labels[i] = record.label;
+  });
+  return labels;
+}
+
+export function membershipMask(records: readonly RunRecord[], trainedOn: ReadonlySet<string>): Uint8Array {
+  const mask = new Uint8Array(records.length);
+  records.forEach((record, i) => {
+    mask[i] = trainedOn.has(record.key) ? 1 : 0;
+  });
+  return mask;
+}

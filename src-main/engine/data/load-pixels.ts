@@ -1,0 +1,168 @@
+// Loads a record's pixels for an attack: decoded, 8-bit, interleaved (height × width × channels). The bytes are
+// re-hashed first, and a file that changed or vanished since import is an error, never silently used.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { DatasetSourceKind } from '../../../src-preload/contract';
+import { MiaError } from '../../common/errors';
+import { cifarInterleave, cifarLabelBytes, cifarPixelBytes, cifarSide, type CifarVariant } from './cifar';
+import { imageLayout, parseIdxHeader, readIdxFileWhole, type IdxImageLayout } from './idx';
+import { decodedChannels, keepChannels } from './image-file';
+import { maxImagePixels } from './image-limits';
+
+/** The fields of a stored record the loader needs (an `AttackRecord` or a `RunRecord` fits). */
+export interface PixelRecord {
+  /** Absolute path of the image or of the IDX/CIFAR container. */
+  readonly path: string;
+  readonly sourceIndex: number | null;
+  readonly sha256: string;
+  readonly key?: string;
+  /** Which container format; guessed from the file when absent. */
+  readonly sourceKind?: DatasetSourceKind;
+}
+
+export interface DecodedPixels {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+}
+
+export interface PixelLoader {
+  load(record: PixelRecord): Promise<DecodedPixels>;
+  /** Drops cached container files. */
+  clear(): void;
+}
+
+interface CachedContainer {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly bytes: Buffer;
+}
+
+/**
+ * A loader that keeps the last few IDX/CIFAR containers in memory (decompressed), so loading thousands of records
+ * from one 47 MB file reads it once. Cache entries are dropped when the file's size or time stamp changes.
+ */
+export function createPixelLoader(maxCachedContainers = 2): PixelLoader {
+  const cache = new Map<string, CachedContainer>();
+  const containerBytes = (file: string, what: string): Buffer => {
+    const stat = statOrMissing(file, what);
+    const hit = cache.get(file);
+    if (hit && hit.size === stat.size && hit.mtimeMs === stat.mtimeMs) {
+      cache.delete(file);
+      cache.set(file, hit);
+      return hit.bytes;
+    }
+    const bytes = readIdxFileWhole(file);
+    cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, bytes });
+    while (cache.size > maxCachedContainers) cache.delete(cache.keys().next().value as string);
+    return bytes;
+  };
+  return {
+    async load(record) {
+      const what = describe(record);
+      if (record.sourceIndex === null) return loadImageFile(record, what);
+      const bytes = containerBytes(record.path, what);
+      const kind = record.sourceKind === 'idx' || record.sourceKind === 'cifar' ? record.sourceKind : guessContainer(bytes, record.path);
+      return kind === 'idx' ? idxPixels(bytes, record, what) : cifarPixels(bytes, record, what);
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+}
+
+/** One record, no caching: fine for a single image, wasteful for many container records (use a loader). */
+export function loadPixels(record: PixelRecord): Promise<DecodedPixels> {
+  return createPixelLoader(1).load(record);
+}
+
+async function loadImageFile(record: PixelRecord, what: string): Promise<DecodedPixels> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.promises.readFile(record.path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(record, what);
+    throw new MiaError('dataset.read-failed', `${what}: could not read ${record.path} (${(error as Error).message}).`, { file: record.path });
+  }
+  assertSameHash(bytes, record, what);
+  const image = sharp(bytes, { limitInputPixels: maxImagePixels });
+  const wanted = decodedChannels(await image.metadata());
+  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return { data: keepChannels(pixels, info.channels, wanted), width: info.width, height: info.height, channels: wanted };
+}
+
+function idxPixels(bytes: Buffer, record: PixelRecord, what: string): DecodedPixels {
+  let layout: IdxImageLayout;
+  try {
+    layout = imageLayout(parseIdxHeader(bytes, record.path, [3, 4]), record.path);
+  } catch (error) {
+    throw changed(record, what, `it is no longer a readable IDX file (${(error as Error).message})`);
+  }
+  const index = record.sourceIndex as number;
+  const start = layout.headerBytes + index * layout.itemBytes;
+  if (index >= layout.count || start + layout.itemBytes > bytes.length) throw changed(record, what, `it no longer holds item ${index}`);
+  const pixels = bytes.subarray(start, start + layout.itemBytes);
+  assertSameHash(pixels, record, what);
+  return { data: Uint8Array.from(pixels), width: layout.width, height: layout.height, channels: layout.channels };
+}
+
+function cifarPixels(bytes: Buffer, record: PixelRecord, what: string): DecodedPixels {
+  const index = record.sourceIndex as number;
+  // The layout is not stored with the record; the variant whose record at this index has the stored hash is the one.
+  for (const variant of ['cifar-10', 'cifar-100'] as CifarVariant[]) {
+    const labelBytes = cifarLabelBytes(variant);
+    const recordBytes = cifarPixelBytes + labelBytes;
+    if (bytes.length % recordBytes !== 0 || (index + 1) * recordBytes > bytes.length) continue;
+    const start = index * recordBytes + labelBytes;
+    const pixels = bytes.subarray(start, start + cifarPixelBytes);
+    if (sha256(pixels) === record.sha256) return { data: cifarInterleave(pixels), width: cifarSide, height: cifarSide, channels: 3 };
+  }
+  throw changed(record, what, 'its pixels no longer match the SHA-256 recorded at import');
+}
+
+/** IDX when the header parses and agrees with the size; otherwise CIFAR (whose hash check then decides). */
+function guessContainer(bytes: Buffer, file: string): 'idx' | 'cifar' {
+  try {
+    const header = parseIdxHeader(bytes, file, [3, 4]);
+    return header.headerBytes + header.count * header.itemBytes === bytes.length ? 'idx' : 'cifar';
+  } catch {
+    return 'cifar';
+  }
+}
+
+function assertSameHash(bytes: Uint8Array, record: PixelRecord, what: string): void {
+  if (sha256(bytes) !== record.sha256) throw changed(record, what, 'its SHA-256 no longer matches the one recorded at import');
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function statOrMissing(file: string, what: string): fs.Stats {
+  try {
+    return fs.statSync(file);
+  } catch {
+    throw new MiaError('dataset.file-missing', `${what}: file ${file} is missing; it was there when the dataset was imported.`, { file });
+  }
+}
+
+function describe(record: PixelRecord): string {
+  const name = path.basename(record.path);
+  const at = record.sourceIndex === null ? name : `${name}[${record.sourceIndex}]`;
+  return record.key === undefined ? `Record ${at}` : `Record ${record.key} (${at})`;
+}
+
+function missing(record: PixelRecord, what: string): MiaError {
+  return new MiaError('dataset.file-missing', `${what}: file ${record.path} is missing; it was there when the dataset was imported.`, { file: record.path });
+}
+
+function changed(record: PixelRecord, what: string, why: string): MiaError {
+  return new MiaError('dataset.file-changed', `${what}: ${record.path} changed since import (${why}). Re-import the dataset to use the new file.`, {
+    file: record.path,
+    sourceIndex: record.sourceIndex,
+  });
+}

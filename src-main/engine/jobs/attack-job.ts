@@ -1,0 +1,157 @@
+// One attack run inside the engine host: open the models, score the audited and calibration records, then compute
+// the metrics and the validity checks. The result goes back to the service, which stores it in one transaction.
+import { MiaError } from '../../common/errors';
+import { parseWith } from '../../common/parse';
+import type { AttackModule, AttackResult } from '../attacks/attack-module';
+import { findAttack } from '../attacks/registry';
+import type { RunRecord } from '../attacks/run-record';
+import { checkBlindBaseline } from '../checks/blind-baseline/blind-baseline-check';
+import { captionFeatures } from '../checks/blind-baseline/caption-features';
+import { concatFeatures, stackFeatureRows } from '../checks/blind-baseline/feature-matrix';
+import { imageFeatures } from '../checks/blind-baseline/image-features';
+import { checkNullModel } from '../checks/null-model-check';
+import { checkRunPolarity } from '../checks/polarity-check';
+import type { ValidityCheck } from '../checks/validity-check';
+import { aucWithInterval } from '../metrics/auc-with-interval';
+import { computeRunMetrics, findMetric, type OperatingPointRequest } from '../metrics/run-metrics';
+import { SeededRandom } from '../random/seeded-random';
+import { AttackTask } from './attack-task';
+import { createCallProgress } from './call-progress';
+import { openFamilyRuntime } from './family-runtime';
+import type { JobContext } from './job-context';
+import { createRecordImages, type RecordImages } from './record-images';
+
+export interface AttackJobOutput {
+  recordIds: Int32Array<ArrayBuffer>;
+  scores: Float64Array<ArrayBuffer>;
+  modelCalls: number;
+  notes: string[];
+  metrics: { name: string; slice: string; value: number | null; ciLow: number | null; ciHigh: number | null; note: string | null }[];
+  checks: ValidityCheck[];
+  timings: Record<string, number>;
+}
+
+/** Threads each ONNX session may use; the host runs one job at a time on a workstation's cores. */
+const sessionThreads = 2;
+
+export async function runAttackJob(raw: unknown, ctx: JobContext): Promise<AttackJobOutput> {
+  const started = performance.now();
+  const task = parseWith(AttackTask, raw, 'Attack task', 'engine.bad-task');
+  const attack = findAttack(task.attack);
+  const params = parseWith(attack.params, task.params, `Parameters of ${attack.id}`, 'run.invalid-params');
+  const random = new SeededRandom(task.seed);
+  const audit = task.records.filter((r) => r.role === 'audit');
+  const calibration = task.records.filter((r) => r.role === 'calibration');
+  const scored = [...audit, ...calibration];
+  const estimate = attack.estimateModelCalls(params, {
+    audited: scored.length,
+    references: task.references.length,
+    shadows: task.shadows.length,
+  });
+  const progress = createCallProgress(estimate * (task.nullModel ? 2 : 1), ctx.progress);
+  const images = createRecordImages();
+  const runtime = await openFamilyRuntime(task, attack.family, { images, progress, signal: ctx.signal, threads: sessionThreads });
+  try {
+    const runOnce = (target: unknown, label: string): Promise<AttackResult> =>
+      attack.run({ ...ctx, params, random: random.fork(label), target, records: scored, dataset: task.records, models: runtime.models });
+
+    const attackStarted = performance.now();
+    const result = await runOnce(runtime.target, 'attack');
+    checkResult(result, scored, attack);
+    ctx.partial(Int32Array.from(result.recordIds), Float64Array.from(result.scores));
+    const attackMs = performance.now() - attackStarted;
+
+    const metricsStarted = performance.now();
+    const evaluation = evaluated(result, audit);
+    const operatingPoint = operatingPointFor(result, calibration);
+    const metrics = computeRunMetrics({
+      scores: evaluation.scores,
+      labels: evaluation.labels,
+      random: random.fork('metrics'),
+      classOfRecord: attack.family === 'classifier' ? evaluation.classes : null,
+      operatingPoint,
+    });
+    const metricsMs = performance.now() - metricsStarted;
+
+    const checksStarted = performance.now();
+    const checks: ValidityCheck[] = [checkRunPolarity(metrics)];
+    const targetAuc = findMetric(metrics, 'auc')?.value ?? null;
+    let nullCalls = 0;
+    if (runtime.nullTarget && task.nullModel) {
+      const nullResult = await runOnce(runtime.nullTarget, 'attack');
+      nullCalls = nullResult.modelCalls;
+      const nullEvaluation = evaluated(nullResult, audit);
+      const estimateOnNull = aucWithInterval(nullEvaluation.scores, nullEvaluation.labels, random.fork('null-model'));
+      checks.push(checkNullModel({ nullModel: estimateOnNull, targetAuc, nullModelName: task.nullModel.name }));
+    } else {
+      checks.push(checkNullModel({ nullModel: null, targetAuc }));
+    }
+    ctx.progress('blind baseline', 0, evaluation.records.length, 'records');
+    checks.push(await blindBaseline(evaluation.records, evaluation.labels, images, random, targetAuc));
+    const checksMs = performance.now() - checksStarted;
+
+    const extra = (result.extraMetrics ?? []).map((m) => ({ name: m.name, slice: '', value: m.value, ciLow: null, ciHigh: null, note: m.note ?? null }));
+    return {
+      recordIds: Int32Array.from(result.recordIds),
+      scores: Float64Array.from(result.scores),
+      modelCalls: result.modelCalls,
+      notes: [...result.notes, ...(nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : [])],
+      metrics: [...metrics.metrics, ...extra],
+      checks,
+      timings: { totalMs: performance.now() - started, attackMs, metricsMs, checksMs },
+    };
+  } finally {
+    await runtime.release();
+  }
+}
+
+function checkResult(result: AttackResult, scored: readonly RunRecord[], attack: AttackModule): void {
+  if (result.recordIds.length !== scored.length || result.scores.length !== scored.length) {
+    throw new MiaError('attack.bad-result', `The ${attack.id} attack returned ${result.scores.length} scores for ${scored.length} records.`);
+  }
+  for (let i = 0; i < result.scores.length; i++) {
+    if (!Number.isFinite(result.scores[i]!)) {
+      throw new MiaError('attack.non-finite-score', `The ${attack.id} attack gave record ${result.recordIds[i]} the score ${result.scores[i]}; the model may output NaN or infinite values.`);
+    }
+  }
+}
+
+/** The audited records with ground truth, in the attack's order, with their scores, labels and classes. */
+function evaluated(result: AttackResult, audit: readonly RunRecord[]) {
+  const byId = new Map<number, number>();
+  result.recordIds.forEach((id, i) => byId.set(id, result.scores[i]!));
+  const records = audit.filter((r) => r.member !== null);
+  if (records.length === 0) throw new MiaError('run.no-ground-truth', 'No audited record has a known membership (member 1 or 0), so no metric can be computed.');
+  return {
+    records,
+    scores: Float64Array.from(records, (r) => byId.get(r.id)!),
+    labels: Uint8Array.from(records, (r) => r.member!),
+    classes: Int32Array.from(records, (r) => r.label ?? -1),
+  };
+}
+
+function operatingPointFor(result: AttackResult, calibration: readonly RunRecord[]): OperatingPointRequest | null {
+  if (result.decisionThreshold) return { source: 'fixed', threshold: result.decisionThreshold.threshold, reason: result.decisionThreshold.reason };
+  const known = calibration.filter((r) => r.member !== null);
+  if (known.length === 0) return null;
+  const byId = new Map<number, number>();
+  result.recordIds.forEach((id, i) => byId.set(id, result.scores[i]!));
+  return { source: 'calibration', scores: Float64Array.from(known, (r) => byId.get(r.id)!), labels: Uint8Array.from(known, (r) => r.member!) };
+}
+
+async function blindBaseline(records: readonly RunRecord[], labels: Uint8Array, images: RecordImages, random: SeededRandom, attackAuc: number | null): Promise<ValidityCheck> {
+  const withCaptions = records.some((r) => r.caption);
+  const rows: Float32Array[] = [];
+  for (const record of records) {
+    const pixels = await images.pixels(record);
+    const image = imageFeatures({ pixels: pixels.data, width: pixels.width, height: pixels.height, channels: pixels.channels, layout: 'hwc' });
+    rows.push(withCaptions ? concatFeatures(image, captionFeatures(record.caption ?? '')) : image);
+  }
+  return checkBlindBaseline({
+    features: stackFeatureRows(rows),
+    labels,
+    random: random.fork('blind-baseline'),
+    featureDescription: withCaptions ? 'downsampled pixels, colour statistics and caption statistics' : 'downsampled pixels and colour statistics',
+    attackAuc,
+  });
+}

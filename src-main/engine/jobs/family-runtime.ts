@@ -1,0 +1,46 @@
+// Opens the models of a run for its target family: the target, reference/shadow models with their training
+// manifests, and the null model, each wrapped the way that family's attacks expect.
+import type { ModelKind } from '../../../src-preload/contract';
+import { MiaError } from '../../common/errors';
+import type { AttackTask, ModelSpec } from './attack-task';
+import type { CallProgress } from './call-progress';
+import type { RecordImages } from './record-images';
+import { openClassifierRuntime } from './runtimes/classifier-runtime';
+
+export interface FamilyRuntime {
+  readonly target: unknown;
+  readonly models: unknown;
+  /** The null model wrapped like the target, when the run has one. */
+  readonly nullTarget: unknown | null;
+  release(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly images: RecordImages;
+  readonly progress: CallProgress;
+  readonly signal: AbortSignal;
+  readonly threads: number;
+}
+
+export function fileOf(spec: ModelSpec, role: string): string {
+  const entry = spec.files[role];
+  if (!entry) throw new MiaError('model.missing-file', `Model "${spec.name}" has no ${role} file.`);
+  return entry.path;
+}
+
+export async function releaseAll(adapters: readonly { release(): Promise<void> }[]): Promise<void> {
+  await Promise.allSettled(adapters.map((adapter) => adapter.release()));
+}
+
+export type RuntimeOpener = (task: AttackTask, options: RuntimeOptions) => Promise<FamilyRuntime>;
+
+/** One opener per target family; a family without one has no attacks in this build. */
+const openers: Partial<Record<ModelKind, RuntimeOpener>> = {
+  classifier: openClassifierRuntime,
+};
+
+export async function openFamilyRuntime(task: AttackTask, family: ModelKind, options: RuntimeOptions): Promise<FamilyRuntime> {
+  const opener = openers[family];
+  if (!opener) throw new MiaError('attack.family-unavailable', `Attacks on ${family} models are not available in this build yet.`);
+  return opener(task, options);
+}

@@ -1,0 +1,69 @@
+// What the workspace stores about a model beside its files: per-family configuration and the I/O read from it.
+import { z } from 'zod';
+import { PredictionType, SchedulerConfig } from '../diffusion/scheduler';
+import { PreprocessSpec } from './preprocess-spec';
+
+export const TensorInfoSchema = z.object({
+  name: z.string(),
+  dtype: z.string(),
+  shape: z.array(z.union([z.number(), z.string()])),
+});
+
+/** Inputs and outputs of each ONNX file, keyed by the file's role ("model", "image", "text", "denoiser", …). */
+export const ModelIo = z.record(z.string(), z.object({ inputs: z.array(TensorInfoSchema), outputs: z.array(TensorInfoSchema) }));
+export type ModelIo = z.infer<typeof ModelIo>;
+
+/** Absolute paths of a model's files, keyed by role. */
+export const ModelFiles = z.record(z.string(), z.string());
+export type ModelFiles = z.infer<typeof ModelFiles>;
+
+export const ClassifierConfig = z.object({
+  kind: z.literal('classifier'),
+  preprocess: PreprocessSpec,
+  /** "auto" decides from the first batch's values (rows non-negative and summing to 1 ⇒ probabilities). */
+  output: z.enum(['logits', 'probabilities', 'auto']).default('auto'),
+  classes: z.number().int().min(2),
+  classNames: z.array(z.string()).optional(),
+  io: z.object({ input: z.string().optional(), output: z.string().optional() }).default({}),
+});
+export type ClassifierConfig = z.output<typeof ClassifierConfig>;
+
+export const ClipConfig = z.object({
+  kind: z.literal('clip'),
+  preprocess: PreprocessSpec,
+  /** Token sequence length; when absent it comes from the text input's fixed dimension. */
+  maxLength: z.number().int().positive().optional(),
+  /** Overrides the tokenizer's pad id (when the text encoder was trained with another). */
+  padTokenId: z.number().int().nonnegative().optional(),
+  io: z
+    .object({
+      imageInput: z.string().optional(),
+      imageOutput: z.string().optional(),
+      textIds: z.string().optional(),
+      textMask: z.string().optional(),
+      textOutput: z.string().optional(),
+    })
+    .default({}),
+});
+export type ClipConfig = z.output<typeof ClipConfig>;
+
+export const DiffusionConfig = z.object({
+  kind: z.literal('diffusion'),
+  /** Image size and channels the denoiser works on (pixels scaled to [-1, 1], or latents with a VAE). */
+  sampleShape: z.object({ channels: z.number().int().positive(), height: z.number().int().positive(), width: z.number().int().positive() }),
+  /** How dataset images become model input: by default resized to the sample size and scaled to [-1, 1]. */
+  preprocess: PreprocessSpec,
+  /** scheduler.json as imported (parsed, defaults filled); the run reads the schedule from here. */
+  scheduler: SchedulerConfig,
+  /** When the sidecar overrides scheduler.json's prediction_type. */
+  predictionType: PredictionType.optional(),
+  io: z.object({ sample: z.string().optional(), timestep: z.string().optional(), output: z.string().optional() }).default({}),
+  /** Latent models: the VAE scales latents by this factor (Stable Diffusion: 0.18215). */
+  vaeScalingFactor: z.number().positive().optional(),
+  /** Latent models: the image size the VAE encoder takes (sampleShape is then the latent size). */
+  pixelShape: z.object({ channels: z.number().int().positive(), height: z.number().int().positive(), width: z.number().int().positive() }).optional(),
+});
+export type DiffusionConfig = z.output<typeof DiffusionConfig>;
+
+export const ModelConfig = z.discriminatedUnion('kind', [ClassifierConfig, ClipConfig, DiffusionConfig]);
+export type ModelConfig = z.output<typeof ModelConfig>;

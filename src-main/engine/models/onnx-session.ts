@@ -1,0 +1,88 @@
+// Opens an ONNX model with onnxruntime-node and describes its inputs and outputs as read from the model itself.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { MiaError } from '../../common/errors';
+
+/** One dimension of a tensor: a fixed size, or the name of a symbolic (free) dimension such as "batch". */
+export type TensorDim = number | string;
+
+export interface TensorInfo {
+  readonly name: string;
+  /** ONNX Runtime's element type name: 'float32', 'int64', … */
+  readonly dtype: string;
+  /** Empty when the model does not declare a shape. */
+  readonly shape: readonly TensorDim[];
+}
+
+export interface SessionOptions {
+  /** Threads for one operator; the engine host runs several workers, so the default stays small. */
+  readonly intraOpNumThreads?: number;
+}
+
+export const defaultIntraOpThreads = 1;
+
+export interface OnnxModel {
+  readonly file: string;
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
+  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
+  release(): Promise<void>;
+}
+
+export async function openOnnxModel(file: string, options: SessionOptions = {}): Promise<OnnxModel> {
+  const absolute = path.resolve(file);
+  if (!fs.existsSync(absolute)) {
+    throw new MiaError('model.file-missing', `Model file ${absolute} does not exist.`, { file: absolute });
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(absolute, {
+      intraOpNumThreads: options.intraOpNumThreads ?? defaultIntraOpThreads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      executionProviders: ['cpu'],
+    });
+  } catch (error) {
+    // ONNX Runtime says "protobuf parsing failed" for anything that is not a model; keep its words in details.
+    throw new MiaError(
+      'model.not-onnx',
+      `${path.basename(absolute)} could not be loaded as an ONNX model (${absolute}). Export the model to ONNX (opset 17 or similar) and import that file.`,
+      { file: absolute, cause: (error as Error).message },
+    );
+  }
+  const inputs = session.inputMetadata.map(describeValue);
+  const outputs = session.outputMetadata.map(describeValue);
+  let released = false;
+  return {
+    file: absolute,
+    inputs,
+    outputs,
+    async run(feeds) {
+      if (released) throw new MiaError('model.released', `The session for ${absolute} was already closed.`);
+      const result = await session.run(feeds);
+      return result as Record<string, ort.Tensor>;
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      await session.release();
+    },
+  };
+}
+
+function describeValue(meta: ort.InferenceSession.ValueMetadata): TensorInfo {
+  if (!meta.isTensor) return { name: meta.name, dtype: 'non-tensor', shape: [] };
+  return { name: meta.name, dtype: meta.type, shape: [...meta.shape] };
+}
+
+/** "[batch, 1, 28, 28] float32" — how an input is named in error messages. */
+export function formatTensorInfo(info: TensorInfo): string {
+  return `${info.name} [${info.shape.join(', ')}] ${info.dtype}`;
+}
+
+/** A dimension is fixed when the model says a positive number; symbolic names and -1/0 accept any size. */
+export function fixedDim(dim: TensorDim | undefined): number | null {
+  return typeof dim === 'number' && dim > 0 ? dim : null;
+}

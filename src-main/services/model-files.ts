@@ -1,0 +1,73 @@
+// Hashes a model's files and checks, before a run, that they are still the files that were imported.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MiaError } from '../common/errors';
+
+export type StoredFiles = Record<string, { path: string; sha256: string }>;
+
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  try {
+    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new MiaError('model.file-missing', `Model file ${file} does not exist.`, { file });
+    }
+    throw error;
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * One hash for the whole model: SHA-256 over "role<TAB>file hash" lines sorted by role, so the same files give
+ * the same hash wherever they live on disk.
+ */
+export function combinedHash(files: StoredFiles): string {
+  const lines = Object.keys(files)
+    .sort()
+    .map((role) => `${role}\t${(files[role] as { sha256: string }).sha256}\n`);
+  return crypto.createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+export async function hashModelFiles(paths: Record<string, string>): Promise<{ files: StoredFiles; sha256: string }> {
+  const files: StoredFiles = {};
+  for (const [role, file] of Object.entries(paths)) {
+    files[role] = { path: file, sha256: await sha256OfFile(file) };
+  }
+  return { files, sha256: combinedHash(files) };
+}
+
+/** Throws model.file-changed (naming the file) when a file's bytes are not the ones imported. */
+export async function verifyModelFiles(modelName: string, files: StoredFiles, expectedCombined: string): Promise<void> {
+  for (const [role, entry] of Object.entries(files)) {
+    if (!fs.existsSync(entry.path)) {
+      throw new MiaError('model.file-missing', `Model "${modelName}": its ${role} file ${entry.path} is missing. Restore it or import the model again.`, {
+        role,
+        file: entry.path,
+      });
+    }
+    const actual = await sha256OfFile(entry.path);
+    if (actual !== entry.sha256) {
+      throw new MiaError(
+        'model.file-changed',
+        `Model "${modelName}": ${path.basename(entry.path)} (${role}) changed since it was imported (${entry.path}). Import it again as a new model so runs stay comparable.`,
+        { role, file: entry.path, expected: entry.sha256, actual },
+      );
+    }
+  }
+  if (combinedHash(files) !== expectedCombined) {
+    throw new MiaError('model.file-changed', `Model "${modelName}": the stored file list does not match its hash; the workspace row was altered.`);
+  }
+}
+
+/** Resolves a path given relative to a manifest or sidecar; the result is absolute. */
+export function resolveBeside(base: string, file: string): string {
+  return path.resolve(path.dirname(base), file);
+}
+
+/** `<folder>/<stem>.json` beside `<folder>/<stem>.onnx`, when it exists. */
+export function sidecarBeside(modelFile: string): string | null {
+  const candidate = path.join(path.dirname(modelFile), `${path.basename(modelFile, path.extname(modelFile))}.json`);
+  return fs.existsSync(candidate) ? candidate : null;
+}

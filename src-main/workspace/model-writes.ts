@@ -1,0 +1,56 @@
+// Model writes for the model import service: model rows (files, hashes, config, I/O) and reference/shadow sets.
+import { toJsonColumn } from '../common/json-column';
+import type { WorkspaceDb } from './open-workspace';
+
+export type ModelRole = 'target' | 'shadow' | 'reference' | 'null';
+
+export interface NewModel {
+  readonly name: string;
+  readonly kind: 'classifier' | 'clip' | 'diffusion';
+  readonly role: ModelRole;
+  readonly modelSetId: number | null;
+  /** Per role: absolute path and SHA-256 of each file. */
+  readonly files: Record<string, { path: string; sha256: string }>;
+  readonly sha256: string;
+  readonly config: unknown;
+  readonly io: unknown;
+  readonly trainedOn: readonly string[] | null;
+}
+
+export function insertModel(db: WorkspaceDb, model: NewModel): number {
+  const result = db
+    .prepare(
+      'INSERT INTO models (name, kind, role, model_set_id, files, sha256, config, io, trained_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .run(
+      model.name,
+      model.kind,
+      model.role,
+      model.modelSetId,
+      toJsonColumn(model.files),
+      model.sha256,
+      toJsonColumn(model.config),
+      toJsonColumn(model.io),
+      model.trainedOn ? toJsonColumn(model.trainedOn) : null,
+      new Date().toISOString(),
+    );
+  return Number(result.lastInsertRowid);
+}
+
+export interface NewModelSet {
+  readonly name: string;
+  readonly purpose: 'shadow' | 'reference';
+  readonly manifestPath: string;
+}
+
+/** A set and all its models in one transaction: a set is imported whole or not at all. */
+export function insertModelSet(db: WorkspaceDb, set: NewModelSet, models: readonly Omit<NewModel, 'modelSetId'>[]): { setId: number; modelIds: number[] } {
+  return db.transaction(() => {
+    const result = db
+      .prepare('INSERT INTO model_sets (name, purpose, manifest_path, created_at) VALUES (?, ?, ?, ?)')
+      .run(set.name, set.purpose, set.manifestPath, new Date().toISOString());
+    const setId = Number(result.lastInsertRowid);
+    const modelIds = models.map((model) => insertModel(db, { ...model, modelSetId: setId }));
+    return { setId, modelIds };
+  })();
+}

@@ -1,0 +1,104 @@
+// Classifier attacks end to end: the demo kit imported into a real workspace, runs started through the contract
+// router, executed by a real engine host process, results stored and read back.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src-preload/contract';
+import { readChecks, readMetrics, readScores } from '../../src-main/workspace/runs-repo';
+import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
+import { createTestBackend } from '../helpers/in-process-bridge';
+import { hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
+import { makeTempDir } from '../helpers/temp-dir';
+
+const dir = makeTempDir();
+const { backend } = createTestBackend(dir);
+let kit: ImportedClassifierKit;
+
+beforeAll(async () => {
+  if (hasClassifierKit) kit = await importClassifierKit(backend.db);
+}, 180_000);
+afterAll(() => backend.close());
+
+async function runToEnd(request: Record<string, unknown>): Promise<RunSummary> {
+  const started = await backend.router.dispatch('runs.start', request);
+  if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
+  await backend.idle();
+  const run = await backend.router.dispatch('runs.get', { runId: (started.data as RunSummary).id });
+  if (!run.ok) throw new Error(run.error.message);
+  return run.data as RunSummary;
+}
+
+const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
+
+describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
+  it('runs the loss attack and stores scores, metrics with intervals, per-class AUC and checks', async () => {
+    const run = await runToEnd({ attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1, nullModelId: kit.nullId });
+    expect(run.status).toBe('finished');
+    expect(run.modelCalls).toBeGreaterThan(0);
+    const auc = metric(run.id, 'auc')!;
+    expect(auc.value).toBeGreaterThan(0.55);
+    expect(auc.ciLow!).toBeLessThan(auc.value!);
+    expect(auc.ciHigh!).toBeGreaterThan(auc.value!);
+    expect(metric(run.id, 'tpr@0.01')).toBeDefined();
+    expect(readMetrics(backend.db, run.id).filter((m) => m.name === 'auc' && m.slice.startsWith('class:')).length).toBe(10);
+    const { scores } = readScores(backend.db, run.id);
+    expect(scores.length).toBe(1200);
+    const checks = readChecks(backend.db, run.id);
+    expect(checks.map((c) => c.kind).sort()).toEqual(['blind-baseline', 'null-model', 'polarity']);
+    const nullCheck = checks.find((c) => c.kind === 'null-model')!;
+    expect(nullCheck.status).not.toBe('not-applicable');
+    expect(Math.abs(nullCheck.value! - 0.5)).toBeLessThan(0.05);
+  });
+
+  it('gives LiRA a higher TPR at 1% FPR than the loss attack on the leaky target', async () => {
+    const loss = await runToEnd({ attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2 });
+    const lira = await runToEnd({ attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, referenceSetId: kit.referenceSetId });
+    expect(lira.status).toBe('finished');
+    expect(metric(lira.id, 'tpr@0.01')!.value!).toBeGreaterThan(metric(loss.id, 'tpr@0.01')!.value!);
+  });
+
+  it('reproduces bit-identical scores from the same config and seed', async () => {
+    const request = { attack: 'rmia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 5, referenceSetId: kit.referenceSetId };
+    const first = readScores(backend.db, (await runToEnd(request)).id);
+    const second = readScores(backend.db, (await runToEnd(request)).id);
+    expect(Array.from(second.scores)).toEqual(Array.from(first.scores));
+  });
+
+  it('runs the Shokri shadow-model attack with precision and recall at the 0.5 threshold', async () => {
+    const run = await runToEnd({ attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
+    expect(run.status).toBe('finished');
+    expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
+    expect(metric(run.id, 'precision')).toBeDefined();
+  });
+
+  it('refuses LiRA without reference models before creating a run', async () => {
+    const before = (await backend.router.dispatch('runs.list', undefined)) as { ok: true; data: RunSummary[] };
+    const result = await backend.router.dispatch('runs.start', { attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId });
+    expect(result).toMatchObject({ ok: false, error: { code: 'run.missing-reference-models' } });
+    const after = (await backend.router.dispatch('runs.list', undefined)) as { ok: true; data: RunSummary[] };
+    expect(after.data.length).toBe(before.data.length);
+  });
+
+  it('marks a run interrupted when its engine host is killed, and the workspace stays intact', async () => {
+    const started = await backend.router.dispatch('runs.start', { attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 9, referenceSetId: kit.referenceSetId });
+    expect(started.ok).toBe(true);
+    const runId = (started as { ok: true; data: RunSummary }).data.id;
+    // Wait until the host reports progress, then kill it mid-job.
+    await new Promise<void>((resolve) => {
+      const stop = backend.bus.subscribe((event, payload) => {
+        if (event === 'runs.progress' && (payload as { runId: number }).runId === runId) {
+          stop();
+          resolve();
+        }
+      });
+    });
+    process.kill(backend.engine.hostPid()!, 'SIGKILL');
+    await backend.idle();
+    const run = (await backend.router.dispatch('runs.get', { runId })) as { ok: true; data: RunSummary };
+    expect(run.data.status).toBe('interrupted');
+    expect(run.data.error?.code).toBe('engine.crashed');
+    expect(readMetrics(backend.db, runId)).toEqual([]);
+    expect(workspaceIntegrity(backend.db)).toBe('ok');
+    // The backend survives: the next run starts a fresh engine host.
+    const next = await runToEnd({ attack: 'confidence', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
+    expect(next.status).toBe('finished');
+  });
+});

@@ -1,0 +1,49 @@
+// Small helpers shared by the metrics tests: typed-array builders, synthetic scores and a brute-force AUC.
+import { isMiaError } from '../../../src-main/common/errors';
+import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
+
+export function scoresOf(values: readonly number[]): Float64Array {
+  return Float64Array.from(values);
+}
+
+export function labelsOf(values: readonly number[]): Uint8Array {
+  return Uint8Array.from(values);
+}
+
+/** Members score N(shift, 1), non-members N(0, 1); `decimals` rounds the scores to create ties. */
+export function syntheticScores(count: number, seed: number, shift = 0.5, decimals?: number): { scores: Float64Array; labels: Uint8Array } {
+  const random = new SeededRandom(seed);
+  const scores = new Float64Array(count);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = random.next() < 0.5 ? 1 : 0;
+    const value = random.normal() + shift * labels[i]!;
+    scores[i] = decimals === undefined ? value : Number(value.toFixed(decimals));
+  }
+  return { scores, labels };
+}
+
+/** Mann–Whitney by comparing every member with every non-member, ties ½. */
+export function bruteForceAuc(scores: Float64Array, labels: Uint8Array): number {
+  let wins = 0;
+  let pairs = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (labels[i] !== 1) continue;
+    for (let j = 0; j < scores.length; j++) {
+      if (labels[j] !== 0) continue;
+      pairs++;
+      if (scores[i]! > scores[j]!) wins += 1;
+      else if (scores[i] === scores[j]) wins += 0.5;
+    }
+  }
+  return wins / pairs;
+}
+
+export function errorCodeOf(work: () => unknown): string | undefined {
+  try {
+    work();
+  } catch (error) {
+    return isMiaError(error) ? error.code : `not a MiaError: ${String(error)}`;
+  }
+  return undefined;
+}

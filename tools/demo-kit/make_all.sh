@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Regenerates everything under resources/demo/ (classifier, clip, diffusion, metric goldens,
+# README). Needs Debian's python3 with python3-torch, python3-torchvision, python3-sklearn,
+# python3-scipy, python3-numpy, python3-pil and the dataset-fashion-mnist package.
+# Usage: tools/demo-kit/make_all.sh            (PYTHON=/path/to/python3 to override)
+set -euo pipefail
+cd "$(dirname "$0")"
+PY="${PYTHON:-/usr/bin/python3}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+LOGDIR="${LOGDIR:-${TMPDIR:-/tmp}/mia-demo-kit-logs}"
+mkdir -p "$LOGDIR"
+run() {
+  local name="$1"; shift
+  echo "$(date +%H:%M:%S) start $name (log: $LOGDIR/$name.log)"
+  nice -n 10 "$PY" "$@" > "$LOGDIR/$name.log" 2>&1 || { tail -20 "$LOGDIR/$name.log"; exit 1; }
+  grep -v -i warning "$LOGDIR/$name.log" | tail -3
+}
+run metrics metrics_goldens.py
+run classifier classifier.py
+run clip clip_family.py
+run diffusion diffusion.py
+run readme make_readme.py
+echo "resources/demo: $(du -s --apparent-size --block-size=1K ../../resources/demo | cut -f1) KiB (apparent), $(du -sh ../../resources/demo | cut -f1) on disk"
