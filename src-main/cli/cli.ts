@@ -5,11 +5,14 @@ import { defaultWorkspaceFile } from '../common/default-workspace';
 import { MiaError } from '../common/errors';
 import { openWorkspace } from '../workspace/open-workspace';
 import { workspaceInfo } from '../services/workspace-service';
+import { auditCommand } from './commands/audit';
 
 const usage = `mia — membership inference audits of vision models (MIA Workbench)
 
 Usage:
   mia workspace info [--workspace FILE] [--json]   show what a workspace holds
+  mia audit --config FILE [--workspace FILE] [--json]
+                                                   import what a YAML/JSON audit config names and run its attacks
   mia --help                                       this text
 
 Options:
@@ -25,7 +28,12 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { workspace: { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        workspace: { type: 'string' },
+        config: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
     });
   } catch (error) {
     err.write(`${(error as Error).message}\n\n${usage}`);
@@ -54,6 +62,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         }
         return 0;
       }
+      case 'audit':
+        return await auditCommand({ out, err }, { config: values.config, workspaceFile, json: values.json });
       default:
         err.write(`Unknown command "${command}".\n\n${usage}`);
         return 2;
@@ -61,7 +71,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
   } catch (error) {
     const message = error instanceof MiaError ? `${error.message} [${error.code}]` : String(error);
     err.write(`${message}\n`);
-    return 1;
+    // A config that does not fit its schema is the caller's to fix (exit 2); anything else failed while running.
+    return error instanceof MiaError && error.code.startsWith('config.') ? 2 : 1;
   }
 }
 

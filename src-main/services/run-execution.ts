@@ -39,8 +39,8 @@ export function executeRun(
       const estimate = rate.update(p.phase, p.done, p.total, Date.now());
       bus.emit('runs.progress', { runId, phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...estimate });
     },
-    onLog: (level, message) => appendRunLog(db, runId, level, message),
-    onPartial: (recordIds, scores) => insertScores(db, runId, recordIds, scores),
+    onLog: (level, message) => db.open && appendRunLog(db, runId, level, message),
+    onPartial: (recordIds, scores) => db.open && insertScores(db, runId, recordIds, scores),
   });
   running.byRun.set(runId, jobId);
   return done
@@ -52,6 +52,8 @@ export function executeRun(
       bus.emit('runs.status', { runId, status: 'finished', error: null });
     })
     .catch((error: unknown) => {
+      // The backend was closed under a running job (the app quit): the next open marks the run interrupted.
+      if (!db.open) return;
       const payload = toErrorPayload(error);
       const status = statusAfterFailure(error);
       setRunStatus(db, runId, status, payload);

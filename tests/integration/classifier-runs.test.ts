@@ -1,11 +1,13 @@
 // Classifier attacks end to end: the demo kit imported into a real workspace, runs started through the contract
 // router, executed by a real engine host process, results stored and read back.
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-preload/contract';
 import { readChecks, readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
 import { createTestBackend } from '../helpers/in-process-bridge';
-import { hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
+import { classifierKit, hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -15,7 +17,10 @@ let kit: ImportedClassifierKit;
 beforeAll(async () => {
   if (hasClassifierKit) kit = await importClassifierKit(backend.db);
 }, 180_000);
-afterAll(() => backend.close());
+afterAll(async () => {
+  await backend.idle();
+  backend.close();
+});
 
 async function runToEnd(request: Record<string, unknown>): Promise<RunSummary> {
   const started = await backend.router.dispatch('runs.start', request);
@@ -60,7 +65,7 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     const first = readScores(backend.db, (await runToEnd(request)).id);
     const second = readScores(backend.db, (await runToEnd(request)).id);
     expect(Array.from(second.scores)).toEqual(Array.from(first.scores));
-  });
+  }, 300_000);
 
   it('runs the Shokri shadow-model attack with precision and recall at the 0.5 threshold', async () => {
     const run = await runToEnd({ attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
@@ -68,6 +73,43 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
     expect(metric(run.id, 'precision')).toBeDefined();
   });
+
+  const goldenFile = path.join(classifierKit, 'goldens', 'scores.json');
+  it.skipIf(!fs.existsSync(goldenFile))('matches the generator\'s Python reference scores for loss, LiRA and RMIA', async () => {
+    const golden = JSON.parse(fs.readFileSync(goldenFile, 'utf8')) as { ids: string[]; scores: { target: Record<string, number[]> } };
+    const keyOf = new Map((backend.db.prepare('SELECT id, record_key FROM records WHERE dataset_id = ?').all(kit.datasetId) as { id: number; record_key: string }[]).map((r) => [r.id, r.record_key]));
+    const cases: [Record<string, unknown>, string][] = [
+      [{ attack: 'loss' }, 'loss'],
+      [{ attack: 'lira', params: { variant: 'online' }, referenceSetId: kit.referenceSetId }, 'lira_online'],
+      [{ attack: 'lira', params: { variant: 'offline' }, referenceSetId: kit.referenceSetId }, 'lira_offline'],
+      [{ attack: 'rmia', params: { a: 0.3, gamma: 1 }, referenceSetId: kit.referenceSetId }, 'rmia_offline'],
+    ];
+    for (const [request, name] of cases) {
+      const run = await runToEnd({ ...request, targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 11 });
+      const { recordIds, scores } = readScores(backend.db, run.id);
+      const byKey = new Map<string, number>();
+      recordIds.forEach((id, i) => byKey.set(keyOf.get(id)!, scores[i]!));
+      const expected = golden.scores.target[name]!;
+      // The models run in float32 (ONNX Runtime here, PyTorch in the generator; their logits differ by up to ~4e-6),
+      // and LiRA's log-likelihood ratio scales a logit difference by up to |φ − μ|/σ², so differences are measured
+      // relative to the score's size (absolute below 1).
+      const differences = golden.ids.map((key, i) => Math.abs(byKey.get(key)! - expected[i]!) / Math.max(1, Math.abs(expected[i]!)));
+      const worst = Math.max(...differences);
+      console.info(`${name}: largest relative difference from the Python reference ${worst.toExponential(2)}`);
+      if (name !== 'rmia_offline') {
+        expect(worst, `${name}: largest relative difference from the Python reference`).toBeLessThan(1e-5);
+        continue;
+      }
+      // RMIA's score counts population records, so it moves in steps of 1/|Z|. Where a record's likelihood ratio
+      // lies within float32 noise of a population record's, the two implementations may count that comparison
+      // differently: allow exactly one step on a few records, and nothing else.
+      const populationStep = 1 / 1000;
+      const offByOneStep = differences.filter((d) => d >= 1e-5);
+      console.info(`rmia_offline: ${offByOneStep.length} of ${differences.length} records differ by one population step`);
+      expect(offByOneStep.every((d) => Math.abs(d - populationStep) < 1e-9)).toBe(true);
+      expect(offByOneStep.length).toBeLessThanOrEqual(differences.length * 0.01);
+    }
+  }, 600_000);
 
   it('refuses LiRA without reference models before creating a run', async () => {
     const before = (await backend.router.dispatch('runs.list', undefined)) as { ok: true; data: RunSummary[] };

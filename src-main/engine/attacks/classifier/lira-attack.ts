@@ -9,7 +9,7 @@ import type { RunRecord } from '../run-record';
 
 const LiraParams = z.strictObject({
   variant: z.enum(['online', 'offline']).default('online').describe('online uses IN and OUT reference models; offline only OUT models (a one-sided test).'),
-  fixedVariance: z.boolean().default(true).describe('Use one pooled standard deviation for all records instead of a per-record one (better with few reference models).'),
+  fixedVariance: z.boolean().default(true).describe('Use one standard deviation pooled over the audited records (within-record deviations) instead of a per-record one; better with few reference models.'),
   flipAugmentation: z.boolean().default(false).describe('Average the statistic over the image and its horizontal mirror.'),
 });
 
@@ -42,7 +42,8 @@ export const liraAttack: AttackModule<typeof LiraParams, ClassifierTarget, Class
     }
     const outcome = liraScores(
       { target, references: referenceStats, inModel: references.map((reference) => membershipMask(records, reference.trainedOn)) },
-      { variant: params.variant, fixedVariance: params.fixedVariance },
+      // The pooled variance is estimated on the audited records (calibration records are scored with it, not fitted on).
+      { variant: params.variant, fixedVariance: params.fixedVariance, pooledRecords: Uint8Array.from(records, (r) => (r.role === 'audit' ? 1 : 0)) },
     );
     const notes: string[] = [`LiRA ${params.variant}, ${params.fixedVariance ? 'fixed (pooled) variance' : 'per-record variance'}, ${references.length} reference models.`];
     if (outcome.offlineFallbacks > 0) notes.push(`${outcome.offlineFallbacks} records had no IN reference model and were scored with the offline test.`);

@@ -39,6 +39,8 @@ export interface LiraInputs {
 export interface LiraOptions {
   readonly variant: 'online' | 'offline';
   readonly fixedVariance: boolean;
+  /** Records whose reference statistics enter the pooled (fixed) variance; all records when absent. */
+  readonly pooledRecords?: Uint8Array;
 }
 
 export interface LiraOutcome {
@@ -60,10 +62,21 @@ function meanAndVariance(values: number[]): { mean: number; variance: number } {
   return { mean, variance: squares / values.length };
 }
 
-/** The standard deviation of every (record, model) value of one side pooled together, as the official code does. */
-function pooledStd(groups: number[][]): number {
-  const all = groups.flat();
-  return all.length > 1 ? Math.max(minStd, Math.sqrt(meanAndVariance(all).variance)) : 1;
+/**
+ * The pooled standard deviation of one side (IN or OUT) over the pooled records: each record's values are centred
+ * on that record's own mean, and the squared deviations are summed over records with n − 1 degrees of freedom
+ * each, so records with many reference models weigh in proportion.
+ */
+function pooledStd(groups: number[][], pooled: (index: number) => boolean): number {
+  let squares = 0;
+  let freedom = 0;
+  groups.forEach((values, index) => {
+    if (!pooled(index) || values.length < 2) return;
+    const { mean } = meanAndVariance(values);
+    for (const v of values) squares += (v - mean) ** 2;
+    freedom += values.length - 1;
+  });
+  return freedom > 0 ? Math.max(minStd, Math.sqrt(squares / freedom)) : 1;
 }
 
 function logNormalDensity(x: number, mean: number, std: number): number {
@@ -82,8 +95,9 @@ export function liraScores(inputs: LiraInputs, options: LiraOptions): LiraOutcom
     ins.push(inside);
     outs.push(outside);
   }
-  const fixedIn = options.fixedVariance ? pooledStd(ins) : 0;
-  const fixedOut = options.fixedVariance ? pooledStd(outs) : 0;
+  const pooled = (index: number): boolean => options.pooledRecords === undefined || options.pooledRecords[index] === 1;
+  const fixedIn = options.fixedVariance ? pooledStd(ins, pooled) : 0;
+  const fixedOut = options.fixedVariance ? pooledStd(outs, pooled) : 0;
   const scores = new Float64Array(count);
   let offlineFallbacks = 0;
   let unscorable = 0;

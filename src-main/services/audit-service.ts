@@ -1,0 +1,146 @@
+// A batch audit from a config file: imports what the config names (reusing what the workspace already holds),
+// then runs each listed attack through the engine host, one after another. Used by `mia audit` and `npm run demo`.
+import path from 'node:path';
+import type { RunProgress, RunSummary } from '../../src-preload/contract';
+import type { AuditConfig } from '../cli/audit-config';
+import { MiaError } from '../common/errors';
+import { findAttack } from '../engine/attacks/registry';
+import { sha256OfFile } from './model-files';
+import type { Backend } from './backend';
+import { importDataset } from './dataset-import';
+import { importModel, importModelSet } from './model-import';
+
+export interface AuditHooks {
+  onStep?(message: string): void;
+  onProgress?(progress: RunProgress, attack: string): void;
+}
+
+export interface AuditImports {
+  datasetId: number;
+  targetId: number;
+  referenceSetId?: number;
+  shadowSetId?: number;
+  nullModelId?: number;
+}
+
+export async function importAuditInputs(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<AuditImports> {
+  const db = backend.db;
+  const resolve = (file: string): string => path.resolve(baseDir, file);
+
+  const datasetPath = resolve(config.dataset.path);
+  const existingDataset = db.prepare("SELECT id FROM datasets WHERE source_path = ? AND status = 'ready' ORDER BY id DESC").get(datasetPath) as { id: number } | undefined;
+  let datasetId: number;
+  if (existingDataset) {
+    datasetId = existingDataset.id;
+    hooks.onStep?.(`Dataset ${datasetPath} is already in the workspace (dataset ${datasetId}).`);
+  } else {
+    hooks.onStep?.(`Importing dataset ${datasetPath} …`);
+    const { dataset } = await importDataset(db, {
+      kind: config.dataset.kind,
+      path: datasetPath,
+      ...(config.dataset.labels ? { labelsPath: resolve(config.dataset.labels) } : {}),
+      ...(config.dataset.name ? { name: config.dataset.name } : {}),
+      ...(config.dataset.defaultRole ? { defaultRole: config.dataset.defaultRole } : {}),
+    });
+    datasetId = dataset.id;
+  }
+
+  const target = config.target;
+  const targetFile = resolve(target.kind === 'clip' ? target.imageModel : target.model);
+  const targetId =
+    (await findSingleModel(backend, targetFile, 'target')) ??
+    (
+      await importModel(
+        db,
+        target.kind === 'classifier'
+          ? { kind: 'classifier', role: 'target', modelPath: targetFile, ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}), ...(target.name ? { name: target.name } : {}) }
+          : target.kind === 'clip'
+            ? {
+                kind: 'clip',
+                role: 'target',
+                imageModelPath: targetFile,
+                textModelPath: resolve(target.textModel),
+                tokenizerPath: resolve(target.tokenizer),
+                ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
+                ...(target.textSidecar ? { textSidecarPath: resolve(target.textSidecar) } : {}),
+                ...(target.name ? { name: target.name } : {}),
+              }
+            : {
+                kind: 'diffusion',
+                role: 'target',
+                modelPath: targetFile,
+                ...(target.scheduler ? { schedulerPath: resolve(target.scheduler) } : {}),
+                ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
+                ...(target.name ? { name: target.name } : {}),
+              },
+      )
+    ).id;
+
+  const imports: AuditImports = { datasetId, targetId };
+  for (const purpose of ['reference', 'shadow'] as const) {
+    const entry = purpose === 'reference' ? config.references : config.shadows;
+    if (!entry) continue;
+    const manifest = resolve(entry.manifest);
+    const existing = db.prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC').get(manifest, purpose) as { id: number } | undefined;
+    const setId = existing ? existing.id : (await importModelSet(db, { purpose, manifestPath: manifest, ...(entry.name ? { name: entry.name } : {}) })).setId;
+    if (purpose === 'reference') imports.referenceSetId = setId;
+    else imports.shadowSetId = setId;
+  }
+  if (config.nullModel) {
+    const file = resolve(config.nullModel.model);
+    imports.nullModelId =
+      (await findSingleModel(backend, file, 'null')) ??
+      (await importModel(db, { kind: 'classifier', role: 'null', modelPath: file, ...(config.nullModel.name ? { name: config.nullModel.name } : {}) })).id;
+  }
+  return imports;
+}
+
+/** A model already imported with the same file content and role, so repeated audits do not pile up copies. */
+async function findSingleModel(backend: Backend, file: string, role: 'target' | 'null'): Promise<number | undefined> {
+  let hash: string;
+  try {
+    hash = await sha256OfFile(file);
+  } catch {
+    return undefined; // The import itself reports a missing or unreadable file, naming it.
+  }
+  const rows = backend.db.prepare('SELECT id, files FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC').all(role) as { id: number; files: string }[];
+  return rows.find((row) => Object.values(JSON.parse(row.files) as Record<string, { sha256: string }>).some((f) => f.sha256 === hash))?.id;
+}
+
+export async function runAudit(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<RunSummary[]> {
+  const imports = await importAuditInputs(backend, config, baseDir, hooks);
+  const finished: RunSummary[] = [];
+  for (const run of config.runs) {
+    hooks.onStep?.(`Running ${run.attack} (seed ${run.seed}) …`);
+    const started = await backend.router.dispatch('runs.start', {
+      attack: run.attack,
+      targetModelId: imports.targetId,
+      datasetId: imports.datasetId,
+      seed: run.seed,
+      params: run.params,
+      ...(imports.referenceSetId && needsModels(run.attack, 'reference') ? { referenceSetId: imports.referenceSetId } : {}),
+      ...(imports.shadowSetId && needsModels(run.attack, 'shadow') ? { shadowSetId: imports.shadowSetId } : {}),
+      ...(imports.nullModelId ? { nullModelId: imports.nullModelId } : {}),
+    });
+    if (!started.ok) throw new MiaError(started.error.code, `runs[${config.runs.indexOf(run)}] (${run.attack}): ${started.error.message}`, started.error.details);
+    const runId = (started.data as RunSummary).id;
+    const stop = backend.bus.subscribe((event, payload) => {
+      if (event === 'runs.progress' && (payload as RunProgress).runId === runId) hooks.onProgress?.(payload as RunProgress, run.attack);
+    });
+    try {
+      await backend.idle();
+    } finally {
+      stop();
+    }
+    const result = await backend.router.dispatch('runs.get', { runId });
+    if (!result.ok) throw new MiaError(result.error.code, result.error.message);
+    finished.push(result.data as RunSummary);
+  }
+  return finished;
+}
+
+
+function needsModels(attack: string, purpose: 'reference' | 'shadow'): boolean {
+  const needs = findAttack(attack).needs;
+  return (purpose === 'reference' ? needs.referenceModels : needs.shadowModels) !== undefined;
+}

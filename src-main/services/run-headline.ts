@@ -1,0 +1,45 @@
+// The headline figures of a finished run in the shape `mia audit --json` prints: AUC with its interval, TPR at
+// the three FPR bounds, balanced accuracy, advantage, and the validity checks.
+import type { RunSummary } from '../../src-preload/contract';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { getModel } from '../workspace/models-repo';
+import { readChecks, readMetrics } from '../workspace/runs-repo';
+
+export interface RunHeadline {
+  id: number;
+  attack: string;
+  status: RunSummary['status'];
+  target: { id: number; name: string; sha256: string };
+  metrics: {
+    auc: number | null;
+    auc_ci: [number | null, number | null];
+    tpr_at_fpr: { '0.001': number | null; '0.01': number | null; '0.1': number | null };
+    balanced_accuracy: number | null;
+    advantage: number | null;
+  };
+  checks: Record<string, { status: string; value: number | null; message: string }>;
+  error?: { code: string; message: string };
+}
+
+export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
+  const metrics = readMetrics(db, run.id).filter((m) => m.slice === '');
+  const value = (name: string): number | null => metrics.find((m) => m.name === name)?.value ?? null;
+  const auc = metrics.find((m) => m.name === 'auc');
+  const target = getModel(db, run.targetModelId);
+  const headline: RunHeadline = {
+    id: run.id,
+    attack: run.attack,
+    status: run.status,
+    target: { id: target.id, name: target.name, sha256: target.sha256 },
+    metrics: {
+      auc: auc?.value ?? null,
+      auc_ci: [auc?.ciLow ?? null, auc?.ciHigh ?? null],
+      tpr_at_fpr: { '0.001': value('tpr@0.001'), '0.01': value('tpr@0.01'), '0.1': value('tpr@0.1') },
+      balanced_accuracy: value('balanced_accuracy'),
+      advantage: value('advantage'),
+    },
+    checks: Object.fromEntries(readChecks(db, run.id).map((c) => [c.kind, { status: c.status, value: c.value, message: c.message }])),
+  };
+  if (run.error) headline.error = { code: run.error.code, message: run.error.message };
+  return headline;
+}
