@@ -1,8 +1,8 @@
-// Paths into the committed demo kit and a workspace with the classifier kit imported, for the engine tests.
+// Paths into the committed demo kit and workspaces with the classifier or CLIP kit imported, for the engine tests.
 import fs from 'node:fs';
 import path from 'node:path';
 import { importDataset } from '../../src-main/services/dataset-import';
-import { importClassifier, importModelSet } from '../../src-main/services/model-import';
+import { importClassifier, importClip, importDiffusion, importModelSet } from '../../src-main/services/model-import';
 import type { WorkspaceDb } from '../../src-main/workspace/open-workspace';
 import { repoRoot } from './temp-dir';
 
@@ -27,4 +27,44 @@ export async function importClassifierKit(db: WorkspaceDb): Promise<ImportedClas
   const references = await importModelSet(db, { purpose: 'reference', manifestPath: path.join(classifierKit, 'reference', 'manifest.json') });
   const shadows = await importModelSet(db, { purpose: 'shadow', manifestPath: path.join(classifierKit, 'shadows', 'manifest.json') });
   return { datasetId: dataset.id, targetId: target.id, twinId: twin.id, nullId: nullModel.id, referenceSetId: references.setId, shadowSetId: shadows.setId };
+}
+
+export const clipKit = path.join(demoDir, 'clip');
+export const hasClipKit = fs.existsSync(path.join(clipKit, 'DONE')) && fs.existsSync(path.join(clipKit, 'manifest.csv'));
+
+export interface ImportedClipKit {
+  /** manifest.csv: audit (i.i.d. members and non-members), nonmember-reference and pool records. */
+  datasetId: number;
+  /** manifest-shifted.csv: the same members against non-members from a shifted distribution. */
+  shiftedDatasetId: number;
+  targetId: number;
+}
+
+export async function importClipKit(db: WorkspaceDb): Promise<ImportedClipKit> {
+  const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(clipKit, 'manifest.csv'), name: 'demo clip' });
+  const { dataset: shifted } = await importDataset(db, { kind: 'manifest-csv', path: path.join(clipKit, 'manifest-shifted.csv'), name: 'demo clip (shifted)' });
+  const target = await importClip(db, {
+    kind: 'clip',
+    imageModelPath: path.join(clipKit, 'image_encoder.onnx'),
+    textModelPath: path.join(clipKit, 'text_encoder.onnx'),
+    tokenizerPath: path.join(clipKit, 'tokenizer.json'),
+  });
+  return { datasetId: dataset.id, shiftedDatasetId: shifted.id, targetId: target.id };
+}
+
+// MIA_DEMO_DIR points the diffusion tests at another copy of the kit, as the unit-test helper allows.
+export const diffusionKit = path.join(process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : demoDir, 'diffusion');
+export const hasDiffusionKit = fs.existsSync(path.join(diffusionKit, 'DONE')) && fs.existsSync(path.join(diffusionKit, 'manifest.csv'));
+
+export interface ImportedDiffusionKit {
+  /** manifest.csv: 256 members and 256 non-members of the UNet's training set, all role audit. */
+  datasetId: number;
+  /** unet.onnx with its sidecar unet.json and scheduler.json. */
+  targetId: number;
+}
+
+export async function importDiffusionKit(db: WorkspaceDb): Promise<ImportedDiffusionKit> {
+  const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(diffusionKit, 'manifest.csv'), name: 'demo diffusion' });
+  const target = await importDiffusion(db, { kind: 'diffusion', modelPath: path.join(diffusionKit, 'unet.onnx') });
+  return { datasetId: dataset.id, targetId: target.id };
 }

@@ -5,6 +5,9 @@ import { liraAttack } from './classifier/lira-attack';
 import { confidenceAttack, entropyAttack, lossAttack, modifiedEntropyAttack } from './classifier/metric-attacks';
 import { rmiaAttack } from './classifier/rmia-attack';
 import { shokriAttack } from './classifier/shokri-attack';
+import { aeaAttack } from './clip/aea-attack';
+import { csaAttack } from './clip/csa-attack';
+import { wsaAttack } from './clip/wsa-attack';
 
 // Each module is typed with its own target and model shapes; the registry only needs what every module has.
 export const attackModules: readonly AttackModule[] = [
@@ -15,6 +18,9 @@ export const attackModules: readonly AttackModule[] = [
   shokriAttack,
   liraAttack,
   rmiaAttack,
+  csaAttack,
+  aeaAttack,
+  wsaAttack,
 ] as unknown as readonly AttackModule[];
 
 export function findAttack(id: string): AttackModule {

@@ -6,6 +6,7 @@ import type { AttackTask, ModelSpec } from './attack-task';
 import type { CallProgress } from './call-progress';
 import type { RecordImages } from './record-images';
 import { openClassifierRuntime } from './runtimes/classifier-runtime';
+import { openClipRuntime } from './runtimes/clip-runtime';
 
 export interface FamilyRuntime {
   readonly target: unknown;
@@ -37,6 +38,7 @@ export type RuntimeOpener = (task: AttackTask, options: RuntimeOptions) => Promi
 /** One opener per target family; a family without one has no attacks in this build. */
 const openers: Partial<Record<ModelKind, RuntimeOpener>> = {
   classifier: openClassifierRuntime,
+  clip: openClipRuntime,
 };
 
 export async function openFamilyRuntime(task: AttackTask, family: ModelKind, options: RuntimeOptions): Promise<FamilyRuntime> {
