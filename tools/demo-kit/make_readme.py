@@ -19,9 +19,15 @@ def f3(v):
 
 
 def size_line():
-    apparent = common.file_size_tree(common.DEMO_DIR)
-    n_files = sum(len(files) for _, _, files in os.walk(common.DEMO_DIR))
-    return '%.1f MB in %d files (apparent size, before this README)' % (apparent / 1e6, n_files)
+    readme = os.path.join(common.DEMO_DIR, 'README.md')
+    paths = [os.path.join(root, fn) for root, _, files in os.walk(common.DEMO_DIR) for fn in files]
+    paths = [p for p in paths if p != readme]
+    apparent = sum(os.path.getsize(p) for p in paths)
+    n_files = len(paths)
+    blocks = sum(os.stat(p).st_blocks * 512 for p in paths)
+    return ('%.1f MB in %d files (apparent size, before this README; %.1f MB of disk blocks on the '
+            'generating file system, most files being smaller than one 4 KiB block)' % (
+                apparent / 1e6, n_files, blocks / 1e6))
 
 
 def main():
@@ -185,14 +191,16 @@ def main():
     dt, dm = d['training'], d['metrics']
     a('## Diffusion (`diffusion/`)')
     a('')
-    a('DDPM ε-prediction UNet (%d parameters; 16→8→4 levels, channels 48/96/96, one residual block per level, '
+    a('DDPM ε-prediction UNet (%d parameters; 16→8→4 levels, channels 32/64/64, one residual block per level, '
       'GroupNorm, sinusoidal timestep embedding). Inputs `x` [N,1,16,16] float32 in [−1, 1] (pixel/255, '
       'mean 0.5, std 0.5) and `t` [N] int64 (0..999); output `epsilon` [N,1,16,16]. Schedule '
       '`scheduler.json`: linear β 1e-4..0.02, T = 1000. Images: Fashion-MNIST downscaled to 16×16 '
       '(PIL bilinear), stored as 16×16 PNGs.' % dt['params'])
     a('')
     a('Training: the %d audit members, %d steps of batch %d (images drawn with replacement, t uniform), '
-      'Adam lr %g, gradient clipping 1.0, no EMA, seed %d; %.0f s. Audit: %d members + %d non-members.' % (
+      'Adam lr %g, gradient clipping 1.0, no EMA, seed %d; %.0f s (on a 2-core machine busy with other '
+      'builds). Audit: %d members + %d non-members. While choosing the step budget, '
+      'a quick ReDiffuse with n = 2 gave AUC 0.642 after 1,000 steps and 0.752 after 2,000 (PIA 0.727, 0.887).' % (
           d['counts']['audit_members'], dt['steps'], dt['batch'], dt['lr'], dt['seed'], dt['train_seconds'],
           d['counts']['audit_members'], d['counts']['audit_nonmembers']))
     a('')
