@@ -8,6 +8,10 @@ import { shokriAttack } from './classifier/shokri-attack';
 import { aeaAttack } from './clip/aea-attack';
 import { csaAttack } from './clip/csa-attack';
 import { wsaAttack } from './clip/wsa-attack';
+import { diffusionLossAttack } from './diffusion/diffusion-loss-attack';
+import { pianAttack, piaAttack } from './diffusion/pia-attack';
+import { rediffuseAttack } from './diffusion/rediffuse-attack';
+import { secmiAttack } from './diffusion/secmi-attack';
 
 // Each module is typed with its own target and model shapes; the registry only needs what every module has.
 export const attackModules: readonly AttackModule[] = [
@@ -21,6 +25,11 @@ export const attackModules: readonly AttackModule[] = [
   csaAttack,
   aeaAttack,
   wsaAttack,
+  rediffuseAttack,
+  secmiAttack,
+  piaAttack,
+  pianAttack,
+  diffusionLossAttack,
 ] as unknown as readonly AttackModule[];
 
 export function findAttack(id: string): AttackModule {

@@ -7,6 +7,7 @@ import type { CallProgress } from './call-progress';
 import type { RecordImages } from './record-images';
 import { openClassifierRuntime } from './runtimes/classifier-runtime';
 import { openClipRuntime } from './runtimes/clip-runtime';
+import { openDiffusionRuntime } from './runtimes/diffusion-runtime';
 
 export interface FamilyRuntime {
   readonly target: unknown;
@@ -39,6 +40,7 @@ export type RuntimeOpener = (task: AttackTask, options: RuntimeOptions) => Promi
 const openers: Partial<Record<ModelKind, RuntimeOpener>> = {
   classifier: openClassifierRuntime,
   clip: openClipRuntime,
+  diffusion: openDiffusionRuntime,
 };
 
 export async function openFamilyRuntime(task: AttackTask, family: ModelKind, options: RuntimeOptions): Promise<FamilyRuntime> {

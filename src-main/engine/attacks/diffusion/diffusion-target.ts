@@ -1,0 +1,33 @@
+// How diffusion attacks see a model: the samples the denoiser works on for a list of records (pixels in [-1, 1], or
+// VAE latents), ε_θ for a batch (every call counted into the run's progress), and, for latent models, the decoder
+// back to pixels. Decoding, preprocessing, chunking and counting are the runtime's business.
+import type { EpsilonModel } from '../../diffusion/ddim';
+import type { SampleShape } from '../../models/vae-codec';
+import type { RunRecord } from '../run-record';
+
+export interface DiffusionTarget extends EpsilonModel {
+  readonly name: string;
+  /** The shape the denoiser works on: the image, or the latent of a latent model. */
+  readonly sampleShape: SampleShape;
+  /** Values in one sample (C·H·W of `sampleShape`). */
+  readonly sampleSize: number;
+  /** ε evaluations so far, one per sample per timestep (the run record's model call count). */
+  readonly modelCalls: number;
+  /** Present for latent models: the decoder and the pixel shape it returns. */
+  readonly latent: LatentSide | null;
+  /** Denoiser input of each record, concatenated in order (latent models: the encoder's mean, scaled). */
+  samples(records: readonly RunRecord[]): Promise<Float32Array>;
+  /** Pixels in [-1, 1] of each record, concatenated in order, at the shape the model sees (before any encoder). */
+  pixels(records: readonly RunRecord[]): Promise<Float32Array>;
+}
+
+export interface LatentSide {
+  readonly pixelShape: SampleShape;
+  /** Scaled latents [N, c, h, w] → pixels in [-1, 1] [N, C, H, W]. */
+  decode(latents: Float32Array, count: number): Promise<Float32Array>;
+}
+
+/** Diffusion runs use no reference or shadow models. */
+export type DiffusionModels = Record<string, never>;
+
+export const sizeOfShape = (shape: SampleShape): number => shape.channels * shape.height * shape.width;

@@ -1,0 +1,56 @@
+// ReDiffuse (Li et al. 2024): noise each image n times to step t, DDIM-denoise each copy back to 0, average the
+// reconstructions; members come back closer to themselves. Latent models reconstruct in latent space; the `ssim`
+// distance then compares the decoded reconstruction with the original pixels.
+import { z } from 'zod';
+import type { AttackModule } from '../attack-module';
+import { rediffuseReconstructions } from './diffusion-statistics';
+import { batchMemoryParam, checkTimestep, diffusionResult, recordsPerBatch, statisticsInBatches } from './diffusion-run';
+import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
+import { reconstructionDistances } from './image-distance';
+import { seededNoise } from './noise-source';
+
+const RediffuseParams = z.strictObject({
+  repeats: z.number().int().min(1).max(1000).default(10).describe('n: noisy copies of each image, denoised and averaged into one reconstruction.'),
+  t: z.number().int().min(1).default(200).describe('Timestep the image is noised to before denoising.'),
+  stride: z.number().int().min(1).default(100).describe('k: DDIM stride of the walk t → t−k → … → 0 (⌈t/k⌉ model calls per copy).'),
+  distance: z
+    .enum(['l2', 'l1', 'ssim'])
+    .default('l2')
+    .describe('How the average reconstruction is compared with the image: squared L2, L1, or 1 − SSIM (on decoded pixels for latent models).'),
+  batchMemoryMiB: batchMemoryParam,
+});
+type RediffuseParams = z.output<typeof RediffuseParams>;
+
+const stepsOf = (params: RediffuseParams) => Math.ceil(params.t / params.stride);
+
+export const rediffuseAttack: AttackModule<typeof RediffuseParams, DiffusionTarget, DiffusionModels> = {
+  id: 'rediffuse',
+  family: 'diffusion',
+  title: 'ReDiffuse reconstruction (Li et al. 2024)',
+  description:
+    'Black-box access to a denoiser (ε-prediction). Each image is noised n times to step t with fresh Gaussian noise and denoised back with deterministic DDIM; the n reconstructions are averaged. Members, which the model has fitted, come back closer to themselves. The score is the negated distance between the image and the average reconstruction.',
+  params: RediffuseParams,
+  needs: {},
+  estimateModelCalls: (params, counts) => counts.audited * params.repeats * stepsOf(params),
+  async run(ctx) {
+    const { params, target } = ctx;
+    checkTimestep(target.schedule, 'rediffuse', 't', params.t);
+    const callsBefore = target.modelCalls;
+    const batchSize = recordsPerBatch(target.sampleSize, params.repeats, params.batchMemoryMiB);
+    const latent = target.latent;
+    const statistics = await statisticsInBatches(ctx, batchSize, async (batch) => {
+      const x = await target.samples(batch);
+      const reconstructed = await rediffuseReconstructions(target, x, target.sampleSize, seededNoise(ctx.random, batch), params);
+      if (latent && params.distance === 'ssim') {
+        const pixels = await target.pixels(batch);
+        const decoded = await latent.decode(Float32Array.from(reconstructed), batch.length);
+        return reconstructionDistances(pixels, decoded, latent.pixelShape, 'ssim');
+      }
+      return reconstructionDistances(x, reconstructed, target.sampleShape, params.distance);
+    });
+    const space = latent ? (params.distance === 'ssim' ? 'decoded pixels' : 'latent space') : 'pixel space';
+    return diffusionResult(ctx, statistics, callsBefore, [
+      `ReDiffuse: n = ${params.repeats} noisy copies at t = ${params.t}, DDIM stride ${params.stride} (${stepsOf(params)} steps), distance ${params.distance} in ${space}; ${batchSize} records per batch.`,
+    ]);
+  },
+};
