@@ -31,8 +31,11 @@ export interface AttackJobOutput {
   timings: Record<string, number>;
 }
 
-/** Threads each ONNX session may use; the host runs one job at a time on a workstation's cores. */
-const sessionThreads = 2;
+/**
+ * Threads each ONNX session may use ($MIA_ENGINE_THREADS, default 1). On the busy 2-core machines here one thread
+ * ran ReDiffuse on the demo UNet about twice as fast as two, and it leaves a core for decoding and the UI.
+ */
+const sessionThreads = Math.max(1, Math.min(64, Number(process.env.MIA_ENGINE_THREADS) || 1));
 
 export async function runAttackJob(raw: unknown, ctx: JobContext): Promise<AttackJobOutput> {
   const started = performance.now();
