@@ -158,6 +158,235 @@ export const RecordPage = z.object({
 });
 export type RecordPage = z.infer<typeof RecordPage>;
 
+// ---- models: import, sets, details, checks ---------------------------------------------------------------
+
+const FilePath = z.string().min(1);
+const ImportRole = z.enum(['target', 'null', 'shadow', 'reference']).default('target');
+/**
+ * Explicit settings that win over the model's sidecar. The contract keeps them open (the renderer must not import
+ * engine schemas); the model import service validates them against the family's own configuration schema.
+ */
+const ImportOverrides = z.record(z.string(), z.unknown()).optional();
+
+export const ModelImportRequest = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('classifier'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    modelPath: FilePath,
+    /** Defaults to `<model>.json` beside the model when that file exists. */
+    sidecarPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+  z.strictObject({
+    kind: z.literal('clip'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    imageModelPath: FilePath,
+    textModelPath: FilePath,
+    tokenizerPath: FilePath,
+    tokenizerConfigPath: FilePath.optional(),
+    sidecarPath: FilePath.optional(),
+    textSidecarPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+  z.strictObject({
+    kind: z.literal('diffusion'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    modelPath: FilePath,
+    schedulerPath: FilePath.optional(),
+    sidecarPath: FilePath.optional(),
+    vaeEncoderPath: FilePath.optional(),
+    vaeDecoderPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+]);
+export type ModelImportRequest = z.input<typeof ModelImportRequest>;
+
+/** A reference/shadow set from its manifest `{ "models": [ { "path", "trained_on" } ] }`. */
+export const ModelSetImportRequest = z.strictObject({
+  name: z.string().trim().min(1).optional(),
+  purpose: z.enum(['shadow', 'reference']),
+  manifestPath: FilePath,
+  config: ImportOverrides,
+});
+export type ModelSetImportRequest = z.input<typeof ModelSetImportRequest>;
+
+export const ModelSetSummary = z.object({
+  id: Id,
+  name: z.string(),
+  purpose: z.enum(['shadow', 'reference']),
+  manifestPath: z.string(),
+  modelCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+});
+export type ModelSetSummary = z.infer<typeof ModelSetSummary>;
+
+export const TensorDescription = z.object({
+  name: z.string(),
+  dtype: z.string(),
+  /** Fixed sizes, or the names of free dimensions ("batch"). */
+  shape: z.array(z.union([z.number(), z.string()])),
+});
+export type TensorDescription = z.infer<typeof TensorDescription>;
+
+export const ModelDetails = z.object({
+  model: ModelSummary,
+  modelSetId: Id.nullable(),
+  files: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
+  /** Per file role ("model", "image", "text", "denoiser", …): inputs and outputs as read from the model. */
+  io: z.record(z.string(), z.object({ inputs: z.array(TensorDescription), outputs: z.array(TensorDescription) })),
+  config: z.record(z.string(), z.unknown()),
+  /** Records the model was trained on (reference/shadow manifests), or null when unknown. */
+  trainedOnCount: z.number().int().nonnegative().nullable(),
+});
+export type ModelDetails = z.infer<typeof ModelDetails>;
+
+export const ModelCheckReport = z.object({
+  modelId: Id,
+  datasetId: Id,
+  /** True when every finding is "ok". */
+  compatible: z.boolean(),
+  findings: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'problem']), message: z.string(), code: z.string().nullable() })),
+});
+export type ModelCheckReport = z.infer<typeof ModelCheckReport>;
+
+// ---- attacks and run planning ----------------------------------------------------------------------------
+
+export const AttackDescription = z.object({
+  id: z.string(),
+  family: ModelKind,
+  title: z.string(),
+  description: z.string(),
+  needs: z.object({
+    shadowModels: z.enum(['required', 'optional']).optional(),
+    referenceModels: z.enum(['required', 'optional']).optional(),
+    roles: z.array(z.string()).optional(),
+  }),
+  /** The parameter schema as JSON Schema (input side: defaults, bounds, enums, descriptions); the form is built from it. */
+  paramsSchema: z.record(z.string(), z.unknown()),
+});
+export type AttackDescription = z.infer<typeof AttackDescription>;
+
+export const RunEstimate = z.object({
+  modelCalls: z.number().int().nonnegative(),
+  /** Audited plus calibration records: what the attack scores. */
+  scoredRecords: z.number().int().nonnegative(),
+  references: z.number().int().nonnegative(),
+  shadows: z.number().int().nonnegative(),
+  /** The null-model check repeats the attack against the null model. */
+  includesNullModel: z.boolean(),
+});
+export type RunEstimate = z.infer<typeof RunEstimate>;
+
+// ---- run reports -----------------------------------------------------------------------------------------
+
+export const StoredMetricRow = z.object({
+  name: z.string(),
+  /** '' for the whole audit set, `class:<index>` for a class. */
+  slice: z.string(),
+  value: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  note: z.string().nullable(),
+});
+export type StoredMetricRow = z.infer<typeof StoredMetricRow>;
+
+export const StoredCheckRow = z.object({
+  kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
+  status: z.enum(['ok', 'warn', 'not-applicable']),
+  value: z.number().nullable(),
+  message: z.string(),
+});
+export type StoredCheckRow = z.infer<typeof StoredCheckRow>;
+
+export const RunDetails = z.object({
+  run: RunSummary,
+  targetModelName: z.string().nullable(),
+  datasetName: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  metrics: z.array(StoredMetricRow),
+  checks: z.array(StoredCheckRow),
+  log: z.array(z.object({ at: z.string(), level: z.string(), message: z.string() })),
+});
+export type RunDetails = z.infer<typeof RunDetails>;
+
+export const RunCurvesRequest = z.strictObject({
+  runId: Id,
+  /** Most ROC points to draw (log-spaced on FPR); metrics never come from these. */
+  maxPoints: z.number().int().min(3).max(2000).default(200),
+  bins: z.number().int().min(2).max(200).default(40),
+});
+export type RunCurvesRequest = z.input<typeof RunCurvesRequest>;
+
+export const RunCurves = z.object({
+  runId: Id,
+  members: z.number().int().nonnegative(),
+  nonMembers: z.number().int().nonnegative(),
+  /** Downsampled for drawing; empty when the audited records lack members or non-members. */
+  roc: z.object({ fpr: z.instanceof(Float64Array), tpr: z.instanceof(Float64Array) }),
+  /**
+   * Shared bin edges (bins + 1) between Tukey's far-out fences of the scores, and counts of members and non-members per
+   * bin; the records beyond the edges are counted in the first and last bin (`tails` says how many).
+   */
+  histogram: z.object({
+    edges: z.instanceof(Float64Array),
+    members: z.instanceof(Int32Array),
+    nonMembers: z.instanceof(Int32Array),
+    tails: z.object({ below: z.number().int().nonnegative(), above: z.number().int().nonnegative() }),
+  }),
+  perClass: z.array(
+    z.object({
+      classIndex: z.number().int().nonnegative(),
+      className: z.string().nullable(),
+      auc: z.number().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+export type RunCurves = z.infer<typeof RunCurves>;
+
+export const ExposedRecordsRequest = z.strictObject({
+  runId: Id,
+  limit: z.number().int().min(1).max(200).default(24),
+  /** Only records whose ground truth is "member" (the ones an auditor must worry about). */
+  membersOnly: z.boolean().default(false),
+});
+export type ExposedRecordsRequest = z.input<typeof ExposedRecordsRequest>;
+
+export const ExposedRecords = z.object({
+  runId: Id,
+  /** Audited records scored by the run. */
+  scored: z.number().int().nonnegative(),
+  items: z.array(
+    z.object({
+      recordId: Id,
+      key: z.string(),
+      /** 1 = the highest score of the run. */
+      rank: z.number().int().positive(),
+      score: z.number(),
+      label: z.number().int().nullable(),
+      className: z.string().nullable(),
+      caption: z.string().nullable(),
+      member: z.union([z.literal(0), z.literal(1)]).nullable(),
+      thumbnail: z.instanceof(Uint8Array).nullable(),
+    }),
+  ),
+});
+export type ExposedRecords = z.infer<typeof ExposedRecords>;
+
+export const RecordCounts = z.object({
+  total: z.number().int().nonnegative(),
+  byRole: z.record(z.string(), z.number().int()),
+  byLabel: z.array(z.object({ label: z.number().int().nullable(), count: z.number().int() })),
+  byMember: z.array(z.object({ member: z.union([z.literal(0), z.literal(1)]).nullable(), count: z.number().int() })),
+  byRoleAndLabel: z.array(z.object({ role: RecordRole, label: z.number().int().nullable(), count: z.number().int() })),
+});
+export type RecordCounts = z.infer<typeof RecordCounts>;
+
+const RunRef = z.strictObject({ runId: Id });
+
 // ---- channels --------------------------------------------------------------------------------------------
 
 /** Every request/response channel. Names are `<domain>.<task>`; the domain becomes the API namespace. */
@@ -169,11 +398,23 @@ export const channels = {
     response: z.object({ dataset: DatasetSummary, skipped: z.array(z.string()) }),
   },
   'datasets.records': { request: RecordPageQuery, response: RecordPage },
+  'datasets.counts': { request: z.strictObject({ datasetId: Id }), response: RecordCounts },
   'models.list': { request: NoRequest, response: z.array(ModelSummary) },
+  'models.import': { request: ModelImportRequest, response: ModelSummary },
+  'models.importSet': { request: ModelSetImportRequest, response: z.object({ set: ModelSetSummary, models: z.array(ModelSummary) }) },
+  'models.sets': { request: NoRequest, response: z.array(ModelSetSummary) },
+  'models.details': { request: z.strictObject({ modelId: Id }), response: ModelDetails },
+  'models.check': { request: z.strictObject({ modelId: Id, datasetId: Id }), response: ModelCheckReport },
+  'attacks.list': { request: NoRequest, response: z.array(AttackDescription) },
   'runs.list': { request: NoRequest, response: z.array(RunSummary) },
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },
   'runs.start': { request: RunStartRequest, response: RunSummary },
   'runs.cancel': { request: z.strictObject({ runId: Id }), response: RunSummary },
+  'runs.estimate': { request: RunStartRequest, response: RunEstimate },
+  'runs.details': { request: RunRef, response: RunDetails },
+  'runs.curves': { request: RunCurvesRequest, response: RunCurves },
+  'runs.exposed': { request: ExposedRecordsRequest, response: ExposedRecords },
+  'runs.rerun': { request: RunRef, response: RunSummary },
 } as const;
 
 /** Every event the backend pushes to the renderer. */

@@ -6,6 +6,8 @@ import { MiaError } from '../common/errors';
 import { openWorkspace } from '../workspace/open-workspace';
 import { workspaceInfo } from '../services/workspace-service';
 import { auditCommand } from './commands/audit';
+import { demoCommand } from './commands/demo';
+import { exportCommand } from './commands/export';
 
 const usage = `mia — membership inference audits of vision models (MIA Workbench)
 
@@ -13,6 +15,11 @@ Usage:
   mia workspace info [--workspace FILE] [--json]   show what a workspace holds
   mia audit --config FILE [--workspace FILE] [--json]
                                                    import what a YAML/JSON audit config names and run its attacks
+  mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--workspace FILE]
+                                                   write the PDF report and/or CSVs (scores to FILE,
+                                                   metrics beside it as NAME.metrics.csv) of finished runs
+  mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
+                                                   DIR/report.pdf and CSVs (default DIR: out/demo)
   mia --help                                       this text
 
 Options:
@@ -31,6 +38,10 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       options: {
         workspace: { type: 'string' },
         config: { type: 'string' },
+        pdf: { type: 'string' },
+        csv: { type: 'string' },
+        title: { type: 'string' },
+        out: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -45,7 +56,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     return values.help ? 0 : 2;
   }
   const workspaceFile = values.workspace ? path.resolve(values.workspace) : defaultWorkspaceFile();
-  const command = positionals.join(' ');
+  const command = positionals[0] === 'export' ? 'export' : positionals.join(' ');
   try {
     switch (command) {
       case 'workspace info': {
@@ -62,6 +73,13 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         }
         return 0;
       }
+      case 'export':
+        return await exportCommand(
+          { out, err },
+          { runIds: positionals.slice(1), workspaceFile, ...(values.pdf ? { pdf: values.pdf } : {}), ...(values.csv ? { csv: values.csv } : {}), ...(values.title ? { title: values.title } : {}) },
+        );
+      case 'demo':
+        return await demoCommand({ out, err }, { outDir: path.resolve(values.out ?? path.join('out', 'demo')) });
       case 'audit':
         return await auditCommand({ out, err }, { config: values.config, workspaceFile, json: values.json });
       default:

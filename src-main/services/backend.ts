@@ -4,8 +4,8 @@
 import { MiaError } from '../common/errors';
 import { createEngineClient, type EngineClient } from '../host/engine-client';
 import type { SpawnHost } from '../host/protocol';
-import { listDatasets } from '../workspace/datasets-repo';
-import { listRecordsPage } from '../workspace/records-repo';
+import { getDataset, listDatasets } from '../workspace/datasets-repo';
+import { countRecords, listRecordsPage } from '../workspace/records-repo';
 import { importDataset } from './dataset-import';
 import { listModels } from '../workspace/models-repo';
 import { openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
@@ -14,6 +14,13 @@ import { EventBus } from './event-bus';
 import { createRouter, type Handlers, type Router } from './router';
 import type { RunningJobs } from './run-execution';
 import { startRun } from './runs-service';
+import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
+import { checkModelAgainstDataset } from './model-queries-check';
+import { runDetails } from './run-report';
+import { runCurves } from './run-report-curves';
+import { exposedRecords } from './run-report-exposed';
+import { estimateRun, listAttacks } from './ui-queries-attacks';
+import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
 
 export interface BackendOptions {
@@ -39,6 +46,11 @@ export function createBackend(options: BackendOptions): Backend {
   const running: RunningJobs = { byRun: new Map() };
   const inFlight = new Set<Promise<void>>();
   const deps = { db, engine, bus, running };
+  /** Keeps a started run's promise until it lands, so idle() can wait for it. */
+  const track = (execution: Promise<void>): void => {
+    inFlight.add(execution);
+    void execution.finally(() => inFlight.delete(execution));
+  };
 
   const handlers: Handlers = {
     'workspace.info': () => workspaceInfo(db, options.workspaceFile),
@@ -52,13 +64,22 @@ export function createBackend(options: BackendOptions): Backend {
       // Buffers become plain byte arrays so both bridges (structured clone, WebSocket codec) carry them alike.
       return { total: page.total, items: page.items.map(({ thumbnail, ...item }) => (thumbnail ? { ...item, thumbnail: new Uint8Array(thumbnail) } : item)) };
     },
+    'datasets.counts': ({ datasetId }) => {
+      getDataset(db, datasetId); // an unknown or half-imported dataset is an error, not empty counts
+      return countRecords(db, datasetId);
+    },
     'models.list': () => listModels(db),
+    'models.import': (request) => importModelFromContract(db, request),
+    'models.importSet': (request) => importModelSetFromContract(db, request),
+    'models.sets': () => listModelSetSummaries(db),
+    'models.details': ({ modelId }) => modelDetails(db, modelId),
+    'models.check': ({ modelId, datasetId }) => checkModelAgainstDataset(db, modelId, datasetId),
+    'attacks.list': () => listAttacks(),
     'runs.list': () => listRuns(db),
     'runs.get': ({ runId }) => getRun(db, runId),
     'runs.start': async (request) => {
       const { summary, execution } = await startRun(deps, request);
-      inFlight.add(execution);
-      void execution.finally(() => inFlight.delete(execution));
+      track(execution);
       return summary;
     },
     'runs.cancel': ({ runId }) => {
@@ -66,6 +87,15 @@ export function createBackend(options: BackendOptions): Backend {
       if (!jobId) throw new MiaError('run.not-running', `Run ${runId} is not running, so there is nothing to cancel.`);
       engine.cancel(jobId);
       return getRun(db, runId);
+    },
+    'runs.estimate': (request) => estimateRun(db, request),
+    'runs.details': ({ runId }) => runDetails(db, runId),
+    'runs.curves': (request) => runCurves(db, request),
+    'runs.exposed': (request) => exposedRecords(db, request),
+    'runs.rerun': async ({ runId }) => {
+      const { summary, execution } = await rerunRun(deps, runId);
+      track(execution);
+      return summary;
     },
   };
 

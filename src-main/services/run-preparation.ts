@@ -32,6 +32,7 @@ export async function prepareAttackRun(
   db: WorkspaceDb,
   attack: AttackModule,
   request: Omit<ParsedStart, 'params'> & { params: unknown },
+  options: { rerunOf?: number } = {},
 ): Promise<{ runId: number; task: AttackTask }> {
   const target = modelSpec(readModel(db, request.targetModelId, 'target model'));
   if (target.kind !== attack.family) {
@@ -74,6 +75,7 @@ export async function prepareAttackRun(
     engineVersion,
     modelHash: hashOf([target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])].map((m) => `${m.id}:${m.sha256}`)),
     dataHash: hashOf(records.map((r) => `${r.key}:${r.sha256}:${r.label ?? ''}:${r.member ?? ''}:${r.role}`)),
+    rerunOf: options.rerunOf ?? null,
   });
   return {
     runId,

@@ -16,10 +16,11 @@ type ParsedStart = z.output<typeof RunStartRequest>;
 export async function startRun(
   deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
   request: ParsedStart,
+  options: { rerunOf?: number } = {},
 ): Promise<{ summary: RunSummary; execution: Promise<void> }> {
   const attack = findAttack(request.attack);
   const params = parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
-  const { runId, task } = await prepareAttackRun(deps.db, attack, { ...request, params });
+  const { runId, task } = await prepareAttackRun(deps.db, attack, { ...request, params }, options);
   const execution = executeRun(deps, runId, task);
   return { summary: getRun(deps.db, runId), execution };
 }

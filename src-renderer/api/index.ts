@@ -7,6 +7,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** Structured extras from the backend, e.g. `issues` of a failed import (file, line, field per problem). */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -33,7 +35,7 @@ function currentBridge(): MiaBridge {
 
 function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.data;
-  throw new ApiError(result.error.code, result.error.message);
+  throw new ApiError(result.error.code, result.error.message, result.error.details);
 }
 
 type Unwrapped<B> = {

@@ -6,6 +6,13 @@ import { ApiError } from '../api';
 export interface ShownError {
   code: string;
   message: string;
+  details?: Record<string, unknown>;
+}
+
+/** An error as a view shows it: the backend's code, message and details, or a plain message for anything else. */
+export function toShownError(caught: unknown): ShownError {
+  if (caught instanceof ApiError) return caught.details ? { code: caught.code, message: caught.message, details: caught.details } : { code: caught.code, message: caught.message };
+  return { code: 'renderer.error', message: caught instanceof Error ? caught.message : String(caught) };
 }
 
 export function useAsyncState() {
@@ -18,7 +25,7 @@ export function useAsyncState() {
     try {
       return await work();
     } catch (caught) {
-      error.value = caught instanceof ApiError ? { code: caught.code, message: caught.message } : { code: 'renderer.error', message: String(caught) };
+      error.value = toShownError(caught);
       return undefined;
     } finally {
       loading.value = false;

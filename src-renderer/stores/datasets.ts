@@ -1,13 +1,41 @@
-// The workspace's datasets as the Datasets view shows them.
+// The workspace's datasets as the Datasets view shows them: the list, imports (with the per-file problems of a
+// failed one), record counts per role and label, and pages of records for the thumbnail grid.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DatasetSummary } from '../../src-preload/contract';
+import type { DatasetImportRequest, DatasetSummary, RecordCounts, RecordPage, RecordPageQuery } from '../../src-preload/contract';
 import { api } from '../api';
-import { useAsyncState } from '../composables/use-async-state';
+import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+
+/** One problem of a failed import, as the backend lists it in `error.details.issues`. */
+export interface ImportIssue {
+  code: string;
+  message: string;
+  file: string | null;
+  line: number | null;
+  field: string | null;
+}
+
+export function importIssuesOf(error: ShownError | null): ImportIssue[] {
+  const issues = error?.details?.issues;
+  if (!Array.isArray(issues)) return [];
+  return issues.map((raw) => {
+    const issue = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    return {
+      code: typeof issue.code === 'string' ? issue.code : (error?.code ?? ''),
+      message: typeof issue.message === 'string' ? issue.message : String(raw),
+      file: typeof issue.file === 'string' ? issue.file : null,
+      line: typeof issue.line === 'number' ? issue.line : typeof issue.index === 'number' ? issue.index : null,
+      field: typeof issue.field === 'string' ? issue.field : typeof issue.path === 'string' && issue.path ? issue.path : null,
+    };
+  });
+}
 
 export const useDatasetsStore = defineStore('datasets', () => {
   const datasets = ref<DatasetSummary[]>([]);
   const loaded = ref(false);
+  const counts = ref<Record<number, RecordCounts>>({});
+  const importing = ref(false);
+  const importError = ref<ShownError | null>(null);
   const { loading, error, track } = useAsyncState();
 
   async function refresh(): Promise<void> {
@@ -17,5 +45,34 @@ export const useDatasetsStore = defineStore('datasets', () => {
     });
   }
 
-  return { datasets, loaded, loading, error, refresh };
+  /** Imports a dataset; on failure `importError` keeps the code, message and per-file issues. */
+  async function importDataset(request: DatasetImportRequest): Promise<DatasetSummary | undefined> {
+    importing.value = true;
+    importError.value = null;
+    try {
+      const { dataset } = await api.datasets.import(request);
+      await refresh();
+      return dataset;
+    } catch (caught) {
+      importError.value = toShownError(caught);
+      return undefined;
+    } finally {
+      importing.value = false;
+    }
+  }
+
+  async function loadCounts(datasetId: number): Promise<RecordCounts | undefined> {
+    return track(async () => {
+      const result = await api.datasets.counts({ datasetId });
+      counts.value = { ...counts.value, [datasetId]: result };
+      return result;
+    });
+  }
+
+  /** One page of records; the grid keeps its own cache of pages, so this does not touch the store's state. */
+  function fetchRecords(query: RecordPageQuery): Promise<RecordPage> {
+    return api.datasets.records(query);
+  }
+
+  return { datasets, loaded, loading, error, counts, importing, importError, refresh, importDataset, loadCounts, fetchRecords };
 });

@@ -1,21 +1,70 @@
-// The workspace's models (targets, reference and shadow sets, null models).
+// The workspace's models (targets, null models, reference and shadow sets): listing, imports, per-model details
+// and the "check against dataset" reports.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ModelSummary } from '../../src-preload/contract';
+import type { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary, ModelSummary } from '../../src-preload/contract';
 import { api } from '../api';
-import { useAsyncState } from '../composables/use-async-state';
+import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 
 export const useModelsStore = defineStore('models', () => {
   const models = ref<ModelSummary[]>([]);
+  const sets = ref<ModelSetSummary[]>([]);
   const loaded = ref(false);
+  const details = ref<Record<number, ModelDetails>>({});
+  const checks = ref<Record<string, ModelCheckReport>>({});
+  const importing = ref(false);
+  const importError = ref<ShownError | null>(null);
   const { loading, error, track } = useAsyncState();
 
   async function refresh(): Promise<void> {
     await track(async () => {
-      models.value = await api.models.list();
+      const [list, setList] = await Promise.all([api.models.list(), api.models.sets()]);
+      models.value = list;
+      sets.value = setList;
       loaded.value = true;
     });
   }
 
-  return { models, loaded, loading, error, refresh };
+  async function guardedImport<T>(work: () => Promise<T>): Promise<T | undefined> {
+    importing.value = true;
+    importError.value = null;
+    try {
+      const result = await work();
+      await refresh();
+      return result;
+    } catch (caught) {
+      importError.value = toShownError(caught);
+      return undefined;
+    } finally {
+      importing.value = false;
+    }
+  }
+
+  function importModel(request: ModelImportRequest): Promise<ModelSummary | undefined> {
+    return guardedImport(() => api.models.import(request));
+  }
+
+  function importSet(request: ModelSetImportRequest): Promise<{ set: ModelSetSummary; models: ModelSummary[] } | undefined> {
+    return guardedImport(() => api.models.importSet(request));
+  }
+
+  async function loadDetails(modelId: number): Promise<ModelDetails | undefined> {
+    return track(async () => {
+      const result = await api.models.details({ modelId });
+      details.value = { ...details.value, [modelId]: result };
+      return result;
+    });
+  }
+
+  const checkKey = (modelId: number, datasetId: number): string => `${modelId}:${datasetId}`;
+
+  async function checkAgainst(modelId: number, datasetId: number): Promise<ModelCheckReport | undefined> {
+    return track(async () => {
+      const report = await api.models.check({ modelId, datasetId });
+      checks.value = { ...checks.value, [checkKey(modelId, datasetId)]: report };
+      return report;
+    });
+  }
+
+  return { models, sets, loaded, loading, error, details, checks, importing, importError, refresh, importModel, importSet, loadDetails, checkAgainst, checkKey };
 });

@@ -1,16 +1,19 @@
-// Runs and their live progress. Progress and status events from the backend update the list in place.
+// Runs and their live progress. Progress and status events from the backend update the list in place; a run's
+// details (configuration, metrics, checks, log) are loaded when a view asks for them.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { RunProgress, RunStartRequest, RunSummary } from '../../src-preload/contract';
+import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-preload/contract';
 import { api } from '../api';
-import { useAsyncState } from '../composables/use-async-state';
+import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
   const progress = ref<Record<number, RunProgress>>({});
+  const details = ref<Record<number, RunDetails>>({});
   const loaded = ref(false);
   const { loading, error, track } = useAsyncState();
   let unsubscribe: (() => void)[] = [];
+  const statusListeners = new Set<(runId: number) => void>();
 
   async function refresh(): Promise<void> {
     await track(async () => {
@@ -25,8 +28,10 @@ export const useRunsStore = defineStore('runs', () => {
       api.on('runs.progress', (event) => {
         progress.value = { ...progress.value, [event.runId]: event };
       }),
-      api.on('runs.status', () => {
-        void refresh();
+      api.on('runs.status', (event) => {
+        void refresh().then(() => {
+          for (const listener of statusListeners) listener(event.runId);
+        });
       }),
     ];
   }
@@ -34,6 +39,12 @@ export const useRunsStore = defineStore('runs', () => {
   function stopListening(): void {
     for (const stop of unsubscribe) stop();
     unsubscribe = [];
+  }
+
+  /** Called after the list has caught up with a run's status change (a view refreshes the run it shows). */
+  function onStatusChange(listener: (runId: number) => void): () => void {
+    statusListeners.add(listener);
+    return () => statusListeners.delete(listener);
   }
 
   async function start(request: RunStartRequest): Promise<RunSummary | undefined> {
@@ -44,11 +55,42 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
+  /** Starts several runs (one per attack); each either starts or reports why not, independently. */
+  async function startMany(requests: readonly RunStartRequest[]): Promise<{ started: RunSummary[]; refused: { attack: string; error: ShownError }[] }> {
+    const started: RunSummary[] = [];
+    const refused: { attack: string; error: ShownError }[] = [];
+    for (const request of requests) {
+      try {
+        started.push(await api.runs.start(request));
+      } catch (caught) {
+        refused.push({ attack: request.attack, error: toShownError(caught) });
+      }
+    }
+    await refresh();
+    return { started, refused };
+  }
+
   async function cancel(runId: number): Promise<void> {
     await track(async () => {
       await api.runs.cancel({ runId });
     });
   }
 
-  return { runs, progress, loaded, loading, error, refresh, listen, stopListening, start, cancel };
+  async function rerun(runId: number): Promise<RunSummary | undefined> {
+    return track(async () => {
+      const run = await api.runs.rerun({ runId });
+      await refresh();
+      return run;
+    });
+  }
+
+  async function loadDetails(runId: number): Promise<RunDetails | undefined> {
+    return track(async () => {
+      const result = await api.runs.details({ runId });
+      details.value = { ...details.value, [runId]: result };
+      return result;
+    });
+  }
+
+  return { runs, progress, details, loaded, loading, error, refresh, listen, stopListening, onStatusChange, start, startMany, cancel, rerun, loadDetails };
 });

@@ -1,0 +1,105 @@
+// "Check against dataset": before a run, tells the auditor whether a model fits a dataset — files unchanged,
+// image input and output shapes fitting the stored preprocessing, every label a class of the model, and audited
+// records with labels and ground truth. Reuses the engine's model-compat checks on the stored I/O, so nothing is
+// loaded into ONNX Runtime here.
+import { z } from 'zod';
+import type { ModelCheckReport } from '../../src-preload/contract';
+import { MiaError } from '../common/errors';
+import { fromJsonColumn } from '../common/json-column';
+import { checkClassesAgainstDataset, checkClassifierOutput, checkImageInput, pickTensor } from '../engine/models/model-compat';
+import { ModelConfig, ModelIo } from '../engine/models/model-config';
+import { getDataset } from '../workspace/datasets-repo';
+import { getStoredModel } from '../workspace/models-repo';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { countRecords } from '../workspace/records-repo';
+import { verifyModelFiles, type StoredFiles } from './model-files';
+
+type Finding = ModelCheckReport['findings'][number];
+
+const StoredFilesSchema = z.record(z.string(), z.object({ path: z.string(), sha256: z.string() }));
+
+/** Runs one check; a MiaError becomes a "problem" finding with its code and message, anything else is rethrown. */
+async function attempt(check: string, okMessage: string, work: () => void | Promise<void>): Promise<Finding> {
+  try {
+    await work();
+    return { check, status: 'ok', message: okMessage, code: null };
+  } catch (error) {
+    if (!(error instanceof MiaError)) throw error;
+    return { check, status: 'problem', message: error.message, code: error.code };
+  }
+}
+
+export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number, datasetId: number): Promise<ModelCheckReport> {
+  const row = getStoredModel(db, modelId);
+  const dataset = getDataset(db, datasetId);
+  const counts = countRecords(db, datasetId);
+  const findings: Finding[] = [];
+  const files = (fromJsonColumn(StoredFilesSchema, row.files, `files of model ${row.id}`) ?? {}) as StoredFiles;
+  findings.push(await attempt('files', 'The model files are the ones imported (SHA-256 unchanged).', () => verifyModelFiles(row.name, files, row.sha256)));
+
+  const config = fromJsonColumn(ModelConfig, row.config, `config of model ${row.id}`);
+  const io = fromJsonColumn(ModelIo, row.io, `io of model ${row.id}`) ?? {};
+  const scored = counts.byRoleAndLabel.filter((entry) => entry.role === 'audit' || entry.role === 'calibration');
+  const audited = counts.byRole.audit ?? 0;
+
+  if (config?.kind === 'classifier') {
+    const file = files.model?.path ?? row.name;
+    const tensors = io.model ?? { inputs: [], outputs: [] };
+    findings.push(
+      await attempt('input', `The image input fits the preprocessing (${describeSpec(config.preprocess)}).`, () =>
+        checkImageInput(pickTensor(tensors.inputs, config.io.input, 'input', file), config.preprocess, file),
+      ),
+    );
+    findings.push(
+      await attempt('output', `The output gives ${config.classes} classes (${config.output}).`, () =>
+        checkClassifierOutput(pickTensor(tensors.outputs, config.io.output, 'output', file), config.classes, file),
+      ),
+    );
+    const labels = scored.filter((entry) => entry.label !== null).map((entry) => entry.label as number);
+    const maxLabel = labels.length > 0 ? Math.max(...labels) : null;
+    findings.push(
+      await attempt('classes', `Every label of dataset "${dataset.name}" is one of the model's ${config.classes} classes.`, () =>
+        checkClassesAgainstDataset(config.classes, { name: dataset.name, maxLabel, classNames: dataset.classNames }, file),
+      ),
+    );
+    const unlabelled = scored.filter((entry) => entry.label === null).reduce((sum, entry) => sum + entry.count, 0);
+    findings.push(
+      unlabelled === 0
+        ? { check: 'labels', status: 'ok', message: 'Every audited and calibration record has a class label.', code: null }
+        : {
+            check: 'labels',
+            status: 'problem',
+            message: `${unlabelled} audited or calibration records of "${dataset.name}" have no class label; classifier attacks need one for every record.`,
+            code: 'attack.missing-label',
+          },
+    );
+  } else if (config?.kind === 'clip') {
+    const file = files.image?.path ?? row.name;
+    const tensors = io.image ?? { inputs: [], outputs: [] };
+    findings.push(
+      await attempt('input', `The image encoder's input fits the preprocessing (${describeSpec(config.preprocess)}).`, () =>
+        checkImageInput(pickTensor(tensors.inputs, config.io.imageInput, 'input', file), config.preprocess, file),
+      ),
+    );
+  }
+
+  const withTruth = counts.byMember.filter((entry) => entry.member !== null).reduce((sum, entry) => sum + entry.count, 0);
+  findings.push(
+    audited > 0 && withTruth > 0
+      ? { check: 'records', status: 'ok', message: `${audited} audited records; ${withTruth} records of the dataset have a known membership.`, code: null }
+      : {
+          check: 'records',
+          status: 'problem',
+          message:
+            audited === 0
+              ? `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`
+              : `No record of "${dataset.name}" has a known membership (member 1 or 0), so no metric could be computed.`,
+          code: audited === 0 ? 'run.no-audit-records' : 'run.no-ground-truth',
+        },
+  );
+  return { modelId, datasetId, compatible: findings.every((finding) => finding.status === 'ok'), findings };
+}
+
+function describeSpec(spec: { width: number; height: number; channels: number; layout: string }): string {
+  return `${spec.width}×${spec.height}, ${spec.channels} channel${spec.channels === 1 ? '' : 's'}, ${spec.layout}`;
+}

@@ -1,0 +1,101 @@
+// The one report model behind the PDF and CSV exports (the Compare view reads the same pieces through the
+// contract): for each run its details, curves, most exposed records and provenance, plus the environment.
+import os from 'node:os';
+import type { ExposedRecords, RunCurves, RunDetails } from '../../../src-preload/contract';
+import { engineVersion } from '../../common/engine-version';
+import { MiaError } from '../../common/errors';
+import { findAttack } from '../../engine/attacks/registry';
+import type { WorkspaceDb } from '../../workspace/open-workspace';
+import { getModel } from '../../workspace/models-repo';
+import { runCurves } from '../run-report-curves';
+import { exposedRecords } from '../run-report-exposed';
+import { runDetails } from '../run-report';
+
+export interface ReportRun {
+  readonly details: RunDetails;
+  readonly curves: RunCurves;
+  readonly exposed: ExposedRecords;
+  readonly attackTitle: string;
+  readonly attackDescription: string;
+  readonly targetSha256: string;
+  readonly modelHash: string;
+  readonly dataHash: string;
+  readonly engineVersion: string;
+  readonly timings: Record<string, number> | null;
+}
+
+export interface AuditReport {
+  readonly title: string;
+  readonly generatedAt: string;
+  readonly workbenchVersion: string;
+  readonly runs: readonly ReportRun[];
+  readonly environment: Record<string, string>;
+}
+
+export function metricOf(run: ReportRun, name: string, slice = '') {
+  return run.details.metrics.find((m) => m.name === name && m.slice === slice) ?? null;
+}
+
+export function buildAuditReport(db: WorkspaceDb, runIds: readonly number[], options: { title?: string; exposedPerRun?: number } = {}): AuditReport {
+  if (runIds.length === 0) throw new MiaError('export.no-runs', 'Name at least one run to export.');
+  const runs = runIds.map((runId): ReportRun => {
+    const details = runDetails(db, runId);
+    if (details.run.status !== 'finished') {
+      throw new MiaError('export.run-not-finished', `Run ${runId} is ${details.run.status}; only finished runs are reported (partial scores are never reported).`);
+    }
+    const provenance = db.prepare('SELECT model_hash, data_hash, engine_version, timings FROM runs WHERE id = ?').get(runId) as {
+      model_hash: string;
+      data_hash: string;
+      engine_version: string;
+      timings: string | null;
+    };
+    let attackTitle = details.run.attack;
+    let attackDescription = '';
+    try {
+      const attack = findAttack(details.run.attack);
+      attackTitle = attack.title;
+      attackDescription = attack.description;
+    } catch {
+      attackDescription = 'This attack is not known to this version of the workbench.';
+    }
+    return {
+      details,
+      curves: runCurves(db, { runId, maxPoints: 300, bins: 30 }),
+      exposed: exposedRecords(db, { runId, limit: options.exposedPerRun ?? 8, membersOnly: false }),
+      attackTitle,
+      attackDescription,
+      targetSha256: getModel(db, details.run.targetModelId).sha256,
+      modelHash: provenance.model_hash,
+      dataHash: provenance.data_hash,
+      engineVersion: provenance.engine_version,
+      timings: provenance.timings ? (JSON.parse(provenance.timings) as Record<string, number>) : null,
+    };
+  });
+  return {
+    title: options.title ?? 'Membership inference audit',
+    generatedAt: new Date().toISOString(),
+    workbenchVersion: engineVersion,
+    runs,
+    environment: environmentFacts(db),
+  };
+}
+
+function environmentFacts(db: WorkspaceDb): Record<string, string> {
+  const cpus = os.cpus();
+  const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  let onnxRuntime = 'unknown';
+  try {
+    onnxRuntime = (require('onnxruntime-node/package.json') as { version: string }).version;
+  } catch {
+    // Reported as unknown.
+  }
+  return {
+    'MIA Workbench': engineVersion,
+    'Node.js': process.versions.node,
+    'ONNX Runtime (CPU)': onnxRuntime,
+    SQLite: sqlite,
+    'Operating system': `${os.type()} ${os.release()} (${os.arch()})`,
+    CPU: cpus.length > 0 ? `${cpus.length} × ${cpus[0]!.model.trim()}` : 'unknown',
+    Memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+  };
+}

@@ -1,0 +1,55 @@
+// Which stored metrics the Compare table shows and how each is named — shared by the view, the report and the
+// tests that check the table against the workspace. Plain TypeScript: no Vue, no DOM.
+import { formatInterval, formatMetric } from './format';
+
+/** The rows of the compare table: AUC, then TPR at 0.1 %, 1 % and 10 % FPR, then the threshold-free summaries. */
+export const compareMetricNames = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage'] as const;
+
+const labels: Record<string, string> = {
+  auc: 'AUC',
+  'tpr@0.001': 'TPR @ 0.1 % FPR',
+  'tpr@0.01': 'TPR @ 1 % FPR',
+  'tpr@0.1': 'TPR @ 10 % FPR',
+  balanced_accuracy: 'Balanced accuracy',
+  advantage: 'Advantage (TPR − FPR)',
+  precision: 'Precision',
+  recall: 'Recall',
+  operating_threshold: 'Operating threshold',
+  members: 'Members',
+  non_members: 'Non-members',
+};
+
+const detailOrder = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage', 'precision', 'recall', 'operating_threshold', 'members', 'non_members'];
+
+/** Stored rows in reading order: the headline figures first, attack-specific extras last (by name). */
+export function orderMetrics<T extends { name: string }>(rows: readonly T[]): T[] {
+  const rank = (name: string): number => {
+    const index = detailOrder.indexOf(name);
+    return index === -1 ? detailOrder.length : index;
+  };
+  return [...rows].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+export function metricLabel(name: string): string {
+  return labels[name] ?? name;
+}
+
+export interface MetricLike {
+  readonly name: string;
+  readonly slice: string;
+  readonly value: number | null;
+  readonly ciLow: number | null;
+  readonly ciHigh: number | null;
+  readonly note?: string | null;
+}
+
+/**
+ * The texts of a compare-table cell: the value ("n/a" when it could not be measured), its 95 % interval ("n/a" when a
+ * measured value has none; empty under an n/a value, which says it all), and the stored note explaining an n/a.
+ */
+export function compareCell(metrics: readonly MetricLike[], name: string): { value: string; interval: string; note: string | null } {
+  const row = metrics.find((m) => m.name === name && m.slice === '');
+  const value = formatMetric(row?.value ?? null);
+  const interval = value === 'n/a' ? '' : formatInterval(row?.ciLow ?? null, row?.ciHigh ?? null);
+  return { value, interval, note: row?.note ?? null };
+}

@@ -1,0 +1,39 @@
+// The attack catalogue (with each attack's parameter JSON Schema) and model-call estimates for the New run form.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-preload/contract';
+import { api } from '../api';
+import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+
+export const useAttacksStore = defineStore('attacks', () => {
+  const attacks = ref<AttackDescription[]>([]);
+  const loaded = ref(false);
+  /** The latest estimate, or the backend's refusal (invalid parameters, missing models), per attack id. */
+  const estimates = ref<Record<string, { estimate: RunEstimate | null; error: ShownError | null }>>({});
+  const { loading, error, track } = useAsyncState();
+
+  async function refresh(): Promise<void> {
+    await track(async () => {
+      attacks.value = await api.attacks.list();
+      loaded.value = true;
+    });
+  }
+
+  async function estimate(request: RunStartRequest): Promise<RunEstimate | null> {
+    try {
+      const result = await api.runs.estimate(request);
+      estimates.value = { ...estimates.value, [request.attack]: { estimate: result, error: null } };
+      return result;
+    } catch (caught) {
+      estimates.value = { ...estimates.value, [request.attack]: { estimate: null, error: toShownError(caught) } };
+      return null;
+    }
+  }
+
+  function forget(attackId: string): void {
+    const { [attackId]: _dropped, ...rest } = estimates.value;
+    estimates.value = rest;
+  }
+
+  return { attacks, loaded, loading, error, estimates, refresh, estimate, forget };
+});

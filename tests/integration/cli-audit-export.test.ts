@@ -1,0 +1,108 @@
+// `mia audit --json` on every demo-kit config, then `mia export` of those runs to PDF and CSV, through the built
+// command line as a user runs it. The PDF is read back with poppler (pdftotext, pdftoppm).
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseCsv } from '../../src-main/engine/data/csv';
+import { openWorkspace } from '../../src-main/workspace/open-workspace';
+import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
+import { demoConfigs } from '../../src-main/cli/commands/demo';
+import { formatInterval, formatMetric } from '../../src-preload/presentation/format';
+import { demoDir } from '../helpers/demo-kit';
+import { makeTempDir, repoRoot } from '../helpers/temp-dir';
+
+const dir = makeTempDir();
+const mia = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], { encoding: 'utf8', env: { ...process.env, MIA_WORKSPACE: '' }, maxBuffer: 64 * 1024 * 1024 });
+
+const Rate = z.number().min(0).max(1).nullable();
+const AuditJson = z.strictObject({
+  runs: z
+    .array(
+      z.object({
+        id: z.number().int().positive(),
+        attack: z.string(),
+        target: z.object({ id: z.number(), name: z.string(), sha256: z.string() }),
+        metrics: z.object({
+          auc: Rate,
+          auc_ci: z.tuple([Rate, Rate]),
+          tpr_at_fpr: z.strictObject({ '0.001': Rate, '0.01': Rate, '0.1': Rate }),
+          balanced_accuracy: Rate,
+          advantage: Rate,
+        }),
+        checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'warn', 'not-applicable']), value: z.number().nullable(), message: z.string() })),
+      }),
+    )
+    .min(1),
+});
+
+const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
+const configs = demoConfigs(demoDir);
+
+describe('mia audit and mia export on the demo kit', () => {
+  const audited: { config: string; workspace: string; runIds: number[] }[] = [];
+
+  it.each(configs.map((file) => [path.relative(demoDir, file), file]))('audits %s and prints JSON of the documented shape', (_name, config) => {
+    const workspace = path.join(dir, `${path.basename(path.dirname(config))}-${path.basename(config, '.yaml')}.sqlite`);
+    const result = mia('audit', '--config', config, '--workspace', workspace, '--json');
+    expect(result.status, result.stderr).toBe(0);
+    const parsed = AuditJson.parse(JSON.parse(result.stdout));
+    for (const run of parsed.runs) expect(run.metrics.auc).not.toBeNull();
+    audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
+  }, 900_000);
+
+  it('refuses a broken config with exit code 2, naming the key and what was expected', () => {
+    const broken = path.join(dir, 'broken.yaml');
+    fs.writeFileSync(broken, 'dataset:\n  path: 42\ntarget:\n  kind: classifier\n  model: m.onnx\nruns:\n  - attack: loss\n    seed: "one"\n');
+    const result = mia('audit', '--config', broken, '--workspace', path.join(dir, 'broken.sqlite'), '--json');
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/dataset\.path/);
+    expect(result.stderr).toMatch(/runs\.0\.seed/);
+    expect(result.stderr).toMatch(/config\.invalid/);
+  });
+
+  it.skipIf(!hasPoppler)('exports a PDF whose numbers equal the stored metrics, and CSVs with the exact stored scores', () => {
+    const first = audited[0];
+    expect(first, 'the classifier audit ran first').toBeDefined();
+    const pdf = path.join(dir, 'report.pdf');
+    const csv = path.join(dir, 'scores.csv');
+    const result = mia('export', ...first!.runIds.map(String), '--pdf', pdf, '--csv', csv, '--workspace', first!.workspace);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+
+    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+    const db = openWorkspace(first!.workspace, { readonly: true });
+    try {
+      for (const runId of first!.runIds) {
+        const metrics = readMetrics(db, runId);
+        const auc = metrics.find((m) => m.name === 'auc' && m.slice === '')!;
+        const tpr = metrics.find((m) => m.name === 'tpr@0.01' && m.slice === '')!;
+        // The summary row, formatted by the same functions as the Compare view.
+        const row = text.split('\n').find((line) => new RegExp(`#${runId} \\S+`).test(line) && line.includes(formatInterval(auc.ciLow, auc.ciHigh)));
+        expect(row, `summary row of run ${runId}`).toBeDefined();
+        expect(row).toContain(formatMetric(auc.value));
+        expect(row).toContain(formatMetric(tpr.value));
+      }
+      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+      expect(pages).toBeGreaterThanOrEqual(5);
+      expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/yes\s+yes\s+yes|emb/i);
+      execFileSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(dir, 'page')]);
+      expect(fs.readdirSync(dir).filter((name) => name.startsWith('page') && name.endsWith('.png')).length).toBe(pages);
+
+      const [header, ...rows] = parseCsv(fs.readFileSync(csv, 'utf8'), 'scores.csv');
+      const col = (name: string) => header!.fields.indexOf(name);
+      for (const runId of first!.runIds.slice(0, 2)) {
+        const stored = readScores(db, runId);
+        const exported = new Map(rows.filter((r) => Number(r.fields[col('run_id')]) === runId).map((r) => [Number(r.fields[col('record_id')]), Number(r.fields[col('score')])]));
+        expect(exported.size).toBe(stored.recordIds.length);
+        stored.recordIds.forEach((recordId, i) => expect(exported.get(recordId)).toBe(stored.scores[i]));
+      }
+      expect(fs.existsSync(path.join(dir, 'scores.metrics.csv'))).toBe(true);
+    } finally {
+      db.close();
+    }
+  }, 300_000);
+});
