@@ -415,6 +415,10 @@ export const channels = {
   'runs.curves': { request: RunCurvesRequest, response: RunCurves },
   'runs.exposed': { request: ExposedRecordsRequest, response: ExposedRecords },
   'runs.rerun': { request: RunRef, response: RunSummary },
+  /** An interrupted run re-run under its own id, from its stored configuration, after its inputs are re-verified. */
+  'runs.resume': { request: RunRef, response: RunSummary },
+  /** Deletes an interrupted run and its partial scores. */
+  'runs.discard': { request: RunRef, response: z.object({ runId: Id }) },
 } as const;
 
 /** Every event the backend pushes to the renderer. */

@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import { defaultWorkspaceFile } from '../common/default-workspace';
 import { MiaError } from '../common/errors';
 import { openWorkspace } from '../workspace/open-workspace';
+import { workspaceErrorFrom } from '../workspace/sqlite-errors';
 import { workspaceInfo } from '../services/workspace-service';
 import { auditCommand } from './commands/audit';
+import { backupCommand, backupUsage } from './commands/backup';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 
@@ -20,6 +22,7 @@ Usage:
                                                    metrics beside it as NAME.metrics.csv) of finished runs
   mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
+${backupUsage}
   mia --help                                       this text
 
 Options:
@@ -56,7 +59,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     return values.help ? 0 : 2;
   }
   const workspaceFile = values.workspace ? path.resolve(values.workspace) : defaultWorkspaceFile();
-  const command = positionals[0] === 'export' ? 'export' : positionals.join(' ');
+  const command = ['export', 'backup'].includes(positionals[0] ?? '') ? positionals[0]! : positionals.join(' ');
   try {
     switch (command) {
       case 'workspace info': {
@@ -78,6 +81,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
           { out, err },
           { runIds: positionals.slice(1), workspaceFile, ...(values.pdf ? { pdf: values.pdf } : {}), ...(values.csv ? { csv: values.csv } : {}), ...(values.title ? { title: values.title } : {}) },
         );
+      case 'backup':
+        return await backupCommand({ out, err }, { args: positionals.slice(1), workspaceFile, json: values.json });
       case 'demo':
         return await demoCommand({ out, err }, { outDir: path.resolve(values.out ?? path.join('out', 'demo')) });
       case 'audit':
@@ -86,7 +91,8 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         err.write(`Unknown command "${command}".\n\n${usage}`);
         return 2;
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = workspaceErrorFrom(caught);
     const message = error instanceof MiaError ? `${error.message} [${error.code}]` : String(error);
     err.write(`${message}\n`);
     // A config that does not fit its schema is the caller's to fix (exit 2); anything else failed while running.

@@ -1,6 +1,6 @@
 // The main window, hardened per Electron's security checklist: isolated, sandboxed renderer without Node,
 // our CSP on every response, no navigation away, no new windows, no permissions granted.
-import { BrowserWindow, session, shell } from 'electron';
+import { BrowserWindow, session } from 'electron';
 import path from 'node:path';
 import { contentSecurityPolicy } from '../web/content-security-policy';
 
@@ -36,6 +36,8 @@ export function createMainWindow(): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       spellcheck: false,
+      // Middle-click opens links without going through will-navigate or the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   const allowed = rendererUrl();
@@ -43,11 +45,8 @@ export function createMainWindow(): BrowserWindow {
     if (url !== allowed) event.preventDefault();
   });
   window.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the system browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
+  // The workbench is offline and opens no other windows or sites: every request for one is refused.
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.once('ready-to-show', () => window.show());
   void window.loadURL(allowed);
   return window;

@@ -19,10 +19,15 @@ export function defaultEngineHostEntry(): string {
 export function forkHostSpawner(entry: string = defaultEngineHostEntry()): SpawnHost {
   return () => {
     const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // A host that died before its exit was noticed makes send() fail with EPIPE. The 'exit' event fails its jobs
+    // with a clear error, so the error here only needs to be kept from crashing the service process.
+    child.on('error', () => undefined);
     const connection: HostConnection = {
       pid: child.pid,
       send(message) {
-        child.send(message);
+        child.send(message, (error) => {
+          if (error && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        });
       },
       onMessage(listener) {
         child.on('message', listener);

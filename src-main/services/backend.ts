@@ -14,6 +14,7 @@ import { EventBus } from './event-bus';
 import { createRouter, type Handlers, type Router } from './router';
 import type { RunningJobs } from './run-execution';
 import { startRun } from './runs-service';
+import { discardRun, resumeRun } from './run-resume';
 import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
 import { checkModelAgainstDataset } from './model-queries-check';
 import { runDetails } from './run-report';
@@ -96,6 +97,15 @@ export function createBackend(options: BackendOptions): Backend {
       const { summary, execution } = await rerunRun(deps, runId);
       track(execution);
       return summary;
+    },
+    'runs.resume': async ({ runId }) => {
+      const { summary, execution } = await resumeRun(deps, runId);
+      track(execution);
+      return summary;
+    },
+    'runs.discard': ({ runId }) => {
+      discardRun(db, runId);
+      return { runId };
     },
   };
 

@@ -3,6 +3,7 @@
 import { channels, isChannel, type Channel, type ParsedRequestOf, type ResponseOf, type Result } from '../../src-preload/contract';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
+import { workspaceErrorFrom } from '../workspace/sqlite-errors';
 
 export type Handlers = {
   [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>>;
@@ -25,7 +26,8 @@ export function createRouter(handlers: Handlers): Router {
         // A response that breaks its own schema is our bug, not the caller's: say so plainly.
         return { ok: true, data: parseWith(channels[channel].response, data, `Response of ${channel}`, 'ipc.invalid-response') };
       } catch (error) {
-        return { ok: false, error: toErrorPayload(error) };
+        // Storage failures (a full disk, a locked or damaged workspace) become clear, coded errors.
+        return { ok: false, error: toErrorPayload(workspaceErrorFrom(error)) };
       }
     },
   };

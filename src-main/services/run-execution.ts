@@ -3,6 +3,7 @@
 // dies is marked `interrupted`, never reported as finished.
 import { z } from 'zod';
 import { MiaError, toErrorPayload } from '../common/errors';
+import { workspaceErrorFrom } from '../workspace/sqlite-errors';
 import { parseWith } from '../common/parse';
 import { ValidityCheck } from '../engine/checks/validity-check';
 import { MetricRow } from '../engine/metrics/run-metrics-schema';
@@ -34,30 +35,55 @@ export function executeRun(
 ): Promise<void> {
   const { db, engine, bus, running } = deps;
   const rate = new ProgressRate();
+  // Writes that happen while the job runs (partial scores, log lines) arrive inside the engine's message events;
+  // a failure there (a full disk) must not escape into the event loop. The first one cancels the job and becomes
+  // the run's error.
+  let storageError: unknown = null;
+  const store = (write: () => void): void => {
+    if (!db.open || storageError !== null) return;
+    try {
+      write();
+    } catch (error) {
+      storageError = workspaceErrorFrom(error);
+      engine.cancel(jobId);
+    }
+  };
   const { jobId, done } = engine.run(task, {
     onProgress: (p) => {
       const estimate = rate.update(p.phase, p.done, p.total, Date.now());
       bus.emit('runs.progress', { runId, phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...estimate });
     },
-    onLog: (level, message) => db.open && appendRunLog(db, runId, level, message),
-    onPartial: (recordIds, scores) => db.open && insertScores(db, runId, recordIds, scores),
+    onLog: (level, message) => store(() => appendRunLog(db, runId, level, message)),
+    onPartial: (recordIds, scores) => store(() => insertScores(db, runId, recordIds, scores)),
   });
   running.byRun.set(runId, jobId);
   return done
     .then((raw) => {
+      if (storageError !== null) throw storageError;
       const result = parseWith(AttackJobResult, raw, `Result of run ${runId}`, 'engine.bad-result');
-      insertScores(db, runId, result.recordIds, result.scores);
-      for (const note of result.notes) appendRunLog(db, runId, 'info', note);
-      finishRun(db, runId, { metrics: result.metrics, checks: result.checks, timings: result.timings, modelCalls: result.modelCalls });
+      // Scores, notes, metrics, checks and the status flip land together or not at all.
+      db.transaction(() => {
+        insertScores(db, runId, result.recordIds, result.scores);
+        for (const note of result.notes) appendRunLog(db, runId, 'info', note);
+        finishRun(db, runId, { metrics: result.metrics, checks: result.checks, timings: result.timings, modelCalls: result.modelCalls });
+      })();
       bus.emit('runs.status', { runId, status: 'finished', error: null });
     })
-    .catch((error: unknown) => {
+    .catch((caught: unknown) => {
       // The backend was closed under a running job (the app quit): the next open marks the run interrupted.
       if (!db.open) return;
+      const error = workspaceErrorFrom(storageError ?? caught);
       const payload = toErrorPayload(error);
       const status = statusAfterFailure(error);
-      setRunStatus(db, runId, status, payload);
-      appendRunLog(db, runId, status === 'cancelled' ? 'info' : 'error', payload.message);
+      try {
+        db.transaction(() => {
+          setRunStatus(db, runId, status, payload);
+          appendRunLog(db, runId, status === 'cancelled' ? 'info' : 'error', payload.message);
+        })();
+      } catch {
+        // The workspace cannot record the failure either (still full): the run stays "running" under this
+        // process and is marked interrupted when the workspace is next opened.
+      }
       bus.emit('runs.status', { runId, status, error: payload });
     })
     .finally(() => running.byRun.delete(runId));

@@ -14,8 +14,11 @@ export class ByteStream {
 
   /** Opens `file`, transparently un-gzipping it when it starts with the gzip magic bytes. */
   static open(file: string): ByteStream {
+    // Sniff first: it throws a clear error for a missing file before any stream exists whose 'error' event nobody
+    // would be listening to yet.
+    const gzip = isGzipFile(file);
     const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-    return new ByteStream(isGzipFile(file) ? raw.pipe(zlib.createGunzip()) : raw);
+    return new ByteStream(gzip ? raw.pipe(zlib.createGunzip()) : raw);
   }
 
   /** Exactly `size` bytes, or fewer (possibly none) if the stream ends first. */

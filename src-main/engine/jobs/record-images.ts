@@ -12,8 +12,19 @@ export interface RecordImages {
   pixels(record: RunRecord): Promise<DecodedPixels>;
 }
 
-const defaultBudgetBytes = 512 * 1024 * 1024;
-const decodeConcurrency = 4;
+/**
+ * 256 MiB holds all 60,000 Fashion-MNIST tensors (28×28 float32, 180 MiB), so a many-model run on them decodes
+ * once; images larger than that stop filling it at 256 MiB. bench/memory-60k.ts measured peak RSS ≈ 335 MiB +
+ * the cached tensors when scoring 60,000 records, so the former 512 MiB would put a 60,000-record 32×32 RGB run
+ * near 860 MiB, close to the 1 GB the engine is held to.
+ */
+const defaultBudgetBytes = 256 * 1024 * 1024;
+/**
+ * Records decoded at once. File reads and sharp's decoding run on libuv's thread pool, so several in flight keep
+ * its threads busy (and overlap with a model run on the main thread); bench/decode.ts measured 16 in a rolling
+ * pool at about 1.3× the 4-at-a-time lockstep it replaces on the 28×28 demo PNGs.
+ */
+const decodeConcurrency = 16;
 
 export function mirrorHorizontally(image: PixelImage): PixelImage {
   const { width, height, channels, data } = image;
@@ -49,12 +60,17 @@ export function createRecordImages(budgetBytes = defaultBudgetBytes): RecordImag
   return {
     async tensors(records, spec, options = {}) {
       const specKey = JSON.stringify(spec);
+      const flip = options.flip ?? false;
       const parts: Float32Array[] = new Array(records.length);
-      for (let start = 0; start < records.length; start += decodeConcurrency) {
-        const slice = records.slice(start, start + decodeConcurrency);
-        const done = await Promise.all(slice.map((record) => tensorOf(record, spec, specKey, options.flip ?? false)));
-        done.forEach((tensor, i) => (parts[start + i] = tensor));
-      }
+      let next = 0;
+      // A rolling pool: each worker takes the next record as soon as its last one is done.
+      const worker = async (): Promise<void> => {
+        while (next < records.length) {
+          const i = next++;
+          parts[i] = await tensorOf(records[i]!, spec, specKey, flip);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(decodeConcurrency, records.length) }, worker));
       const size = parts[0]?.length ?? 0;
       const out = new Float32Array(size * records.length);
       parts.forEach((tensor, i) => out.set(tensor, i * size));

@@ -1,0 +1,189 @@
+// Resuming or discarding an interrupted run. Resume re-runs the run's stored configuration (same attack, parameters,
+// seed, models and records) under the same run id, after checking that the inputs still hash to what the run was
+// pinned to; the partial scores of the interrupted attempt are dropped first, so nothing partial is ever reported.
+// Attacks are deterministic given their configuration and seed, so a resumed run scores exactly like an
+// uninterrupted one.
+import { createHash } from 'node:crypto';
+import type { RunSummary } from '../../src-preload/contract';
+import { engineVersion } from '../common/engine-version';
+import { MiaError } from '../common/errors';
+import { parseWith } from '../common/parse';
+import { findAttack } from '../engine/attacks/registry';
+import type { RunRecord } from '../engine/attacks/run-record';
+import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
+import type { EngineClient } from '../host/engine-client';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { listRecordsForAttack } from '../workspace/records-repo';
+import { appendRunLog, getRun } from '../workspace/runs-repo';
+import type { EventBus } from './event-bus';
+import { verifyModelFiles } from './model-files';
+import { executeRun, type RunningJobs } from './run-execution';
+import { startRequestOfRun } from './ui-queries-rerun';
+
+export interface ResumeDeps {
+  readonly db: WorkspaceDb;
+  readonly engine: EngineClient;
+  readonly bus: EventBus;
+  readonly running: RunningJobs;
+}
+
+interface StoredRunRow {
+  status: string;
+  engine_version: string;
+  model_hash: string;
+  data_hash: string;
+}
+
+interface ModelRow {
+  id: number;
+  name: string;
+  kind: ModelSpec['kind'];
+  files: string;
+  config: string;
+  sha256: string;
+  trained_on: string | null;
+}
+
+/**
+ * Starts an interrupted run again under its own id. Resolves once the run is `running` again; `execution` settles
+ * when it lands (finished, failed, cancelled or interrupted once more), like a freshly started run.
+ */
+export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summary: RunSummary; execution: Promise<void> }> {
+  const { db } = deps;
+  const stored = readRunRow(db, runId);
+  assertInterrupted(runId, stored.status, 'resumed');
+  if (stored.engine_version !== engineVersion) {
+    throw new MiaError(
+      'run.engine-changed',
+      `Run ${runId} was started by engine ${stored.engine_version}, and this is engine ${engineVersion}; its scores could differ, so it cannot be resumed. Discard it and start a new run.`,
+      { runId, was: stored.engine_version, now: engineVersion },
+    );
+  }
+  const request = startRequestOfRun(db, runId);
+  const attack = findAttack(request.attack);
+  const params = parseWith(attack.params, request.params, `Parameters of run ${runId} (${attack.id})`, 'run.bad-config');
+
+  const target = modelSpec(readModel(db, request.targetModelId, runId));
+  const references = request.referenceSetId ? modelsOfSet(db, request.referenceSetId) : [];
+  const shadows = request.shadowSetId ? modelsOfSet(db, request.shadowSetId) : [];
+  const nullModel = request.nullModelId ? modelSpec(readModel(db, request.nullModelId, runId)) : null;
+  const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
+  const records = readRunRecords(db, request.datasetId);
+  // The same recipes as run preparation: a run is only resumed on exactly the inputs it was started on.
+  if (hashOf(models.map((m) => `${m.id}:${m.sha256}`)) !== stored.model_hash) {
+    throw new MiaError('run.inputs-changed', `Run ${runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'models' });
+  }
+  if (hashOf(records.map((r) => `${r.key}:${r.sha256}:${r.label ?? ''}:${r.member ?? ''}:${r.role}`)) !== stored.data_hash) {
+    throw new MiaError('run.inputs-changed', `Run ${runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'records' });
+  }
+  for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
+
+  claimForResume(db, runId);
+  const task: AttackTask = {
+    kind: 'attack',
+    runId,
+    attack: attack.id,
+    params,
+    seed: request.seed,
+    target,
+    records,
+    references,
+    shadows,
+    nullModel,
+    alreadyScored: [],
+  };
+  deps.bus.emit('runs.status', { runId, status: 'running', error: null });
+  const execution = executeRun(deps, runId, task);
+  return { summary: getRun(db, runId), execution };
+}
+
+/** Deletes an interrupted run with its partial scores and log; finished runs are never touched. */
+export function discardRun(db: WorkspaceDb, runId: number): void {
+  db.transaction(() => {
+    assertInterrupted(runId, readRunRow(db, runId).status, 'discarded');
+    const reruns = db.prepare('SELECT id FROM runs WHERE rerun_of = ?').all(runId) as { id: number }[];
+    if (reruns.length > 0) {
+      throw new MiaError('run.referenced', `Run ${runId} cannot be discarded: run ${reruns.map((r) => r.id).join(', ')} was started as a re-run of it.`, { runId });
+    }
+    // scores, metrics, checks and the log go with the row (ON DELETE CASCADE).
+    db.prepare("DELETE FROM runs WHERE id = ? AND status = 'interrupted'").run(runId);
+  })();
+}
+
+/**
+ * Flips the run back to `running` and drops what the interrupted attempt left, in one transaction. The status
+ * condition makes two front doors racing to resume the same run safe: only one of them gets it.
+ */
+function claimForResume(db: WorkspaceDb, runId: number): void {
+  db.transaction(() => {
+    const claimed = db
+      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, error = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
+      .run(process.pid, new Date().toISOString(), runId);
+    if (claimed.changes !== 1) assertInterrupted(runId, readRunRow(db, runId).status, 'resumed');
+    const dropped = db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId).changes;
+    db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
+    db.prepare('DELETE FROM checks WHERE run_id = ?').run(runId);
+    appendRunLog(db, runId, 'info', `Resumed after an interruption: ${dropped} partial score(s) of the interrupted attempt were discarded; every record is scored again with the same configuration and seed.`);
+  })();
+}
+
+function readRunRow(db: WorkspaceDb, runId: number): StoredRunRow {
+  const row = db.prepare('SELECT status, engine_version, model_hash, data_hash FROM runs WHERE id = ?').get(runId) as StoredRunRow | undefined;
+  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  return row;
+}
+
+function assertInterrupted(runId: number, status: string, verb: 'resumed' | 'discarded'): void {
+  if (status === 'interrupted') return;
+  const why =
+    status === 'finished'
+      ? 'it is finished, and a finished run is never changed'
+      : status === 'running' || status === 'queued'
+        ? 'it is still running'
+        : `it is ${status}, not interrupted`;
+  throw new MiaError('run.not-interrupted', `Run ${runId} cannot be ${verb}: ${why}. Only interrupted runs can be ${verb}.`, { runId, status });
+}
+
+function readModel(db: WorkspaceDb, modelId: number, runId: number): ModelRow {
+  const row = db.prepare('SELECT id, name, kind, files, config, sha256, trained_on FROM models WHERE id = ?').get(modelId) as ModelRow | undefined;
+  if (!row) throw new MiaError('model.not-found', `Run ${runId} used model ${modelId}, which is no longer in this workspace; the run cannot be resumed.`);
+  return row;
+}
+
+function modelsOfSet(db: WorkspaceDb, setId: number): ModelSpec[] {
+  const rows = db.prepare('SELECT id, name, kind, files, config, sha256, trained_on FROM models WHERE model_set_id = ? ORDER BY id').all(setId) as ModelRow[];
+  return rows.map(modelSpec);
+}
+
+function modelSpec(row: ModelRow): ModelSpec {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    files: JSON.parse(row.files) as ModelSpec['files'],
+    config: JSON.parse(row.config) as unknown,
+    sha256: row.sha256,
+    trainedOn: row.trained_on === null ? null : (JSON.parse(row.trained_on) as string[]),
+  };
+}
+
+function readRunRecords(db: WorkspaceDb, datasetId: number): RunRecord[] {
+  return listRecordsForAttack(db, datasetId).map((r) => ({
+    id: r.id,
+    key: r.key,
+    path: r.path,
+    sourceIndex: r.sourceIndex,
+    sha256: r.sha256,
+    label: r.label,
+    caption: r.caption,
+    member: r.member,
+    role: r.role,
+    sourceKind: r.sourceKind,
+  }));
+}
+
+function hashOf(parts: readonly string[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part).update('\n');
+  return hash.digest('hex');
+}
