@@ -3,21 +3,19 @@
 // pinned to; the partial scores of the interrupted attempt are dropped first, so nothing partial is ever reported.
 // Attacks are deterministic given their configuration and seed, so a resumed run scores exactly like an
 // uninterrupted one.
-import { createHash } from 'node:crypto';
 import type { RunSummary } from '../../src-preload/contract';
 import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { findAttack } from '../engine/attacks/registry';
-import type { RunRecord } from '../engine/attacks/run-record';
-import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
+import type { AttackTask } from '../engine/jobs/attack-task';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
-import { listRecordsForAttack } from '../workspace/records-repo';
 import { appendRunLog, getRun } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
 import { verifyModelFiles } from './model-files';
 import { executeRun, type RunningJobs } from './run-execution';
+import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 import { startRequestOfRun } from './ui-queries-rerun';
 
 export interface ResumeDeps {
@@ -34,15 +32,6 @@ interface StoredRunRow {
   data_hash: string;
 }
 
-interface ModelRow {
-  id: number;
-  name: string;
-  kind: ModelSpec['kind'];
-  files: string;
-  config: string;
-  sha256: string;
-  trained_on: string | null;
-}
 
 /**
  * Starts an interrupted run again under its own id. Resolves once the run is `running` again; `execution` settles
@@ -63,17 +52,18 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
   const attack = findAttack(request.attack);
   const params = parseWith(attack.params, request.params, `Parameters of run ${runId} (${attack.id})`, 'run.bad-config');
 
-  const target = modelSpec(readModel(db, request.targetModelId, runId));
-  const references = request.referenceSetId ? modelsOfSet(db, request.referenceSetId) : [];
-  const shadows = request.shadowSetId ? modelsOfSet(db, request.shadowSetId) : [];
-  const nullModel = request.nullModelId ? modelSpec(readModel(db, request.nullModelId, runId)) : null;
+  const gone = (modelId: number): string => `Run ${runId} used model ${modelId}, which is no longer in this workspace; the run cannot be resumed.`;
+  const target = readModelSpec(db, request.targetModelId, gone(request.targetModelId));
+  const references = request.referenceSetId ? readModelSetSpecs(db, request.referenceSetId) : [];
+  const shadows = request.shadowSetId ? readModelSetSpecs(db, request.shadowSetId) : [];
+  const nullModel = request.nullModelId ? readModelSpec(db, request.nullModelId, gone(request.nullModelId)) : null;
   const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
   const records = readRunRecords(db, request.datasetId);
   // The same recipes as run preparation: a run is only resumed on exactly the inputs it was started on.
-  if (hashOf(models.map((m) => `${m.id}:${m.sha256}`)) !== stored.model_hash) {
+  if (modelsHash(models) !== stored.model_hash) {
     throw new MiaError('run.inputs-changed', `Run ${runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'models' });
   }
-  if (hashOf(records.map((r) => `${r.key}:${r.sha256}:${r.label ?? ''}:${r.member ?? ''}:${r.role}`)) !== stored.data_hash) {
+  if (recordsHash(records) !== stored.data_hash) {
     throw new MiaError('run.inputs-changed', `Run ${runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'records' });
   }
   for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
@@ -144,46 +134,7 @@ function assertInterrupted(runId: number, status: string, verb: 'resumed' | 'dis
   throw new MiaError('run.not-interrupted', `Run ${runId} cannot be ${verb}: ${why}. Only interrupted runs can be ${verb}.`, { runId, status });
 }
 
-function readModel(db: WorkspaceDb, modelId: number, runId: number): ModelRow {
-  const row = db.prepare('SELECT id, name, kind, files, config, sha256, trained_on FROM models WHERE id = ?').get(modelId) as ModelRow | undefined;
-  if (!row) throw new MiaError('model.not-found', `Run ${runId} used model ${modelId}, which is no longer in this workspace; the run cannot be resumed.`);
-  return row;
-}
 
-function modelsOfSet(db: WorkspaceDb, setId: number): ModelSpec[] {
-  const rows = db.prepare('SELECT id, name, kind, files, config, sha256, trained_on FROM models WHERE model_set_id = ? ORDER BY id').all(setId) as ModelRow[];
-  return rows.map(modelSpec);
-}
 
-function modelSpec(row: ModelRow): ModelSpec {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind,
-    files: JSON.parse(row.files) as ModelSpec['files'],
-    config: JSON.parse(row.config) as unknown,
-    sha256: row.sha256,
-    trainedOn: row.trained_on === null ? null : (JSON.parse(row.trained_on) as string[]),
-  };
-}
 
-function readRunRecords(db: WorkspaceDb, datasetId: number): RunRecord[] {
-  return listRecordsForAttack(db, datasetId).map((r) => ({
-    id: r.id,
-    key: r.key,
-    path: r.path,
-    sourceIndex: r.sourceIndex,
-    sha256: r.sha256,
-    label: r.label,
-    caption: r.caption,
-    member: r.member,
-    role: r.role,
-    sourceKind: r.sourceKind,
-  }));
-}
 
-function hashOf(parts: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part).update('\n');
-  return hash.digest('hex');
-}
