@@ -1,18 +1,11 @@
 // The shape of a run's metrics as they leave the engine host and are stored: rows for the `metrics` table
 // (name, slice, value, interval, note) plus the per-class list and how the figures were obtained.
 import { z } from 'zod';
+import { StoredMetricRow } from '../../../src-preload/contract';
 
-/** One row of the `metrics` table. `slice` is '' for the whole audit set, `class:<index>` for a class. */
-export const MetricRow = z.object({
-  name: z.string(),
-  slice: z.string(),
-  value: z.number().nullable(),
-  ciLow: z.number().nullable(),
-  ciHigh: z.number().nullable(),
-  /** Why a value is n/a, or how it was obtained. */
-  note: z.string().nullable(),
-});
-export type MetricRow = z.infer<typeof MetricRow>;
+/** One row of the `metrics` table, as the contract defines it for the views: the engine produces exactly that. */
+export const MetricRow = StoredMetricRow;
+export type MetricRow = StoredMetricRow;
 
 export const PerClassAuc = z.object({
   classIndex: z.number().int().nonnegative(),

@@ -18,6 +18,8 @@ export interface TensorInfo {
 export interface SessionOptions {
   /** Threads for one operator; the engine host runs several workers, so the default stays small. */
   readonly intraOpNumThreads?: number;
+  /** ONNX Runtime's graph rewrites before the first run; 'all' unless set (bench/ compares the levels). */
+  readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
 export const defaultIntraOpThreads = 1;
@@ -40,7 +42,7 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
     session = await ort.InferenceSession.create(absolute, {
       intraOpNumThreads: options.intraOpNumThreads ?? defaultIntraOpThreads,
       interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       executionMode: 'sequential',
       executionProviders: ['cpu'],
     });
