@@ -387,6 +387,22 @@ export type RecordCounts = z.infer<typeof RecordCounts>;
 
 const RunRef = z.strictObject({ runId: Id });
 
+export const ReportExportRequest = z.strictObject({
+  runIds: z.array(Id).min(1).max(50),
+  /** An existing folder, as an absolute path: report.pdf, scores.csv and scores.metrics.csv are written into it. */
+  folder: z
+    .string()
+    .min(1)
+    .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path'),
+  title: z.string().trim().min(1).max(200).optional(),
+});
+export type ReportExportRequest = z.input<typeof ReportExportRequest>;
+
+export const ExportedFiles = z.object({
+  files: z.array(z.object({ kind: z.enum(['pdf', 'csv']), path: z.string(), sha256: z.string() })),
+});
+export type ExportedFiles = z.infer<typeof ExportedFiles>;
+
 // ---- channels --------------------------------------------------------------------------------------------
 
 /** Every request/response channel. Names are `<domain>.<task>`; the domain becomes the API namespace. */
@@ -419,6 +435,8 @@ export const channels = {
   'runs.resume': { request: RunRef, response: RunSummary },
   /** Deletes an interrupted run and its partial scores. */
   'runs.discard': { request: RunRef, response: z.object({ runId: Id }) },
+  /** The PDF report and CSVs of finished runs, the same files `mia export` writes. */
+  'reports.export': { request: ReportExportRequest, response: ExportedFiles },
 } as const;
 
 /** Every event the backend pushes to the renderer. */

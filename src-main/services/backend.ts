@@ -15,6 +15,7 @@ import { createRouter, type Handlers, type Router } from './router';
 import type { RunningJobs } from './run-execution';
 import { startRun } from './runs-service';
 import { discardRun, resumeRun } from './run-resume';
+import { exportRunsToFolder } from './reports/export-service';
 import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
 import { checkModelAgainstDataset } from './model-queries-check';
 import { runDetails } from './run-report';
@@ -107,6 +108,7 @@ export function createBackend(options: BackendOptions): Backend {
       discardRun(db, runId);
       return { runId };
     },
+    'reports.export': (request) => exportRunsToFolder(db, request),
   };
 
   return {

@@ -2,7 +2,7 @@
 // (thinned ROC, histogram bins, per-class AUC), plus the drill-down lists of the most exposed records.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ExposedRecords, RunCurves, RunDetails } from '../../src-preload/contract';
+import type { ExportedFiles, ExposedRecords, RunCurves, RunDetails } from '../../src-preload/contract';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 
@@ -45,5 +45,10 @@ export const useCompareStore = defineStore('compare', () => {
     });
   }
 
-  return { selected, reports, exposed, loading, error, load, loadExposed, exposedKey };
+  /** Writes report.pdf, scores.csv and scores.metrics.csv of the runs into an existing folder. */
+  async function exportReport(runIds: number[], folder: string): Promise<ExportedFiles | undefined> {
+    return track(() => api.reports.export({ runIds, folder: folder.trim() }));
+  }
+
+  return { selected, reports, exposed, loading, error, load, loadExposed, exposedKey, exportReport };
 });

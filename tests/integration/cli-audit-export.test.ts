@@ -50,6 +50,14 @@ describe('mia audit and mia export on the demo kit', () => {
     expect(result.status, result.stderr).toBe(0);
     const parsed = AuditJson.parse(JSON.parse(result.stdout));
     for (const run of parsed.runs) expect(run.metrics.auc).not.toBeNull();
+    if (config.includes(`${path.sep}classifier${path.sep}`)) {
+      // Every classifier attack, run against the null model (trained on none of the audited records), is at chance.
+      for (const run of parsed.runs) {
+        const nullAuc = run.checks['null-model']?.value;
+        expect(nullAuc, `${run.attack}: AUC on the null model`).not.toBeNull();
+        expect(Math.abs(nullAuc! - 0.5), `${run.attack}: AUC on the null model`).toBeLessThan(0.05);
+      }
+    }
     audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
   }, 900_000);
 

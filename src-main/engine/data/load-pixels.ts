@@ -10,6 +10,7 @@ import { cifarInterleave, cifarLabelBytes, cifarPixelBytes, cifarSide, type Cifa
 import { imageLayout, parseIdxHeader, readIdxFileWhole, type IdxImageLayout } from './idx';
 import { decodedChannels, keepChannels } from './image-file';
 import { maxImagePixels } from './image-limits';
+import { decodeSimplePng } from './png-fast-decode';
 
 /** The fields of a stored record the loader needs (an `AttackRecord` or a `RunRecord` fits). */
 export interface PixelRecord {
@@ -88,6 +89,8 @@ async function loadImageFile(record: PixelRecord, what: string): Promise<Decoded
     throw new MiaError('dataset.read-failed', `${what}: could not read ${record.path} (${(error as Error).message}).`, { file: record.path });
   }
   assertSameHash(bytes, record, what);
+  const simple = decodeSimplePng(bytes);
+  if (simple) return simple;
   const image = sharp(bytes, { limitInputPixels: maxImagePixels });
   const wanted = decodedChannels(await image.metadata());
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });

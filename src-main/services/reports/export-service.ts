@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { writeMetricsCsv, writeScoresCsv } from './export-csv';
 import { writePdfReport } from './pdf-report';
@@ -22,6 +23,20 @@ export interface ExportedFiles {
 export function metricsCsvPath(scoresCsv: string): string {
   const parsed = path.parse(scoresCsv);
   return path.join(parsed.dir, `${parsed.name}.metrics${parsed.ext || '.csv'}`);
+}
+
+/** The UI's export: report.pdf, scores.csv and scores.metrics.csv into a folder that must already exist. */
+export async function exportRunsToFolder(db: WorkspaceDb, request: { runIds: number[]; folder: string; title?: string | undefined }): Promise<ExportedFiles> {
+  const folder = path.resolve(request.folder);
+  if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
+    throw new MiaError('export.no-folder', `The export folder ${folder} does not exist; choose an existing folder.`, { folder });
+  }
+  return exportRuns(db, {
+    runIds: request.runIds,
+    pdf: path.join(folder, 'report.pdf'),
+    csv: path.join(folder, 'scores.csv'),
+    ...(request.title ? { title: request.title } : {}),
+  });
 }
 
 export async function exportRuns(db: WorkspaceDb, request: ExportRequest): Promise<ExportedFiles> {
