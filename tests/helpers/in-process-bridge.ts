@@ -1,7 +1,7 @@
 // A bridge for renderer tests: the contract calls go straight to a real backend's router (real SQLite,
 // real validation), without Electron or a socket in between.
 import path from 'node:path';
-import { createBridge, type MiaBridge } from '../../src-preload/contract';
+import { createBridge, type MiaBridge, type RunProgress, type RunSummary } from '../../src-preload/contract';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import { createBackend, type Backend } from '../../src-main/services/backend';
 
@@ -12,4 +12,19 @@ export function createTestBackend(dir: string, name = 'workspace.sqlite'): { bac
     subscribe: (event, listener) => backend.bus.subscribe((name, payload) => name === event && listener(payload)),
   });
   return { backend, bridge };
+}
+
+/** Starts a run through the router, waits until it lands, and returns its summary (collecting progress events). */
+export async function runToEnd(backend: Backend, request: Record<string, unknown>, progress: RunProgress[] = []): Promise<RunSummary> {
+  const stop = backend.bus.subscribe((event, payload) => event === 'runs.progress' && progress.push(payload as RunProgress));
+  try {
+    const started = await backend.router.dispatch('runs.start', request);
+    if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
+    await backend.idle();
+    const run = await backend.router.dispatch('runs.get', { runId: (started.data as RunSummary).id });
+    if (!run.ok) throw new Error(run.error.message);
+    return run.data as RunSummary;
+  } finally {
+    stop();
+  }
 }

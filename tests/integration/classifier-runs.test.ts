@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-preload/contract';
 import { readChecks, readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
-import { createTestBackend } from '../helpers/in-process-bridge';
+import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { classifierKit, hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -22,20 +22,12 @@ afterAll(async () => {
   backend.close();
 });
 
-async function runToEnd(request: Record<string, unknown>): Promise<RunSummary> {
-  const started = await backend.router.dispatch('runs.start', request);
-  if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
-  await backend.idle();
-  const run = await backend.router.dispatch('runs.get', { runId: (started.data as RunSummary).id });
-  if (!run.ok) throw new Error(run.error.message);
-  return run.data as RunSummary;
-}
 
 const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
 
 describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
   it('runs the loss attack and stores scores, metrics with intervals, per-class AUC and checks', async () => {
-    const run = await runToEnd({ attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1, nullModelId: kit.nullId });
+    const run = await runToEnd(backend, { attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1, nullModelId: kit.nullId });
     expect(run.status).toBe('finished');
     expect(run.modelCalls).toBeGreaterThan(0);
     const auc = metric(run.id, 'auc')!;
@@ -54,21 +46,21 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
   });
 
   it('gives LiRA a higher TPR at 1% FPR than the loss attack on the leaky target', async () => {
-    const loss = await runToEnd({ attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2 });
-    const lira = await runToEnd({ attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, referenceSetId: kit.referenceSetId });
+    const loss = await runToEnd(backend, { attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2 });
+    const lira = await runToEnd(backend, { attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, referenceSetId: kit.referenceSetId });
     expect(lira.status).toBe('finished');
     expect(metric(lira.id, 'tpr@0.01')!.value!).toBeGreaterThan(metric(loss.id, 'tpr@0.01')!.value!);
   });
 
   it('reproduces bit-identical scores from the same config and seed', async () => {
     const request = { attack: 'rmia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 5, referenceSetId: kit.referenceSetId };
-    const first = readScores(backend.db, (await runToEnd(request)).id);
-    const second = readScores(backend.db, (await runToEnd(request)).id);
+    const first = readScores(backend.db, (await runToEnd(backend, request)).id);
+    const second = readScores(backend.db, (await runToEnd(backend, request)).id);
     expect(Array.from(second.scores)).toEqual(Array.from(first.scores));
   }, 300_000);
 
   it('runs the Shokri shadow-model attack with precision and recall at the 0.5 threshold', async () => {
-    const run = await runToEnd({ attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
+    const run = await runToEnd(backend, { attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
     expect(run.status).toBe('finished');
     expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
     expect(metric(run.id, 'precision')).toBeDefined();
@@ -85,7 +77,7 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
       [{ attack: 'rmia', params: { a: 0.3, gamma: 1 }, referenceSetId: kit.referenceSetId }, 'rmia_offline'],
     ];
     for (const [request, name] of cases) {
-      const run = await runToEnd({ ...request, targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 11 });
+      const run = await runToEnd(backend, { ...request, targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 11 });
       const { recordIds, scores } = readScores(backend.db, run.id);
       const byKey = new Map<string, number>();
       recordIds.forEach((id, i) => byKey.set(keyOf.get(id)!, scores[i]!));
@@ -140,7 +132,7 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     expect(readMetrics(backend.db, runId)).toEqual([]);
     expect(workspaceIntegrity(backend.db)).toBe('ok');
     // The backend survives: the next run starts a fresh engine host.
-    const next = await runToEnd({ attack: 'confidence', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
+    const next = await runToEnd(backend, { attack: 'confidence', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
     expect(next.status).toBe('finished');
   });
 });

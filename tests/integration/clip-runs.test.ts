@@ -7,7 +7,7 @@ import type { RunSummary } from '../../src-preload/contract';
 import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
 import { clipKit, hasClipKit, importClipKit, type ImportedClipKit } from '../helpers/demo-kit';
-import { createTestBackend } from '../helpers/in-process-bridge';
+import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -34,13 +34,9 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => backend.close());
 
-async function runToEnd(request: Record<string, unknown>): Promise<RunSummary> {
-  const started = await backend.router.dispatch('runs.start', request);
-  if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
-  await backend.idle();
-  const run = await backend.router.dispatch('runs.get', { runId: (started.data as RunSummary).id });
-  if (!run.ok) throw new Error(run.error.message);
-  const summary = run.data as RunSummary;
+/** A run that must finish: the CLIP tests read its results. */
+async function finishedRun(request: Record<string, unknown>): Promise<RunSummary> {
+  const summary = await runToEnd(backend, request);
   if (summary.status !== 'finished') throw new Error(`Run ${summary.id} ended ${summary.status}: ${summary.error?.code} ${summary.error?.message}`);
   return summary;
 }
@@ -58,7 +54,7 @@ function expectHeadlineMetrics(runId: number): void {
 
 describe.skipIf(!hasClipKit)('CLIP attacks on the demo kit', () => {
   it('scores CSA like the PyTorch reference, record by record', async () => {
-    const run = await runToEnd({ attack: 'csa', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
+    const run = await finishedRun({ attack: 'csa', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
     expect(run.modelCalls).toBeGreaterThan(1000);
     expectHeadlineMetrics(run.id);
     const { recordIds, scores } = readScores(backend.db, run.id);
@@ -79,7 +75,7 @@ describe.skipIf(!hasClipKit)('CLIP attacks on the demo kit', () => {
   it('warns through the blind baseline when a shifted split inflates the CSA AUC', async () => {
     // Same members, non-members from another distribution: CSA looks far stronger than on the i.i.d. split (whose
     // blind baseline stays quiet in the test above), and the blind baseline must say why.
-    const shifted = await runToEnd({ attack: 'csa', targetModelId: kit.targetId, datasetId: kit.shiftedDatasetId, seed: 2 });
+    const shifted = await finishedRun({ attack: 'csa', targetModelId: kit.targetId, datasetId: kit.shiftedDatasetId, seed: 2 });
     const shiftedAuc = metric(shifted.id, 'auc')!.value!;
     expect(shiftedAuc).toBeCloseTo(goldens.summary.metrics.csa_shifted.auc, 4);
     expect(shiftedAuc).toBeGreaterThan(goldens.summary.metrics.csa_iid.auc + 0.1);
@@ -91,25 +87,25 @@ describe.skipIf(!hasClipKit)('CLIP attacks on the demo kit', () => {
   it('runs AEA with the gap aggregate by default and reproduces its scores bit for bit', async () => {
     // Four views instead of the default ten keep the test short; the aggregate is left at its default.
     const request = { attack: 'aea', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 7, params: { views: 4 } };
-    const first = await runToEnd(request);
+    const first = await finishedRun(request);
     expectHeadlineMetrics(first.id);
     expect(metric(first.id, 'auc')!.value!).toBeGreaterThan(0.6);
     expect(log(first.id)).toContain('4 augmented views per image, aggregate "gap"');
     // The image once plus once per view, and each distinct caption once.
     expect(first.modelCalls).toBeGreaterThanOrEqual(5 * 1000);
-    const second = await runToEnd(request);
+    const second = await finishedRun(request);
     expect(Array.from(readScores(backend.db, second.id).scores)).toEqual(Array.from(readScores(backend.db, first.id).scores));
   }, 240_000);
 
   it('runs AEA with the mean-similarity aggregate and says so', async () => {
-    const mean = await runToEnd({ attack: 'aea', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { views: 3, aggregate: 'mean-similarity' } });
+    const mean = await finishedRun({ attack: 'aea', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { views: 3, aggregate: 'mean-similarity' } });
     expectHeadlineMetrics(mean.id);
     expect(log(mean.id)).toContain('3 augmented views per image, aggregate "mean-similarity"');
   }, 240_000);
 
   it('runs WSA with pseudo-labels that match the reference computation and reproduces its scores bit for bit', async () => {
     const request = { attack: 'wsa', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 11, params: { lambdaSweep: true } };
-    const first = await runToEnd(request);
+    const first = await finishedRun(request);
     expectHeadlineMetrics(first.id);
     // The MLP on [f_I ‖ f_T] learns little from ~660 noisy pseudo-labelled rows: the same procedure in PyTorch on
     // the kit's embeddings gives AUC 0.54–0.61 over seeds at λ = 1, far below CSA's 0.85.
@@ -122,7 +118,7 @@ describe.skipIf(!hasClipKit)('CLIP attacks on the demo kit', () => {
       expect(metric(first.id, `pseudo_label_error_rate@lambda=${lambda}`)?.value ?? null).toEqual(expected.pseudo_label_error_rate === null ? null : expect.closeTo(expected.pseudo_label_error_rate, 12));
     }
     expect(log(first.id)).toContain('Pseudo-label error rate');
-    const second = await runToEnd(request);
+    const second = await finishedRun(request);
     expect(Array.from(readScores(backend.db, second.id).scores)).toEqual(Array.from(readScores(backend.db, first.id).scores));
   }, 240_000);
 

@@ -10,7 +10,7 @@ import type { RunProgress, RunSummary } from '../../src-preload/contract';
 import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { diffusionKit, hasDiffusionKit, importDiffusionKit, type ImportedDiffusionKit } from '../helpers/demo-kit';
-import { createTestBackend } from '../helpers/in-process-bridge';
+import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { makeTempDir } from '../helpers/temp-dir';
 
 interface ScoresGolden {
@@ -31,19 +31,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => backend.close());
 
-async function runToEnd(request: Record<string, unknown>, progress: RunProgress[] = []): Promise<RunSummary> {
-  const stop = backend.bus.subscribe((event, payload) => event === 'runs.progress' && progress.push(payload as RunProgress));
-  try {
-    const started = await backend.router.dispatch('runs.start', request);
-    if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
-    await backend.idle();
-    const run = await backend.router.dispatch('runs.get', { runId: (started.data as RunSummary).id });
-    if (!run.ok) throw new Error(run.error.message);
-    return run.data as RunSummary;
-  } finally {
-    stop();
-  }
-}
 
 const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
 
@@ -64,7 +51,7 @@ function expectFinishedWithMetrics(run: RunSummary, callsPerRecord: number): voi
 
 describe.skipIf(!hasDiffusionKit)('diffusion attacks on the demo kit (skipped when resources/demo/diffusion has no DONE file)', () => {
   it('PIA matches the PyTorch scores of all 512 records to 1e-4 and stores AUC and TPR@1%FPR', async () => {
-    const run = await runToEnd({ attack: 'pia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
+    const run = await runToEnd(backend, { attack: 'pia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
     expectFinishedWithMetrics(run, 2);
     const ours = scoresByKey(run.id);
     golden.ids.forEach((id, i) => expect(Math.abs(ours.get(id)! - golden.scores.pia[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(golden.scores.pia[i]!))));
@@ -74,7 +61,7 @@ describe.skipIf(!hasDiffusionKit)('diffusion attacks on the demo kit (skipped wh
 
   it('ReDiffuse (n = 2) reports progress in model calls and separates members (AUC > 0.7; 0.85 measured, 0.90 with n = 10)', async () => {
     const progress: RunProgress[] = [];
-    const run = await runToEnd({ attack: 'rediffuse', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, params: { repeats: 2 } }, progress);
+    const run = await runToEnd(backend, { attack: 'rediffuse', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, params: { repeats: 2 } }, progress);
     expectFinishedWithMetrics(run, 4);
     expect(metric(run.id, 'auc')!.value!).toBeGreaterThan(0.7);
     const calls = progress.filter((p) => p.runId === run.id && p.unit === 'model calls');
@@ -84,19 +71,19 @@ describe.skipIf(!hasDiffusionKit)('diffusion attacks on the demo kit (skipped wh
   }, 180_000);
 
   it('SecMI with stride 50 (4 calls per record), PIAN and the diffusion loss (n = 1) finish with metrics', async () => {
-    const secmi = await runToEnd({ attack: 'secmi', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { stride: 50 } });
+    const secmi = await runToEnd(backend, { attack: 'secmi', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { stride: 50 } });
     expectFinishedWithMetrics(secmi, 4);
     expect(metric(secmi.id, 'auc')!.value!).toBeGreaterThan(0.55); // 0.64 measured (0.67 with the default stride 10)
-    const pian = await runToEnd({ attack: 'pian', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3 });
+    const pian = await runToEnd(backend, { attack: 'pian', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3 });
     expectFinishedWithMetrics(pian, 2);
     expect(metric(pian.id, 'auc')!.value!).toBeGreaterThan(0.55); // 0.67 measured
-    const loss = await runToEnd({ attack: 'diffusion-loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { repeats: 1 } });
+    const loss = await runToEnd(backend, { attack: 'diffusion-loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { repeats: 1 } });
     expectFinishedWithMetrics(loss, 1);
     expect(metric(loss.id, 'auc')!.value!).toBeGreaterThan(0.7); // 0.89 measured (0.92 with n = 4)
   }, 240_000);
 
   it('fails the run with run.invalid-params when t lies beyond the model schedule', async () => {
-    const run = await runToEnd({ attack: 'pia', targetModelId: kit.targetId, datasetId: kit.datasetId, params: { t: 5000 } });
+    const run = await runToEnd(backend, { attack: 'pia', targetModelId: kit.targetId, datasetId: kit.datasetId, params: { t: 5000 } });
     expect(run.status).toBe('failed');
     expect(run.error?.code).toBe('run.invalid-params');
   }, 60_000);
