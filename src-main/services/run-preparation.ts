@@ -66,7 +66,7 @@ export async function prepareAttackRun(
   });
   return {
     runId,
-    task: { kind: 'attack', runId, attack: attack.id, params: request.params, seed: request.seed, target, records, references, shadows, nullModel, alreadyScored: [] },
+    task: { kind: 'attack', runId, attack: attack.id, params: request.params, seed: request.seed, target, records, references, shadows, nullModel },
   };
 }
 

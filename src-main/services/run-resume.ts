@@ -80,7 +80,6 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
     references,
     shadows,
     nullModel,
-    alreadyScored: [],
   };
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });
   const execution = executeRun(deps, runId, task);

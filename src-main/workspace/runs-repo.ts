@@ -48,10 +48,9 @@ interface RunRow {
   finished_at: string | null;
   model_calls: number;
   error: string | null;
-  config: string;
 }
 
-const summaryColumns = 'id, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error, config';
+const summaryColumns = 'id, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error';
 
 export function createRun(db: WorkspaceDb, run: NewRun): number {
   const now = new Date().toISOString();
@@ -197,13 +196,6 @@ export function readChecks(db: WorkspaceDb, runId: number): StoredCheck[] {
     details: string | null;
   }[];
   return rows.map((r) => ({ kind: r.kind, status: r.status, value: r.value, message: r.message, details: r.details === null ? undefined : JSON.parse(r.details) }));
-}
-
-export function deleteUnfinishedRun(db: WorkspaceDb, runId: number): void {
-  db.transaction(() => {
-    assertRunWritable(db, runId);
-    db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
-  })();
 }
 
 function assertRunWritable(db: WorkspaceDb, runId: number): void {

@@ -27,7 +27,5 @@ export const AttackTask = z.object({
   references: z.array(ModelSpec),
   shadows: z.array(ModelSpec),
   nullModel: ModelSpec.nullable(),
-  /** Records already scored by an interrupted attempt of this run (resume skips nothing it must recompute). */
-  alreadyScored: z.array(z.number().int()).default([]),
 });
 export type AttackTask = z.infer<typeof AttackTask>;
