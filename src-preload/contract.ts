@@ -2,6 +2,19 @@
 // response and event, and the TypeScript types inferred from them. Main, preload, the headless host and the
 // renderer all read this file; nothing else defines a channel.
 import { z } from 'zod';
+import {
+  PythonProbe,
+  SplitPlanRequest,
+  SplitPlanSummary,
+  TrainingJobRef,
+  TrainingJobSummary,
+  TrainingProgress,
+  TrainingSettings,
+  TrainingSettingsUpdate,
+  TrainingStartRequest,
+} from './contract-training';
+
+export * from './contract-training';
 
 // ---- shared pieces -------------------------------------------------------------------------------------
 
@@ -437,12 +450,24 @@ export const channels = {
   'runs.discard': { request: RunRef, response: z.object({ runId: Id }) },
   /** The PDF report and CSVs of finished runs, the same files `mia export` writes. */
   'reports.export': { request: ReportExportRequest, response: ExportedFiles },
+  'settings.get': { request: NoRequest, response: TrainingSettings },
+  'settings.update': { request: TrainingSettingsUpdate, response: TrainingSettings },
+  /** Which Python with PyTorch the training bridge would use, and why others were passed over. */
+  'training.python': { request: NoRequest, response: PythonProbe },
+  /** Writes a seeded split plan (plan.json, manifest.json, splits.csv) for the auditor's own training pipeline. */
+  'training.plan': { request: SplitPlanRequest, response: SplitPlanSummary },
+  /** Plans, then trains the models with the bundled recipe, exports them to ONNX and imports them as a set. */
+  'training.start': { request: TrainingStartRequest, response: TrainingJobSummary },
+  'training.list': { request: NoRequest, response: z.array(TrainingJobSummary) },
+  'training.cancel': { request: TrainingJobRef, response: TrainingJobSummary },
 } as const;
 
 /** Every event the backend pushes to the renderer. */
 export const events = {
   'runs.progress': RunProgress,
   'runs.status': RunStatusChanged,
+  'training.progress': TrainingProgress,
+  'training.status': TrainingJobSummary,
 } as const;
 
 export type Channel = keyof typeof channels;

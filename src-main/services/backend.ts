@@ -24,10 +24,13 @@ import { exposedRecords } from './run-report-exposed';
 import { estimateRun, listAttacks } from './ui-queries-attacks';
 import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
+import { createTrainingService, type TrainingService } from './training/training-service';
 
 export interface BackendOptions {
   readonly workspaceFile: string;
   readonly spawnHost: SpawnHost;
+  /** The training recipe script; tests point it elsewhere to exercise failures. Defaults to resources/training. */
+  readonly trainingScript?: string;
 }
 
 export interface Backend {
@@ -36,7 +39,8 @@ export interface Backend {
   readonly bus: EventBus;
   readonly router: Router;
   readonly running: RunningJobs;
-  /** Resolves when every run started so far has landed (finished, failed, cancelled or interrupted). */
+  readonly training: TrainingService;
+  /** Resolves when every run and training job started so far has landed (finished, failed, cancelled or interrupted). */
   idle(): Promise<void>;
   close(): void;
 }
@@ -48,6 +52,7 @@ export function createBackend(options: BackendOptions): Backend {
   const running: RunningJobs = { byRun: new Map() };
   const inFlight = new Set<Promise<void>>();
   const deps = { db, engine, bus, running };
+  const training = createTrainingService({ db, bus, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
   /** Keeps a started run's promise until it lands, so idle() can wait for it. */
   const track = (execution: Promise<void>): void => {
     inFlight.add(execution);
@@ -109,6 +114,13 @@ export function createBackend(options: BackendOptions): Backend {
       return { runId };
     },
     'reports.export': (request) => exportRunsToFolder(db, request),
+    'settings.get': () => training.settings(),
+    'settings.update': (update) => training.updateSettings(update),
+    'training.python': () => training.python(),
+    'training.plan': (request) => training.plan(request),
+    'training.start': (request) => training.start(request),
+    'training.list': () => training.list(),
+    'training.cancel': ({ jobId }) => training.cancel(jobId),
   };
 
   return {
@@ -116,11 +128,14 @@ export function createBackend(options: BackendOptions): Backend {
     engine,
     bus,
     running,
+    training,
     router: createRouter(handlers),
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await training.idle();
     },
     close() {
+      training.dispose();
       engine.dispose();
       db.close();
     },

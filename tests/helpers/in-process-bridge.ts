@@ -3,10 +3,14 @@
 import path from 'node:path';
 import { createBridge, type MiaBridge, type RunProgress, type RunSummary } from '../../src-preload/contract';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
-import { createBackend, type Backend } from '../../src-main/services/backend';
+import { createBackend, type Backend, type BackendOptions } from '../../src-main/services/backend';
 
-export function createTestBackend(dir: string, name = 'workspace.sqlite'): { backend: Backend; bridge: MiaBridge } {
-  const backend = createBackend({ workspaceFile: path.join(dir, name), spawnHost: () => forkHostSpawner()() });
+export function createTestBackend(
+  dir: string,
+  name = 'workspace.sqlite',
+  options: Omit<BackendOptions, 'workspaceFile' | 'spawnHost'> = {},
+): { backend: Backend; bridge: MiaBridge } {
+  const backend = createBackend({ workspaceFile: path.join(dir, name), spawnHost: () => forkHostSpawner()(), ...options });
   const bridge = createBridge({
     invoke: (channel, request) => backend.router.dispatch(channel, request),
     subscribe: (event, listener) => backend.bus.subscribe((name, payload) => name === event && listener(payload)),

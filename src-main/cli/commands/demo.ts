@@ -2,6 +2,7 @@
 // runs written to the output folder and a summary table printed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { resourcePath } from '../../common/package-root';
 import { forkHostSpawner } from '../../host/fork-host';
 import { runAudit } from '../../services/audit-service';
 import { createBackend } from '../../services/backend';
@@ -25,8 +26,7 @@ export function demoConfigs(demoDir: string): string[] {
 }
 
 export function defaultDemoDir(): string {
-  // out/main/cli.js → the package root's resources/demo.
-  return path.resolve(__dirname, '..', '..', 'resources', 'demo');
+  return resourcePath('demo');
 }
 
 export async function demoCommand(io: CliIo, options: { outDir: string; demoDir?: string }): Promise<number> {

@@ -60,11 +60,15 @@ function validSamples(): Partial<Record<Channel, unknown>> {
     'runs.curves': { runId, maxPoints: 50, bins: 10 },
     'runs.exposed': { runId, limit: 3, membersOnly: true },
     'runs.rerun': { runId },
+    // No valid training.start: its mutations would train real models; its refusals are covered by random payloads.
+    'training.plan': { purpose: 'reference', datasetId, targetModelId: modelId, count: 2, seed: 1, folder: path.join(dir, 'fuzz-plan') },
+    'training.cancel': { jobId: 1 },
+    'settings.update': { pythonPath: null },
   };
 }
 
 /** Keys the contract uses anywhere, so random objects often hit a real field with a wrong value. */
-const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', '__proto__', 'constructor', 'toString'];
+const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', '__proto__', 'constructor', 'toString'];
 
 function randomString(random: SeededRandom): string {
   const pool = [

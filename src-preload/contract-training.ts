@@ -1,0 +1,126 @@
+// The contract's part for shadow and reference models the workbench plans or trains itself: split plans written
+// for an auditor's own pipeline, the Python the training bridge uses, and training jobs. contract.ts lists the
+// channels and events; the schemas live here so that file stays one table of contents.
+import { z } from 'zod';
+
+const Id = z.number().int().positive();
+
+/** An existing folder, as an absolute path (the backend never guesses a working directory). */
+const AbsoluteFolder = z
+  .string()
+  .min(1)
+  .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
+
+export const SplitPurpose = z.enum(['shadow', 'reference']);
+export type SplitPurpose = z.infer<typeof SplitPurpose>;
+
+export const SplitPlanRequest = z.strictObject({
+  /** shadow: Shokri shadows drawn from the dataset's `aux` records; reference: LiRA/RMIA models on halves of the audited records. */
+  purpose: SplitPurpose,
+  datasetId: Id,
+  /** The audited model: its input preprocessing and class count are what the planned models must match. */
+  targetModelId: Id,
+  count: z.number().int().min(1).max(256).default(8),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  /**
+   * Shadow plans only: m, the records each shadow trains on (it holds out another m). Default: the target's
+   * training-set size when its sidecar states it, else half the aux pool.
+   */
+  trainSize: z.number().int().min(1).optional(),
+  /** Where plan.json, manifest.json and splits.csv are written (created when missing; existing plan files are replaced). */
+  folder: AbsoluteFolder,
+});
+export type SplitPlanRequest = z.input<typeof SplitPlanRequest>;
+
+export const SplitPlanSummary = z.object({
+  purpose: SplitPurpose,
+  folder: z.string(),
+  planPath: z.string(),
+  manifestPath: z.string(),
+  splitsPath: z.string(),
+  seed: z.number().int(),
+  /** Records the plan draws from, and from which roles. */
+  pool: z.object({ roles: z.array(z.string()), size: z.number().int().nonnegative() }),
+  models: z.array(z.object({ name: z.string(), file: z.string(), trainCount: z.number().int(), heldOutCount: z.number().int() })),
+  /** Facts an auditor should read before training (defaults taken, records left out). */
+  notes: z.array(z.string()),
+});
+export type SplitPlanSummary = z.infer<typeof SplitPlanSummary>;
+
+/** Optimiser settings of the bundled recipe; the target's sidecar `training` block fills what is left out. */
+export const TrainingRecipe = z.strictObject({
+  epochs: z.number().int().min(1).max(1000).optional(),
+  learningRate: z.number().positive().max(10).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  weightDecay: z.number().min(0).max(1).optional(),
+});
+export type TrainingRecipe = z.input<typeof TrainingRecipe>;
+
+export const TrainingStartRequest = SplitPlanRequest.extend({
+  recipe: TrainingRecipe.default({}),
+  /** Name of the imported model set; defaults to "<target> shadows (trained)". */
+  name: z.string().trim().min(1).max(200).optional(),
+});
+export type TrainingStartRequest = z.input<typeof TrainingStartRequest>;
+
+export const TrainingStatus = z.enum(['running', 'finished', 'failed', 'cancelled']);
+export type TrainingStatus = z.infer<typeof TrainingStatus>;
+
+export const TrainingJobSummary = z.object({
+  id: Id,
+  purpose: SplitPurpose,
+  status: TrainingStatus,
+  datasetId: Id,
+  targetModelId: Id,
+  folder: z.string(),
+  modelCount: z.number().int(),
+  /** Models finished so far. */
+  modelsDone: z.number().int().nonnegative(),
+  /** The imported set, once every model is trained, exported and imported. */
+  modelSetId: Id.nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  /** The resolved recipe and architecture, as the training script ran them. */
+  recipe: z.object({ architecture: z.string(), epochs: z.number(), learningRate: z.number(), batchSize: z.number(), weightDecay: z.number() }),
+  /** Per model, once trained: accuracy on its own training records and on the records it held out. */
+  results: z.array(z.object({ name: z.string(), trainAccuracy: z.number(), heldOutAccuracy: z.number().nullable(), seconds: z.number() })),
+  log: z.array(z.string()),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type TrainingJobSummary = z.infer<typeof TrainingJobSummary>;
+
+export const TrainingProgress = z.object({
+  jobId: Id,
+  /** 0-based model being trained, its epoch (1-based) and the mean training loss of that epoch. */
+  model: z.number().int().nonnegative(),
+  modelCount: z.number().int().positive(),
+  epoch: z.number().int().nonnegative(),
+  epochs: z.number().int().positive(),
+  loss: z.number().nullable(),
+});
+export type TrainingProgress = z.infer<typeof TrainingProgress>;
+
+export const PythonProbe = z.object({
+  /** A Python that imports torch was found; `path` is it. */
+  found: z.boolean(),
+  path: z.string().nullable(),
+  torchVersion: z.string().nullable(),
+  /** Where the path came from: the Settings value, the MIA_PYTHON variable, or a search of PATH. */
+  source: z.enum(['setting', 'environment', 'search']).nullable(),
+  /** Every interpreter tried and why it was not used. */
+  tried: z.array(z.object({ path: z.string(), problem: z.string() })),
+});
+export type PythonProbe = z.infer<typeof PythonProbe>;
+
+export const TrainingSettings = z.object({
+  /** The Python interpreter the training bridge runs; null = search (MIA_PYTHON, then every python3 on PATH). */
+  pythonPath: z.string().nullable(),
+});
+export type TrainingSettings = z.infer<typeof TrainingSettings>;
+
+export const TrainingSettingsUpdate = z.strictObject({
+  pythonPath: z.string().trim().min(1).max(4096).nullable(),
+});
+export type TrainingSettingsUpdate = z.input<typeof TrainingSettingsUpdate>;
+
+export const TrainingJobRef = z.strictObject({ jobId: Id });
