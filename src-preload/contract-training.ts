@@ -58,7 +58,7 @@ export type TrainingRecipe = z.input<typeof TrainingRecipe>;
 
 export const TrainingStartRequest = SplitPlanRequest.extend({
   recipe: TrainingRecipe.default({}),
-  /** Name of the imported model set; defaults to "<target> shadows (trained)". */
+  /** Name of the imported model set; defaults to "<target> shadows (trained, seed N)" or "… reference models …". */
   name: z.string().trim().min(1).max(200).optional(),
 });
 export type TrainingStartRequest = z.input<typeof TrainingStartRequest>;

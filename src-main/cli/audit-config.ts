@@ -24,6 +24,28 @@ const TargetConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('diffusion'), name: z.string().optional(), model: FilePath, scheduler: FilePath.optional(), sidecar: FilePath.optional() }),
 ]);
 
+/**
+ * Shadow or reference models: imported from a `trained_on` manifest, or trained by the workbench's training bridge
+ * (a Python with PyTorch) into `train.folder`, which then holds the plan, the ONNX models and their manifest.
+ */
+const ModelSetConfig = z.union([
+  z.strictObject({ manifest: FilePath, name: z.string().optional() }),
+  z.strictObject({
+    name: z.string().optional(),
+    train: z.strictObject({
+      folder: FilePath,
+      count: z.number().int().min(1).max(256).default(8),
+      seed: z.number().int().min(0).default(0),
+      trainSize: z.number().int().min(1).optional(),
+      epochs: z.number().int().min(1).optional(),
+      learningRate: z.number().positive().optional(),
+      batchSize: z.number().int().min(1).optional(),
+      weightDecay: z.number().min(0).optional(),
+    }),
+  }),
+]);
+export type ModelSetConfig = z.output<typeof ModelSetConfig>;
+
 export const AuditConfig = z.strictObject({
   /** Free text shown in reports. */
   title: z.string().optional(),
@@ -35,8 +57,8 @@ export const AuditConfig = z.strictObject({
     defaultRole: RecordRole.optional(),
   }),
   target: TargetConfig,
-  references: z.strictObject({ manifest: FilePath, name: z.string().optional() }).optional(),
-  shadows: z.strictObject({ manifest: FilePath, name: z.string().optional() }).optional(),
+  references: ModelSetConfig.optional(),
+  shadows: ModelSetConfig.optional(),
   nullModel: z.strictObject({ model: FilePath, name: z.string().optional() }).optional(),
   runs: z
     .array(

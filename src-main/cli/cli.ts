@@ -10,6 +10,7 @@ import { auditCommand } from './commands/audit';
 import { backupCommand, backupUsage } from './commands/backup';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
+import { planCommand, planUsage } from './commands/plan';
 
 const usage = `mia — membership inference audits of vision models (MIA Workbench)
 
@@ -17,6 +18,7 @@ Usage:
   mia workspace info [--workspace FILE] [--json]   show what a workspace holds
   mia audit --config FILE [--workspace FILE] [--json]
                                                    import what a YAML/JSON audit config names and run its attacks
+\${planUsage}
   mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--workspace FILE]
                                                    write the PDF report and/or CSVs (scores to FILE,
                                                    metrics beside it as NAME.metrics.csv) of finished runs
@@ -45,6 +47,10 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         csv: { type: 'string' },
         title: { type: 'string' },
         out: { type: 'string' },
+        purpose: { type: 'string' },
+        count: { type: 'string' },
+        seed: { type: 'string' },
+        'train-size': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -85,6 +91,20 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         return await backupCommand({ out, err }, { args: positionals.slice(1), workspaceFile, json: values.json });
       case 'demo':
         return await demoCommand({ out, err }, { outDir: path.resolve(values.out ?? path.join('out', 'demo')) });
+      case 'plan':
+        return await planCommand(
+          { out, err },
+          {
+            workspaceFile,
+            json: values.json,
+            ...(values.config ? { config: values.config } : {}),
+            ...(values.purpose ? { purpose: values.purpose } : {}),
+            ...(values.out ? { out: values.out } : {}),
+            ...(values.count ? { count: values.count } : {}),
+            ...(values.seed ? { seed: values.seed } : {}),
+            ...(values['train-size'] ? { trainSize: values['train-size'] } : {}),
+          },
+        );
       case 'audit':
         return await auditCommand({ out, err }, { config: values.config, workspaceFile, json: values.json });
       default:

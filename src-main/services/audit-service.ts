@@ -8,10 +8,10 @@ import { findAttack } from '../engine/attacks/registry';
 import { sha256OfFile } from './model-files';
 import type { Backend } from './backend';
 import { importDataset } from './dataset-import';
-import { importModel, importModelSet } from './model-import';
+import { provideModelSet, type ModelSetHooks } from './audit-model-sets';
+import { importModel } from './model-import';
 
-export interface AuditHooks {
-  onStep?(message: string): void;
+export interface AuditHooks extends ModelSetHooks {
   onProgress?(progress: RunProgress, attack: string): void;
 }
 
@@ -23,7 +23,8 @@ export interface AuditImports {
   nullModelId?: number;
 }
 
-export async function importAuditInputs(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<AuditImports> {
+/** The dataset and the target of an audit config, imported unless the workspace already holds them. */
+export async function importAuditTarget(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<{ datasetId: number; targetId: number }> {
   const db = backend.db;
   const resolve = (file: string): string => path.resolve(baseDir, file);
 
@@ -76,13 +77,18 @@ export async function importAuditInputs(backend: Backend, config: AuditConfig, b
       )
     ).id;
 
+  return { datasetId, targetId };
+}
+
+export async function importAuditInputs(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<AuditImports> {
+  const db = backend.db;
+  const resolve = (file: string): string => path.resolve(baseDir, file);
+  const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, hooks);
   const imports: AuditImports = { datasetId, targetId };
   for (const purpose of ['reference', 'shadow'] as const) {
     const entry = purpose === 'reference' ? config.references : config.shadows;
     if (!entry) continue;
-    const manifest = resolve(entry.manifest);
-    const existing = db.prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC').get(manifest, purpose) as { id: number } | undefined;
-    const setId = existing ? existing.id : (await importModelSet(db, { purpose, manifestPath: manifest, ...(entry.name ? { name: entry.name } : {}) })).setId;
+    const setId = await provideModelSet({ backend, purpose, datasetId, targetId, resolve, hooks }, entry);
     if (purpose === 'reference') imports.referenceSetId = setId;
     else imports.shadowSetId = setId;
   }

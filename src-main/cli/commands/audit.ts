@@ -22,6 +22,11 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
         if (!options.json) io.err.write(`${message}\n`);
       },
       onProgress: (progress, attack) => bar.update(progress, attack),
+      onTrainingProgress: (p) =>
+        bar.update(
+          { runId: p.jobId, phase: `model ${p.model + 1} of ${p.modelCount}, epoch ${p.epoch} of ${p.epochs}`, done: p.model * p.epochs + p.epoch, total: p.modelCount * p.epochs, unit: 'epochs', ratePerSecond: null, etaSeconds: null },
+          'training',
+        ),
     });
     bar.done();
     const headlines = runs.map((run) => runHeadline(backend.db, run));

@@ -1,0 +1,69 @@
+// `mia plan --config FILE --purpose shadow|reference --out DIR`: writes a seeded split plan for the audit config's
+// dataset and target, for an auditor who trains shadow or reference models in their own pipeline. The manifest it
+// writes is what `shadows.manifest` / `references.manifest` of the config import once the models are trained.
+import path from 'node:path';
+import type { SplitPlanSummary } from '../../../src-preload/contract';
+import { MiaError } from '../../common/errors';
+import { forkHostSpawner } from '../../host/fork-host';
+import { importAuditTarget } from '../../services/audit-service';
+import { createBackend } from '../../services/backend';
+import { readAuditConfig } from '../audit-config';
+import type { CliIo } from '../cli-io';
+
+export interface PlanOptions {
+  readonly config?: string;
+  readonly purpose?: string;
+  readonly out?: string;
+  readonly count?: string;
+  readonly seed?: string;
+  readonly trainSize?: string;
+  readonly workspaceFile: string;
+  readonly json: boolean;
+}
+
+export const planUsage = `  mia plan --config FILE --purpose shadow|reference --out DIR [--count N] [--seed S] [--train-size M]
+                                                   write a seeded split plan (plan.json, manifest.json, splits.csv)
+                                                   of shadow or reference models for the config's dataset and target`;
+
+/** A whole number option, or a config error naming the option. */
+function wholeNumber(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new MiaError('config.bad-option', `--${option} must be a whole number; got "${value}".`);
+  return Number(value);
+}
+
+export async function planCommand(io: CliIo, options: PlanOptions): Promise<number> {
+  if (!options.config || !options.out || (options.purpose !== 'shadow' && options.purpose !== 'reference')) {
+    io.err.write(`mia plan needs --config FILE, --purpose shadow or reference, and --out DIR.\n\n${planUsage}\n`);
+    return 2;
+  }
+  const count = wholeNumber(options.count, 'count');
+  const seed = wholeNumber(options.seed, 'seed');
+  const trainSize = wholeNumber(options.trainSize, 'train-size');
+  const { config, baseDir } = readAuditConfig(options.config);
+  const backend = createBackend({ workspaceFile: options.workspaceFile, spawnHost: forkHostSpawner() });
+  try {
+    const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, { onStep: (message) => !options.json && io.err.write(`${message}\n`) });
+    const result = await backend.router.dispatch('training.plan', {
+      purpose: options.purpose,
+      datasetId,
+      targetModelId: targetId,
+      folder: path.resolve(options.out),
+      ...(count !== undefined ? { count } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      ...(trainSize !== undefined ? { trainSize } : {}),
+    });
+    if (!result.ok) throw new MiaError(result.error.code, result.error.message, result.error.details);
+    const plan = result.data as SplitPlanSummary;
+    if (options.json) io.out.write(`${JSON.stringify(plan, null, 2)}\n`);
+    else {
+      io.out.write(`${plan.models.length} ${plan.purpose} models planned (seed ${plan.seed}) from ${plan.pool.size} ${plan.pool.roles.join('/')} records:\n`);
+      for (const model of plan.models) io.out.write(`  ${model.file}: trains on ${model.trainCount}, holds out ${model.heldOutCount}\n`);
+      for (const note of plan.notes) io.out.write(`  note: ${note}\n`);
+      io.out.write(`Wrote ${plan.planPath}\n      ${plan.manifestPath}\n      ${plan.splitsPath}\n`);
+    }
+    return 0;
+  } finally {
+    backend.close();
+  }
+}

@@ -1,0 +1,106 @@
+// The shadow and reference models of a batch audit: imported from a manifest, or trained by the training bridge.
+// A trained set is reused when its folder already holds a plan for the same purpose, seed, count and target that
+// the workspace imported, so re-running an audit does not retrain for minutes.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TrainingJobSummary, TrainingProgress } from '../../src-preload/contract';
+import type { ModelSetConfig } from '../cli/audit-config';
+import { MiaError } from '../common/errors';
+import { readModelSpec } from './run-inputs';
+import type { Backend } from './backend';
+import { importModelSet } from './model-import';
+import { planFileNames } from './training/split-plan-files';
+
+export interface ModelSetHooks {
+  onStep?(message: string): void;
+  onTrainingProgress?(progress: TrainingProgress): void;
+}
+
+interface Context {
+  readonly backend: Backend;
+  readonly purpose: 'shadow' | 'reference';
+  readonly datasetId: number;
+  readonly targetId: number;
+  /** Resolves a path of the config against the config's folder. */
+  readonly resolve: (file: string) => string;
+  readonly hooks: ModelSetHooks;
+}
+
+function setWithManifest(backend: Backend, manifest: string, purpose: string): number | undefined {
+  const row = backend.db.prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC').get(manifest, purpose) as { id: number } | undefined;
+  return row?.id;
+}
+
+/** The set trained earlier into `folder` for exactly this request, if the workspace holds it. */
+function trainedEarlier(context: Context, folder: string, train: Extract<ModelSetConfig, { train: unknown }>['train']): number | undefined {
+  const setId = setWithManifest(context.backend, path.join(folder, planFileNames.manifest), context.purpose);
+  if (setId === undefined) return undefined;
+  try {
+    const plan = JSON.parse(fs.readFileSync(path.join(folder, planFileNames.plan), 'utf8')) as {
+      purpose?: string;
+      seed?: number;
+      models?: unknown[];
+      target?: { sha256?: string };
+    };
+    const target = readModelSpec(context.backend.db, context.targetId, 'the audit target');
+    const same = plan.purpose === context.purpose && plan.seed === train.seed && plan.models?.length === train.count && plan.target?.sha256 === target.sha256;
+    return same ? setId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train: unknown }>, key: string): Promise<number> {
+  const { backend, purpose, hooks } = context;
+  const folder = context.resolve(entry.train.folder);
+  const reused = trainedEarlier(context, folder, entry.train);
+  if (reused !== undefined) {
+    hooks.onStep?.(`The ${purpose} models in ${folder} were trained earlier for this plan (set ${reused}); reusing them.`);
+    return reused;
+  }
+  const { count, seed, trainSize, epochs, learningRate, batchSize, weightDecay } = entry.train;
+  const recipe = Object.fromEntries(Object.entries({ epochs, learningRate, batchSize, weightDecay }).filter(([, value]) => value !== undefined));
+  hooks.onStep?.(`Training ${count} ${purpose} models into ${folder} …`);
+  const started = await backend.router.dispatch('training.start', {
+    purpose,
+    datasetId: context.datasetId,
+    targetModelId: context.targetId,
+    count,
+    seed,
+    folder,
+    recipe,
+    ...(trainSize !== undefined ? { trainSize } : {}),
+    ...(entry.name ? { name: entry.name } : {}),
+  });
+  if (!started.ok) throw new MiaError(started.error.code, `${key}.train: ${started.error.message}`, started.error.details);
+  const jobId = (started.data as TrainingJobSummary).id;
+  let logged = 0;
+  const stop = backend.bus.subscribe((event, payload) => {
+    if (event === 'training.progress' && (payload as TrainingProgress).jobId === jobId) hooks.onTrainingProgress?.(payload as TrainingProgress);
+    if (event === 'training.status' && (payload as TrainingJobSummary).id === jobId) {
+      const { log } = payload as TrainingJobSummary;
+      for (const line of log.slice(logged)) hooks.onStep?.(line);
+      logged = log.length;
+    }
+  });
+  try {
+    await backend.training.idle();
+  } finally {
+    stop();
+  }
+  const job = backend.training.list().find((candidate) => candidate.id === jobId)!;
+  if (job.status !== 'finished' || job.modelSetId === null) {
+    throw new MiaError(job.error?.code ?? 'training.failed', `${key}.train: ${job.error?.message ?? `training ended ${job.status}`}`);
+  }
+  return job.modelSetId;
+}
+
+/** The set's id in the workspace: imported once per manifest, or trained (and reused) as the config says. */
+export async function provideModelSet(context: Context, entry: ModelSetConfig): Promise<number> {
+  const key = context.purpose === 'reference' ? 'references' : 'shadows';
+  if ('train' in entry) return trainSet(context, entry, key);
+  const manifest = context.resolve(entry.manifest);
+  const existing = setWithManifest(context.backend, manifest, context.purpose);
+  if (existing !== undefined) return existing;
+  return (await importModelSet(context.backend.db, { purpose: context.purpose, manifestPath: manifest, ...(entry.name ? { name: entry.name } : {}) })).setId;
+}

@@ -1,0 +1,137 @@
+// Shadow and reference models the workbench plans or trains itself: the Python the training bridge uses (setting
+// and probe), the last split plan written, and training jobs kept up to date by the backend's progress and status
+// events. A job that finishes imports its model set, so the models store is refreshed to list it.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { PythonProbe, SplitPlanRequest, SplitPlanSummary, TrainingJobSummary, TrainingProgress, TrainingStartRequest } from '../../src-preload/contract';
+import { api } from '../api';
+import { useAsyncState } from '../composables/use-async-state';
+import { useModelsStore } from './models';
+
+export const useTrainingStore = defineStore('training', () => {
+  /** The saved interpreter path; null = the backend searches (MIA_PYTHON, then PATH). */
+  const pythonPath = ref<string | null>(null);
+  const settingsLoaded = ref(false);
+  /** The last probe; null until Detect ran (or after the path changed, since the old answer no longer holds). */
+  const probe = ref<PythonProbe | null>(null);
+  const probing = ref(false);
+  const lastPlan = ref<SplitPlanSummary | null>(null);
+  const jobs = ref<TrainingJobSummary[]>([]);
+  const progress = ref<Record<number, TrainingProgress>>({});
+  const loaded = ref(false);
+  // Settings and the probe fail on the Settings view; plans and jobs on the Models view: separate errors so
+  // neither view shows the other's problem.
+  const { loading: settingsLoading, error: settingsError, track: trackSettings } = useAsyncState();
+  const { loading, error, track } = useAsyncState();
+  let unsubscribe: (() => void)[] = [];
+
+  async function loadSettings(): Promise<void> {
+    await trackSettings(async () => {
+      pythonPath.value = (await api.settings.get()).pythonPath;
+      settingsLoaded.value = true;
+    });
+  }
+
+  /** Saves the interpreter path; blank or null goes back to the automatic search. */
+  async function savePythonPath(path: string | null): Promise<boolean> {
+    const value = path?.trim() ? path.trim() : null;
+    const saved = await trackSettings(async () => {
+      const settings = await api.settings.update({ pythonPath: value });
+      pythonPath.value = settings.pythonPath;
+      settingsLoaded.value = true;
+      probe.value = null;
+      return true;
+    });
+    return saved ?? false;
+  }
+
+  async function detect(): Promise<PythonProbe | undefined> {
+    probing.value = true;
+    try {
+      return await trackSettings(async () => {
+        probe.value = await api.training.python();
+        return probe.value;
+      });
+    } finally {
+      probing.value = false;
+    }
+  }
+
+  /** Puts a job's latest summary in the list (newest first, as the backend lists them). */
+  function upsertJob(job: TrainingJobSummary): void {
+    const others = jobs.value.filter((j) => j.id !== job.id);
+    jobs.value = [job, ...others].sort((a, b) => b.id - a.id);
+  }
+
+  async function refresh(): Promise<void> {
+    await track(async () => {
+      jobs.value = await api.training.list();
+      loaded.value = true;
+    });
+  }
+
+  function listen(): void {
+    if (unsubscribe.length > 0) return;
+    unsubscribe = [
+      api.on('training.progress', (event) => {
+        progress.value = { ...progress.value, [event.jobId]: event };
+      }),
+      api.on('training.status', (job) => {
+        const before = jobs.value.find((j) => j.id === job.id);
+        upsertJob(job);
+        if (job.modelSetId !== null && before?.modelSetId !== job.modelSetId) void useModelsStore().refresh();
+      }),
+    ];
+  }
+
+  function stopListening(): void {
+    for (const stop of unsubscribe) stop();
+    unsubscribe = [];
+  }
+
+  async function plan(request: SplitPlanRequest): Promise<SplitPlanSummary | undefined> {
+    return track(async () => {
+      lastPlan.value = await api.training.plan(request);
+      return lastPlan.value;
+    });
+  }
+
+  async function start(request: TrainingStartRequest): Promise<TrainingJobSummary | undefined> {
+    return track(async () => {
+      const job = await api.training.start(request);
+      // A status event may already have brought a newer summary of the same job.
+      if (!jobs.value.some((j) => j.id === job.id)) upsertJob(job);
+      return job;
+    });
+  }
+
+  async function cancel(jobId: number): Promise<void> {
+    await track(async () => {
+      upsertJob(await api.training.cancel({ jobId }));
+    });
+  }
+
+  return {
+    pythonPath,
+    settingsLoaded,
+    probe,
+    probing,
+    lastPlan,
+    jobs,
+    progress,
+    loaded,
+    loading,
+    error,
+    settingsLoading,
+    settingsError,
+    loadSettings,
+    savePythonPath,
+    detect,
+    refresh,
+    listen,
+    stopListening,
+    plan,
+    start,
+    cancel,
+  };
+});

@@ -1,0 +1,94 @@
+// Planning shadow models through the UI against the headless host: import the classifier demo kit's dataset and
+// target, write a shadow plan of 2 models from the Models view into a temp folder, and check that the summary
+// the panel shows is what landed on disk (manifest.json with 2 models that the set import reads back).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import { hasClassifierKit, kitManifest, kitTarget } from './demo-kit-paths';
+import { expect, test } from './headless-host-fixture';
+
+test.skip(!hasClassifierKit, 'the classifier demo kit (resources/demo/classifier) is not there yet');
+
+async function importKit(page: Page): Promise<void> {
+  await page.getByTestId('dataset-path').fill(kitManifest);
+  await page.getByTestId('dataset-name').fill('demo classifier');
+  await page.getByTestId('dataset-import').click();
+  await expect(page.getByTestId('datasets-table')).toContainText('demo classifier', { timeout: 90_000 });
+  await page.getByTestId('nav-models').click();
+  await expect(page.getByTestId('models-view')).toBeVisible();
+  await page.getByTestId('model-modelPath').fill(kitTarget);
+  await page.getByTestId('model-import').click();
+  await expect(page.getByTestId('model-import-done')).toContainText('Imported target', { timeout: 60_000 });
+}
+
+test('writes a shadow plan of 2 models from the Models view and shows what it wrote', async ({ page, host }, testInfo) => {
+  test.setTimeout(180_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-plan-'));
+  const folder = path.join(dir, 'shadows');
+  try {
+    await page.goto(host.url);
+    await expect(page.getByTestId('datasets-view')).toBeVisible();
+    await importKit(page);
+
+    await page.getByTestId('toggle-training').click();
+    const panel = page.getByTestId('training-panel');
+    await expect(panel).toBeVisible();
+    await expect(page.getByTestId('training-dataset')).toHaveValue(/\d+/);
+    await expect(page.getByTestId('training-dataset').locator('option:checked')).toContainText('demo classifier');
+    await expect(page.getByTestId('training-target').locator('option:checked')).toContainText('target');
+    await page.getByTestId('training-purpose-shadow').check();
+    await page.getByTestId('training-count').fill('2');
+    await page.getByTestId('training-folder').fill(folder);
+    await page.getByTestId('training-write-plan').click();
+
+    const summary = page.getByTestId('training-plan-summary');
+    await expect(summary).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('training-plan-model-count')).toHaveText('2');
+    await expect(page.getByTestId('training-plan-pool')).toContainText('aux');
+    await expect(page.getByTestId('training-plan-files')).toContainText(path.join(folder, 'manifest.json'));
+    await page.getByTestId('training-plan-summary').getByText('Records per model').click();
+    await expect(page.getByTestId('training-plan-models').locator('tbody tr')).toHaveCount(2);
+    await expect(panel.getByRole('alert')).toHaveCount(0);
+    await panel.screenshot({ path: testInfo.outputPath('training-plan.png') });
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { models: { name: string; path: string; trained_on: unknown[] }[] };
+    expect(manifest.models).toHaveLength(2);
+    for (const model of manifest.models) expect(model.trained_on.length).toBeGreaterThan(0);
+    expect(fs.existsSync(path.join(folder, 'plan.json'))).toBe(true);
+    expect(fs.existsSync(path.join(folder, 'splits.csv'))).toBe(true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('Settings refuses a Python without PyTorch with the reason, clears back to the search and shows what Detect found', async ({ page, host }, testInfo) => {
+  test.setTimeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-python-'));
+  const noTorch = path.join(dir, 'python3');
+  fs.writeFileSync(noTorch, "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n", { mode: 0o755 });
+  try {
+    await page.goto(host.url);
+    await page.getByTestId('nav-settings').click();
+    const section = page.getByTestId('training-bridge-settings');
+    await expect(section).toBeVisible();
+    await expect(page.getByTestId('python-path')).toHaveValue('');
+
+    await page.getByTestId('python-path').fill(noTorch);
+    await page.getByTestId('python-save').click();
+    await expect(section.getByRole('alert')).toContainText(`Python ${noTorch} cannot train models`);
+    await expect(section.getByRole('alert')).toContainText('settings.bad-python');
+
+    await page.getByTestId('python-clear').click();
+    await expect(page.getByTestId('python-saved')).toContainText('Cleared');
+    await expect(page.getByTestId('python-path')).toHaveValue('');
+    // Which Python the search finds depends on the machine; either verdict comes with its facts.
+    const verdict = page.getByTestId('python-probe-verdict');
+    await expect(verdict).toHaveText(/^(found|not found)$/, { timeout: 90_000 });
+    if ((await verdict.textContent()) === 'found') await expect(page.getByTestId('python-probe')).toContainText('PyTorch');
+    else await expect(page.getByTestId('python-probe-tried')).toBeVisible();
+    await section.screenshot({ path: testInfo.outputPath('training-bridge-settings.png') });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,160 @@
+// The training store against a real backend through the in-process bridge: the Python path setting, a split plan
+// of the classifier demo kit written to a temp folder, a refused request, and the live job updates the backend's
+// events bring. No real training job is started here (slow); the backend's integration test covers training.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createPinia, setActivePinia } from 'pinia';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TrainingJobSummary } from '../../../../src-preload/contract';
+import { useBridge } from '../../../../src-renderer/api';
+import { useDatasetsStore } from '../../../../src-renderer/stores/datasets';
+import { useModelsStore } from '../../../../src-renderer/stores/models';
+import { useTrainingStore } from '../../../../src-renderer/stores/training';
+import { classifierKit, hasClassifierKit } from '../../../helpers/demo-kit';
+import { createTestBackend } from '../../../helpers/in-process-bridge';
+import { makeTempDir } from '../../../helpers/temp-dir';
+
+const dir = makeTempDir();
+const { backend, bridge } = createTestBackend(dir);
+afterAll(() => backend.close());
+// One Pinia per file, as the views share it; the settings test makes its own to read the setting back afresh.
+setActivePinia(createPinia());
+beforeEach(() => useBridge(bridge));
+
+let datasetId = 0;
+let targetId = 0;
+
+/** A stand-in interpreter: answers the bridge's probe the way a Python with PyTorch would, or fails it. */
+function fakePython(folder: string, name: string, withTorch: boolean): string {
+  const file = path.join(folder, name);
+  const body = withTorch ? 'echo \'{"torch": "9.9.9-test", "python": "3.11.2"}\'' : "echo \"ModuleNotFoundError: No module named 'torch'\" >&2; exit 1";
+  fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  return file;
+}
+
+describe('training store: the Python path setting', () => {
+  it('saves a Python path, reads it back in a fresh store, detects it, and clears it back to the automatic search', async () => {
+    const folder = makeTempDir('mia-python-');
+    const python = fakePython(folder, 'python3', true);
+    const store = useTrainingStore();
+    expect(await store.savePythonPath(`  ${python}  `)).toBe(true);
+    expect(store.settingsError).toBeNull();
+    expect(store.pythonPath).toBe(python);
+
+    setActivePinia(createPinia());
+    const fresh = useTrainingStore();
+    expect(fresh.settingsLoaded).toBe(false);
+    await fresh.loadSettings();
+    expect(fresh.settingsError).toBeNull();
+    expect(fresh.settingsLoaded).toBe(true);
+    expect(fresh.pythonPath).toBe(python);
+    const probe = await fresh.detect();
+    expect(fresh.probing).toBe(false);
+    expect(probe).toEqual({ found: true, path: python, torchVersion: '9.9.9-test', source: 'setting', tried: [] });
+    expect(fresh.probe).toEqual(probe);
+
+    // A Python without PyTorch is refused with the backend's reason; the saved path stays.
+    expect(await fresh.savePythonPath(fakePython(folder, 'python-no-torch', false))).toBe(false);
+    expect(fresh.settingsError?.code).toBe('settings.bad-python');
+    expect(fresh.settingsError?.message).toMatch(/python-no-torch.*no PyTorch/);
+    expect(fresh.pythonPath).toBe(python);
+
+    expect(await fresh.savePythonPath('   ')).toBe(true);
+    expect(fresh.settingsError).toBeNull();
+    expect(fresh.pythonPath).toBeNull();
+    expect(fresh.probe).toBeNull();
+    await fresh.loadSettings();
+    expect(fresh.pythonPath).toBeNull();
+    setActivePinia(createPinia());
+  });
+});
+
+describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
+  it('writes a shadow plan of the demo kit: 8 models drawn from the aux pool, files on disk', async () => {
+    const dataset = await useDatasetsStore().importDataset({ kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo classifier' });
+    const target = await useModelsStore().importModel({ kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx') });
+    expect(dataset).toBeDefined();
+    expect(target).toBeDefined();
+    datasetId = dataset!.id;
+    targetId = target!.id;
+
+    const store = useTrainingStore();
+    const folder = path.join(makeTempDir('mia-plan-'), 'shadows');
+    const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, folder });
+    expect(store.error).toBeNull();
+    expect(summary).toBeDefined();
+    expect(store.lastPlan).toEqual(summary);
+    expect(summary!.purpose).toBe('shadow');
+    expect(summary!.models).toHaveLength(8);
+    expect(summary!.seed).toBe(0);
+    expect(summary!.pool.roles).toEqual(['aux']);
+    expect(summary!.pool.size).toBeGreaterThan(0);
+    for (const model of summary!.models) {
+      expect(model.trainCount).toBeGreaterThan(0);
+      expect(model.trainCount + model.heldOutCount).toBeLessThanOrEqual(summary!.pool.size);
+    }
+    for (const file of [summary!.planPath, summary!.manifestPath, summary!.splitsPath]) {
+      expect(path.dirname(file)).toBe(folder);
+      expect(fs.existsSync(file)).toBe(true);
+    }
+  });
+
+  it('keeps the backend\'s error when a plan request names a relative folder, and keeps the last good plan', async () => {
+    const store = useTrainingStore();
+    const before = store.lastPlan;
+    expect(before).not.toBeNull();
+    const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, folder: 'plans/shadows' });
+    expect(summary).toBeUndefined();
+    expect(store.error?.code).toBe('ipc.invalid-payload');
+    expect(store.error?.message).toMatch(/absolute/);
+    expect(store.lastPlan).toBe(before);
+    expect(fs.existsSync(path.resolve('plans'))).toBe(false);
+  });
+
+  it('lists no jobs before any training, then follows progress and status events and refreshes the sets when a set is imported', async () => {
+    const store = useTrainingStore();
+    await store.refresh();
+    expect(store.error).toBeNull();
+    expect(store.loaded).toBe(true);
+    expect(store.jobs).toEqual([]);
+
+    store.listen();
+    try {
+      const job: TrainingJobSummary = {
+        id: 41,
+        purpose: 'shadow',
+        status: 'running',
+        datasetId,
+        targetModelId: targetId,
+        folder: '/tmp/shadows',
+        modelCount: 2,
+        modelsDone: 0,
+        modelSetId: null,
+        startedAt: '2026-01-01T00:00:00Z',
+        finishedAt: null,
+        recipe: { architecture: 'cnn', epochs: 3, learningRate: 0.002, batchSize: 32, weightDecay: 0 },
+        results: [],
+        log: [],
+        error: null,
+      };
+      backend.bus.emit('training.status', job);
+      backend.bus.emit('training.progress', { jobId: 41, model: 1, modelCount: 2, epoch: 2, epochs: 3, loss: 0.25 });
+      expect(store.jobs.map((j) => [j.id, j.status])).toEqual([[41, 'running']]);
+      expect(store.progress[41]).toMatchObject({ model: 1, epoch: 2, loss: 0.25 });
+
+      // The set the job "imported" must exist for the models store to list it: the demo kit's shadow set.
+      const models = useModelsStore();
+      const imported = await models.importSet({ purpose: 'shadow', manifestPath: path.join(classifierKit, 'shadows', 'manifest.json') });
+      expect(imported).toBeDefined();
+      models.sets = [];
+      backend.bus.emit('training.status', { ...job, status: 'finished', modelsDone: 2, modelSetId: imported!.set.id, finishedAt: '2026-01-01T00:01:00Z' });
+      expect(store.jobs).toHaveLength(1);
+      expect(store.jobs[0]).toMatchObject({ status: 'finished', modelSetId: imported!.set.id });
+      await expect.poll(() => models.sets.map((s) => s.id)).toContain(imported!.set.id);
+    } finally {
+      store.stopListening();
+    }
+    backend.bus.emit('training.status', { ...store.jobs[0]!, id: 42 });
+    expect(store.jobs.map((j) => j.id)).toEqual([41]);
+  });
+});
