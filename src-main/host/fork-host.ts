@@ -4,11 +4,16 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
+import { packageRoot } from '../common/package-root';
 import type { HostConnection, SpawnHost } from './protocol';
 
-/** The built engine host entry, next to the other main-process bundles in out/main. */
+/**
+ * The built engine host entry in out/main. This code may itself run from out/main, from a shared chunk in
+ * out/main/chunks, or from the sources under vitest, so the entry is looked up from the package folder, never from
+ * the working directory (`mia` is run from wherever the auditor's files are).
+ */
 export function defaultEngineHostEntry(): string {
-  const candidates = [path.join(__dirname, 'engine-host.js'), path.resolve(__dirname, '../../out/main/engine-host.js'), path.resolve(process.cwd(), 'out/main/engine-host.js')];
+  const candidates = [path.join(__dirname, 'engine-host.js'), path.join(packageRoot(), 'out', 'main', 'engine-host.js')];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
     throw new MiaError('engine.not-built', 'The engine host is not built yet (out/main/engine-host.js is missing). Run `npm run build` first.');

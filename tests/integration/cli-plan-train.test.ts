@@ -9,7 +9,8 @@ import { classifierKit, hasClassifierKit } from '../helpers/demo-kit';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
-const mia = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], { encoding: 'utf8', env: { ...process.env, MIA_WORKSPACE: '' } });
+// Run from a folder outside the checkout, as an auditor runs `mia` beside their own files.
+const mia = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], { encoding: 'utf8', cwd: dir, env: { ...process.env, MIA_WORKSPACE: '' } });
 const probe = await findPython({ setting: null });
 
 describe.skipIf(!hasClassifierKit)('mia plan', () => {

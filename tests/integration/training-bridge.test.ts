@@ -126,6 +126,9 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
         recipe: { epochs: 500 },
       });
       await firstEpoch;
+      // The running job owns its folder: a new plan there would rewrite the manifest it is about to import.
+      const busy = await backend.router.dispatch('training.plan', { purpose: 'shadow', datasetId: kit.datasetId, targetModelId: kit.targetId, folder });
+      expect(busy.ok ? null : busy.error.code).toBe('training.folder-busy');
       await invoke(backend, 'training.cancel', { jobId: started.id });
       await backend.idle();
       const [job] = await invoke<TrainingJobSummary[]>(backend, 'training.list');

@@ -74,6 +74,11 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   let nextJobId = 1;
 
   const python = () => findPython({ setting: getSetting(db, settingKeys.pythonPath) });
+  /** A running job owns its folder: another plan there would rewrite the manifest it is about to import. */
+  const assertFolderFree = (folder: string) => {
+    const busy = [...jobs.values()].find((job) => job.summary.status === 'running' && path.resolve(job.summary.folder) === path.resolve(folder));
+    if (busy) throw new MiaError('training.folder-busy', `Training job ${busy.summary.id} is writing into ${folder}; wait for it or cancel it, or pick another folder.`, { folder });
+  };
   const publish = (job: Job) => bus.emit('training.status', job.summary);
   const log = (job: Job, line: string) => {
     job.summary.log.push(line);
@@ -153,13 +158,18 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       return { pythonPath };
     },
     python,
-    plan: (request) => writeSplitPlan(db, request).summary,
+    plan(request) {
+      assertFolderFree(request.folder);
+      return writeSplitPlan(db, request).summary;
+    },
     async start(request) {
+      assertFolderFree(request.folder);
       const probe = await python();
       if (!probe.found || !probe.path) {
         const tried = probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ');
         throw new MiaError('training.no-python', `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Set its path in Settings, or write a plan and train in your own pipeline.`);
       }
+      assertFolderFree(request.folder); // again: the probe took seconds, and another start may have come in
       const plan = writeSplitPlan(db, request);
       const hints = targetTrainingHints(plan.target);
       const recipe = {

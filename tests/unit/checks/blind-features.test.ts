@@ -1,19 +1,10 @@
 // Model-free features for the blind baseline: area-averaged pixel grids with channel statistics, caption
 // statistics, and stacking rows into a matrix.
 import { describe, expect, it } from 'vitest';
-import { isMiaError } from '../../../src-main/common/errors';
 import { captionFeatures } from '../../../src-main/engine/checks/blind-baseline/caption-features';
 import { concatFeatures, stackFeatureRows } from '../../../src-main/engine/checks/blind-baseline/feature-matrix';
 import { imageFeatures } from '../../../src-main/engine/checks/blind-baseline/image-features';
-
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return isMiaError(error) ? error.code : 'other';
-  }
-  return undefined;
-}
+import { errorCodeOf } from '../../helpers/error-code';
 
 describe('imageFeatures', () => {
   it('averages whole blocks when the grid divides the image', () => {
@@ -59,7 +50,7 @@ describe('imageFeatures', () => {
   });
 
   it('refuses pixel buffers that do not match the stated size', () => {
-    expect(codeOf(() => imageFeatures({ pixels: new Float32Array(10), width: 3, height: 3, channels: 1, layout: 'hwc' }))).toBe('checks.image-shape');
+    expect(errorCodeOf(() => imageFeatures({ pixels: new Float32Array(10), width: 3, height: 3, channels: 1, layout: 'hwc' }))).toBe('checks.image-shape');
   });
 });
 
@@ -85,6 +76,6 @@ describe('feature matrix', () => {
     const row = concatFeatures(Float32Array.of(1, 2), Float32Array.of(3));
     const matrix = stackFeatureRows([row, Float32Array.of(4, 5, 6)]);
     expect(matrix).toEqual({ data: Float32Array.of(1, 2, 3, 4, 5, 6), rowCount: 2, featureCount: 3 });
-    expect(codeOf(() => stackFeatureRows([row, Float32Array.of(1)]))).toBe('checks.feature-length');
+    expect(errorCodeOf(() => stackFeatureRows([row, Float32Array.of(1)]))).toBe('checks.feature-length');
   });
 });

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isMiaError } from '../../../src-main/common/errors';
 import { parseCsv } from '../../../src-main/engine/data/csv';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isMiaError(error) ? error.code : 'not-a-mia-error';
-  }
-  return undefined;
-}
+import { errorCodeOf } from '../../helpers/error-code';
 
 describe('parseCsv', () => {
   it('splits plain fields and keeps empty ones', () => {
@@ -47,7 +39,7 @@ describe('parseCsv', () => {
   });
 
   it('refuses a quote inside an unquoted field and text after a closing quote', () => {
-    expect(codeOf(() => parseCsv('a,b"c\n', 'm.csv'))).toBe('dataset.csv-syntax');
-    expect(codeOf(() => parseCsv('a,"b"c\n', 'm.csv'))).toBe('dataset.csv-syntax');
+    expect(errorCodeOf(() => parseCsv('a,b"c\n', 'm.csv'))).toBe('dataset.csv-syntax');
+    expect(errorCodeOf(() => parseCsv('a,"b"c\n', 'm.csv'))).toBe('dataset.csv-syntax');
   });
 });

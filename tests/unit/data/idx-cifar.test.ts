@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMiaError } from '../../../src-main/common/errors';
 import { cifarInterleave, cifarLayout } from '../../../src-main/engine/data/cifar';
 import { parseIdxHeader, readIdxHeader } from '../../../src-main/engine/data/idx';
 import { idxBytes, makeTempDir, writeCifarBatch, writeIdxPair } from '../../fixtures/datasets/build-fixtures';
+import { errorCodeOf } from '../../helpers/error-code';
 
 let dir = '';
 afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = '';
 });
-
-function errorCode(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return isMiaError(error) ? error.code : 'not-a-mia-error';
-  }
-  return undefined;
-}
 
 describe('IDX headers', () => {
   it('reads count and item size from a 3-dimensional header', () => {
@@ -28,9 +19,9 @@ describe('IDX headers', () => {
   });
 
   it('refuses a file without the IDX magic, one of another data type, and one with the wrong dimensions', () => {
-    expect(errorCode(() => parseIdxHeader(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'x', [3]))).toBe('dataset.idx-bad-magic');
-    expect(errorCode(() => parseIdxHeader(Buffer.from([0, 0, 0x0d, 3, 0, 0, 0, 1]), 'x', [3]))).toBe('dataset.idx-unsupported-type');
-    expect(errorCode(() => parseIdxHeader(idxBytes([3], new Uint8Array(3)), 'x', [3, 4]))).toBe('dataset.idx-bad-magic');
+    expect(errorCodeOf(() => parseIdxHeader(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]), 'x', [3]))).toBe('dataset.idx-bad-magic');
+    expect(errorCodeOf(() => parseIdxHeader(Buffer.from([0, 0, 0x0d, 3, 0, 0, 0, 1]), 'x', [3]))).toBe('dataset.idx-unsupported-type');
+    expect(errorCodeOf(() => parseIdxHeader(idxBytes([3], new Uint8Array(3)), 'x', [3, 4]))).toBe('dataset.idx-bad-magic');
   });
 
   it('reads the header of a gzip-compressed file', async () => {
@@ -52,8 +43,8 @@ describe('CIFAR layout', () => {
   it('refuses a file that is not a whole number of records', () => {
     dir = makeTempDir('cifar');
     fs.writeFileSync(path.join(dir, 'c.bin'), Buffer.alloc(3073 * 2 + 5));
-    expect(errorCode(() => cifarLayout(path.join(dir, 'c.bin')))).toBe('dataset.cifar-size');
-    expect(errorCode(() => cifarLayout(path.join(dir, 'c.bin'), 'cifar-10'))).toBe('dataset.cifar-size');
+    expect(errorCodeOf(() => cifarLayout(path.join(dir, 'c.bin')))).toBe('dataset.cifar-size');
+    expect(errorCodeOf(() => cifarLayout(path.join(dir, 'c.bin'), 'cifar-10'))).toBe('dataset.cifar-size');
   });
 
   it('interleaves planar RGB', () => {

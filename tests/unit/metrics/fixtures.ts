@@ -1,6 +1,6 @@
 // Small helpers shared by the metrics tests: typed-array builders, synthetic scores and a brute-force AUC.
-import { isMiaError } from '../../../src-main/common/errors';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
+export { errorCodeOf } from '../../helpers/error-code';
 
 export function scoresOf(values: readonly number[]): Float64Array {
   return Float64Array.from(values);
@@ -39,11 +39,3 @@ export function bruteForceAuc(scores: Float64Array, labels: Uint8Array): number 
   return wins / pairs;
 }
 
-export function errorCodeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return isMiaError(error) ? error.code : `not a MiaError: ${String(error)}`;
-  }
-  return undefined;
-}

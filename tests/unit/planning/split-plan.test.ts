@@ -1,17 +1,8 @@
 // Split plans: Shokri shadows draw disjoint in/out halves of 2m aux records; reference models come in complementary
 // pairs so each record is IN exactly half of them; the same seed gives the same plan.
 import { describe, expect, it } from 'vitest';
-import { isMiaError } from '../../../src-main/common/errors';
 import { planReferenceSplits, planShadowSplits } from '../../../src-main/engine/planning/split-plan';
-
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return isMiaError(error) ? error.code : 'not a MiaError';
-  }
-  return undefined;
-}
+import { errorCodeOf } from '../../helpers/error-code';
 
 describe('planShadowSplits', () => {
   it('gives each shadow m records in and m other records out, all inside the pool', () => {
@@ -36,10 +27,10 @@ describe('planShadowSplits', () => {
   });
 
   it('refuses a train size the pool cannot hold twice, saying the largest that fits', () => {
-    expect(codeOf(() => planShadowSplits(50, 2, 26, 1))).toBe('plan.pool-too-small');
+    expect(errorCodeOf(() => planShadowSplits(50, 2, 26, 1))).toBe('plan.pool-too-small');
     expect(() => planShadowSplits(50, 2, 26, 1)).toThrow(/at most 25/);
-    expect(codeOf(() => planShadowSplits(50, 0, 10, 1))).toBe('plan.bad-count');
-    expect(codeOf(() => planShadowSplits(50, 2, 0, 1))).toBe('plan.bad-train-size');
+    expect(errorCodeOf(() => planShadowSplits(50, 0, 10, 1))).toBe('plan.bad-count');
+    expect(errorCodeOf(() => planShadowSplits(50, 2, 0, 1))).toBe('plan.bad-train-size');
   });
 });
 
@@ -63,6 +54,6 @@ describe('planReferenceSplits', () => {
     const odd = planReferenceSplits(40, 3, 9);
     expect(odd).toHaveLength(3);
     expect(odd[2]!.trainOn).toHaveLength(20);
-    expect(codeOf(() => planReferenceSplits(1, 2, 9))).toBe('plan.pool-too-small');
+    expect(errorCodeOf(() => planReferenceSplits(1, 2, 9))).toBe('plan.pool-too-small');
   });
 });

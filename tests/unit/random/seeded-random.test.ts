@@ -1,19 +1,10 @@
 // The seeded random source: reproducible streams, independent named forks, correct ranges and distributions.
 import { describe, expect, it } from 'vitest';
-import { isMiaError } from '../../../src-main/common/errors';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
+import { errorCodeOf } from '../../helpers/error-code';
 
 function draws(random: SeededRandom, count: number): number[] {
   return Array.from({ length: count }, () => random.uint32());
-}
-
-function codeOf(work: () => unknown): string | undefined {
-  try {
-    work();
-  } catch (error) {
-    return isMiaError(error) ? error.code : 'not a MiaError';
-  }
-  return undefined;
 }
 
 describe('SeededRandom', () => {
@@ -107,10 +98,10 @@ describe('SeededRandom', () => {
   });
 
   it('refuses seeds and ranges it cannot honour', () => {
-    expect(codeOf(() => new SeededRandom(-1))).toBe('random.invalid-seed');
-    expect(codeOf(() => new SeededRandom(1.5))).toBe('random.invalid-seed');
-    expect(codeOf(() => new SeededRandom(0).nextInt(0))).toBe('random.invalid-range');
-    expect(codeOf(() => new SeededRandom(0).nextInt(2 ** 32 + 1))).toBe('random.invalid-range');
-    expect(codeOf(() => new SeededRandom(0).sampleWithoutReplacement(3, 4))).toBe('random.invalid-sample');
+    expect(errorCodeOf(() => new SeededRandom(-1))).toBe('random.invalid-seed');
+    expect(errorCodeOf(() => new SeededRandom(1.5))).toBe('random.invalid-seed');
+    expect(errorCodeOf(() => new SeededRandom(0).nextInt(0))).toBe('random.invalid-range');
+    expect(errorCodeOf(() => new SeededRandom(0).nextInt(2 ** 32 + 1))).toBe('random.invalid-range');
+    expect(errorCodeOf(() => new SeededRandom(0).sampleWithoutReplacement(3, 4))).toBe('random.invalid-sample');
   });
 });
