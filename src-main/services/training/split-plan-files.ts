@@ -99,7 +99,8 @@ function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>
   );
   writeWhole(
     path.join(folder, planFileNames.manifest),
-    `${JSON.stringify({ models: plan.models.map((model) => ({ path: files[model.name], name: model.name, trained_on: keys(model.trainOn) })) }, null, 1)}\n`,
+    // `held_out` as the demo kit writes it: the importer reads only `trained_on`; the rest is for the record.
+    `${JSON.stringify({ models: plan.models.map((model) => ({ path: files[model.name], name: model.name, trained_on: keys(model.trainOn), held_out: keys(model.heldOut) })) }, null, 1)}\n`,
   );
   const rows = [csvRow(['model', 'split', 'id', 'path', 'source_index', 'label'])];
   for (const model of plan.models) {
