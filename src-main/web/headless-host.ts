@@ -45,6 +45,9 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   const gate = new AccessGate(options.token);
   const rendererDir = fs.realpathSync(options.rendererDir);
   let origin = '';
+  // The Host every legitimate request carries. A page on another name that resolves to 127.0.0.1 (DNS rebinding)
+  // sends its own name here; it has neither the cookie nor the token, but it is refused before either is looked at.
+  let hostHeader = '';
 
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -55,6 +58,10 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
       'Cache-Control': 'no-store',
       'Cross-Origin-Opener-Policy': 'same-origin',
     };
+    if (request.headers.host !== hostHeader) {
+      response.writeHead(421, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end(`MIA Workbench answers only at ${origin}.\n`);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, securityHeaders).end();
       return;
@@ -84,7 +91,7 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const allowed =
-      url.pathname === '/bridge' && request.headers.origin === origin && gate.isSession(readCookie(request.headers.cookie, sessionCookie));
+      url.pathname === '/bridge' && request.headers.host === hostHeader && request.headers.origin === origin && gate.isSession(readCookie(request.headers.cookie, sessionCookie));
     if (!allowed) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
@@ -97,7 +104,8 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = server.address() as AddressInfo;
-  origin = `http://127.0.0.1:${address.port}`;
+  hostHeader = `127.0.0.1:${address.port}`;
+  origin = `http://${hostHeader}`;
   const token = gate.pendingToken;
   return {
     url: `${origin}/?token=${token}`,

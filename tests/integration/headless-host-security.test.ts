@@ -1,7 +1,8 @@
 // The headless host's gate, beyond tests/integration/headless-host.test.ts: tokens are compared in constant time
 // (also when their lengths differ) and a wrong one never uses up the real one; the WebSocket checks its Origin
-// exactly; the server is reachable on loopback only.
+// exactly; requests must be addressed to 127.0.0.1:PORT; the server is reachable on loopback only.
 import crypto from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -111,6 +112,31 @@ describe('headless host over HTTP', () => {
     }
     expect(await open({ origin: host.origin, cookie: 'mia_session=forged' })).toBe(403);
     expect(await open({ origin: host.origin, cookie })).toBe(101);
+  });
+
+  it('answers only requests addressed to 127.0.0.1:PORT, whatever name resolved to it', async () => {
+    const get = (hostName: string, withCookie: boolean) =>
+      new Promise<number>((resolve, reject) => {
+        const request = http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: hostName, ...(withCookie ? { cookie } : {}) } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.once('error', reject);
+      });
+    for (const name of [`localhost:${host.port}`, `evil.example:${host.port}`, '127.0.0.1', `127.0.0.1:${host.port + 1}`]) {
+      expect(await get(name, true), name).toBe(421);
+    }
+    expect(await get(`127.0.0.1:${host.port}`, true)).toBe(200);
+    const upgrade = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, { headers: { origin: host.origin, cookie, host: `evil.example:${host.port}` } });
+      ws.once('open', () => {
+        ws.close();
+        resolve(101);
+      });
+      ws.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      ws.once('error', () => resolve(-1));
+    });
+    expect(upgrade).toBe(403);
   });
 
   it('listens on 127.0.0.1 only: not on the machine\'s other addresses, not on IPv6 loopback', async () => {
