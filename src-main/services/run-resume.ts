@@ -17,6 +17,7 @@ import { verifyModelFiles } from './model-files';
 import { executeRun, type RunningJobs } from './run-execution';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 import { startRequestOfRun } from './ui-queries-rerun';
+import { currentOwner } from '../workspace/process-identity';
 
 export interface ResumeDeps {
   readonly db: WorkspaceDb;
@@ -106,8 +107,8 @@ export function discardRun(db: WorkspaceDb, runId: number): void {
 function claimForResume(db: WorkspaceDb, runId: number): void {
   db.transaction(() => {
     const claimed = db
-      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, error = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
-      .run(process.pid, new Date().toISOString(), runId);
+      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
+      .run(currentOwner().pid, currentOwner().started, new Date().toISOString(), runId);
     if (claimed.changes !== 1) assertInterrupted(runId, readRunRow(db, runId).status, 'resumed');
     const dropped = db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId).changes;
     db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);

@@ -133,7 +133,7 @@ function settleRestoredWorkspace(staging: string, source: string): void {
     restored.transaction(() => {
       restored
         .prepare(
-          "UPDATE runs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'run.interrupted', 'message', 'The run was in progress when the workspace backup was taken.') WHERE status IN ('running', 'queued')",
+          "UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, error = json_object('code', 'run.interrupted', 'message', 'The run was in progress when the workspace backup was taken.') WHERE status IN ('running', 'queued')",
         )
         .run();
       restored.prepare("DELETE FROM datasets WHERE status = 'importing'").run();

@@ -4,6 +4,7 @@ import type { DatasetSourceKind } from '../../src-preload/contract';
 import type { PreparedRecord } from '../engine/data/record-source';
 import { toJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';
+import { currentOwner } from './process-identity';
 
 export interface NewDataset {
   readonly name: string;
@@ -17,14 +18,15 @@ export interface NewDataset {
 export function createImportingDataset(db: WorkspaceDb, dataset: NewDataset): number {
   const result = db
     .prepare(
-      "INSERT INTO datasets (name, source_kind, source_path, root_path, status, record_count, owner_pid, class_names, created_at) VALUES (?, ?, ?, ?, 'importing', 0, ?, ?, ?)",
+      "INSERT INTO datasets (name, source_kind, source_path, root_path, status, record_count, owner_pid, owner_started, class_names, created_at) VALUES (?, ?, ?, ?, 'importing', 0, ?, ?, ?, ?)",
     )
     .run(
       dataset.name,
       dataset.sourceKind,
       dataset.sourcePath,
       dataset.rootPath,
-      process.pid,
+      currentOwner().pid,
+      currentOwner().started,
       dataset.classNames ? toJsonColumn(dataset.classNames) : null,
       new Date().toISOString(),
     );
@@ -47,7 +49,7 @@ export function insertRecords(db: WorkspaceDb, datasetId: number, records: reado
 /** Makes the dataset visible: record count from the rows themselves, class names possibly learned during import. */
 export function finishDataset(db: WorkspaceDb, datasetId: number, classNames: string[] | null): void {
   db.prepare(
-    "UPDATE datasets SET status = 'ready', owner_pid = NULL, class_names = ?, record_count = (SELECT COUNT(*) FROM records WHERE dataset_id = ?) WHERE id = ?",
+    "UPDATE datasets SET status = 'ready', owner_pid = NULL, owner_started = NULL, class_names = ?, record_count = (SELECT COUNT(*) FROM records WHERE dataset_id = ?) WHERE id = ?",
   ).run(classNames ? toJsonColumn(classNames) : null, datasetId, datasetId);
 }
 

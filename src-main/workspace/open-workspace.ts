@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
 import { migrations, type Migration } from './migrations';
+import { isOwnerAlive } from './process-identity';
 
 export type WorkspaceDb = Database.Database;
 
@@ -85,18 +86,19 @@ function assertKnownVersion(db: WorkspaceDb, file: string): void {
 /**
  * A process that died mid-work leaves rows that still say "busy". Runs whose owning process is gone become
  * `interrupted` (their partial scores stay, never reported as a result); half-imported datasets are removed.
- * Rows owned by a live process (another front door on the same workspace) are left alone.
+ * Rows owned by a live process (another front door on the same workspace) are left alone; a pid that now
+ * belongs to another process (same pid, another start time) does not count as the owner.
  */
 function recoverAfterCrash(db: WorkspaceDb): void {
   const orphaned = (table: 'runs' | 'datasets', status: string): number[] =>
-    (db.prepare(`SELECT id, owner_pid FROM ${table} WHERE status IN (${status})`).all() as { id: number; owner_pid: number | null }[])
-      .filter((row) => row.owner_pid === null || !isProcessAlive(row.owner_pid))
+    (db.prepare(`SELECT id, owner_pid, owner_started FROM ${table} WHERE status IN (${status})`).all() as { id: number; owner_pid: number | null; owner_started: string | null }[])
+      .filter((row) => row.owner_pid === null || !isOwnerAlive(row.owner_pid, row.owner_started))
       .map((row) => row.id);
   const runs = orphaned('runs', "'running', 'queued'");
   const datasets = orphaned('datasets', "'importing'");
   if (runs.length === 0 && datasets.length === 0) return;
   const markInterrupted = db.prepare(
-    "UPDATE runs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'run.interrupted', 'message', 'The process running this run stopped before it finished.') WHERE id = ?",
+    "UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, error = json_object('code', 'run.interrupted', 'message', 'The process running this run stopped before it finished.') WHERE id = ?",
   );
   const dropDataset = db.prepare('DELETE FROM datasets WHERE id = ?');
   db.transaction(() => {
@@ -105,15 +107,6 @@ function recoverAfterCrash(db: WorkspaceDb): void {
   })();
 }
 
-export function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function workspaceIntegrity(db: WorkspaceDb): string {
   const rows = db.pragma('integrity_check') as { integrity_check: string }[];

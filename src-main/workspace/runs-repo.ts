@@ -5,6 +5,7 @@ import { ErrorPayload, RunStatus, ModelKind, type RunSummary } from '../../src-p
 import { MiaError } from '../common/errors';
 import { fromJsonColumn, toJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';
+import { currentOwner } from './process-identity';
 
 export interface NewRun {
   attack: string;
@@ -57,8 +58,8 @@ export function createRun(db: WorkspaceDb, run: NewRun): number {
   const result = db
     .prepare(
       `INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash,
-                         group_key, variant, rerun_of, created_at, started_at, owner_pid)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                         group_key, variant, rerun_of, created_at, started_at, owner_pid, owner_started)
+       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       run.attack,
@@ -74,7 +75,8 @@ export function createRun(db: WorkspaceDb, run: NewRun): number {
       run.rerunOf ?? null,
       now,
       now,
-      process.pid,
+      currentOwner().pid,
+      currentOwner().started,
     );
   return Number(result.lastInsertRowid);
 }
@@ -105,10 +107,11 @@ export function setRunStatus(
   const result = db
     .prepare(
       `UPDATE runs SET status = ?, error = ?, owner_pid = CASE WHEN ? = 'running' THEN ? ELSE NULL END,
+              owner_started = CASE WHEN ? = 'running' THEN ? ELSE NULL END,
               finished_at = CASE WHEN ? IN ('failed', 'cancelled') THEN ? ELSE finished_at END
        WHERE id = ? AND status != 'finished'`,
     )
-    .run(status, error ? toJsonColumn(error) : null, status, process.pid, status, new Date().toISOString(), runId);
+    .run(status, error ? toJsonColumn(error) : null, status, currentOwner().pid, status, currentOwner().started, status, new Date().toISOString(), runId);
   if (result.changes === 0) assertRunWritable(db, runId);
 }
 
@@ -170,7 +173,7 @@ export function finishRun(
       insertCheck.run(runId, c.kind, c.status, nullIfNotFinite(c.value), c.message, c.details === undefined ? null : toJsonColumn(c.details));
     }
     db.prepare(
-      "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, error = NULL, owner_pid = NULL WHERE id = ?",
+      "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, error = NULL, owner_pid = NULL, owner_started = NULL WHERE id = ?",
     ).run(new Date().toISOString(), toJsonColumn(outcome.timings), outcome.modelCalls, runId);
   })();
 }

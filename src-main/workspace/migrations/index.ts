@@ -1,5 +1,6 @@
 // The ordered list of schema migrations; a workspace records which ones it has applied.
 import { migration001Initial } from './001-initial';
+import { migration002OwnerStarted } from './002-owner-started';
 
 export interface Migration {
   readonly version: number;
@@ -7,4 +8,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001Initial];
+export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted];

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isMiaError } from '../../../src-main/common/errors';
 import { currentSchemaVersion, openWorkspace, workspaceIntegrity } from '../../../src-main/workspace/open-workspace';
+import { migration001Initial } from '../../../src-main/workspace/migrations/001-initial';
+import { currentOwner, processStartMarker } from '../../../src-main/workspace/process-identity';
 import { createRun, getRun, insertScores, finishRun } from '../../../src-main/workspace/runs-repo';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -61,6 +63,22 @@ describe('workspace file', () => {
     expect(second.prepare('SELECT id FROM datasets WHERE id = ?').get(datasetId)).toBeTruthy();
     expect(workspaceIntegrity(second)).toBe('ok');
     second.close();
+  });
+
+  it('upgrades a schema-1 workspace in place, keeping its rows', () => {
+    const file = path.join(dir, 'schema-1.sqlite');
+    const old = new Database(file);
+    old.exec(migration001Initial.sql);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00Z')").run();
+    const { modelId, datasetId } = seedModelAndDataset(old);
+    old.close();
+    const db = openWorkspace(file);
+    expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(currentSchemaVersion);
+    const runId = createRun(db, newRun(modelId, datasetId));
+    expect((db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as { owner_pid: number }).owner_pid).toBe(process.pid);
+    expect(workspaceIntegrity(db)).toBe('ok');
+    db.close();
   });
 
   it('refuses a workspace written by a newer workbench', () => {
@@ -125,6 +143,35 @@ describe('workspace file', () => {
     expect((reopened.prepare('SELECT COUNT(*) AS n FROM scores WHERE run_id = ?').get(runId) as { n: number }).n).toBe(1);
     expect((reopened.prepare('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ?').get(runId) as { n: number }).n).toBe(0);
     reopened.close();
+  });
+
+  it.skipIf(processStartMarker(process.pid) === null)('tells a reused pid from the run\'s real owner by the process start time', async () => {
+    const file = path.join(dir, 'reused-pid.sqlite');
+    const db = openWorkspace(file);
+    const { modelId, datasetId } = seedModelAndDataset(db);
+    const owned = createRun(db, newRun(modelId, datasetId));
+    const reused = createRun(db, newRun(modelId, datasetId));
+    const ownPidOtherStart = createRun(db, newRun(modelId, datasetId));
+    // A live process stands in for "the pid is in use": once as the real owner, once as an unrelated process
+    // that got the dead owner's pid (same pid, another start time).
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => other.once('spawn', resolve));
+      const started = processStartMarker(other.pid!);
+      expect(started).toMatch(/^\d+$/);
+      const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, owner_started = ? WHERE id = ?');
+      setOwner.run(other.pid, started, owned);
+      setOwner.run(other.pid, String(Number(started) + 1), reused);
+      setOwner.run(process.pid, String(Number(currentOwner().started) - 1), ownPidOtherStart);
+      db.close();
+      const reopened = openWorkspace(file);
+      expect(getRun(reopened, owned).status).toBe('running');
+      expect(getRun(reopened, reused).status).toBe('interrupted');
+      expect(getRun(reopened, ownPidOtherStart).status).toBe('interrupted');
+      reopened.close();
+    } finally {
+      other.kill();
+    }
   });
 
   it('never changes a finished run', () => {
