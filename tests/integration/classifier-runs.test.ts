@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-preload/contract';
-import { readChecks, readMetrics, readScores } from '../../src-main/workspace/runs-repo';
+import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
 import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { classifierKit, hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
@@ -87,6 +87,17 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     const second = readScores(backend.db, (await runToEnd(backend, request)).id);
     expect(Array.from(second.scores)).toEqual(Array.from(first.scores));
   }, 300_000);
+
+  it('tunes RMIA\'s a on the reference models alone when asked, and says what it chose', async () => {
+    const run = await runToEnd(backend, { attack: 'rmia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 5, referenceSetId: kit.referenceSetId, params: { tuneA: true } });
+    expect(run.error).toBeNull();
+    const log = readRunLog(backend.db, run.id).map((entry) => entry.message);
+    const chosen = log.find((message) => /chosen by attacking each of 16 reference models/.test(message));
+    expect(chosen).toBeDefined();
+    console.info(`rmia tuneA: ${chosen}; AUC ${metric(run.id, 'auc')!.value}`);
+    expect(log.some((message) => /^RMIA offline, a = [\d.]+ \(tuned\)/.test(message))).toBe(true);
+    expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
+  });
 
   it('runs the Shokri shadow-model attack with precision and recall at the 0.5 threshold', async () => {
     const run = await runToEnd(backend, { attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricScores } from '../../../src-main/engine/attacks/classifier/metric-scores';
 import { erfc, liraScores, liraStatistic, logStandardNormalCdf } from '../../../src-main/engine/attacks/classifier/lira-math';
-import { rmiaScores } from '../../../src-main/engine/attacks/classifier/rmia-math';
+import { offlineAGrid, rmiaScores, tuneOfflineA } from '../../../src-main/engine/attacks/classifier/rmia-math';
 import { trainBinaryMlp } from '../../../src-main/engine/learn/binary-mlp';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 
@@ -113,6 +113,39 @@ describe('RMIA', () => {
     );
     // The record's Pr_OUT is 0.3 (the IN model's 0.9 is ignored), the same as the population record's: LR = 1 ≥ γ.
     expect(outcome.scores[0]).toBe(1);
+  });
+});
+
+describe('RMIA a tuning', () => {
+  // Four reference models in complementary pairs over 40 records; a model gives a record its difficulty b(x) when
+  // it did not train on it and b(x) + 0.1 when it did. Population records: difficulty only.
+  const records = 40;
+  const difficulty = Float64Array.from({ length: records }, (_, i) => 0.1 + (0.7 * ((i * 7) % records)) / records);
+  const populationDifficulty = Float64Array.from({ length: 30 }, (_, i) => 0.1 + (0.7 * i) / 30);
+  const halves = [Uint8Array.from({ length: records }, (_, i) => (i % 2 === 0 ? 1 : 0)), Uint8Array.from({ length: records }, (_, i) => (i % 4 < 2 ? 1 : 0))];
+  const inRecords = [halves[0]!, halves[0]!.map((v) => 1 - v), halves[1]!, halves[1]!.map((v) => 1 - v)];
+  const references = {
+    referenceRecords: inRecords.map((inside) => difficulty.map((b, i) => b + 0.1 * inside[i]!)),
+    referencePopulation: inRecords.map(() => populationDifficulty.slice()),
+    inRecords,
+    inPopulation: inRecords.map(() => new Uint8Array(populationDifficulty.length)),
+  };
+
+  it('picks the a under which the references, attacking each other, separate IN from OUT best', () => {
+    const tuned = tuneOfflineA(references, 1.05)!;
+    expect(tuned.pseudoTargets).toBe(4);
+    expect(tuned.meanAuc).toHaveLength(offlineAGrid.length);
+    // a = 1 divides out each record's difficulty exactly, so IN and OUT separate perfectly; a = 0 does not.
+    expect(tuned.meanAuc[offlineAGrid.length - 1]).toBe(1);
+    expect(tuned.meanAuc[0]!).toBeLessThan(0.9);
+    expect(tuned.meanAuc[offlineAGrid.indexOf(tuned.a)]).toBe(Math.max(...tuned.meanAuc));
+    expect(tuned.a).toBeGreaterThan(0.5);
+  });
+
+  it('needs two reference models, one of them with both IN and OUT records', () => {
+    expect(tuneOfflineA({ referenceRecords: [references.referenceRecords[0]!], referencePopulation: [references.referencePopulation[0]!], inRecords: [inRecords[0]!], inPopulation: [references.inPopulation[0]!] }, 1)).toBeNull();
+    const allIn = inRecords.map(() => new Uint8Array(records).fill(1));
+    expect(tuneOfflineA({ ...references, inRecords: allIn }, 1)).toBeNull();
   });
 });
 

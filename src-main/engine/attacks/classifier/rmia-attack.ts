@@ -5,10 +5,14 @@ import { MiaError } from '../../../common/errors';
 import type { AttackModule } from '../attack-module';
 import type { RunRecord } from '../run-record';
 import { labelsOf, membershipMask, type ClassifierModels, type ClassifierTarget } from './classifier-target';
-import { rmiaScores } from './rmia-math';
+import { offlineAGrid, rmiaScores, tuneOfflineA } from './rmia-math';
 
 const RmiaParams = z.strictObject({
   a: z.number().min(0).max(1).default(0.3).describe('Offline scaling: Pr(x) = ½[(1+a)·Pr_OUT(x) + (1−a)].'),
+  tuneA: z
+    .boolean()
+    .default(false)
+    .describe('Choose a from 0, 0.05, …, 1 by attacking each reference model with the others (their manifests give the truth); replaces a. Needs at least 2 reference models.'),
   gamma: z.number().positive().default(1).describe('Threshold γ on the pairwise likelihood ratio (the paper\'s experiments use 2).'),
   populationSize: z.number().int().min(10).default(1000).describe('Population records (role "population") to compare against; a seeded sample when the dataset has more.'),
 });
@@ -48,18 +52,31 @@ export const rmiaAttack: AttackModule<typeof RmiaParams, ClassifierTarget, Class
       referenceRecords.push(await trueClassProbabilities(reference.model, records, recordLabels, 'reference models'));
       referencePopulation.push(await trueClassProbabilities(reference.model, population, populationLabels, 'reference models'));
     }
+    const referenceInputs = {
+      referenceRecords,
+      referencePopulation,
+      inRecords: references.map((reference) => membershipMask(records, reference.trainedOn)),
+      inPopulation: references.map((reference) => membershipMask(population, reference.trainedOn)),
+    };
+    let a = params.a;
+    if (params.tuneA) {
+      const tuned = tuneOfflineA(referenceInputs, params.gamma);
+      if (!tuned) {
+        throw new MiaError('rmia.cannot-tune', 'Tuning a needs at least 2 reference models, one of which trained on some but not all of the audited records.');
+      }
+      a = tuned.a;
+      const aucAt = (value: number) => tuned.meanAuc[offlineAGrid.indexOf(value)]?.toFixed(4) ?? 'not on the grid';
+      notes.push(`a = ${a} chosen by attacking each of ${tuned.pseudoTargets} reference models with the others (mean AUC ${aucAt(a)}; at a = ${params.a}: ${aucAt(params.a)}).`);
+    }
     const outcome = rmiaScores(
       {
         targetRecords: await trueClassProbabilities(ctx.target, records, recordLabels, 'target'),
         targetPopulation: await trueClassProbabilities(ctx.target, population, populationLabels, 'target'),
-        referenceRecords,
-        referencePopulation,
-        inRecords: references.map((reference) => membershipMask(records, reference.trainedOn)),
-        inPopulation: references.map((reference) => membershipMask(population, reference.trainedOn)),
+        ...referenceInputs,
       },
-      { a: params.a, gamma: params.gamma },
+      { a, gamma: params.gamma },
     );
-    notes.unshift(`RMIA offline, a = ${params.a}, γ = ${params.gamma}, ${population.length} population records, ${references.length} reference models.`);
+    notes.unshift(`RMIA offline, a = ${a}${params.tuneA ? ' (tuned)' : ''}, γ = ${params.gamma}, ${population.length} population records, ${references.length} reference models.`);
     if (outcome.withoutOutModels > 0) notes.push(`${outcome.withoutOutModels} records had no OUT reference model; their Pr(x) averages all reference models.`);
     const modelCalls = ctx.target.modelCalls + references.reduce((sum, reference) => sum + reference.model.modelCalls, 0);
     return { recordIds: Int32Array.from(records, (r) => r.id), scores: outcome.scores, modelCalls, notes };

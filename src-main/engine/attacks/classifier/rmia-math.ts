@@ -1,5 +1,7 @@
 // RMIA (Zarifzadeh et al. 2024), offline, as a pure function: each record's likelihood ratio against a
 // population of known non-members, where Pr(x) averages only the reference models that did not train on x.
+import { auc } from '../../metrics/roc';
+
 export interface RmiaInputs {
   /** p_y(x) under the target, for the records to score and then for the population. */
   readonly targetRecords: Float64Array;
@@ -74,4 +76,53 @@ function countAtOrBelow(sorted: Float64Array, bound: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Candidate values of a when it is tuned: 0, 0.05, …, 1. */
+export const offlineAGrid: readonly number[] = Array.from({ length: 21 }, (_, i) => i / 20);
+
+export interface TunedA {
+  readonly a: number;
+  /** Mean AUC over the pseudo-targets, per candidate of `offlineAGrid`. */
+  readonly meanAuc: readonly number[];
+  /** Reference models that served as pseudo-target (those with both IN and OUT records). */
+  readonly pseudoTargets: number;
+}
+
+/**
+ * The paper's way to pick the offline a without touching the target: each reference model in turn plays the
+ * target, attacked with the other references, and its own manifest says which records it trained on. The a with
+ * the highest AUC averaged over those pseudo-targets wins (ties: the smaller a). Only reference outputs are read.
+ */
+export function tuneOfflineA(inputs: Omit<RmiaInputs, 'targetRecords' | 'targetPopulation'>, gamma: number): TunedA | null {
+  const models = inputs.referenceRecords.length;
+  const without = <T>(list: readonly T[], skip: number): T[] => list.filter((_, m) => m !== skip);
+  const pseudo = Array.from({ length: models }, (_, m) => m).filter((m) => {
+    const inside = inputs.inRecords[m]!.reduce((n, v) => n + v, 0);
+    return inside > 0 && inside < inputs.inRecords[m]!.length;
+  });
+  if (models < 2 || pseudo.length === 0) return null;
+  const meanAuc = offlineAGrid.map((a) => {
+    let total = 0;
+    for (const m of pseudo) {
+      const { scores } = rmiaScores(
+        {
+          targetRecords: inputs.referenceRecords[m]!,
+          targetPopulation: inputs.referencePopulation[m]!,
+          referenceRecords: without(inputs.referenceRecords, m),
+          referencePopulation: without(inputs.referencePopulation, m),
+          inRecords: without(inputs.inRecords, m),
+          inPopulation: without(inputs.inPopulation, m),
+        },
+        { a, gamma },
+      );
+      total += auc(scores, inputs.inRecords[m]!);
+    }
+    return total / pseudo.length;
+  });
+  let best = 0;
+  meanAuc.forEach((value, i) => {
+    if (value > meanAuc[best]!) best = i;
+  });
+  return { a: offlineAGrid[best]!, meanAuc, pseudoTargets: pseudo.length };
 }
