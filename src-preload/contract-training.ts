@@ -63,7 +63,8 @@ export const TrainingStartRequest = SplitPlanRequest.extend({
 });
 export type TrainingStartRequest = z.input<typeof TrainingStartRequest>;
 
-export const TrainingStatus = z.enum(['running', 'finished', 'failed', 'cancelled']);
+/** `interrupted`: the process running the job ended (a crash, the app closed) before it finished. */
+export const TrainingStatus = z.enum(['running', 'finished', 'failed', 'cancelled', 'interrupted']);
 export type TrainingStatus = z.infer<typeof TrainingStatus>;
 
 export const TrainingJobSummary = z.object({

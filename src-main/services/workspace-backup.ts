@@ -130,13 +130,23 @@ function settleRestoredWorkspace(staging: string, source: string): void {
     if (integrity !== 'ok') {
       throw new MiaError('backup.corrupt', `The database inside the backup ${source} fails SQLite's integrity check (${integrity}); use another copy.`, { file: source });
     }
+    // This runs before the restored file is migrated, so it touches only what every schema version has (the
+    // training_jobs table arrived with schema 3).
+    const hasTable = (name: string) => restored.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
     restored.transaction(() => {
       restored
         .prepare(
-          "UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, error = json_object('code', 'run.interrupted', 'message', 'The run was in progress when the workspace backup was taken.') WHERE status IN ('running', 'queued')",
+          "UPDATE runs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'run.interrupted', 'message', 'The run was in progress when the workspace backup was taken.') WHERE status IN ('running', 'queued')",
         )
         .run();
       restored.prepare("DELETE FROM datasets WHERE status = 'importing'").run();
+      if (hasTable('training_jobs')) {
+        restored
+          .prepare(
+            "UPDATE training_jobs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'training.interrupted', 'message', 'The training job was in progress when the workspace backup was taken; nothing was imported.') WHERE status = 'running'",
+          )
+          .run();
+      }
     })();
   } finally {
     restored.close();

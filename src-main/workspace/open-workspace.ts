@@ -90,20 +90,26 @@ function assertKnownVersion(db: WorkspaceDb, file: string): void {
  * belongs to another process (same pid, another start time) does not count as the owner.
  */
 function recoverAfterCrash(db: WorkspaceDb): void {
-  const orphaned = (table: 'runs' | 'datasets', status: string): number[] =>
+  const orphaned = (table: 'runs' | 'datasets' | 'training_jobs', status: string): number[] =>
     (db.prepare(`SELECT id, owner_pid, owner_started FROM ${table} WHERE status IN (${status})`).all() as { id: number; owner_pid: number | null; owner_started: string | null }[])
       .filter((row) => row.owner_pid === null || !isOwnerAlive(row.owner_pid, row.owner_started))
       .map((row) => row.id);
   const runs = orphaned('runs', "'running', 'queued'");
   const datasets = orphaned('datasets', "'importing'");
-  if (runs.length === 0 && datasets.length === 0) return;
+  const trainingJobs = orphaned('training_jobs', "'running'");
+  if (runs.length === 0 && datasets.length === 0 && trainingJobs.length === 0) return;
   const markInterrupted = db.prepare(
     "UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, error = json_object('code', 'run.interrupted', 'message', 'The process running this run stopped before it finished.') WHERE id = ?",
   );
   const dropDataset = db.prepare('DELETE FROM datasets WHERE id = ?');
+  // The plan and the models it finished stay in the job's folder; its set was never imported.
+  const interruptTraining = db.prepare(
+    "UPDATE training_jobs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, finished_at = ?, error = json_object('code', 'training.interrupted', 'message', 'The process running this training job stopped before it finished; nothing was imported.') WHERE id = ?",
+  );
   db.transaction(() => {
     for (const id of runs) markInterrupted.run(id);
     for (const id of datasets) dropDataset.run(id);
+    for (const id of trainingJobs) interruptTraining.run(new Date().toISOString(), id);
   })();
 }
 

@@ -105,6 +105,15 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
       const auc = details.metrics.find((m) => m.name === 'auc')?.value;
       expect(auc).toBeGreaterThan(0);
       expect(auc).toBeLessThan(1);
+
+      // The job is a workspace row: another session on the same workspace sees its outcome.
+      const later = createTestBackend(dir).backend;
+      try {
+        const [stored] = await invoke<TrainingJobSummary[]>(later, 'training.list');
+        expect(stored).toEqual(job);
+      } finally {
+        later.close();
+      }
     } finally {
       backend.close();
     }

@@ -1,5 +1,6 @@
 // Workspace backup: export the whole workspace as one checksummed file (through the CLI command), restore it as a
 // new workspace that holds the same rows, and refuse damaged, cut-off or foreign files without writing anything.
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,7 +10,8 @@ import { backupCommand } from '../../src-main/cli/commands/backup';
 import type { Backend } from '../../src-main/services/backend';
 import { exportWorkspaceBackup, restoreWorkspaceBackup } from '../../src-main/services/workspace-backup';
 import { backupMagic, sha256OfFile } from '../../src-main/workspace/backup-format';
-import { openWorkspace } from '../../src-main/workspace/open-workspace';
+import { migration001Initial } from '../../src-main/workspace/migrations/001-initial';
+import { currentSchemaVersion, openWorkspace } from '../../src-main/workspace/open-workspace';
 import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { dumpWorkspace, integrityReport, withoutTables } from '../fixtures/bad/workspace-dump';
 import { createTestBackend } from '../helpers/in-process-bridge';
@@ -125,6 +127,37 @@ describe('workspace backup', () => {
       expect(row.status).toBe('interrupted');
       expect(JSON.parse(row.error)).toMatchObject({ code: 'run.interrupted' });
       expect(copy.prepare('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ?').get(runId)).toEqual({ n: 0 });
+    } finally {
+      copy.close();
+    }
+  });
+
+  it('restores a backup of a schema-1 workspace (the first release), settling its run and migrating it', async () => {
+    const oldFile = path.join(dir, 'schema-1', 'workspace.sqlite');
+    fs.mkdirSync(path.dirname(oldFile), { recursive: true });
+    const old = new Database(oldFile);
+    old.exec(migration001Initial.sql);
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00Z')").run();
+    const now = new Date().toISOString();
+    const oldDataset = Number(old.prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)").run(now).lastInsertRowid);
+    const oldModel = Number(old.prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)").run(now).lastInsertRowid);
+    const oldRun = Number(
+      old
+        .prepare("INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash, created_at, owner_pid) VALUES ('loss', 'classifier', ?, ?, '{}', 'running', 'old', 'h', 'd', ?, ?)")
+        .run(oldModel, oldDataset, now, process.pid).lastInsertRowid,
+    );
+    const file = path.join(dir, 'schema-1.mia-backup');
+    await exportWorkspaceBackup(old, file);
+    old.close();
+    const restored = path.join(dir, 'schema-1-restored', 'workspace.sqlite');
+    await restoreWorkspaceBackup(file, restored);
+    const copy = openWorkspace(restored);
+    try {
+      expect(integrityReport(copy)).toBe('ok');
+      expect((copy.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(currentSchemaVersion);
+      expect((copy.prepare('SELECT status FROM runs WHERE id = ?').get(oldRun) as { status: string }).status).toBe('interrupted');
+      expect(copy.prepare('SELECT COUNT(*) AS n FROM training_jobs').get()).toEqual({ n: 0 });
     } finally {
       copy.close();
     }

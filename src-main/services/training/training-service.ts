@@ -1,7 +1,7 @@
 // The training bridge: plans shadow or reference models, trains them with the bundled PyTorch recipe in a child
-// process, writes a sidecar beside every exported ONNX model and imports the set with its manifest. Jobs live in
-// memory for the session; what they produce (plan, ONNX files, sidecars, the imported set) is on disk and in the
-// workspace, and the set is imported in one transaction only after every model is trained.
+// process, writes a sidecar beside every exported ONNX model and imports the set with its manifest. Each job is a
+// workspace row, updated whenever it changes; the set is imported in one transaction only after every model is
+// trained. A job whose process dies is marked interrupted when the workspace is next opened.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { resourcePath } from '../../common/package-root';
 import { SeededRandom } from '../../engine/random/seeded-random';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getSetting, setSetting, settingKeys } from '../../workspace/settings-repo';
+import { getTrainingJob, insertTrainingJob, listTrainingJobs, updateTrainingJob } from '../../workspace/training-jobs-repo';
 import type { EventBus } from '../event-bus';
 import { importModelSet } from '../model-import';
 import { findPython, probeInterpreter } from './python-probe';
@@ -69,17 +70,26 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   const { db, bus } = options;
   const script = options.script ?? resourcePath('training', 'train_classifier.py');
   const threads = options.threads ?? defaultThreads();
+  /** Jobs running in this process; ended jobs are read from the workspace. */
   const jobs = new Map<number, Job>();
   const inFlight = new Set<Promise<void>>();
-  let nextJobId = 1;
 
   const python = () => findPython({ setting: getSetting(db, settingKeys.pythonPath) });
   /** A running job owns its folder: another plan there would rewrite the manifest it is about to import. */
   const assertFolderFree = (folder: string) => {
-    const busy = [...jobs.values()].find((job) => job.summary.status === 'running' && path.resolve(job.summary.folder) === path.resolve(folder));
-    if (busy) throw new MiaError('training.folder-busy', `Training job ${busy.summary.id} is writing into ${folder}; wait for it or cancel it, or pick another folder.`, { folder });
+    // From the workspace, so a job another front door runs on the same workspace counts too.
+    const busy = listTrainingJobs(db).find((job) => job.status === 'running' && path.resolve(job.folder) === path.resolve(folder));
+    if (busy) throw new MiaError('training.folder-busy', `Training job ${busy.id} is writing into ${folder}; wait for it or cancel it, or pick another folder.`, { folder });
   };
-  const publish = (job: Job) => bus.emit('training.status', job.summary);
+  const publish = (job: Job) => {
+    try {
+      updateTrainingJob(db, job.summary);
+    } catch (error) {
+      // A full disk must not stop a training run that is otherwise fine; the live summary still reaches the UI.
+      log(job, `The job's state could not be saved to the workspace: ${toErrorPayload(error).message}`);
+    }
+    bus.emit('training.status', job.summary);
+  };
   const log = (job: Job, line: string) => {
     job.summary.log.push(line);
     if (job.summary.log.length > logLinesKept) job.summary.log.splice(0, job.summary.log.length - logLinesKept);
@@ -179,39 +189,43 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         batchSize: request.recipe.batchSize ?? hints.batch ?? recipeDefaults.batchSize,
         weightDecay: request.recipe.weightDecay ?? hints.weight_decay ?? recipeDefaults.weightDecay,
       };
-      const job: Job = {
-        summary: {
-          id: nextJobId++,
-          purpose: request.purpose,
-          status: 'running',
-          datasetId: request.datasetId,
-          targetModelId: request.targetModelId,
-          folder: plan.summary.folder,
-          modelCount: plan.models.length,
-          modelsDone: 0,
-          modelSetId: null,
-          startedAt: new Date().toISOString(),
-          finishedAt: null,
-          recipe,
-          results: [],
-          log: [...plan.summary.notes, `Architecture: ${architecture.name} (the stated default; an ONNX target's own architecture cannot be read back into PyTorch).`],
-          error: null,
-        },
-        process: null,
-        cancelRequested: false,
+      const fields: Omit<TrainingJobSummary, 'id'> = {
+        purpose: request.purpose,
+        status: 'running',
+        datasetId: request.datasetId,
+        targetModelId: request.targetModelId,
+        folder: plan.summary.folder,
+        modelCount: plan.models.length,
+        modelsDone: 0,
+        modelSetId: null,
+        startedAt: new Date().toISOString(),
+        finishedAt: null,
+        recipe,
+        results: [],
+        log: [...plan.summary.notes, `Architecture: ${architecture.name} (the stated default; an ONNX target's own architecture cannot be read back into PyTorch).`],
+        error: null,
       };
+      const job: Job = { summary: { id: insertTrainingJob(db, fields), ...fields }, process: null, cancelRequested: false };
       jobs.set(job.summary.id, job);
       const execution = execute(job, plan, request, probe.path);
       inFlight.add(execution);
-      void execution.finally(() => inFlight.delete(execution));
+      void execution.finally(() => {
+        inFlight.delete(execution);
+        jobs.delete(job.summary.id);
+      });
       publish(job);
       return structuredClone(job.summary);
     },
-    list: () => [...jobs.values()].map((job) => structuredClone(job.summary)),
+    // The live summary of a running job may hold log lines newer than its row.
+    list: () => listTrainingJobs(db).map((stored) => structuredClone(jobs.get(stored.id)?.summary ?? stored)),
     cancel(jobId) {
       const job = jobs.get(jobId);
-      if (!job) throw new MiaError('training.not-found', `There is no training job ${jobId} in this session.`);
-      if (job.summary.status !== 'running') throw new MiaError('training.not-running', `Training job ${jobId} is ${job.summary.status}, so there is nothing to cancel.`);
+      if (!job || job.summary.status !== 'running') {
+        const stored = getTrainingJob(db, jobId);
+        throw stored.status === 'running'
+          ? new MiaError('training.not-running', `Training job ${jobId} is run by another process on this workspace; cancel it there.`)
+          : new MiaError('training.not-running', `Training job ${jobId} is ${stored.status}, so there is nothing to cancel.`);
+      }
       job.cancelRequested = true;
       job.process?.cancel();
       return structuredClone(job.summary);

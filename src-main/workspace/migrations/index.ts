@@ -1,6 +1,7 @@
 // The ordered list of schema migrations; a workspace records which ones it has applied.
 import { migration001Initial } from './001-initial';
 import { migration002OwnerStarted } from './002-owner-started';
+import { migration003TrainingJobs } from './003-training-jobs';
 
 export interface Migration {
   readonly version: number;
@@ -8,4 +9,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted];
+export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted, migration003TrainingJobs];

@@ -7,6 +7,7 @@ import { currentSchemaVersion, openWorkspace, workspaceIntegrity } from '../../.
 import { migration001Initial } from '../../../src-main/workspace/migrations/001-initial';
 import { currentOwner, processStartMarker } from '../../../src-main/workspace/process-identity';
 import { createRun, getRun, insertScores, finishRun } from '../../../src-main/workspace/runs-repo';
+import { getTrainingJob, insertTrainingJob, updateTrainingJob } from '../../../src-main/workspace/training-jobs-repo';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -172,6 +173,39 @@ describe('workspace file', () => {
     } finally {
       other.kill();
     }
+  });
+
+  it('marks a training job whose process died as interrupted, and leaves a finished one alone', () => {
+    const file = path.join(dir, 'training-crash.sqlite');
+    const db = openWorkspace(file);
+    const { modelId, datasetId } = seedModelAndDataset(db);
+    const job = {
+      purpose: 'shadow' as const,
+      status: 'running' as const,
+      datasetId,
+      targetModelId: modelId,
+      folder: path.join(dir, 'shadows'),
+      modelCount: 2,
+      modelsDone: 1,
+      modelSetId: null,
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      recipe: { architecture: 'shokri-cnn', epochs: 1, learningRate: 0.001, batchSize: 32, weightDecay: 0 },
+      results: [{ name: 'shadow_00', trainAccuracy: 1, heldOutAccuracy: 0.8, seconds: 1 }],
+      log: ['shadow_00: trained'],
+      error: null,
+    };
+    const crashed = insertTrainingJob(db, job);
+    const finished = insertTrainingJob(db, job);
+    updateTrainingJob(db, { ...job, id: finished, status: 'finished', modelsDone: 2, finishedAt: new Date().toISOString() });
+    db.prepare('UPDATE training_jobs SET owner_pid = 2147483646 WHERE id = ?').run(crashed);
+    db.close();
+    const reopened = openWorkspace(file);
+    const interrupted = getTrainingJob(reopened, crashed);
+    expect(interrupted).toMatchObject({ status: 'interrupted', modelsDone: 1, error: { code: 'training.interrupted' } });
+    expect(interrupted.results).toEqual(job.results); // what it reported before it died stays
+    expect(getTrainingJob(reopened, finished).status).toBe('finished');
+    reopened.close();
   });
 
   it('never changes a finished run', () => {
