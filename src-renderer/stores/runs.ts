@@ -1,7 +1,8 @@
 // Runs and their live progress. Progress and status events from the backend update the list in place; a run's
-// details (configuration, metrics, checks, log) are loaded when a view asks for them.
+// details (configuration, metrics, checks, log) are loaded when a view asks for them. An interrupted run can be
+// resumed under its own id or discarded; asking the auditor to confirm a discard is the view's job.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { ref, type Ref } from 'vue';
 import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-preload/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
@@ -84,6 +85,33 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
+  /**
+   * Runs an interrupted run again under its own id (the backend re-verifies its inputs first). Its progress then
+   * arrives through the usual events; the last progress of the interrupted attempt is dropped so it is not shown
+   * as the new attempt's.
+   */
+  async function resume(runId: number): Promise<RunSummary | undefined> {
+    return track(async () => {
+      forget(progress, runId);
+      const run = await api.runs.resume({ runId });
+      await refresh();
+      return run;
+    });
+  }
+
+  /** Deletes an interrupted run and its partial scores; true once it is gone. */
+  async function discard(runId: number): Promise<boolean> {
+    const discarded = await track(async () => {
+      await api.runs.discard({ runId });
+      runs.value = runs.value.filter((r) => r.id !== runId);
+      forget(progress, runId);
+      forget(details, runId);
+      await refresh();
+      return true;
+    });
+    return discarded === true;
+  }
+
   async function loadDetails(runId: number): Promise<RunDetails | undefined> {
     return track(async () => {
       const result = await api.runs.details({ runId });
@@ -92,5 +120,13 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
-  return { runs, progress, details, loaded, loading, error, refresh, listen, stopListening, onStatusChange, start, startMany, cancel, rerun, loadDetails };
+  return { runs, progress, details, loaded, loading, error, refresh, listen, stopListening, onStatusChange, start, startMany, cancel, rerun, resume, discard, loadDetails };
 });
+
+/** Drops one run's entry from a per-run map (replaced, not mutated, like every other update of these maps). */
+function forget<T>(byRun: Ref<Record<number, T>>, runId: number): void {
+  if (!(runId in byRun.value)) return;
+  const rest = { ...byRun.value };
+  delete rest[runId];
+  byRun.value = rest;
+}
