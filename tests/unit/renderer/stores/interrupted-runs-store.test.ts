@@ -174,6 +174,10 @@ describe('runs store: interrupted runs', () => {
     expect(storedStatus(runId)).toBe('interrupted');
     await store.refresh();
     expect(store.runs.find((r) => r.id === runId)?.status).toBe('interrupted');
+    // Background reads (the list after an event, the details panel's polling) leave the refusal on screen.
+    await store.loadDetails(runId);
+    expect(store.error?.code).toBe('model.file-changed');
     expect(await store.discard(runId)).toBe(true);
+    expect(store.error).toBeNull(); // the next action starts clean
   });
 });
