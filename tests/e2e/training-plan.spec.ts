@@ -1,10 +1,12 @@
 // Planning shadow models through the UI against the headless host: import the classifier demo kit's dataset and
 // target, write a shadow plan of 2 models from the Models view into a temp folder, and check that the summary
-// the panel shows is what landed on disk (manifest.json with 2 models that the set import reads back).
+// the panel shows is what landed on disk (manifest.json with 2 models that the set import reads back); then, where a
+// Python with PyTorch exists, train 2 small shadows from the same panel and watch them arrive.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { findPython } from '../../src-main/services/training/python-probe';
 import { hasClassifierKit, kitManifest, kitTarget } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
 
@@ -88,6 +90,39 @@ test('Settings refuses a Python without PyTorch with the reason, clears back to 
     if ((await verdict.textContent()) === 'found') await expect(page.getByTestId('python-probe')).toContainText('PyTorch');
     else await expect(page.getByTestId('python-probe-tried')).toBeVisible();
     await section.screenshot({ path: testInfo.outputPath('training-bridge-settings.png') });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('trains 2 shadow models from the Models view, streaming progress, and lists the imported set', async ({ page, host }, testInfo) => {
+  const probe = await findPython({ setting: null });
+  test.skip(!probe.found, `no Python with PyTorch was found (${probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ')})`);
+  test.setTimeout(300_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-train-'));
+  const folder = path.join(dir, 'shadows');
+  try {
+    await page.goto(host.url);
+    await expect(page.getByTestId('datasets-view')).toBeVisible();
+    await importKit(page);
+    await page.getByTestId('toggle-training').click();
+    await page.getByTestId('training-purpose-shadow').check();
+    await page.getByTestId('training-count').fill('2');
+    await page.getByTestId('training-train-size').fill('100');
+    await page.getByTestId('training-folder').fill(folder);
+    await page.getByTestId('training-recipe').locator('summary').click();
+    await page.getByTestId('training-epochs').fill('20');
+    await expect(page.getByTestId('training-start')).toBeEnabled({ timeout: 90_000 }); // once Detect found torch
+    await page.getByTestId('training-start').click();
+
+    // A fresh workspace per test (the fixture's), so this is job 1.
+    const job = page.getByTestId('training-job-1');
+    await expect(page.getByTestId('training-job-progress-1')).toContainText(/model \d of 2, epoch \d+ of 20/, { timeout: 90_000 });
+    await expect(page.getByTestId('training-job-status-1')).toHaveText('finished', { timeout: 180_000 });
+    await expect(page.getByTestId('training-job-results-1').locator('tbody tr')).toHaveCount(2);
+    await expect(page.getByTestId('training-job-imported-1')).toBeVisible();
+    await job.screenshot({ path: testInfo.outputPath('training-job.png') });
+    expect(fs.existsSync(path.join(folder, 'shadow_01.onnx'))).toBe(true);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
