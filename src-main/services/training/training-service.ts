@@ -151,7 +151,11 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       log(job, payload.message);
     } finally {
       job.process = null;
-      fs.rmSync(workDir, { recursive: true, force: true }); // the tensor file can be large; the plan and models stay
+      try {
+        fs.rmSync(workDir, { recursive: true, force: true }); // the tensor file can be large; the plan and models stay
+      } catch (error) {
+        log(job, `Could not remove the temporary folder ${workDir}: ${(error as Error).message}`);
+      }
       summary.finishedAt = new Date().toISOString();
       publish(job);
     }
@@ -209,10 +213,14 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       jobs.set(job.summary.id, job);
       const execution = execute(job, plan, request, probe.path);
       inFlight.add(execution);
-      void execution.finally(() => {
-        inFlight.delete(execution);
-        jobs.delete(job.summary.id);
-      });
+      // execute() settles every failure into the job's status; the catch only keeps a bug there from becoming an
+      // unhandled rejection that would end the process.
+      void execution
+        .catch((error: unknown) => console.error(`Training job ${job.summary.id}: ${String(error)}`))
+        .finally(() => {
+          inFlight.delete(execution);
+          jobs.delete(job.summary.id);
+        });
       publish(job);
       return structuredClone(job.summary);
     },
