@@ -2,14 +2,7 @@
 // for an auditor's own pipeline, the Python the training bridge uses, and training jobs. contract.ts lists the
 // channels and events; the schemas live here so that file stays one table of contents.
 import { z } from 'zod';
-
-const Id = z.number().int().positive();
-
-/** An existing folder, as an absolute path (the backend never guesses a working directory). */
-const AbsoluteFolder = z
-  .string()
-  .min(1)
-  .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
+import { AbsoluteFolder, Id } from './contract-common';
 
 export const SplitPurpose = z.enum(['shadow', 'reference']);
 export type SplitPurpose = z.infer<typeof SplitPurpose>;

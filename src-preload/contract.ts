@@ -1,6 +1,7 @@
 // The one contract between the renderer and the backend: channel names, a zod schema for every request,
 // response and event, and the TypeScript types inferred from them. Main, preload, the headless host and the
-// renderer all read this file; nothing else defines a channel.
+// renderer all read this file; nothing else defines a channel. Schemas by domain live in contract-*.ts beside it
+// (shared pieces, models, run reports, training) and are re-exported from here, so callers import one module.
 import { z } from 'zod';
 import {
   PythonProbe,
@@ -13,33 +14,16 @@ import {
   TrainingSettingsUpdate,
   TrainingStartRequest,
 } from './contract-training';
+import { DatasetSourceKind, DatasetSummary, ErrorPayload, Id, ModelKind, ModelSummary, NoRequest, RecordRole, RunStatus, RunSummary } from './contract-common';
+import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
+import { ExportedFiles, ExposedRecords, ExposedRecordsRequest, RecordCounts, ReportExportRequest, RunCurves, RunCurvesRequest, RunDetails } from './contract-reports';
 
+export * from './contract-common';
+export * from './contract-models';
+export * from './contract-reports';
 export * from './contract-training';
 
-// ---- shared pieces -------------------------------------------------------------------------------------
-
-export const recordRoles = ['audit', 'calibration', 'aux', 'population', 'nonmember-reference', 'pool'] as const;
-export const RecordRole = z.enum(recordRoles);
-export type RecordRole = z.infer<typeof RecordRole>;
-
-export const ModelKind = z.enum(['classifier', 'clip', 'diffusion']);
-export type ModelKind = z.infer<typeof ModelKind>;
-
-export const RunStatus = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
-export type RunStatus = z.infer<typeof RunStatus>;
-
-export const DatasetSourceKind = z.enum(['manifest-csv', 'manifest-jsonl', 'imagefolder', 'idx', 'cifar']);
-export type DatasetSourceKind = z.infer<typeof DatasetSourceKind>;
-
-export const ErrorPayload = z.object({
-  code: z.string(),
-  message: z.string(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-export type ErrorPayload = z.infer<typeof ErrorPayload>;
-
-const Id = z.number().int().positive();
-const NoRequest = z.strictObject({}).optional();
+// ---- requests and responses defined here; the rest come from the contract-*.ts files -------------------
 
 export const WorkspaceInfo = z.object({
   path: z.string(),
@@ -53,42 +37,6 @@ export const WorkspaceInfo = z.object({
   }),
 });
 export type WorkspaceInfo = z.infer<typeof WorkspaceInfo>;
-
-export const DatasetSummary = z.object({
-  id: Id,
-  name: z.string(),
-  sourceKind: DatasetSourceKind,
-  sourcePath: z.string(),
-  recordCount: z.number().int(),
-  classNames: z.array(z.string()).nullable(),
-  roleCounts: z.record(z.string(), z.number().int()),
-  createdAt: z.string(),
-});
-export type DatasetSummary = z.infer<typeof DatasetSummary>;
-
-export const ModelSummary = z.object({
-  id: Id,
-  name: z.string(),
-  kind: ModelKind,
-  role: z.enum(['target', 'shadow', 'reference', 'null']),
-  sha256: z.string(),
-  createdAt: z.string(),
-});
-export type ModelSummary = z.infer<typeof ModelSummary>;
-
-export const RunSummary = z.object({
-  id: Id,
-  attack: z.string(),
-  family: ModelKind,
-  status: RunStatus,
-  targetModelId: Id,
-  datasetId: Id,
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-  modelCalls: z.number().int(),
-  error: ErrorPayload.nullable(),
-});
-export type RunSummary = z.infer<typeof RunSummary>;
 
 export const RunStartRequest = z.strictObject({
   attack: z.string().min(1),
@@ -171,100 +119,6 @@ export const RecordPage = z.object({
 });
 export type RecordPage = z.infer<typeof RecordPage>;
 
-// ---- models: import, sets, details, checks ---------------------------------------------------------------
-
-const FilePath = z.string().min(1);
-const ImportRole = z.enum(['target', 'null', 'shadow', 'reference']).default('target');
-/**
- * Explicit settings that win over the model's sidecar. The contract keeps them open (the renderer must not import
- * engine schemas); the model import service validates them against the family's own configuration schema.
- */
-const ImportOverrides = z.record(z.string(), z.unknown()).optional();
-
-export const ModelImportRequest = z.discriminatedUnion('kind', [
-  z.strictObject({
-    kind: z.literal('classifier'),
-    name: z.string().trim().min(1).optional(),
-    role: ImportRole,
-    modelPath: FilePath,
-    /** Defaults to `<model>.json` beside the model when that file exists. */
-    sidecarPath: FilePath.optional(),
-    config: ImportOverrides,
-  }),
-  z.strictObject({
-    kind: z.literal('clip'),
-    name: z.string().trim().min(1).optional(),
-    role: ImportRole,
-    imageModelPath: FilePath,
-    textModelPath: FilePath,
-    tokenizerPath: FilePath,
-    tokenizerConfigPath: FilePath.optional(),
-    sidecarPath: FilePath.optional(),
-    textSidecarPath: FilePath.optional(),
-    config: ImportOverrides,
-  }),
-  z.strictObject({
-    kind: z.literal('diffusion'),
-    name: z.string().trim().min(1).optional(),
-    role: ImportRole,
-    modelPath: FilePath,
-    schedulerPath: FilePath.optional(),
-    sidecarPath: FilePath.optional(),
-    vaeEncoderPath: FilePath.optional(),
-    vaeDecoderPath: FilePath.optional(),
-    config: ImportOverrides,
-  }),
-]);
-export type ModelImportRequest = z.input<typeof ModelImportRequest>;
-
-/** A reference/shadow set from its manifest `{ "models": [ { "path", "trained_on" } ] }`. */
-export const ModelSetImportRequest = z.strictObject({
-  name: z.string().trim().min(1).optional(),
-  purpose: z.enum(['shadow', 'reference']),
-  manifestPath: FilePath,
-  config: ImportOverrides,
-});
-export type ModelSetImportRequest = z.input<typeof ModelSetImportRequest>;
-
-export const ModelSetSummary = z.object({
-  id: Id,
-  name: z.string(),
-  purpose: z.enum(['shadow', 'reference']),
-  manifestPath: z.string(),
-  modelCount: z.number().int().nonnegative(),
-  createdAt: z.string(),
-});
-export type ModelSetSummary = z.infer<typeof ModelSetSummary>;
-
-export const TensorDescription = z.object({
-  name: z.string(),
-  dtype: z.string(),
-  /** Fixed sizes, or the names of free dimensions ("batch"). */
-  shape: z.array(z.union([z.number(), z.string()])),
-});
-export type TensorDescription = z.infer<typeof TensorDescription>;
-
-export const ModelDetails = z.object({
-  model: ModelSummary,
-  modelSetId: Id.nullable(),
-  files: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
-  /** Per file role ("model", "image", "text", "denoiser", …): inputs and outputs as read from the model. */
-  io: z.record(z.string(), z.object({ inputs: z.array(TensorDescription), outputs: z.array(TensorDescription) })),
-  config: z.record(z.string(), z.unknown()),
-  /** Records the model was trained on (reference/shadow manifests), or null when unknown. */
-  trainedOnCount: z.number().int().nonnegative().nullable(),
-});
-export type ModelDetails = z.infer<typeof ModelDetails>;
-
-export const ModelCheckReport = z.object({
-  modelId: Id,
-  datasetId: Id,
-  /** True when every finding is "ok". */
-  compatible: z.boolean(),
-  findings: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'problem']), message: z.string(), code: z.string().nullable() })),
-});
-export type ModelCheckReport = z.infer<typeof ModelCheckReport>;
-
 // ---- attacks and run planning ----------------------------------------------------------------------------
 
 export const AttackDescription = z.object({
@@ -293,128 +147,7 @@ export const RunEstimate = z.object({
 });
 export type RunEstimate = z.infer<typeof RunEstimate>;
 
-// ---- run reports -----------------------------------------------------------------------------------------
-
-export const StoredMetricRow = z.object({
-  name: z.string(),
-  /** '' for the whole audit set, `class:<index>` for a class. */
-  slice: z.string(),
-  value: z.number().nullable(),
-  ciLow: z.number().nullable(),
-  ciHigh: z.number().nullable(),
-  note: z.string().nullable(),
-});
-export type StoredMetricRow = z.infer<typeof StoredMetricRow>;
-
-export const StoredCheckRow = z.object({
-  kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
-  status: z.enum(['ok', 'warn', 'not-applicable']),
-  value: z.number().nullable(),
-  message: z.string(),
-});
-export type StoredCheckRow = z.infer<typeof StoredCheckRow>;
-
-export const RunDetails = z.object({
-  run: RunSummary,
-  targetModelName: z.string().nullable(),
-  datasetName: z.string().nullable(),
-  config: z.record(z.string(), z.unknown()),
-  metrics: z.array(StoredMetricRow),
-  checks: z.array(StoredCheckRow),
-  log: z.array(z.object({ at: z.string(), level: z.string(), message: z.string() })),
-});
-export type RunDetails = z.infer<typeof RunDetails>;
-
-export const RunCurvesRequest = z.strictObject({
-  runId: Id,
-  /** Most ROC points to draw (log-spaced on FPR); metrics never come from these. */
-  maxPoints: z.number().int().min(3).max(2000).default(200),
-  bins: z.number().int().min(2).max(200).default(40),
-});
-export type RunCurvesRequest = z.input<typeof RunCurvesRequest>;
-
-export const RunCurves = z.object({
-  runId: Id,
-  members: z.number().int().nonnegative(),
-  nonMembers: z.number().int().nonnegative(),
-  /** Downsampled for drawing; empty when the audited records lack members or non-members. */
-  roc: z.object({ fpr: z.instanceof(Float64Array), tpr: z.instanceof(Float64Array) }),
-  /**
-   * Shared bin edges (bins + 1) between Tukey's far-out fences of the scores, and counts of members and non-members per
-   * bin; the records beyond the edges are counted in the first and last bin (`tails` says how many).
-   */
-  histogram: z.object({
-    edges: z.instanceof(Float64Array),
-    members: z.instanceof(Int32Array),
-    nonMembers: z.instanceof(Int32Array),
-    tails: z.object({ below: z.number().int().nonnegative(), above: z.number().int().nonnegative() }),
-  }),
-  perClass: z.array(
-    z.object({
-      classIndex: z.number().int().nonnegative(),
-      className: z.string().nullable(),
-      auc: z.number().nullable(),
-      note: z.string().nullable(),
-    }),
-  ),
-});
-export type RunCurves = z.infer<typeof RunCurves>;
-
-export const ExposedRecordsRequest = z.strictObject({
-  runId: Id,
-  limit: z.number().int().min(1).max(200).default(24),
-  /** Only records whose ground truth is "member" (the ones an auditor must worry about). */
-  membersOnly: z.boolean().default(false),
-});
-export type ExposedRecordsRequest = z.input<typeof ExposedRecordsRequest>;
-
-export const ExposedRecords = z.object({
-  runId: Id,
-  /** Audited records scored by the run. */
-  scored: z.number().int().nonnegative(),
-  items: z.array(
-    z.object({
-      recordId: Id,
-      key: z.string(),
-      /** 1 = the highest score of the run. */
-      rank: z.number().int().positive(),
-      score: z.number(),
-      label: z.number().int().nullable(),
-      className: z.string().nullable(),
-      caption: z.string().nullable(),
-      member: z.union([z.literal(0), z.literal(1)]).nullable(),
-      thumbnail: z.instanceof(Uint8Array).nullable(),
-    }),
-  ),
-});
-export type ExposedRecords = z.infer<typeof ExposedRecords>;
-
-export const RecordCounts = z.object({
-  total: z.number().int().nonnegative(),
-  byRole: z.record(z.string(), z.number().int()),
-  byLabel: z.array(z.object({ label: z.number().int().nullable(), count: z.number().int() })),
-  byMember: z.array(z.object({ member: z.union([z.literal(0), z.literal(1)]).nullable(), count: z.number().int() })),
-  byRoleAndLabel: z.array(z.object({ role: RecordRole, label: z.number().int().nullable(), count: z.number().int() })),
-});
-export type RecordCounts = z.infer<typeof RecordCounts>;
-
 const RunRef = z.strictObject({ runId: Id });
-
-export const ReportExportRequest = z.strictObject({
-  runIds: z.array(Id).min(1).max(50),
-  /** An existing folder, as an absolute path: report.pdf, scores.csv and scores.metrics.csv are written into it. */
-  folder: z
-    .string()
-    .min(1)
-    .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path'),
-  title: z.string().trim().min(1).max(200).optional(),
-});
-export type ReportExportRequest = z.input<typeof ReportExportRequest>;
-
-export const ExportedFiles = z.object({
-  files: z.array(z.object({ kind: z.enum(['pdf', 'csv']), path: z.string(), sha256: z.string() })),
-});
-export type ExportedFiles = z.infer<typeof ExportedFiles>;
 
 // ---- channels --------------------------------------------------------------------------------------------
 

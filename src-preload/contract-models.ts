@@ -1,0 +1,96 @@
+// The contract's part for models: import requests (targets, null models, CLIP pairs, diffusion models), reference
+// and shadow sets, a model's details and its check against a dataset. contract.ts re-exports everything here.
+import { z } from 'zod';
+import { Id, ModelSummary } from './contract-common';
+
+const FilePath = z.string().min(1);
+const ImportRole = z.enum(['target', 'null', 'shadow', 'reference']).default('target');
+/**
+ * Explicit settings that win over the model's sidecar. The contract keeps them open (the renderer must not import
+ * engine schemas); the model import service validates them against the family's own configuration schema.
+ */
+const ImportOverrides = z.record(z.string(), z.unknown()).optional();
+
+export const ModelImportRequest = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('classifier'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    modelPath: FilePath,
+    /** Defaults to `<model>.json` beside the model when that file exists. */
+    sidecarPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+  z.strictObject({
+    kind: z.literal('clip'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    imageModelPath: FilePath,
+    textModelPath: FilePath,
+    tokenizerPath: FilePath,
+    tokenizerConfigPath: FilePath.optional(),
+    sidecarPath: FilePath.optional(),
+    textSidecarPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+  z.strictObject({
+    kind: z.literal('diffusion'),
+    name: z.string().trim().min(1).optional(),
+    role: ImportRole,
+    modelPath: FilePath,
+    schedulerPath: FilePath.optional(),
+    sidecarPath: FilePath.optional(),
+    vaeEncoderPath: FilePath.optional(),
+    vaeDecoderPath: FilePath.optional(),
+    config: ImportOverrides,
+  }),
+]);
+export type ModelImportRequest = z.input<typeof ModelImportRequest>;
+
+/** A reference/shadow set from its manifest `{ "models": [ { "path", "trained_on" } ] }`. */
+export const ModelSetImportRequest = z.strictObject({
+  name: z.string().trim().min(1).optional(),
+  purpose: z.enum(['shadow', 'reference']),
+  manifestPath: FilePath,
+  config: ImportOverrides,
+});
+export type ModelSetImportRequest = z.input<typeof ModelSetImportRequest>;
+
+export const ModelSetSummary = z.object({
+  id: Id,
+  name: z.string(),
+  purpose: z.enum(['shadow', 'reference']),
+  manifestPath: z.string(),
+  modelCount: z.number().int().nonnegative(),
+  createdAt: z.string(),
+});
+export type ModelSetSummary = z.infer<typeof ModelSetSummary>;
+
+export const TensorDescription = z.object({
+  name: z.string(),
+  dtype: z.string(),
+  /** Fixed sizes, or the names of free dimensions ("batch"). */
+  shape: z.array(z.union([z.number(), z.string()])),
+});
+export type TensorDescription = z.infer<typeof TensorDescription>;
+
+export const ModelDetails = z.object({
+  model: ModelSummary,
+  modelSetId: Id.nullable(),
+  files: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
+  /** Per file role ("model", "image", "text", "denoiser", …): inputs and outputs as read from the model. */
+  io: z.record(z.string(), z.object({ inputs: z.array(TensorDescription), outputs: z.array(TensorDescription) })),
+  config: z.record(z.string(), z.unknown()),
+  /** Records the model was trained on (reference/shadow manifests), or null when unknown. */
+  trainedOnCount: z.number().int().nonnegative().nullable(),
+});
+export type ModelDetails = z.infer<typeof ModelDetails>;
+
+export const ModelCheckReport = z.object({
+  modelId: Id,
+  datasetId: Id,
+  /** True when every finding is "ok". */
+  compatible: z.boolean(),
+  findings: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'problem']), message: z.string(), code: z.string().nullable() })),
+});
+export type ModelCheckReport = z.infer<typeof ModelCheckReport>;

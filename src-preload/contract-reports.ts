@@ -1,0 +1,120 @@
+// The contract's part for what a finished run shows and exports: details, curves, the most exposed records, record
+// counts and the report export. contract.ts re-exports everything here.
+import { z } from 'zod';
+import { AbsoluteFolder, Id, RecordRole, RunSummary } from './contract-common';
+
+export const StoredMetricRow = z.object({
+  name: z.string(),
+  /** '' for the whole audit set, `class:<index>` for a class. */
+  slice: z.string(),
+  value: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  note: z.string().nullable(),
+});
+export type StoredMetricRow = z.infer<typeof StoredMetricRow>;
+
+export const StoredCheckRow = z.object({
+  kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
+  status: z.enum(['ok', 'warn', 'not-applicable']),
+  value: z.number().nullable(),
+  message: z.string(),
+});
+export type StoredCheckRow = z.infer<typeof StoredCheckRow>;
+
+export const RunDetails = z.object({
+  run: RunSummary,
+  targetModelName: z.string().nullable(),
+  datasetName: z.string().nullable(),
+  config: z.record(z.string(), z.unknown()),
+  metrics: z.array(StoredMetricRow),
+  checks: z.array(StoredCheckRow),
+  log: z.array(z.object({ at: z.string(), level: z.string(), message: z.string() })),
+});
+export type RunDetails = z.infer<typeof RunDetails>;
+
+export const RunCurvesRequest = z.strictObject({
+  runId: Id,
+  /** Most ROC points to draw (log-spaced on FPR); metrics never come from these. */
+  maxPoints: z.number().int().min(3).max(2000).default(200),
+  bins: z.number().int().min(2).max(200).default(40),
+});
+export type RunCurvesRequest = z.input<typeof RunCurvesRequest>;
+
+export const RunCurves = z.object({
+  runId: Id,
+  members: z.number().int().nonnegative(),
+  nonMembers: z.number().int().nonnegative(),
+  /** Downsampled for drawing; empty when the audited records lack members or non-members. */
+  roc: z.object({ fpr: z.instanceof(Float64Array), tpr: z.instanceof(Float64Array) }),
+  /**
+   * Shared bin edges (bins + 1) between Tukey's far-out fences of the scores, and counts of members and non-members per
+   * bin; the records beyond the edges are counted in the first and last bin (`tails` says how many).
+   */
+  histogram: z.object({
+    edges: z.instanceof(Float64Array),
+    members: z.instanceof(Int32Array),
+    nonMembers: z.instanceof(Int32Array),
+    tails: z.object({ below: z.number().int().nonnegative(), above: z.number().int().nonnegative() }),
+  }),
+  perClass: z.array(
+    z.object({
+      classIndex: z.number().int().nonnegative(),
+      className: z.string().nullable(),
+      auc: z.number().nullable(),
+      note: z.string().nullable(),
+    }),
+  ),
+});
+export type RunCurves = z.infer<typeof RunCurves>;
+
+export const ExposedRecordsRequest = z.strictObject({
+  runId: Id,
+  limit: z.number().int().min(1).max(200).default(24),
+  /** Only records whose ground truth is "member" (the ones an auditor must worry about). */
+  membersOnly: z.boolean().default(false),
+});
+export type ExposedRecordsRequest = z.input<typeof ExposedRecordsRequest>;
+
+export const ExposedRecords = z.object({
+  runId: Id,
+  /** Audited records scored by the run. */
+  scored: z.number().int().nonnegative(),
+  items: z.array(
+    z.object({
+      recordId: Id,
+      key: z.string(),
+      /** 1 = the highest score of the run. */
+      rank: z.number().int().positive(),
+      score: z.number(),
+      label: z.number().int().nullable(),
+      className: z.string().nullable(),
+      caption: z.string().nullable(),
+      member: z.union([z.literal(0), z.literal(1)]).nullable(),
+      thumbnail: z.instanceof(Uint8Array).nullable(),
+    }),
+  ),
+});
+export type ExposedRecords = z.infer<typeof ExposedRecords>;
+
+export const RecordCounts = z.object({
+  total: z.number().int().nonnegative(),
+  byRole: z.record(z.string(), z.number().int()),
+  byLabel: z.array(z.object({ label: z.number().int().nullable(), count: z.number().int() })),
+  byMember: z.array(z.object({ member: z.union([z.literal(0), z.literal(1)]).nullable(), count: z.number().int() })),
+  byRoleAndLabel: z.array(z.object({ role: RecordRole, label: z.number().int().nullable(), count: z.number().int() })),
+});
+export type RecordCounts = z.infer<typeof RecordCounts>;
+
+export const ReportExportRequest = z.strictObject({
+  runIds: z.array(Id).min(1).max(50),
+  /** An existing folder, as an absolute path: report.pdf, scores.csv and scores.metrics.csv are written into it. */
+  folder: AbsoluteFolder,
+  title: z.string().trim().min(1).max(200).optional(),
+});
+export type ReportExportRequest = z.input<typeof ReportExportRequest>;
+
+export const ExportedFiles = z.object({
+  files: z.array(z.object({ kind: z.enum(['pdf', 'csv']), path: z.string(), sha256: z.string() })),
+});
+export type ExportedFiles = z.infer<typeof ExportedFiles>;
