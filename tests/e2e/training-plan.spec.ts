@@ -12,6 +12,15 @@ import { expect, test } from './headless-host-fixture';
 
 test.skip(!hasClassifierKit, 'the classifier demo kit (resources/demo/classifier) is not there yet');
 
+/** Opens the app, imports the demo dataset and target, and opens the Models view's planning and training panel. */
+async function openTrainingPanel(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByTestId('datasets-view')).toBeVisible();
+  await importKit(page);
+  await page.getByTestId('toggle-training').click();
+  await expect(page.getByTestId('training-panel')).toBeVisible();
+}
+
 async function importKit(page: Page): Promise<void> {
   await page.getByTestId('dataset-path').fill(kitManifest);
   await page.getByTestId('dataset-name').fill('demo classifier');
@@ -29,13 +38,8 @@ test('writes a shadow plan of 2 models from the Models view and shows what it wr
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-plan-'));
   const folder = path.join(dir, 'shadows');
   try {
-    await page.goto(host.url);
-    await expect(page.getByTestId('datasets-view')).toBeVisible();
-    await importKit(page);
-
-    await page.getByTestId('toggle-training').click();
+    await openTrainingPanel(page, host.url);
     const panel = page.getByTestId('training-panel');
-    await expect(panel).toBeVisible();
     await expect(page.getByTestId('training-dataset')).toHaveValue(/\d+/);
     await expect(page.getByTestId('training-dataset').locator('option:checked')).toContainText('demo classifier');
     await expect(page.getByTestId('training-target').locator('option:checked')).toContainText('target');
@@ -102,10 +106,7 @@ test('trains 2 shadow models from the Models view, streaming progress, and lists
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-train-'));
   const folder = path.join(dir, 'shadows');
   try {
-    await page.goto(host.url);
-    await expect(page.getByTestId('datasets-view')).toBeVisible();
-    await importKit(page);
-    await page.getByTestId('toggle-training').click();
+    await openTrainingPanel(page, host.url);
     await page.getByTestId('training-purpose-shadow').check();
     await page.getByTestId('training-count').fill('2');
     await page.getByTestId('training-train-size').fill('100');
