@@ -63,6 +63,11 @@ test('writes a shadow plan of 2 models from the Models view and shows what it wr
     for (const model of manifest.models) expect(model.trained_on.length).toBeGreaterThan(0);
     expect(fs.existsSync(path.join(folder, 'plan.json'))).toBe(true);
     expect(fs.existsSync(path.join(folder, 'splits.csv'))).toBe(true);
+
+    // A plan imports nothing: New run says where shadow models come from.
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('attack-shokri').check();
+    await expect(page.getByTestId('run-shadows-missing')).toContainText('plan or train them in Models');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -124,6 +129,12 @@ test('trains 2 shadow models from the Models view, streaming progress, and lists
     await expect(page.getByTestId('training-job-imported-1')).toBeVisible();
     await job.screenshot({ path: testInfo.outputPath('training-job.png') });
     expect(fs.existsSync(path.join(folder, 'shadow_01.onnx'))).toBe(true);
+
+    // The imported set is offered to the Shokri attack.
+    await page.getByTestId('nav-new-run').click();
+    await page.getByTestId('attack-shokri').check();
+    await expect(page.getByTestId('run-shadows').locator('option:checked')).toContainText('2 models');
+    await expect(page.getByTestId('run-shadows-missing')).toHaveCount(0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
