@@ -36,10 +36,10 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const counts = ref<Record<number, RecordCounts>>({});
   const importing = ref(false);
   const importError = ref<ShownError | null>(null);
-  const { loading, error, track } = useAsyncState();
+  const { loading, error, track, trackRead } = useAsyncState();
 
   async function refresh(): Promise<void> {
-    await track(async () => {
+    await trackRead(async () => {
       datasets.value = await api.datasets.list();
       loaded.value = true;
     });

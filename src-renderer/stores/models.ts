@@ -14,10 +14,10 @@ export const useModelsStore = defineStore('models', () => {
   const checks = ref<Record<string, ModelCheckReport>>({});
   const importing = ref(false);
   const importError = ref<ShownError | null>(null);
-  const { loading, error, track } = useAsyncState();
+  const { loading, error, track, trackRead } = useAsyncState();
 
   async function refresh(): Promise<void> {
-    await track(async () => {
+    await trackRead(async () => {
       const [list, setList] = await Promise.all([api.models.list(), api.models.sets()]);
       models.value = list;
       sets.value = setList;

@@ -2,7 +2,7 @@
 // details (configuration, metrics, checks, log) are loaded when a view asks for them. An interrupted run can be
 // resumed under its own id or discarded; asking the auditor to confirm a discard is the view's job.
 import { defineStore } from 'pinia';
-import { computed, ref, type Ref } from 'vue';
+import { ref, type Ref } from 'vue';
 import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-preload/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
@@ -12,19 +12,12 @@ export const useRunsStore = defineStore('runs', () => {
   const progress = ref<Record<number, RunProgress>>({});
   const details = ref<Record<number, RunDetails>>({});
   const loaded = ref(false);
-  // Actions (start, cancel, resume, …) and background reads (event-driven refreshes, the details panel's polling)
-  // keep separate errors: a read that succeeds must not wipe an action's refusal off the screen. A new action
-  // clears the last one.
-  const actions = useAsyncState();
-  const reads = useAsyncState();
-  const track = actions.track;
-  const loading = computed(() => actions.loading.value || reads.loading.value);
-  const error = computed(() => actions.error.value ?? reads.error.value);
+  const { loading, error, track, trackRead } = useAsyncState();
   let unsubscribe: (() => void)[] = [];
   const statusListeners = new Set<(runId: number) => void>();
 
   async function refresh(): Promise<void> {
-    await reads.track(async () => {
+    await trackRead(async () => {
       runs.value = await api.runs.list();
       loaded.value = true;
     });
@@ -120,7 +113,7 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function loadDetails(runId: number): Promise<RunDetails | undefined> {
-    return reads.track(async () => {
+    return trackRead(async () => {
       const result = await api.runs.details({ runId });
       details.value = { ...details.value, [runId]: result };
       return result;

@@ -22,7 +22,7 @@ export const useTrainingStore = defineStore('training', () => {
   // Settings and the probe fail on the Settings view; plans and jobs on the Models view: separate errors so
   // neither view shows the other's problem.
   const { loading: settingsLoading, error: settingsError, track: trackSettings } = useAsyncState();
-  const { loading, error, track } = useAsyncState();
+  const { loading, error, track, trackRead } = useAsyncState();
   let unsubscribe: (() => void)[] = [];
 
   async function loadSettings(): Promise<void> {
@@ -64,7 +64,7 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   async function refresh(): Promise<void> {
-    await track(async () => {
+    await trackRead(async () => {
       jobs.value = await api.training.list();
       loaded.value = true;
     });
