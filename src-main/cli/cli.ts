@@ -18,7 +18,7 @@ Usage:
   mia workspace info [--workspace FILE] [--json]   show what a workspace holds
   mia audit --config FILE [--workspace FILE] [--json]
                                                    import what a YAML/JSON audit config names and run its attacks
-\${planUsage}
+${planUsage}
   mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--workspace FILE]
                                                    write the PDF report and/or CSVs (scores to FILE,
                                                    metrics beside it as NAME.metrics.csv) of finished runs

@@ -12,6 +12,8 @@ describe('mia command line', () => {
     const result = mia('--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/mia workspace info/);
+    expect(result.stdout).toMatch(/mia plan --config FILE --purpose shadow\|reference --out DIR/);
+    expect(result.stdout).not.toContain('${');
   });
 
   it('describes a new workspace as JSON', () => {
