@@ -35,8 +35,7 @@ export function isOwnerAlive(pid: number, started: string | null): boolean {
   return now === null || now === started;
 }
 
-export function isProcessAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -82,7 +82,9 @@ function writeWhole(file: string, text: string): void {
 
 function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>, meta: Record<string, unknown>, notes: string[]): void {
   const keys = (indices: readonly number[]) => indices.map((i) => plan.pool[i]!.key);
-  const files = Object.fromEntries(plan.models.map((model) => [model.name, `${model.name}.onnx`]));
+  // One entry per model for both files: the manifest carries `held_out` as the demo kit writes it (the importer
+  // reads only `trained_on`; the rest is for the record).
+  const entries = plan.models.map((model) => ({ path: `${model.name}.onnx`, name: model.name, trained_on: keys(model.trainOn), held_out: keys(model.heldOut) }));
   writeWhole(
     path.join(folder, planFileNames.plan),
     `${JSON.stringify(
@@ -90,7 +92,7 @@ function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>
         format: 'mia-workbench/split-plan',
         version: 1,
         ...meta,
-        models: plan.models.map((model) => ({ name: model.name, path: files[model.name], trained_on: keys(model.trainOn), held_out: keys(model.heldOut) })),
+        models: entries,
         notes,
       },
       null,
@@ -99,8 +101,7 @@ function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>
   );
   writeWhole(
     path.join(folder, planFileNames.manifest),
-    // `held_out` as the demo kit writes it: the importer reads only `trained_on`; the rest is for the record.
-    `${JSON.stringify({ models: plan.models.map((model) => ({ path: files[model.name], name: model.name, trained_on: keys(model.trainOn), held_out: keys(model.heldOut) })) }, null, 1)}\n`,
+    `${JSON.stringify({ models: entries }, null, 1)}\n`,
   );
   const rows = [csvRow(['model', 'split', 'id', 'path', 'source_index', 'label'])];
   for (const model of plan.models) {

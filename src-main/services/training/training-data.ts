@@ -9,10 +9,6 @@ import type { PreprocessSpec } from '../../engine/models/preprocess-spec';
 /** Records decoded per write: bounds memory for large pools (512 CIFAR-sized tensors are 6 MiB). */
 const chunkSize = 512;
 
-export function tensorShape(spec: PreprocessSpec): [number, number, number] {
-  return spec.layout === 'NCHW' ? [spec.channels, spec.height, spec.width] : [spec.height, spec.width, spec.channels];
-}
-
 export async function writeTrainingTensors(records: readonly RunRecord[], spec: PreprocessSpec, file: string): Promise<void> {
   // No tensor cache: each record is read once, and the pool may be far larger than the cache budget.
   const images = createRecordImages(0);

@@ -14,6 +14,7 @@ import type {
 } from '../../../src-preload/contract';
 import { MiaError, toErrorPayload } from '../../common/errors';
 import { resourcePath } from '../../common/package-root';
+import { batchDims } from '../../engine/models/preprocess-spec';
 import { SeededRandom } from '../../engine/random/seeded-random';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getSetting, setSetting, settingKeys } from '../../workspace/settings-repo';
@@ -23,7 +24,7 @@ import { importModelSet } from '../model-import';
 import { findPython, probeInterpreter } from './python-probe';
 import { writeSplitPlan, type ResolvedSplitPlan } from './split-plan-files';
 import { targetTrainingHints } from './target-training-hints';
-import { tensorShape, writeTrainingTensors } from './training-data';
+import { writeTrainingTensors } from './training-data';
 import { startTrainingProcess, type ScriptEvent, type TrainingProcess } from './training-process';
 
 export interface TrainingServiceOptions {
@@ -113,7 +114,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         JSON.stringify({
           format: 'mia-workbench/training-job',
           version: 1,
-          data: { file: tensorFile, count: plan.pool.length, shape: tensorShape(spec), layout: spec.layout, labels: plan.pool.map((r) => r.label) },
+          data: { file: tensorFile, count: plan.pool.length, shape: batchDims(spec, 1).slice(1), layout: spec.layout, labels: plan.pool.map((r) => r.label) },
           classes: plan.targetConfig.classes,
           architecture,
           recipe: summary.recipe,

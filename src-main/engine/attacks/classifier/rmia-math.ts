@@ -102,23 +102,22 @@ export function tuneOfflineA(inputs: Omit<RmiaInputs, 'targetRecords' | 'targetP
     return inside > 0 && inside < inputs.inRecords[m]!.length;
   });
   if (models < 2 || pseudo.length === 0) return null;
+  // Each pseudo-target's inputs are the same for every candidate a: build them once.
+  const attacks = pseudo.map((m) => ({
+    truth: inputs.inRecords[m]!,
+    inputs: {
+      targetRecords: inputs.referenceRecords[m]!,
+      targetPopulation: inputs.referencePopulation[m]!,
+      referenceRecords: without(inputs.referenceRecords, m),
+      referencePopulation: without(inputs.referencePopulation, m),
+      inRecords: without(inputs.inRecords, m),
+      inPopulation: without(inputs.inPopulation, m),
+    },
+  }));
   const meanAuc = offlineAGrid.map((a) => {
     let total = 0;
-    for (const m of pseudo) {
-      const { scores } = rmiaScores(
-        {
-          targetRecords: inputs.referenceRecords[m]!,
-          targetPopulation: inputs.referencePopulation[m]!,
-          referenceRecords: without(inputs.referenceRecords, m),
-          referencePopulation: without(inputs.referencePopulation, m),
-          inRecords: without(inputs.inRecords, m),
-          inPopulation: without(inputs.inPopulation, m),
-        },
-        { a, gamma },
-      );
-      total += auc(scores, inputs.inRecords[m]!);
-    }
-    return total / pseudo.length;
+    for (const attack of attacks) total += auc(rmiaScores(attack.inputs, { a, gamma }).scores, attack.truth);
+    return total / attacks.length;
   });
   let best = 0;
   meanAuc.forEach((value, i) => {
