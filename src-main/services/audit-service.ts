@@ -5,7 +5,7 @@ import type { RunProgress, RunSummary } from '../../src-preload/contract';
 import type { AuditConfig } from '../cli/audit-config';
 import { MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
-import { sha256OfFile } from './model-files';
+import { sha256OfFile, verifyModelFiles, type StoredFiles } from './model-files';
 import type { Backend } from './backend';
 import { importDataset } from './dataset-import';
 import { provideModelSet, type ModelSetHooks } from './audit-model-sets';
@@ -109,8 +109,24 @@ async function findSingleModel(backend: Backend, file: string, role: 'target' | 
   } catch {
     return undefined; // The import itself reports a missing or unreadable file, naming it.
   }
-  const rows = backend.db.prepare('SELECT id, files FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC').all(role) as { id: number; files: string }[];
-  return rows.find((row) => Object.values(JSON.parse(row.files) as Record<string, { sha256: string }>).some((f) => f.sha256 === hash))?.id;
+  const rows = backend.db.prepare('SELECT id, name, files, sha256 FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC').all(role) as {
+    id: number;
+    name: string;
+    files: string;
+    sha256: string;
+  }[];
+  for (const row of rows) {
+    const files = JSON.parse(row.files) as StoredFiles;
+    if (!Object.values(files).some((f) => f.sha256 === hash)) continue;
+    // Its other files (external weights, a tokenizer) must be unchanged too; otherwise the audit imports it anew.
+    try {
+      await verifyModelFiles(row.name, files, row.sha256);
+      return row.id;
+    } catch (error) {
+      if (!(error instanceof MiaError)) throw error;
+    }
+  }
+  return undefined;
 }
 
 export async function runAudit(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<RunSummary[]> {

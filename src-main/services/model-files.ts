@@ -1,8 +1,10 @@
-// Hashes a model's files and checks, before a run, that they are still the files that were imported.
+// Hashes a model's files and checks, before a run, that they are still the files that were imported. The files of a
+// model are the ones its import names plus every external data file of its ONNX files ("model:weights.bin").
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
+import { resolveExternalData } from '../engine/models/onnx-external-data';
 
 export type StoredFiles = Record<string, { path: string; sha256: string }>;
 
@@ -30,9 +32,28 @@ export function combinedHash(files: StoredFiles): string {
   return crypto.createHash('sha256').update(lines.join('')).digest('hex');
 }
 
+/** The roles whose file is an ONNX model, so may keep weights in external data files. */
+const onnxRoles: ReadonlySet<string> = new Set(['model', 'image', 'text', 'denoiser', 'vae_encoder', 'vae_decoder']);
+
+/** The role an external data file is stored under: its ONNX file's role and its location, "model:weights.bin". */
+export function externalDataRole(role: string, location: string): string {
+  return `${role}:${location}`;
+}
+
+/** `paths` plus the external data files of each ONNX file among them (refusing any outside the model's folder). */
+export function withExternalData(paths: Record<string, string>): Record<string, string> {
+  const all: Record<string, string> = { ...paths };
+  for (const [role, file] of Object.entries(paths)) {
+    if (!onnxRoles.has(role)) continue;
+    for (const external of resolveExternalData(file)) all[externalDataRole(role, external.location)] = external.path;
+  }
+  return all;
+}
+
+/** Hashes the named files and their external data files: together they are the model's identity. */
 export async function hashModelFiles(paths: Record<string, string>): Promise<{ files: StoredFiles; sha256: string }> {
   const files: StoredFiles = {};
-  for (const [role, file] of Object.entries(paths)) {
+  for (const [role, file] of Object.entries(withExternalData(paths))) {
     files[role] = { path: file, sha256: await sha256OfFile(file) };
   }
   return { files, sha256: combinedHash(files) };
@@ -58,6 +79,18 @@ export async function verifyModelFiles(modelName: string, files: StoredFiles, ex
   }
   if (combinedHash(files) !== expectedCombined) {
     throw new MiaError('model.file-changed', `Model "${modelName}": the stored file list does not match its hash; the workspace row was altered.`);
+  }
+  // A row written before external data files were hashed lacks them; such a model's weights were never pinned.
+  for (const [role, entry] of Object.entries(files)) {
+    if (!onnxRoles.has(role)) continue;
+    for (const external of resolveExternalData(entry.path)) {
+      if (files[externalDataRole(role, external.location)]) continue;
+      throw new MiaError(
+        'model.file-changed',
+        `Model "${modelName}": ${path.basename(entry.path)} (${role}) reads weights from ${external.location}, which was not hashed when the model was imported (${external.path}). Import the model again so its weights are pinned.`,
+        { role, file: external.path },
+      );
+    }
   }
 }
 

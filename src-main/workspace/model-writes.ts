@@ -9,7 +9,7 @@ export interface NewModel {
   readonly kind: 'classifier' | 'clip' | 'diffusion';
   readonly role: ModelRole;
   readonly modelSetId: number | null;
-  /** Per role: absolute path and SHA-256 of each file. */
+  /** Per role: absolute path and SHA-256 of each file; an ONNX file's external data files as "<role>:<location>". */
   readonly files: Record<string, { path: string; sha256: string }>;
   readonly sha256: string;
   readonly config: unknown;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MiaError } from '../../common/errors';
+import { notOnnxError, resolveExternalData, type ExternalDataFile } from './onnx-external-data';
 
 /** One dimension of a tensor: a fixed size, or the name of a symbolic (free) dimension such as "batch". */
 export type TensorDim = number | string;
@@ -28,6 +29,8 @@ export interface OnnxModel {
   readonly file: string;
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
+  /** The files its tensors' bytes are read from besides `file` (checked to lie inside its folder). */
+  readonly externalData: readonly ExternalDataFile[];
   run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>>;
   release(): Promise<void>;
 }
@@ -37,6 +40,10 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
   if (!fs.existsSync(absolute)) {
     throw new MiaError('model.file-missing', `Model file ${absolute} does not exist.`, { file: absolute });
   }
+  // A FIFO or a device would block or never end when read.
+  if (!fs.statSync(absolute).isFile()) throw new MiaError('model.not-a-file', `Model file ${absolute} is not a regular file.`, { file: absolute });
+  // Before ONNX Runtime sees the model, so a weight file outside its folder gets its own code, not "not ONNX".
+  const externalData = resolveExternalData(absolute);
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(absolute, {
@@ -48,11 +55,7 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
     });
   } catch (error) {
     // ONNX Runtime says "protobuf parsing failed" for anything that is not a model; keep its words in details.
-    throw new MiaError(
-      'model.not-onnx',
-      `${path.basename(absolute)} could not be loaded as an ONNX model (${absolute}). Export the model to ONNX (opset 17 or similar) and import that file.`,
-      { file: absolute, cause: (error as Error).message },
-    );
+    throw notOnnxError(absolute, (error as Error).message);
   }
   const inputs = session.inputMetadata.map(describeValue);
   const outputs = session.outputMetadata.map(describeValue);
@@ -61,10 +64,16 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
     file: absolute,
     inputs,
     outputs,
+    externalData,
     async run(feeds) {
       if (released) throw new MiaError('model.released', `The session for ${absolute} was already closed.`);
-      const result = await session.run(feeds);
-      return result as Record<string, ort.Tensor>;
+      try {
+        return (await session.run(feeds)) as Record<string, ort.Tensor>;
+      } catch (error) {
+        // Out of memory, a shape the graph cannot take, a failing kernel: the runtime's own words say which.
+        const cause = error instanceof Error ? error.message : String(error);
+        throw new MiaError('model.runtime-failed', `${path.basename(absolute)} failed in ONNX Runtime while computing a batch: ${cause}`, { file: absolute, cause });
+      }
     },
     async release() {
       if (released) return;

@@ -1,6 +1,7 @@
 // Writes tiny ONNX models for tests (a minimal protobuf encoder for ModelProto), so edge cases such as an int64
 // timestep input can be exercised with a real ONNX Runtime session and an analytically known output.
 import fs from 'node:fs';
+import path from 'node:path';
 
 export const elemType = { float32: 1, int32: 6, int64: 7, float64: 11 } as const;
 export type ElemTypeName = keyof typeof elemType;
@@ -36,11 +37,21 @@ export interface NodeSpec {
   readonly intAttributes?: Record<string, number>;
 }
 
+/** Where a tensor's bytes live when they are kept outside the .onnx file (TensorProto.external_data). */
+export interface ExternalDataSpec {
+  /** As written into the model: relative to the model's folder, or a hostile value such as "../outside.bin". */
+  readonly location: string;
+  readonly offset?: number;
+  readonly length?: number;
+}
+
 export interface InitializerSpec {
   readonly name: string;
   readonly type: 'float32' | 'int64';
   readonly dims: readonly number[];
   readonly values: readonly number[];
+  /** Set: the model only references the bytes (data_location EXTERNAL); write them with `initializerBytes`. */
+  readonly external?: ExternalDataSpec;
 }
 
 function valueInfo(spec: ValueSpec): number[] {
@@ -63,9 +74,20 @@ function node(spec: NodeSpec, index: number): number[] {
   ];
 }
 
+/** The tensor's little-endian bytes, as raw_data holds them or as an external data file holds them at its offset. */
+export function initializerBytes(spec: Pick<InitializerSpec, 'type' | 'values'>): Uint8Array {
+  return spec.type === 'float32' ? new Uint8Array(Float32Array.from(spec.values).buffer) : new Uint8Array(BigInt64Array.from(spec.values.map(BigInt)).buffer);
+}
+
 function initializer(spec: InitializerSpec): number[] {
-  const raw = spec.type === 'float32' ? new Uint8Array(Float32Array.from(spec.values).buffer) : new Uint8Array(BigInt64Array.from(spec.values.map(BigInt)).buffer);
-  return [...spec.dims.flatMap((d) => intField(1, d)), ...intField(2, elemType[spec.type]), ...stringField(8, spec.name), ...bytesField(9, raw)];
+  const head = [...spec.dims.flatMap((d) => intField(1, d)), ...intField(2, elemType[spec.type]), ...stringField(8, spec.name)];
+  if (!spec.external) return [...head, ...bytesField(9, initializerBytes(spec))];
+  // TensorProto: external_data = 13 (StringStringEntryProto key = 1, value = 2), data_location = 14 (EXTERNAL = 1).
+  const { location, offset, length } = spec.external;
+  const entries: [string, string][] = [['location', location]];
+  if (offset !== undefined) entries.push(['offset', String(offset)]);
+  if (length !== undefined) entries.push(['length', String(length)]);
+  return [...head, ...entries.flatMap(([k, v]) => bytesField(13, [...stringField(1, k), ...stringField(2, v)])), ...intField(14, 1)];
 }
 
 export function buildOnnxModel(graph: { inputs: ValueSpec[]; outputs: ValueSpec[]; nodes: NodeSpec[]; initializers?: InitializerSpec[] }): Uint8Array {
@@ -78,6 +100,25 @@ export function buildOnnxModel(graph: { inputs: ValueSpec[]; outputs: ValueSpec[
   ];
   const opset = [...stringField(1, ''), ...intField(2, 17)];
   return Uint8Array.from([...intField(1, 8), ...stringField(2, 'mia-tests'), ...bytesField(7, graphBytes), ...bytesField(8, opset)]);
+}
+
+/**
+ * Writes the model to `file` and each external initializer's bytes into its location (resolved against the model's
+ * folder, so a hostile "../outside.bin" really exists outside), at its offset.
+ */
+export function writeOnnxWithExternalData(file: string, graph: Parameters<typeof buildOnnxModel>[0]): void {
+  fs.writeFileSync(file, buildOnnxModel(graph));
+  for (const init of graph.initializers ?? []) {
+    if (!init.external) continue;
+    const target = path.resolve(path.dirname(file), init.external.location);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const handle = fs.openSync(target, fs.existsSync(target) ? 'r+' : 'w');
+    try {
+      fs.writeSync(handle, initializerBytes(init), 0, undefined, init.external.offset ?? 0);
+    } finally {
+      fs.closeSync(handle);
+    }
+  }
 }
 
 /**
