@@ -71,6 +71,11 @@ describe('the bad-input corpus', () => {
         '10 MB caption',
         'CSV that is not UTF-8',
         'audit config with a seed that is not a number',
+        'PNG with a broken chunk CRC',
+        'deflate bomb behind a 28 × 28 header',
+        'sparse 1 GiB file named .png',
+        'a system file imported as a manifest (/etc/passwd)',
+        'ImageFolder class folder that is a link to a folder outside the root',
       ]),
     );
   });
@@ -89,6 +94,9 @@ describe('the bad-input corpus', () => {
       for (const part of bad.mentions) {
         const found = typeof part === 'string' ? error.message.includes(part) : part.test(error.message);
         if (!found) problems.push(`${bad.name}: the message does not name ${String(part)}: ${error.message.slice(0, 300)}`);
+      }
+      for (const secret of bad.kind === 'dataset' ? (bad.withholds ?? []) : []) {
+        if (JSON.stringify(error).includes(secret)) problems.push(`${bad.name}: the error gives away "${secret}": ${JSON.stringify(error).slice(0, 300)}`);
       }
       if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${bad.name}: the workspace changed`);
     }

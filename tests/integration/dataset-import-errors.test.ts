@@ -156,9 +156,13 @@ describe('broken manifests', () => {
     await expectImportError({ kind: 'manifest-csv', path: file }, 'dataset.bad-member', /field member/);
   });
 
-  it('refuses an unknown column', async () => {
+  it('refuses an unknown column, naming it when the header is otherwise a manifest header', async () => {
     const file = writeManifest(['id,path,split', 'x,images/img_0.png,train']);
-    await expectImportError({ kind: 'manifest-csv', path: file }, 'dataset.unknown-column', /"split"/);
+    await expectImportError({ kind: 'manifest-csv', path: file }, 'dataset.unknown-column', /column 3 \("split"\) is not a manifest column/);
+    // A header with no manifest column at all is not quoted: the file may be anything.
+    const stranger = writeManifest(['secret,other', 'a,b']);
+    const error = await expectImportError({ kind: 'manifest-csv', path: stranger }, 'dataset.unknown-column', /columns 1, 2 are not manifest columns/);
+    expect(error.message).not.toMatch(/secret|other/);
   });
 
   it('refuses a manifest without a path column', async () => {
@@ -188,9 +192,10 @@ describe('broken manifests', () => {
   it('refuses a JSONL line that is not JSON and a key that is not a manifest column', async () => {
     const bad = path.join(data, 'bad.jsonl');
     fs.writeFileSync(bad, '{"id":"a","path":"images/img_0.png"}\n{"id": "b", path}\n');
-    await expectImportError({ kind: 'manifest-jsonl', path: bad }, 'dataset.jsonl-syntax', /line 2/);
+    const syntax = await expectImportError({ kind: 'manifest-jsonl', path: bad }, 'dataset.jsonl-syntax', /line 2/);
+    expect(syntax.message).not.toMatch(/path}/);
     fs.writeFileSync(bad, '{"id":"a","path":"images/img_0.png","score":3}\n');
-    await expectImportError({ kind: 'manifest-jsonl', path: bad }, 'dataset.unknown-column', /"score"/);
+    await expectImportError({ kind: 'manifest-jsonl', path: bad }, 'dataset.unknown-column', /key 3 \("score"\) is not a manifest column/);
   });
 
   it('refuses a request that does not fit the schema', async () => {
@@ -203,7 +208,37 @@ describe('broken ImageFolder trees', () => {
     const root = path.join(dir, 'tree');
     await writeImage(path.join(root, 'cat', 'a.png'), 'png', 8, 8, 3, 1);
     fs.symlinkSync(path.join(data, 'images'), path.join(root, 'dog'));
-    await expectImportError({ kind: 'imagefolder', path: root }, 'dataset.path-outside-root', /dog\/img_0\.png/);
+    const error = await expectImportError({ kind: 'imagefolder', path: root }, 'dataset.path-outside-root', /"dog"/);
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/img_0/);
+  });
+});
+
+describe('errors and lists never give away other files', () => {
+  it('imports /etc/passwd-shaped text as a manifest without quoting a byte of it', async () => {
+    const passwd = path.join(dir, 'passwd');
+    fs.writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\nsecret-user:x:1000:1000::/home/secret-user:/bin/sh\n');
+    const asCsv = await expectImportError({ kind: 'manifest-csv', path: passwd }, 'dataset.unknown-column', /passwd, line 1: column 1 is not a manifest column/);
+    const asJsonl = await expectImportError({ kind: 'manifest-jsonl', path: passwd }, 'dataset.jsonl-syntax', /passwd, line 1: not valid JSON/);
+    for (const error of [asCsv, asJsonl]) expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/root:|bin\/bash|secret-user/);
+  });
+
+  it('refuses an ImageFolder class folder that links outside the root without listing the files there', async () => {
+    const root = path.join(dir, 'tree');
+    await writeImage(path.join(root, 'cat', 'a.png'), 'png', 8, 8, 3, 1);
+    // Before, a linked folder holding no image imported fine and named the outside files under `skipped`.
+    fs.mkdirSync(path.join(dir, 'private'));
+    fs.writeFileSync(path.join(dir, 'private', 'tax-return-2024.txt'), 'not an image');
+    fs.symlinkSync(path.join(dir, 'private'), path.join(root, 'dog'));
+    const error = await expectImportError({ kind: 'imagefolder', path: root }, 'dataset.path-outside-root', /Class folder "dog"/);
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/tax-return|private/);
+  });
+
+  it('names a manifest path that links out without naming where the link leads', async () => {
+    fs.mkdirSync(path.join(dir, 'private'));
+    fs.writeFileSync(path.join(dir, 'private', 'holiday.png'), fs.readFileSync(path.join(data, 'images', 'img_0.png')));
+    fs.symlinkSync(path.join(dir, 'private', 'holiday.png'), path.join(data, 'innocent.png'));
+    const error = await expectImportError({ kind: 'manifest-csv', path: writeManifest(['id,path', 'x,innocent.png']) }, 'dataset.path-outside-root', /"innocent\.png" is a symbolic link/);
+    expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/holiday|private/);
   });
 });
 

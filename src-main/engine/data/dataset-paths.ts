@@ -41,7 +41,8 @@ export function resolveInsideRoot(root: string, recordPath: string, where: strin
     throw new MiaError('dataset.file-missing', `${where}: file ${absolute} does not exist.`, { file: absolute });
   }
   if (!isInside(root, real)) {
-    throw new MiaError('dataset.path-outside-root', `${where}: "${recordPath}" is a link to ${real}, outside the dataset folder ${root}.`, { path: recordPath, target: real });
+    // The link's target is not named: it would tell whoever sees the error about files outside the dataset.
+    throw new MiaError('dataset.path-outside-root', `${where}: "${recordPath}" is a symbolic link that leads outside the dataset folder ${root}.`, { path: recordPath });
   }
   return { relative: path.relative(root, absolute).split(path.sep).join('/'), absolute };
 }

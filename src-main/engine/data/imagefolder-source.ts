@@ -1,10 +1,11 @@
 // Record source for an ImageFolder tree, root/<class>/<image>, as torchvision reads it: every sub-folder is a
 // class, classes sorted by name (code-point order) give the label indices, so indices match a model trained
-// with torchvision's ImageFolder. Role and membership come from the import defaults.
+// with torchvision's ImageFolder. Role and membership come from the import defaults. Everything listed (records,
+// `skipped`, errors) is named relative to the root, and nothing outside the root is ever listed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../../common/errors';
-import { realRoot, resolveInsideRoot } from './dataset-paths';
+import { isInside, realRoot, resolveInsideRoot } from './dataset-paths';
 import { prepareFileRecords, type PlannedFileRecord } from './file-records';
 import { imageFileExtensions } from './image-limits';
 import { sortedClassNames } from './labels';
@@ -20,9 +21,21 @@ export function openImageFolderSource(folder: string, defaults: ImportDefaults, 
   const skipped: string[] = [];
   const classNames = sortedClassNames(
     listVisible(rootPath).filter((entry) => {
-      if (isDirectory(path.join(rootPath, entry))) return true;
-      skipped.push(entry);
-      return false;
+      const folder = path.join(rootPath, entry);
+      if (!isDirectory(folder)) {
+        skipped.push(entry);
+        return false;
+      }
+      // A class folder that is a link out of the root is refused unread: listing it would put the names of
+      // files elsewhere on the machine into `skipped` and into errors.
+      if (!isInside(rootPath, fs.realpathSync(folder))) {
+        issues.addError(
+          new MiaError('dataset.path-outside-root', `Class folder "${entry}" of ${sourcePath} is a symbolic link that leads outside the dataset folder; its files were not read.`, { path: entry }),
+          { file: entry },
+        );
+        return false;
+      }
+      return true;
     }),
   );
   const planned: PlannedFileRecord[] = [];

@@ -3,14 +3,12 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { DatasetSourceKind } from '../../../src-preload/contract';
 import { MiaError } from '../../common/errors';
 import { cifarInterleave, cifarLabelBytes, cifarPixelBytes, cifarSide, type CifarVariant } from './cifar';
 import { imageLayout, parseIdxHeader, readIdxFileWhole, type IdxImageLayout } from './idx';
-import { decodedChannels, keepChannels } from './image-file';
-import { maxImagePixels } from './image-limits';
-import { decodeSimplePng } from './png-fast-decode';
+import { decodeImageBytes, type DecodedImage } from './decode-image';
+import { readImageBytes } from './image-file';
 
 /** The fields of a stored record the loader needs (an `AttackRecord` or a `RunRecord` fits). */
 export interface PixelRecord {
@@ -23,12 +21,8 @@ export interface PixelRecord {
   readonly sourceKind?: DatasetSourceKind;
 }
 
-export interface DecodedPixels {
-  readonly data: Uint8Array;
-  readonly width: number;
-  readonly height: number;
-  readonly channels: number;
-}
+/** Pixels as every loader returns them (the one shape image files, IDX and CIFAR records share). */
+export type DecodedPixels = DecodedImage;
 
 export interface PixelLoader {
   load(record: PixelRecord): Promise<DecodedPixels>;
@@ -81,21 +75,10 @@ export function loadPixels(record: PixelRecord): Promise<DecodedPixels> {
 }
 
 async function loadImageFile(record: PixelRecord, what: string): Promise<DecodedPixels> {
-  let bytes: Buffer;
-  try {
-    bytes = await fs.promises.readFile(record.path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw missing(record, what);
-    throw new MiaError('dataset.read-failed', `${what}: could not read ${record.path} (${(error as Error).message}).`, { file: record.path });
-  }
+  // Checked with `stat` before reading (regular file, within the per-image limit), so the hash never reads an unbounded file.
+  const bytes = await readImageBytes(record.path, what);
   assertSameHash(bytes, record, what);
-  const simple = decodeSimplePng(bytes);
-  if (simple) return simple;
-  const image = sharp(bytes, { limitInputPixels: maxImagePixels });
-  const wanted = decodedChannels(await image.metadata());
-  const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-  const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return { data: keepChannels(pixels, info.channels, wanted), width: info.width, height: info.height, channels: wanted };
+  return decodeImageBytes(bytes, record.path, what);
 }
 
 function idxPixels(bytes: Buffer, record: PixelRecord, what: string): DecodedPixels {
@@ -157,10 +140,6 @@ function describe(record: PixelRecord): string {
   const name = path.basename(record.path);
   const at = record.sourceIndex === null ? name : `${name}[${record.sourceIndex}]`;
   return record.key === undefined ? `Record ${at}` : `Record ${record.key} (${at})`;
-}
-
-function missing(record: PixelRecord, what: string): MiaError {
-  return new MiaError('dataset.file-missing', `${what}: file ${record.path} is missing; it was there when the dataset was imported.`, { file: record.path });
 }
 
 function changed(record: PixelRecord, what: string, why: string): MiaError {

@@ -1,6 +1,8 @@
 // Parses a record manifest (CSV with header `id,path,label,caption,member,role`, or JSONL with the same keys)
 // into checked entries. Row problems are collected, not thrown, so the auditor sees every bad row at once;
-// problems with the file as a whole (encoding, syntax, unknown columns) stop at once.
+// problems with the file as a whole (encoding, syntax, unknown columns) stop at once. Those file-level messages
+// name lines and column positions, never the text: whatever file was picked (an /etc/passwd, a key file) must not
+// come back quoted in an error. Row messages quote a cell only once the header has shown the file is a manifest.
 import path from 'node:path';
 import { recordRoles, type RecordRole } from '../../../src-preload/contract';
 import { MiaError } from '../../common/errors';
@@ -66,7 +68,7 @@ export function readManifest(file: string, format: 'csv' | 'jsonl', defaults: Ma
 function csvRows(text: string, name: string): { rows: RawRow[]; columns: Set<ManifestColumn> } {
   const [header, ...body] = parseCsv(text, name);
   if (!header) throw new MiaError('dataset.empty', `Manifest ${name} is empty; expected a header line ${manifestColumns.join(',')}.`, { file: name });
-  const columns = checkColumns(header.fields.map((field) => field.trim()), name, header.line);
+  const columns = checkColumns(header.fields.map((field) => field.trim()), name, header.line, 'column');
   const order = header.fields.map((field) => field.trim() as ManifestColumn);
   const rows = body.map((row): RawRow => {
     if (row.fields.length !== order.length) {
@@ -85,24 +87,34 @@ function jsonlRows(text: string, name: string): { rows: RawRow[]; columns: Set<M
     let value: unknown;
     try {
       value = JSON.parse(lineText);
-    } catch (error) {
-      throw new MiaError('dataset.jsonl-syntax', `${name}, line ${i + 1}: not valid JSON (${(error as Error).message}).`, { file: name, line: i + 1 });
+    } catch {
+      // JSON.parse's message quotes the text around the fault, so it is not passed on.
+      throw new MiaError('dataset.jsonl-syntax', `${name}, line ${i + 1}: not valid JSON; each line must be one JSON object with keys ${manifestColumns.join(', ')}.`, { file: name, line: i + 1 });
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new MiaError('dataset.jsonl-syntax', `${name}, line ${i + 1}: expected a JSON object with keys ${manifestColumns.join(', ')}.`, { file: name, line: i + 1 });
     }
-    const keys = checkColumns(Object.keys(value), name, i + 1);
+    const keys = checkColumns(Object.keys(value), name, i + 1, 'key');
     keys.forEach((key) => seen.add(key));
     rows.push({ line: i + 1, values: value as RawRow['values'] });
   });
   return { rows, columns: seen };
 }
 
-function checkColumns(names: string[], file: string, line: number): ManifestColumn[] {
+/** `noun` is how a column is counted in messages: "column" (CSV header) or "key" (JSONL object), from 1. */
+function checkColumns(names: string[], file: string, line: number, noun: 'column' | 'key'): ManifestColumn[] {
   const known = new Set<string>(manifestColumns);
-  const unknown = names.filter((name) => !known.has(name));
+  const unknown = names.flatMap((name, i) => (known.has(name) ? [] : [i + 1]));
   if (unknown.length > 0) {
-    throw new MiaError('dataset.unknown-column', `${file}, line ${line}: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}; a manifest may only have ${manifestColumns.join(', ')}.`, { file, line, columns: unknown });
+    // Positions only, unless the header already names a manifest column: then the file is a manifest with a typo
+    // and naming the column helps; otherwise the "name" is text of a file that may not be a manifest at all.
+    const looksLikeManifest = names.some((name) => known.has(name));
+    const which = unknown.map((position) => (looksLikeManifest ? `${position} (${JSON.stringify(names[position - 1]!.slice(0, 40))})` : String(position)));
+    throw new MiaError(
+      'dataset.unknown-column',
+      `${file}, line ${line}: ${noun}${unknown.length > 1 ? 's' : ''} ${which.join(', ')} ${unknown.length > 1 ? 'are not manifest columns' : 'is not a manifest column'}; a manifest may only have ${manifestColumns.join(', ')}.`,
+      { file, line, positions: unknown },
+    );
   }
   const duplicated = names.filter((name, i) => names.indexOf(name) !== i);
   if (duplicated.length > 0) {

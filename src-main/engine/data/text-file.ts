@@ -1,12 +1,13 @@
 // Reads a manifest as strict UTF-8: a file in another encoding is refused with the line of the first bad byte,
 // because a silently mis-decoded path or caption would point at the wrong image or text.
-import fs from 'node:fs';
 import { MiaError } from '../../common/errors';
+import { readRegularFileSync } from './regular-file';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export function readUtf8Text(file: string, what: string): string {
-  const bytes = readFileOrThrow(file, what);
+  // `stat` first: a FIFO given a manifest's name would otherwise hang the import.
+  const bytes = readRegularFileSync(file, { subject: `${what} ${file}` });
   try {
     const text = decoder.decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -17,17 +18,6 @@ export function readUtf8Text(file: string, what: string): string {
       `${what} ${file} is not UTF-8 text: line ${line} (byte ${offset}) holds a byte sequence that is not valid UTF-8. Save the file as UTF-8 and import it again.`,
       { file, line, offset },
     );
-  }
-}
-
-export function readFileOrThrow(file: string, what: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new MiaError('dataset.file-missing', `${what} ${file} does not exist.`, { file });
-    if (code === 'EISDIR') throw new MiaError('dataset.not-a-file', `${what} ${file} is a folder, not a file.`, { file });
-    throw new MiaError('dataset.read-failed', `Could not read ${what.toLowerCase()} ${file}: ${(error as Error).message}`, { file });
   }
 }
 

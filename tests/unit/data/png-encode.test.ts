@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { keepChannels } from '../../../src-main/engine/data/image-file';
+import { keepChannels } from '../../../src-main/engine/data/decode-image';
 import { encodePng } from '../../../src-main/engine/data/png-encode';
 import { patternPixels } from '../../fixtures/datasets/build-fixtures';
 

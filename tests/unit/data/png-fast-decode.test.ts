@@ -1,10 +1,12 @@
-// The direct PNG decoder must give exactly what sharp gives, or step aside (null) for sharp to decode.
+// The direct PNG decoder must give exactly what sharp gives on a checked PNG, or step aside (null) for sharp to decode.
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { decodedChannels, keepChannels } from '../../../src-main/engine/data/image-file';
+import { decodedChannels, keepChannels } from '../../../src-main/engine/data/decode-image';
+import { checkPng } from '../../../src-main/engine/data/png-check';
 import { decodeSimplePng } from '../../../src-main/engine/data/png-fast-decode';
+import { errorCodeOf } from '../../helpers/error-code';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 import { demoDir } from '../../helpers/demo-kit';
 
@@ -14,6 +16,8 @@ async function viaSharp(bytes: Buffer) {
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
   return { data: keepChannels(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.channels, wanted), width: info.width, height: info.height, channels: wanted };
 }
+
+const decode = (bytes: Buffer) => decodeSimplePng(checkPng(bytes, 'test.png', 'test'));
 
 function demoPngs(family: string, count: number): string[] {
   const folder = path.join(demoDir, family, 'images');
@@ -27,7 +31,7 @@ describe('direct PNG decoding', () => {
   it.skipIf(files.length === 0)('decodes the demo kit\'s PNGs exactly as sharp does', async () => {
     for (const file of files) {
       const bytes = fs.readFileSync(file);
-      const fast = decodeSimplePng(bytes);
+      const fast = decode(bytes);
       expect(fast, file).not.toBeNull();
       expect(fast).toEqual(await viaSharp(bytes));
     }
@@ -49,7 +53,7 @@ describe('direct PNG decoding', () => {
           const image = sharp(pixels, { raw: { width, height, channels } });
           // Grey input is written as grey (colour types 0 and 4), not widened to RGB.
           const png = await (channels <= 2 ? image.toColourspace('b-w') : image).png({ adaptiveFiltering, compressionLevel: 9 }).toBuffer();
-          const fast = decodeSimplePng(png);
+          const fast = decode(png);
           expect(fast, `${channels} channels ${width}×${height}`).not.toBeNull();
           expect(fast).toEqual(await viaSharp(png));
           // sharp may widen grey input to RGB when writing; where it kept the layout, the samples come back as written.
@@ -61,14 +65,14 @@ describe('direct PNG decoding', () => {
     expect([...decodedLayouts].sort()).toEqual([1, 2, 3, 4]);
   });
 
-  it('steps aside for interlaced, palette and 16-bit images, and for damaged data', async () => {
+  it('steps aside for interlaced, palette and 16-bit images; damaged data never reaches it', async () => {
     const pixels = Buffer.alloc(8 * 8 * 3, 100);
     const raw = { raw: { width: 8, height: 8, channels: 3 as const } };
-    expect(decodeSimplePng(await sharp(pixels, raw).png({ progressive: true }).toBuffer())).toBeNull();
-    expect(decodeSimplePng(await sharp(pixels, raw).png({ palette: true }).toBuffer())).toBeNull();
-    expect(decodeSimplePng(await sharp(pixels, raw).toColourspace('rgb16').png().toBuffer())).toBeNull();
+    expect(decode(await sharp(pixels, raw).png({ progressive: true }).toBuffer())).toBeNull();
+    expect(decode(await sharp(pixels, raw).png({ palette: true }).toBuffer())).toBeNull();
+    expect(decode(await sharp(pixels, raw).toColourspace('rgb16').png().toBuffer())).toBeNull();
     const good = await sharp(pixels, raw).png().toBuffer();
-    expect(decodeSimplePng(good.subarray(0, good.length - 30))).toBeNull();
-    expect(decodeSimplePng(Buffer.from('not a png at all, not at all'))).toBeNull();
+    expect(errorCodeOf(() => decode(good.subarray(0, good.length - 30)))).toBe('dataset.image-undecodable');
+    expect(errorCodeOf(() => decode(Buffer.from('not a png at all, not at all')))).toBe('dataset.image-undecodable');
   });
 });
