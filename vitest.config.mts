@@ -6,6 +6,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', 'node_modules/**'],
     environment: 'node',
+    setupFiles: ['tests/helpers/config-folder-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,7 +1,7 @@
 // The contract's part for what a finished run shows and exports: details, curves, the most exposed records, record
 // counts and the report export. contract.ts re-exports everything here.
 import { z } from 'zod';
-import { AbsoluteFolder, Id, RecordRole, RunSummary } from './contract-common';
+import { Id, RecordRole, RunSummary } from './contract-common';
 
 export const StoredMetricRow = z.object({
   name: z.string(),
@@ -106,15 +106,35 @@ export const RecordCounts = z.object({
 });
 export type RecordCounts = z.infer<typeof RecordCounts>;
 
+/**
+ * The runs to export, and nothing about where: the app asks with its own save dialog, the headless host offers the
+ * files as downloads. A `folder` or path from the renderer is refused at the boundary.
+ */
 export const ReportExportRequest = z.strictObject({
   runIds: z.array(Id).min(1).max(50),
-  /** An existing folder, as an absolute path: report.pdf, scores.csv and scores.metrics.csv are written into it. */
-  folder: AbsoluteFolder,
   title: z.string().trim().min(1).max(200).optional(),
 });
 export type ReportExportRequest = z.input<typeof ReportExportRequest>;
 
+export const ExportedFile = z.object({
+  /** signature: the detached Ed25519 signature (`NAME.sig`) of the file of the same name. */
+  kind: z.enum(['pdf', 'csv', 'signature']),
+  /** The file's name, also what a download is saved as. */
+  name: z.string(),
+  sha256: z.string(),
+  /** Where the app wrote it (beside the PDF chosen in its save dialog); null for a download. */
+  path: z.string().nullable(),
+  /** The headless host's one-time download URL (`/downloads/<id>`, expires after a few minutes); null in the app. */
+  download: z
+    .string()
+    .regex(/^\/downloads\/[A-Za-z0-9_-]+$/, 'must be a /downloads/<id> URL of the host')
+    .nullable(),
+});
+export type ExportedFile = z.infer<typeof ExportedFile>;
+
 export const ExportedFiles = z.object({
-  files: z.array(z.object({ kind: z.enum(['pdf', 'csv']), path: z.string(), sha256: z.string() })),
+  /** saved: written where the save dialog said; download: ready to fetch; cancelled: the dialog was closed, nothing written. */
+  delivery: z.enum(['saved', 'download', 'cancelled']),
+  files: z.array(ExportedFile),
 });
 export type ExportedFiles = z.infer<typeof ExportedFiles>;

@@ -99,8 +99,8 @@ export const PythonProbe = z.object({
   found: z.boolean(),
   path: z.string().nullable(),
   torchVersion: z.string().nullable(),
-  /** Where the path came from: the Settings value, the MIA_PYTHON variable, or a search of PATH. */
-  source: z.enum(['setting', 'environment', 'search']).nullable(),
+  /** Where the path came from: the host's --python option, the Settings value, the MIA_PYTHON variable, or a search of PATH. */
+  source: z.enum(['option', 'setting', 'environment', 'search']).nullable(),
   /** Every interpreter tried and why it was not used. */
   tried: z.array(z.object({ path: z.string(), problem: z.string() })),
 });
@@ -109,9 +109,15 @@ export type PythonProbe = z.infer<typeof PythonProbe>;
 export const TrainingSettings = z.object({
   /** The Python interpreter the training bridge runs; null = search (MIA_PYTHON, then every python3 on PATH). */
   pythonPath: z.string().nullable(),
+  /**
+   * Whether this front door can change it: the app asks for confirmation in a dialog of its own; the headless host
+   * cannot, and takes its interpreter only from `--python` or MIA_PYTHON.
+   */
+  pythonChangeable: z.boolean(),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 
+/** A proposal only: nothing runs or is saved until the main process has the change confirmed (see FrontDoor). */
 export const TrainingSettingsUpdate = z.strictObject({
   pythonPath: z.string().trim().min(1).max(4096).nullable(),
 });

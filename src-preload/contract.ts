@@ -181,7 +181,7 @@ export const channels = {
   'runs.resume': { request: RunRef, response: RunSummary },
   /** Deletes an interrupted run and its partial scores. */
   'runs.discard': { request: RunRef, response: z.object({ runId: Id }) },
-  /** The PDF report and CSVs of finished runs, the same files `mia export` writes. */
+  /** The PDF report and CSVs of finished runs, the same files `mia export` writes, where the front door says. */
   'reports.export': { request: ReportExportRequest, response: ExportedFiles },
   'settings.get': { request: NoRequest, response: TrainingSettings },
   'settings.update': { request: TrainingSettingsUpdate, response: TrainingSettings },

@@ -1,10 +1,12 @@
 // The `mia audit` config file (YAML or JSON): what to import and which attacks to run. Paths are relative to the
-// config file. Every key is checked, and an error names the key and what was expected.
+// config file. Every key is checked, and an error names the key and what was expected. Seeds, counts and training
+// settings take their limits from the contract's own schemas, so a config the services would refuse halfway through
+// an audit is refused here, before anything runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { DatasetSourceKind, RecordRole } from '../../src-preload/contract';
+import { DatasetSourceKind, RecordRole, RunStartRequest, SplitPlanRequest, TrainingRecipe } from '../../src-preload/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 
@@ -34,13 +36,10 @@ const ModelSetConfig = z.union([
     name: z.string().optional(),
     train: z.strictObject({
       folder: FilePath,
-      count: z.number().int().min(1).max(256).default(8),
-      seed: z.number().int().min(0).default(0),
-      trainSize: z.number().int().min(1).optional(),
-      epochs: z.number().int().min(1).optional(),
-      learningRate: z.number().positive().optional(),
-      batchSize: z.number().int().min(1).optional(),
-      weightDecay: z.number().min(0).optional(),
+      count: SplitPlanRequest.shape.count,
+      seed: SplitPlanRequest.shape.seed,
+      trainSize: SplitPlanRequest.shape.trainSize,
+      ...TrainingRecipe.shape,
     }),
   }),
 ]);
@@ -63,9 +62,9 @@ export const AuditConfig = z.strictObject({
   runs: z
     .array(
       z.strictObject({
-        attack: z.string().min(1),
-        seed: z.number().int().min(0).default(0),
-        params: z.record(z.string(), z.unknown()).default({}),
+        attack: RunStartRequest.shape.attack,
+        seed: RunStartRequest.shape.seed,
+        params: RunStartRequest.shape.params,
       }),
     )
     .min(1),
@@ -82,11 +81,40 @@ export function readAuditConfig(file: string): { config: AuditConfig; baseDir: s
     throw new MiaError('config.unreadable', `Cannot read the audit config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
   let raw: unknown;
-  try {
-    raw = /\.json$/i.test(absolute) ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new MiaError('config.syntax', `The audit config ${absolute} is not valid ${/\.json$/i.test(absolute) ? 'JSON' : 'YAML'}: ${(error as Error).message}`);
+  if (/\.json$/i.test(absolute)) {
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new MiaError('config.syntax', `The audit config ${absolute} is not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    raw = plainYaml(text, absolute);
   }
   const config = parseWith(AuditConfig, raw, `Audit config ${absolute}`, 'config.invalid');
   return { config, baseDir: path.dirname(absolute) };
 }
+
+/** The tags a config may spell out: JSON's kinds of value. Anything else (`!!binary`, `!!set`, `!foo`) is refused. */
+const plainTags = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
+
+/**
+ * Parses YAML into plain JSON-like values. Explicit tags would otherwise give Buffers, Sets, Maps or Dates whose
+ * schema errors list their methods, or (unknown tags) a warning printed to the terminal and a string.
+ */
+function plainYaml(text: string, file: string): unknown {
+  const lines = new LineCounter();
+  const document = parseDocument(text, { schema: 'core', logLevel: 'silent', prettyErrors: true, lineCounter: lines });
+  const [error] = document.errors;
+  if (error) throw new MiaError('config.syntax', `The audit config ${file} is not valid YAML: ${error.message}`);
+  visit(document, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || plainTags.has(node.tag)) return undefined;
+    const line = node.range ? lines.linePos(node.range[0]).line : null;
+    throw new MiaError(
+      'config.yaml-tag',
+      `The audit config ${file}${line ? ` (line ${line})` : ''} uses the YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')}; only plain strings, numbers, booleans, lists and maps are allowed (remove the tag).`,
+      { tag: node.tag, ...(line ? { line } : {}) },
+    );
+  });
+  return document.toJS({ maxAliasCount: 100 });
+}
+

@@ -11,6 +11,7 @@ import { backupCommand, backupUsage } from './commands/backup';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { planCommand, planUsage } from './commands/plan';
+import { verifyCommand, verifyUsage } from './commands/verify';
 
 const usage = `mia — membership inference audits of vision models (MIA Workbench)
 
@@ -19,12 +20,14 @@ Usage:
   mia audit --config FILE [--workspace FILE] [--json]
                                                    import what a YAML/JSON audit config names and run its attacks
 ${planUsage}
-  mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--workspace FILE]
+  mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--force] [--workspace FILE]
                                                    write the PDF report and/or CSVs (scores to FILE,
-                                                   metrics beside it as NAME.metrics.csv) of finished runs
+                                                   metrics beside it as NAME.metrics.csv) of finished runs;
+                                                   all files or none, and existing files only with --force
   mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
 ${backupUsage}
+${verifyUsage}
   mia --help                                       this text
 
 Options:
@@ -52,6 +55,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
         seed: { type: 'string' },
         'train-size': { type: 'string' },
         json: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,7 +69,7 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
     return values.help ? 0 : 2;
   }
   const workspaceFile = values.workspace ? path.resolve(values.workspace) : defaultWorkspaceFile();
-  const command = ['export', 'backup'].includes(positionals[0] ?? '') ? positionals[0]! : positionals.join(' ');
+  const command = ['export', 'backup', 'verify'].includes(positionals[0] ?? '') ? positionals[0]! : positionals.join(' ');
   try {
     switch (command) {
       case 'workspace info': {
@@ -85,10 +89,12 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       case 'export':
         return await exportCommand(
           { out, err },
-          { runIds: positionals.slice(1), workspaceFile, ...(values.pdf ? { pdf: values.pdf } : {}), ...(values.csv ? { csv: values.csv } : {}), ...(values.title ? { title: values.title } : {}) },
+          { runIds: positionals.slice(1), workspaceFile, force: values.force, ...(values.pdf ? { pdf: values.pdf } : {}), ...(values.csv ? { csv: values.csv } : {}), ...(values.title ? { title: values.title } : {}) },
         );
       case 'backup':
         return await backupCommand({ out, err }, { args: positionals.slice(1), workspaceFile, json: values.json });
+      case 'verify':
+        return await verifyCommand({ out, err }, { args: positionals.slice(1), json: values.json });
       case 'demo':
         return await demoCommand({ out, err }, { outDir: path.resolve(values.out ?? path.join('out', 'demo')) });
       case 'plan':

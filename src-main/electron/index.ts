@@ -2,6 +2,7 @@
 import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createBackend, type Backend } from '../services/backend';
+import { electronFrontDoor } from './front-door';
 import { registerIpc } from './ipc';
 import { utilityHostSpawner } from './utility-host';
 import { createMainWindow, hardenSession, rendererUrl } from './window';
@@ -13,7 +14,7 @@ app.enableSandbox();
 app.whenReady().then(() => {
   hardenSession();
   const workspaceFile = path.join(app.getPath('userData'), 'workspace.sqlite');
-  backend = createBackend({ workspaceFile, spawnHost: utilityHostSpawner(path.join(__dirname, 'engine-host.js')) });
+  backend = createBackend({ workspaceFile, spawnHost: utilityHostSpawner(path.join(__dirname, 'engine-host.js')), frontDoor: electronFrontDoor() });
   const window = createMainWindow();
   const unregister = registerIpc(backend, window, rendererUrl());
   window.on('closed', unregister);

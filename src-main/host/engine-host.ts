@@ -3,6 +3,7 @@
 // or Node's child_process IPC. The engine code is the same either way.
 import { toErrorPayload } from '../common/errors';
 import { runTask } from '../engine/jobs/run-task';
+import { watchParent } from './parent-watch';
 import { ParentMessage, type HostMessage } from './protocol';
 
 interface ParentChannel {
@@ -30,8 +31,12 @@ function connectToParent(): ParentChannel {
   };
 }
 
+const cancelledPayload = { code: 'job.cancelled', message: 'The run was cancelled before it finished.' };
 const parent = connectToParent();
 const running = new Map<string, AbortController>();
+
+// Nobody is left to receive a result, and the workspace is written only by the parent: stop at once.
+watchParent(() => process.exit(0));
 
 parent.onMessage((raw) => {
   const parsed = ParentMessage.safeParse(raw);
@@ -50,11 +55,9 @@ parent.onMessage((raw) => {
     log: (level, text) => parent.send({ type: 'log', jobId, level, message: text }),
     partial: (recordIds, scores) => parent.send({ type: 'partial', jobId, recordIds, scores }),
   })
-    .then((result) => parent.send({ type: 'result', jobId, result }))
-    .catch((error: unknown) => {
-      const payload = controller.signal.aborted ? { code: 'job.cancelled', message: 'The run was cancelled before it finished.' } : toErrorPayload(error);
-      parent.send({ type: 'error', jobId, error: payload });
-    })
+    // Work after the last abort check (metrics, validity checks) may complete a cancelled job: it stays cancelled.
+    .then((result) => parent.send(controller.signal.aborted ? { type: 'error', jobId, error: cancelledPayload } : { type: 'result', jobId, result }))
+    .catch((error: unknown) => parent.send({ type: 'error', jobId, error: controller.signal.aborted ? cancelledPayload : toErrorPayload(error) }))
     .finally(() => running.delete(jobId));
 });
 

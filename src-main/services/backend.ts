@@ -1,7 +1,6 @@
 // The backend behind every front door: one workspace, one engine client, the contract's handlers and the
 // event bus. The Electron app, the headless host and the CLI each create one of these; none of them adds
 // behaviour of its own.
-import { MiaError } from '../common/errors';
 import { createEngineClient, type EngineClient } from '../host/engine-client';
 import type { SpawnHost } from '../host/protocol';
 import { getDataset, listDatasets } from '../workspace/datasets-repo';
@@ -15,7 +14,10 @@ import { createRouter, type Handlers, type Router } from './router';
 import type { RunningJobs } from './run-execution';
 import { startRun } from './runs-service';
 import { discardRun, resumeRun } from './run-resume';
-import { exportRunsToFolder } from './reports/export-service';
+import { cancelRun } from './run-cancel';
+import { startOrphanSweep } from './orphan-sweep';
+import { deliverReport } from './reports/report-delivery';
+import { unattendedFrontDoor, type FrontDoor } from './front-door';
 import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
 import { checkModelAgainstDataset } from './model-queries-check';
 import { runDetails } from './run-report';
@@ -25,12 +27,17 @@ import { estimateRun, listAttacks } from './ui-queries-attacks';
 import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
 import { createTrainingService, type TrainingService } from './training/training-service';
+import { createPythonSetting } from './training/python-setting';
 
 export interface BackendOptions {
   readonly workspaceFile: string;
   readonly spawnHost: SpawnHost;
   /** The training recipe script; tests point it elsewhere to exercise failures. Defaults to resources/training. */
   readonly trainingScript?: string;
+  /** What the front door can ask of the person at the machine (a Python change, where an export goes); default: nothing. */
+  readonly frontDoor?: FrontDoor;
+  /** The training bridge's Python given when the front door was started (`--python`); wins over the saved setting. */
+  readonly python?: string;
 }
 
 export interface Backend {
@@ -52,7 +59,10 @@ export function createBackend(options: BackendOptions): Backend {
   const running: RunningJobs = { byRun: new Map() };
   const inFlight = new Set<Promise<void>>();
   const deps = { db, engine, bus, running };
-  const training = createTrainingService({ db, bus, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
+  const orphans = startOrphanSweep({ db, bus });
+  const frontDoor = options.frontDoor ?? unattendedFrontDoor;
+  const python = createPythonSetting({ db, frontDoor, option: options.python });
+  const training = createTrainingService({ db, bus, python, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
   /** Keeps a started run's promise until it lands, so idle() can wait for it. */
   const track = (execution: Promise<void>): void => {
     inFlight.add(execution);
@@ -90,10 +100,8 @@ export function createBackend(options: BackendOptions): Backend {
       return summary;
     },
     'runs.cancel': ({ runId }) => {
-      const jobId = running.byRun.get(runId);
-      if (!jobId) throw new MiaError('run.not-running', `Run ${runId} is not running, so there is nothing to cancel.`);
-      engine.cancel(jobId);
-      return getRun(db, runId);
+      orphans.sweepNow();
+      return cancelRun(deps, runId);
     },
     'runs.estimate': (request) => estimateRun(db, request),
     'runs.details': ({ runId }) => runDetails(db, runId),
@@ -105,17 +113,19 @@ export function createBackend(options: BackendOptions): Backend {
       return summary;
     },
     'runs.resume': async ({ runId }) => {
+      orphans.sweepNow();
       const { summary, execution } = await resumeRun(deps, runId);
       track(execution);
       return summary;
     },
     'runs.discard': ({ runId }) => {
+      orphans.sweepNow();
       discardRun(db, runId);
       return { runId };
     },
-    'reports.export': (request) => exportRunsToFolder(db, request),
-    'settings.get': () => training.settings(),
-    'settings.update': (update) => training.updateSettings(update),
+    'reports.export': (request) => deliverReport(db, frontDoor, request),
+    'settings.get': () => python.get(),
+    'settings.update': ({ pythonPath }) => python.update(pythonPath),
     'training.python': () => training.python(),
     'training.plan': (request) => training.plan(request),
     'training.start': (request) => training.start(request),
@@ -135,6 +145,7 @@ export function createBackend(options: BackendOptions): Backend {
       await training.idle();
     },
     close() {
+      orphans.stop();
       training.dispose();
       engine.dispose();
       db.close();

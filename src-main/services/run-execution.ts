@@ -1,6 +1,7 @@
 // Drives one run through the engine host: streams partial scores into the workspace as they arrive, forwards
 // progress with a rate and ETA, and lands the result (or the failure) in one transaction. A run whose engine
-// dies is marked `interrupted`, never reported as finished.
+// dies is marked `interrupted`, never reported as finished; a run whose cancel was acknowledged, by this process or
+// another one on the workspace, always lands as `cancelled`.
 import { z } from 'zod';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { workspaceErrorFrom } from '../workspace/sqlite-errors';
@@ -10,7 +11,7 @@ import { MetricRow } from '../engine/metrics/run-metrics-schema';
 import type { EngineClient } from '../host/engine-client';
 import { ProgressRate } from '../host/progress-rate';
 import type { WorkspaceDb } from '../workspace/open-workspace';
-import { appendRunLog, finishRun, insertScores, setRunStatus } from '../workspace/runs-repo';
+import { appendRunLog, finishRun, insertScores, isCancelRequested, setRunStatus } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
 
 export const AttackJobResult = z.object({
@@ -23,6 +24,12 @@ export const AttackJobResult = z.object({
   timings: z.record(z.string(), z.number()),
 });
 export type AttackJobResult = z.infer<typeof AttackJobResult>;
+
+/**
+ * How often the owner of a run looks for a cancel request written by another process. A read of one row by its
+ * key; 250 ms keeps a cancel from another front door about as quick as a local one.
+ */
+const cancelPollMs = 250;
 
 export interface RunningJobs {
   readonly byRun: Map<number, string>;
@@ -57,36 +64,57 @@ export function executeRun(
     onPartial: (recordIds, scores) => store(() => insertScores(db, runId, recordIds, scores)),
   });
   running.byRun.set(runId, jobId);
+  const cancelPoll = setInterval(() => {
+    try {
+      if (db.open && isCancelRequested(db, runId)) {
+        clearInterval(cancelPoll);
+        engine.cancel(jobId);
+      }
+    } catch {
+      // The workspace is busy for a moment; the next tick looks again, and finishing checks the request anyway.
+    }
+  }, cancelPollMs);
+  cancelPoll.unref();
   return done
     .then((raw) => {
       if (storageError !== null) throw storageError;
       const result = parseWith(AttackJobResult, raw, `Result of run ${runId}`, 'engine.bad-result');
-      // Scores, notes, metrics, checks and the status flip land together or not at all.
+      // Scores, notes, metrics, checks and the status flip land together or not at all. IMMEDIATE takes the write
+      // lock first, so finishRun's look at the cancel request and the status flip see the same committed state.
       db.transaction(() => {
         insertScores(db, runId, result.recordIds, result.scores);
         for (const note of result.notes) appendRunLog(db, runId, 'info', note);
         finishRun(db, runId, { metrics: result.metrics, checks: result.checks, timings: result.timings, modelCalls: result.modelCalls });
-      })();
+      }).immediate();
       bus.emit('runs.status', { runId, status: 'finished', error: null });
     })
     .catch((caught: unknown) => {
       // The backend was closed under a running job (the app quit): the next open marks the run interrupted.
       if (!db.open) return;
-      const error = workspaceErrorFrom(storageError ?? caught);
-      const payload = toErrorPayload(error);
-      const status = statusAfterFailure(error);
+      let error = workspaceErrorFrom(storageError ?? caught);
+      let status = statusAfterFailure(error);
       try {
         db.transaction(() => {
+          // Whatever ended the job, a cancel that was acknowledged decides the outcome.
+          if (status !== 'cancelled' && isCancelRequested(db, runId)) {
+            appendRunLog(db, runId, 'info', `The run stopped while its cancel was pending: ${toErrorPayload(error).message}`);
+            error = new MiaError('job.cancelled', 'The run was cancelled before it finished.');
+            status = 'cancelled';
+          }
+          const payload = toErrorPayload(error);
           setRunStatus(db, runId, status, payload);
           appendRunLog(db, runId, status === 'cancelled' ? 'info' : 'error', payload.message);
-        })();
+        }).immediate();
       } catch {
         // The workspace cannot record the failure either (still full): the run stays "running" under this
         // process and is marked interrupted when the workspace is next opened.
       }
-      bus.emit('runs.status', { runId, status, error: payload });
+      bus.emit('runs.status', { runId, status, error: toErrorPayload(error) });
     })
-    .finally(() => running.byRun.delete(runId));
+    .finally(() => {
+      clearInterval(cancelPoll);
+      running.byRun.delete(runId);
+    });
 }
 
 function statusAfterFailure(error: unknown): 'cancelled' | 'interrupted' | 'failed' {

@@ -107,7 +107,7 @@ export function discardRun(db: WorkspaceDb, runId: number): void {
 function claimForResume(db: WorkspaceDb, runId: number): void {
   db.transaction(() => {
     const claimed = db
-      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
+      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, cancel_requested_at = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
       .run(currentOwner().pid, currentOwner().started, new Date().toISOString(), runId);
     if (claimed.changes !== 1) assertInterrupted(runId, readRunRow(db, runId).status, 'resumed');
     const dropped = db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId).changes;

@@ -1,20 +1,23 @@
-// Workspace backup and restore: the whole workspace as one checksummed file (format in
-// ../workspace/backup-format.ts), and a restore that refuses a damaged or cut-off copy before it writes anything.
-// Exports are recorded in the workspace's `exports` table (kind 'workspace-backup').
+// Workspace backup and restore: the whole workspace as one checksummed file signed with this installation's key
+// (format in ../workspace/backup-format.ts), and a restore that refuses a damaged, cut-off or edited copy before it
+// writes anything and says who signed it. Exports are recorded in the workspace's `exports` table (kind 'workspace-backup').
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
-import { readBackupFile, sha256OfFile, writeBackupFile, type BackupHeader } from '../workspace/backup-format';
+import { readBackupFile, sha256OfFile, writeBackupFile, type BackupDescription, type BackupHeader } from '../workspace/backup-format';
 import { currentSchemaVersion, openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
 import { withWorkspaceErrors, workspaceErrorFrom } from '../workspace/sqlite-errors';
+import { identifySigner, installationKey, type Signer } from './signing/installation-key';
 
 export interface BackupSummary {
   readonly file: string;
   readonly bytes: number;
   readonly sha256: string;
   readonly header: BackupHeader;
+  /** Export: this installation. Restore: this installation, another key, or unsigned (a backup from before signing). */
+  readonly signer: Signer;
   /** Row id in the `exports` table (export only). */
   readonly exportId?: number;
 }
@@ -32,16 +35,19 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
   const snapshot = path.join(folder, `.${path.basename(file)}.${process.pid}.snapshot`);
   const partial = path.join(folder, `.${path.basename(file)}.${process.pid}.partial`);
   await cleanUp(snapshot, partial);
+  // Before the snapshot: a missing or unusable key stops the backup before it costs anything.
+  const key = installationKey();
   try {
     try {
       db.prepare('VACUUM INTO ?').run(snapshot);
     } catch (error) {
       throw workspaceErrorFrom(error, `the backup folder ${folder}`);
     }
-    const header = { ...describeSnapshot(snapshot), database: { bytes: fs.statSync(snapshot).size, sha256: await sha256OfFile(snapshot) } };
+    const description = { ...describeSnapshot(snapshot), database: { bytes: fs.statSync(snapshot).size, sha256: await sha256OfFile(snapshot) } };
+    let header: BackupHeader;
     let sha256: string;
     try {
-      sha256 = await writeBackupFile(snapshot, header, partial);
+      ({ header, sha256 } = await writeBackupFile(snapshot, description, partial, key));
     } catch (error) {
       throw workspaceErrorFrom(error, `the backup ${file}`);
     }
@@ -58,7 +64,7 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
         return id;
       })(),
     );
-    return { file, bytes: fs.statSync(file).size, sha256, header, exportId };
+    return { file, bytes: fs.statSync(file).size, sha256, header, signer: identifySigner(key.publicKey), exportId };
   } finally {
     await cleanUp(snapshot, partial);
   }
@@ -66,7 +72,7 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
 
 /**
  * Restores a backup into a new workspace file `target` (never over an existing one). Every check (format, size,
- * checksums, SQLite integrity, schema version) passes before `target` appears. Runs that were in progress when the
+ * checksums, signature, SQLite integrity, schema version) passes before `target` appears. Runs that were in progress when the
  * backup was taken become `interrupted`, and half-imported datasets are dropped: their owners are not here.
  */
 export async function restoreWorkspaceBackup(backupFile: string, target: string): Promise<BackupSummary> {
@@ -87,6 +93,7 @@ export async function restoreWorkspaceBackup(backupFile: string, target: string)
     } catch (error) {
       throw workspaceErrorFrom(error, `the folder of ${file}`);
     }
+    const signer: Signer = header.version === 2 ? identifySigner(header.signer.publicKey) : { kind: 'unsigned' };
     if (header.schemaVersion > currentSchemaVersion) {
       throw new MiaError('workspace.too-new', `The backup ${source} holds schema version ${header.schemaVersion}; this workbench knows versions up to ${currentSchemaVersion}. Restore it with a newer workbench.`);
     }
@@ -94,14 +101,14 @@ export async function restoreWorkspaceBackup(backupFile: string, target: string)
     fs.renameSync(staging, file);
     // Opening applies any newer migrations and switches the restored file to WAL, like every workspace.
     openWorkspace(file).close();
-    return { file, bytes: fs.statSync(source).size, sha256: header.database.sha256, header };
+    return { file, bytes: fs.statSync(source).size, sha256: header.database.sha256, header, signer };
   } finally {
     await cleanUp(staging, `${staging}-wal`, `${staging}-shm`, `${staging}-journal`);
   }
 }
 
 /** What the header says about a snapshot (all but its size and checksum), after checking the snapshot is sound. */
-function describeSnapshot(snapshot: string): Omit<BackupHeader, 'database'> {
+function describeSnapshot(snapshot: string): Omit<BackupDescription, 'database'> {
   const copy = new Database(snapshot, { readonly: true, fileMustExist: true });
   try {
     const integrity = (copy.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ');
@@ -110,7 +117,6 @@ function describeSnapshot(snapshot: string): Omit<BackupHeader, 'database'> {
     const { version } = copy.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
     return {
       format: 'mia-workspace-backup',
-      version: 1,
       createdAt: new Date().toISOString(),
       engineVersion,
       schemaVersion: version ?? 0,

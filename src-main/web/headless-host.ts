@@ -5,17 +5,22 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeWire, encodeWire, type BridgeServerMessage } from '../../src-preload/wire-codec';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import type { Backend } from '../services/backend';
 import { AccessGate, readCookie } from './access-token';
+import { maxBridgeMessageBytes, serveBridge } from './bridge-socket';
 import { contentSecurityPolicy } from './content-security-policy';
+import { downloadsPrefix, type ExportDownloads } from './export-downloads';
+import { parseRequestTarget } from './request-target';
 
 export interface HeadlessHostOptions {
   readonly backend: Backend;
   readonly rendererDir: string;
   readonly port?: number;
   readonly token?: string;
+  /** Exported reports waiting to be fetched at `/downloads/<id>` (behind the session cookie like everything else). */
+  readonly downloads?: ExportDownloads;
 }
 
 export interface HeadlessHost {
@@ -27,7 +32,8 @@ export interface HeadlessHost {
 }
 
 const sessionCookie = 'mia_session';
-const maxMessageBytes = 16 * 1024 * 1024;
+/** Enough for one auditor's browser tabs; a flood of idle connections is refused by the kernel's backlog instead. */
+const maxConnections = 128;
 const mimeTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -49,54 +55,94 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   // sends its own name here; it has neither the cookie nor the token, but it is refused before either is looked at.
   let hostHeader = '';
 
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const securityHeaders = {
-      'Content-Security-Policy': contentSecurityPolicy(origin.replace('http://', 'ws://')),
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'Cache-Control': 'no-store',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-    };
+  const securityHeaders = (): Record<string, string> => ({
+    'Content-Security-Policy': contentSecurityPolicy(origin.replace('http://', 'ws://')),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+  });
+  const plain = (response: http.ServerResponse, status: number, text: string): void => {
+    response.writeHead(status, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8' }).end(text);
+  };
+
+  const handleRequest = (request: http.IncomingMessage, response: http.ServerResponse): void => {
     if (request.headers.host !== hostHeader) {
-      response.writeHead(421, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end(`MIA Workbench answers only at ${origin}.\n`);
+      plain(response, 421, `MIA Workbench answers only at ${origin}.\n`);
+      return;
+    }
+    // Parsed only after the Host check, and never with a throwing parser: a target such as `//[` is a 400.
+    const target = parseRequestTarget(request.url);
+    if (!target) {
+      plain(response, 400, 'Malformed request target.\n');
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.writeHead(405, securityHeaders).end();
+      response.writeHead(405, securityHeaders()).end();
       return;
     }
-    const offered = url.searchParams.get('token');
+    const offered = target.searchParams.get('token');
     if (offered !== null) {
       const session = gate.redeem(offered);
       if (!session) {
-        response.writeHead(403, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' }).end('This token is not valid or has already been used.\n');
+        plain(response, 403, 'This token is not valid or has already been used.\n');
         return;
       }
       response
-        .writeHead(302, { ...securityHeaders, 'Set-Cookie': `${sessionCookie}=${session}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' })
+        .writeHead(302, { ...securityHeaders(), 'Set-Cookie': `${sessionCookie}=${session}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' })
         .end();
       return;
     }
     if (!gate.isSession(readCookie(request.headers.cookie, sessionCookie))) {
-      response
-        .writeHead(403, { ...securityHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
-        .end('MIA Workbench: open the URL with the one-time token that the host printed.\n');
+      plain(response, 403, 'MIA Workbench: open the URL with the one-time token that the host printed.\n');
       return;
     }
-    serveStatic(rendererDir, url.pathname, response, securityHeaders);
+    if (options.downloads && target.pathname.startsWith(downloadsPrefix)) {
+      options.downloads.serve(request, target.pathname, response, securityHeaders());
+      return;
+    }
+    serveStatic(rendererDir, target.pathname, response, securityHeaders());
+  };
+
+  const server = http.createServer((request, response) => {
+    try {
+      handleRequest(request, response);
+    } catch {
+      // Nothing a client sends may end the host; whatever slipped past the checks above is that request's problem.
+      if (!response.headersSent) plain(response, 400, 'Bad request.\n');
+      else response.destroy();
+    }
+  });
+  server.maxConnections = maxConnections;
+  // A request line or header the HTTP parser rejects: answer 400 where the socket can still take it, then close.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: maxBridgeMessageBytes });
+  const refuseUpgrade = (socket: Duplex, status: string): void => {
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
   server.on('upgrade', (request, socket, head) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const allowed =
-      url.pathname === '/bridge' && request.headers.host === hostHeader && request.headers.origin === origin && gate.isSession(readCookie(request.headers.cookie, sessionCookie));
-    if (!allowed) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
+    // The raw socket is ours until ws takes it: a reset from the client must not become an unhandled 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = request.headers.host === hostHeader ? parseRequestTarget(request.url) : null;
+      if (request.headers.host === hostHeader && !target) {
+        refuseUpgrade(socket, '400 Bad Request');
+        return;
+      }
+      const allowed =
+        target !== null && target.pathname === '/bridge' && request.headers.origin === origin && gate.isSession(readCookie(request.headers.cookie, sessionCookie));
+      if (!allowed) {
+        refuseUpgrade(socket, '403 Forbidden');
+        return;
+      }
+      sockets.handleUpgrade(request, socket, head, (ws) => serveBridge(ws, options.backend));
+    } catch {
+      refuseUpgrade(socket, '400 Bad Request');
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveBridge(ws, options.backend));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -122,25 +168,6 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
   };
 }
 
-function serveBridge(ws: WebSocket, backend: Backend): void {
-  const send = (message: BridgeServerMessage): void => {
-    if (ws.readyState === ws.OPEN) ws.send(encodeWire(message));
-  };
-  const unsubscribe = backend.bus.subscribe((event, payload) => send({ event, payload }));
-  ws.on('close', unsubscribe);
-  ws.on('message', (data) => {
-    let message: unknown;
-    try {
-      message = decodeWire(data.toString());
-    } catch {
-      return; // Not JSON: nothing to answer, and no id to answer to.
-    }
-    if (typeof message !== 'object' || message === null || typeof (message as { id?: unknown }).id !== 'number') return;
-    const { id, channel, payload } = message as { id: number; channel: unknown; payload: unknown };
-    void backend.router.dispatch(channel, payload).then((result) => send({ id, result }));
-  });
-}
-
 function serveStatic(root: string, pathname: string, response: http.ServerResponse, headers: Record<string, string>): void {
   let relative: string;
   try {
@@ -162,6 +189,14 @@ function serveStatic(root: string, pathname: string, response: http.ServerRespon
     response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
     return;
   }
-  response.writeHead(200, { ...headers, 'Content-Type': mimeTypes[path.extname(real)] ?? 'application/octet-stream' });
-  fs.createReadStream(real).pipe(response);
+  const stream = fs.createReadStream(real);
+  // A file that vanished or became unreadable after the checks above ends this response, not the host.
+  stream.on('error', () => {
+    if (!response.headersSent) response.writeHead(404, headers).end();
+    else response.destroy();
+  });
+  stream.once('open', () => {
+    response.writeHead(200, { ...headers, 'Content-Type': mimeTypes[path.extname(real)] ?? 'application/octet-stream' });
+    stream.pipe(response);
+  });
 }

@@ -1,9 +1,12 @@
-// Entry of `npm run web`: the headless host on 127.0.0.1 with the workspace from --workspace or the default.
+// Entry of `npm run web`: the headless host on 127.0.0.1 with the workspace from --workspace or the default, and
+// the training bridge's Python from --python (else the saved setting, MIA_PYTHON or a search); the page cannot change it.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultWorkspaceFile } from '../common/default-workspace';
 import { forkHostSpawner } from '../host/fork-host';
 import { createBackend } from '../services/backend';
+import { createExportDownloads } from './export-downloads';
+import { headlessFrontDoor } from './headless-front-door';
 import { startHeadlessHost } from './headless-host';
 
 async function main(): Promise<void> {
@@ -12,6 +15,7 @@ async function main(): Promise<void> {
       workspace: { type: 'string' },
       port: { type: 'string', default: '0' },
       renderer: { type: 'string' },
+      python: { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -20,15 +24,23 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const workspaceFile = values.workspace ? path.resolve(values.workspace) : defaultWorkspaceFile();
-  const backend = createBackend({ workspaceFile, spawnHost: forkHostSpawner() });
+  const downloads = createExportDownloads();
+  const backend = createBackend({
+    workspaceFile,
+    spawnHost: forkHostSpawner(),
+    frontDoor: headlessFrontDoor(downloads),
+    ...(values.python ? { python: path.resolve(values.python) } : {}),
+  });
   const host = await startHeadlessHost({
     backend,
+    downloads,
     port,
     rendererDir: values.renderer ? path.resolve(values.renderer) : path.resolve(__dirname, '../renderer'),
   });
   process.stdout.write(`MIA Workbench (headless) — workspace ${workspaceFile}\nOpen ${host.url}\n`);
   const stop = (): void => {
     void host.close().then(() => {
+      downloads.close();
       backend.close();
       process.exit(0);
     });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
 import { migrations, type Migration } from './migrations';
-import { isOwnerAlive } from './process-identity';
+import { recoverOrphanedRows } from './orphan-recovery';
 
 export type WorkspaceDb = Database.Database;
 
@@ -37,7 +37,7 @@ export function openWorkspace(file: string, options: OpenWorkspaceOptions = {}):
       // FULL keeps a committed transaction on disk even if the machine loses power right after it.
       db.pragma('synchronous = FULL');
       migrate(db, absolute);
-      recoverAfterCrash(db);
+      recoverOrphanedRows(db);
     } else {
       assertKnownVersion(db, absolute);
     }
@@ -82,37 +82,6 @@ function assertKnownVersion(db: WorkspaceDb, file: string): void {
     );
   }
 }
-
-/**
- * A process that died mid-work leaves rows that still say "busy". Runs whose owning process is gone become
- * `interrupted` (their partial scores stay, never reported as a result); half-imported datasets are removed.
- * Rows owned by a live process (another front door on the same workspace) are left alone; a pid that now
- * belongs to another process (same pid, another start time) does not count as the owner.
- */
-function recoverAfterCrash(db: WorkspaceDb): void {
-  const orphaned = (table: 'runs' | 'datasets' | 'training_jobs', status: string): number[] =>
-    (db.prepare(`SELECT id, owner_pid, owner_started FROM ${table} WHERE status IN (${status})`).all() as { id: number; owner_pid: number | null; owner_started: string | null }[])
-      .filter((row) => row.owner_pid === null || !isOwnerAlive(row.owner_pid, row.owner_started))
-      .map((row) => row.id);
-  const runs = orphaned('runs', "'running', 'queued'");
-  const datasets = orphaned('datasets', "'importing'");
-  const trainingJobs = orphaned('training_jobs', "'running'");
-  if (runs.length === 0 && datasets.length === 0 && trainingJobs.length === 0) return;
-  const markInterrupted = db.prepare(
-    "UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, error = json_object('code', 'run.interrupted', 'message', 'The process running this run stopped before it finished.') WHERE id = ?",
-  );
-  const dropDataset = db.prepare('DELETE FROM datasets WHERE id = ?');
-  // The plan and the models it finished stay in the job's folder; its set was never imported.
-  const interruptTraining = db.prepare(
-    "UPDATE training_jobs SET status = 'interrupted', owner_pid = NULL, owner_started = NULL, finished_at = ?, error = json_object('code', 'training.interrupted', 'message', 'The process running this training job stopped before it finished; nothing was imported.') WHERE id = ?",
-  );
-  db.transaction(() => {
-    for (const id of runs) markInterrupted.run(id);
-    for (const id of datasets) dropDataset.run(id);
-    for (const id of trainingJobs) interruptTraining.run(new Date().toISOString(), id);
-  })();
-}
-
 
 export function workspaceIntegrity(db: WorkspaceDb): string {
   const rows = db.pragma('integrity_check') as { integrity_check: string }[];

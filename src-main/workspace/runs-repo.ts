@@ -1,5 +1,6 @@
 // Run rows and what hangs off them (log, per-record scores, metrics, checks). A finished run is immutable:
-// every write here refuses to touch a run whose status is 'finished'.
+// every write here refuses to touch a run whose status is 'finished'. A run whose cancel was acknowledged is never
+// finished: the cancel request and the finishing transaction are settled by SQLite, in one order or the other.
 import { z } from 'zod';
 import { ErrorPayload, RunStatus, ModelKind, type RunSummary } from '../../src-preload/contract';
 import { MiaError } from '../common/errors';
@@ -156,6 +157,28 @@ export function readScores(db: WorkspaceDb, runId: number): { recordIds: Int32Ar
   return { recordIds, scores };
 }
 
+/**
+ * Records a cancel request for a run that is still running, from whichever process asked; the owner honours it
+ * (run-execution.ts polls for it) and finishRun refuses to land the run after it. False when the run is not running.
+ */
+export function requestRunCancel(db: WorkspaceDb, runId: number): boolean {
+  const result = db
+    .prepare("UPDATE runs SET cancel_requested_at = COALESCE(cancel_requested_at, ?) WHERE id = ? AND status IN ('running', 'queued')")
+    .run(new Date().toISOString(), runId);
+  return result.changes === 1;
+}
+
+export function isCancelRequested(db: WorkspaceDb, runId: number): boolean {
+  const row = db.prepare('SELECT cancel_requested_at FROM runs WHERE id = ?').get(runId) as { cancel_requested_at: string | null } | undefined;
+  return row !== undefined && row.cancel_requested_at !== null;
+}
+
+/** The process that owns a running run, as its row records it (null once the run has landed). */
+export function runOwner(db: WorkspaceDb, runId: number): { pid: number; started: string | null } | null {
+  const row = db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as { owner_pid: number | null; owner_started: string | null } | undefined;
+  return row && row.owner_pid !== null ? { pid: row.owner_pid, started: row.owner_started } : null;
+}
+
 /** Finishes a run in one transaction: metrics, checks, timings and the status flip land together or not at all. */
 export function finishRun(
   db: WorkspaceDb,
@@ -166,6 +189,9 @@ export function finishRun(
   const insertCheck = db.prepare('INSERT INTO checks (run_id, kind, status, value, message, details) VALUES (?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     assertRunWritable(db, runId);
+    if (isCancelRequested(db, runId)) {
+      throw new MiaError('job.cancelled', `Run ${runId} was cancelled before its result was stored; an acknowledged cancel always wins over finishing.`);
+    }
     for (const m of outcome.metrics) {
       insertMetric.run(runId, m.name, m.slice ?? '', nullIfNotFinite(m.value), nullIfNotFinite(m.ciLow), nullIfNotFinite(m.ciHigh), m.note ?? null);
     }

@@ -45,9 +45,13 @@ export const useCompareStore = defineStore('compare', () => {
     });
   }
 
-  /** Writes report.pdf, scores.csv and scores.metrics.csv of the runs into an existing folder. */
-  async function exportReport(runIds: number[], folder: string): Promise<ExportedFiles | undefined> {
-    return track(() => api.reports.export({ runIds, folder: folder.trim() }));
+  /**
+   * Exports the runs' PDF report and CSVs. Where they go is not ours to say: the app asks with its save dialog, the
+   * headless host answers one-time download links (see `delivery`).
+   */
+  async function exportReport(runIds: number[], title?: string): Promise<ExportedFiles | undefined> {
+    const trimmed = title?.trim();
+    return track(() => api.reports.export({ runIds, ...(trimmed ? { title: trimmed } : {}) }));
   }
 
   return { selected, reports, exposed, loading, error, load, loadExposed, exposedKey, exportReport };

@@ -11,6 +11,8 @@ import { useModelsStore } from './models';
 export const useTrainingStore = defineStore('training', () => {
   /** The saved interpreter path; null = the backend searches (MIA_PYTHON, then PATH). */
   const pythonPath = ref<string | null>(null);
+  /** False under the headless host: its Python comes from --python or MIA_PYTHON, never from the page. */
+  const pythonChangeable = ref(false);
   const settingsLoaded = ref(false);
   /** The last probe; null until Detect ran (or after the path changed, since the old answer no longer holds). */
   const probe = ref<PythonProbe | null>(null);
@@ -27,17 +29,23 @@ export const useTrainingStore = defineStore('training', () => {
 
   async function loadSettings(): Promise<void> {
     await trackSettings(async () => {
-      pythonPath.value = (await api.settings.get()).pythonPath;
+      const settings = await api.settings.get();
+      pythonPath.value = settings.pythonPath;
+      pythonChangeable.value = settings.pythonChangeable;
       settingsLoaded.value = true;
     });
   }
 
-  /** Saves the interpreter path; blank or null goes back to the automatic search. */
+  /**
+   * Proposes an interpreter path; blank or null goes back to the automatic search. The app saves it only after the
+   * auditor confirms it in its own dialog; a declined or refused change leaves the saved path as it was.
+   */
   async function savePythonPath(path: string | null): Promise<boolean> {
     const value = path?.trim() ? path.trim() : null;
     const saved = await trackSettings(async () => {
       const settings = await api.settings.update({ pythonPath: value });
       pythonPath.value = settings.pythonPath;
+      pythonChangeable.value = settings.pythonChangeable;
       settingsLoaded.value = true;
       probe.value = null;
       return true;
@@ -113,6 +121,7 @@ export const useTrainingStore = defineStore('training', () => {
 
   return {
     pythonPath,
+    pythonChangeable,
     settingsLoaded,
     probe,
     probing,

@@ -21,6 +21,8 @@ export const test = base.extend<{ host: HeadlessHostHandle }>({
       const workspaceFile = path.join(dir, 'workspace.sqlite');
       const child: ChildProcess = spawn(process.execPath, [path.join(repoRoot, 'out', 'main', 'web.js'), '--workspace', workspaceFile], {
         cwd: repoRoot,
+        // Reports exported in a test are signed with a throwaway key, never with the real ~/.config one.
+        env: { ...process.env, MIA_CONFIG_DIR: path.join(dir, 'config') },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const url = await new Promise<string>((resolve, reject) => {

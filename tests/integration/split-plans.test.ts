@@ -7,6 +7,7 @@ import type { PythonProbe, SplitPlanSummary, TrainingSettings } from '../../src-
 import { parseCsv } from '../../src-main/engine/data/csv';
 import { classifierKit, hasClassifierKit, importClassifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
+import { scriptedFrontDoor } from '../helpers/scripted-front-door';
 import { makeTempDir } from '../helpers/temp-dir';
 
 type TestBackend = ReturnType<typeof createTestBackend>['backend'];
@@ -116,22 +117,23 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
 describe('the training bridge\'s Python setting', () => {
   it('stores a working interpreter, refuses one that cannot train, and clears back to searching', async () => {
     const dir = makeTempDir();
-    const { backend } = createTestBackend(dir);
+    // The person at the app confirms every change here; python-setting.test.ts covers declining and the host.
+    const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor({ python: true, destination: () => null }).frontDoor });
     try {
-      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null });
+      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null, pythonChangeable: true });
       const missing = await errorOf(backend, 'settings.update', { pythonPath: path.join(dir, 'no-such-python') });
       expect(missing.code).toBe('settings.bad-python');
       expect(missing.message).toMatch(/no executable file/);
       const probe = await invoke<PythonProbe>(backend, 'training.python');
       if (probe.found) {
         await invoke(backend, 'settings.update', { pythonPath: probe.path });
-        expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: probe.path });
+        expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: probe.path, pythonChangeable: true });
         expect((await invoke<PythonProbe>(backend, 'training.python')).source).toBe('setting');
       } else {
         expect(probe.tried.length).toBeGreaterThan(0);
       }
       await invoke(backend, 'settings.update', { pythonPath: null });
-      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null });
+      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null, pythonChangeable: true });
     } finally {
       backend.close();
     }

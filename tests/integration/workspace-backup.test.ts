@@ -1,6 +1,8 @@
-// Workspace backup: export the whole workspace as one checksummed file (through the CLI command), restore it as a
-// new workspace that holds the same rows, and refuse damaged, cut-off or foreign files without writing anything.
+// Workspace backup: export the whole workspace as one checksummed, signed file (through the CLI command), restore it
+// as a new workspace that holds the same rows, and refuse damaged, cut-off, edited-and-rechecksummed or foreign files
+// without writing anything. Restore says who signed a backup: this installation, another key, or nobody.
 import Database from 'better-sqlite3';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,7 +11,9 @@ import type { RunSummary } from '../../src-preload/contract';
 import { backupCommand } from '../../src-main/cli/commands/backup';
 import type { Backend } from '../../src-main/services/backend';
 import { exportWorkspaceBackup, restoreWorkspaceBackup } from '../../src-main/services/workspace-backup';
-import { backupMagic, sha256OfFile } from '../../src-main/workspace/backup-format';
+import { fingerprintOf } from '../../src-main/common/signatures';
+import { installationKey, installationKeyFile } from '../../src-main/services/signing/installation-key';
+import { backupMagic, readBackupFile, sha256OfFile, writeBackupFile, type BackupHeader } from '../../src-main/workspace/backup-format';
 import { migration001Initial } from '../../src-main/workspace/migrations/001-initial';
 import { currentSchemaVersion, openWorkspace } from '../../src-main/workspace/open-workspace';
 import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
@@ -36,12 +40,12 @@ function capture(): { stream: Writable; text: () => string } {
   };
 }
 
-async function cli(args: string[], workspaceFile: string): Promise<{ code: number; out: string; err: string }> {
+async function cli(args: string[], workspaceFile: string, json = true): Promise<{ code: number; out: string; err: string }> {
   const out = capture();
   const err = capture();
   let code: number;
   try {
-    code = await backupCommand({ out: out.stream, err: err.stream }, { args, workspaceFile, json: true });
+    code = await backupCommand({ out: out.stream, err: err.stream }, { args, workspaceFile, json });
   } catch (error) {
     // cli.ts prints a MiaError as "message [code]" and exits 1; the command itself throws it.
     const { code: errorCode, message } = error as { code: string; message: string };
@@ -78,6 +82,9 @@ describe('workspace backup', () => {
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.out) as { file: string; sha256: string; bytes: number; counts: Record<string, number> };
     expect(summary).toMatchObject({ file: backupFile, counts: { datasets: 1, records: 30, models: 1, runs: 2 } });
+    // Signed with the key created on first use in this test file's configuration folder, readable by the user only.
+    expect(summary).toMatchObject({ signer: { kind: 'this-installation', fingerprint: fingerprintOf(installationKey().publicKey) } });
+    expect(fs.statSync(installationKeyFile()).mode & 0o777).toBe(0o600);
     expect(summary.sha256).toBe(await sha256OfFile(backupFile));
     expect(fs.readFileSync(backupFile).subarray(0, backupMagic.length).toString()).toBe(backupMagic);
     const recorded = backend.db.prepare("SELECT kind, path, run_ids, sha256 FROM exports WHERE kind = 'workspace-backup'").all();
@@ -90,6 +97,7 @@ describe('workspace backup', () => {
     const restored = path.join(dir, 'elsewhere', 'restored.sqlite');
     const result = await cli(['restore', backupFile], restored);
     expect(result.code, result.err).toBe(0);
+    expect(JSON.parse(result.out)).toMatchObject({ signer: { kind: 'this-installation', fingerprint: fingerprintOf(installationKey().publicKey) } });
     const copy = openWorkspace(restored);
     try {
       expect(integrityReport(copy)).toBe('ok');
@@ -163,6 +171,97 @@ describe('workspace backup', () => {
     }
   });
 
+  describe('signatures', () => {
+    /** The database inside the good backup, with a run's AUC changed: what someone covering up a leak would do. */
+    const editedDatabase = async (name: string): Promise<{ file: string; header: BackupHeader }> => {
+      const file = path.join(dir, 'attack', `${name}.sqlite`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const header = await readBackupFile(backupFile, file);
+      const copy = new Database(file);
+      expect(copy.prepare("UPDATE metrics SET value = 0.5 WHERE name = 'auc'").run().changes).toBeGreaterThan(0);
+      copy.close();
+      return { file, header };
+    };
+    const restoreInto = (name: string) => path.join(dir, 'signature-restores', name, 'workspace.sqlite');
+
+    it('refuses a backup whose database was edited and whose checksums were recomputed with the format code (backup.bad-signature)', async () => {
+      const { file: database, header } = await editedDatabase('recomputed');
+      if (header.version !== 2) throw new Error('the backup under test is not signed');
+      // The attacker recomputes every checksum with the public writer and keeps naming the installation's key; the
+      // only thing they cannot produce is that key's signature, so they sign with their own.
+      const forged = path.join(dir, 'attack', 'recomputed.mia-backup');
+      const { version: _version, signer: _signer, ...description } = header;
+      const attacker = generateKeyPairSync('ed25519').privateKey;
+      await writeBackupFile(database, { ...description, database: { bytes: fs.statSync(database).size, sha256: await sha256OfFile(database) } }, forged, {
+        privateKey: attacker,
+        publicKey: header.signer.publicKey,
+      });
+      // The checksums really do match: without the signature this copy would restore.
+      const check = path.join(dir, 'attack', 'recomputed-check.sqlite');
+      await expect(readBackupFile(forged, check)).rejects.toMatchObject({ code: 'backup.bad-signature' });
+      const target = restoreInto('recomputed');
+      const result = await cli(['restore', forged], target);
+      expect(result).toMatchObject({ code: 1, err: expect.stringContaining('[backup.bad-signature]') });
+      expect(result.err).toContain('recomputed.mia-backup');
+      expect(fs.existsSync(target)).toBe(false);
+      expect(fs.readdirSync(path.dirname(target)).filter((name) => name.startsWith('.'))).toEqual([]);
+    });
+
+    it('refuses a backup whose signature line was changed (backup.bad-signature)', async () => {
+      const bytes = fs.readFileSync(backupFile);
+      const at = bytes.length - 10;
+      const copy = Buffer.from(bytes);
+      copy[at] = copy[at] === 0x41 ? 0x42 : 0x41;
+      const file = path.join(dir, 'attack', 'signature-flip.mia-backup');
+      fs.writeFileSync(file, copy);
+      const result = await cli(['restore', file], restoreInto('signature-flip'));
+      expect(result).toMatchObject({ code: 1, err: expect.stringContaining('[backup.bad-signature]') });
+    });
+
+    it('restores a backup signed by another installation and names that key by its fingerprint', async () => {
+      const ownConfig = process.env.MIA_CONFIG_DIR;
+      const file = path.join(dir, 'other-installation.mia-backup');
+      process.env.MIA_CONFIG_DIR = path.join(dir, 'other-config');
+      let otherFingerprint: string;
+      try {
+        await exportWorkspaceBackup(backend.db, file);
+        otherFingerprint = fingerprintOf(installationKey().publicKey);
+      } finally {
+        process.env.MIA_CONFIG_DIR = ownConfig;
+      }
+      expect(otherFingerprint).not.toBe(fingerprintOf(installationKey().publicKey));
+      const result = await cli(['restore', file], restoreInto('other'), false);
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toContain(`signed by another key (fingerprint ${otherFingerprint})`);
+      const json = await cli(['restore', file], restoreInto('other-json'));
+      expect(JSON.parse(json.out)).toMatchObject({ signer: { kind: 'another-key', fingerprint: otherFingerprint } });
+    });
+
+    it('still restores an unsigned backup from before signing, and says it is unsigned', async () => {
+      const database = path.join(dir, 'attack', 'legacy.sqlite');
+      const header = await readBackupFile(backupFile, database);
+      const file = path.join(dir, 'legacy.mia-backup');
+      fs.writeFileSync(file, unsignedBackup(database, header));
+      const result = await cli(['restore', file], restoreInto('legacy'), false);
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toMatch(/after checking its checksums: /);
+      expect(result.out).toContain('The backup is unsigned');
+      const json = await cli(['restore', file], restoreInto('legacy-json'));
+      expect(JSON.parse(json.out)).toMatchObject({ signer: { kind: 'unsigned' } });
+    });
+
+    it('shows an edited copy repacked without a signature as unsigned, never as signed by this installation', async () => {
+      // The limit of what a signature can do: anyone can write an unsigned backup. Restore says so instead of
+      // refusing it, because backups from before signing are unsigned too.
+      const { file: database, header } = await editedDatabase('stripped');
+      const file = path.join(dir, 'attack', 'stripped.mia-backup');
+      fs.writeFileSync(file, unsignedBackup(database, header));
+      const json = await cli(['restore', file], restoreInto('stripped'));
+      expect(json.code, json.err).toBe(0);
+      expect(JSON.parse(json.out)).toMatchObject({ signer: { kind: 'unsigned' } });
+    });
+  });
+
   describe('refuses a damaged backup, writing nothing', () => {
     const damaged = (name: string, change: (bytes: Buffer) => Buffer): string => {
       const file = path.join(dir, 'damaged', name);
@@ -207,6 +306,15 @@ describe('workspace backup', () => {
     expect(result.err).toMatch(/mia backup export FILE/);
   });
 });
+
+/** A version 1 backup, byte for byte what the workbench wrote before backups were signed. */
+function unsignedBackup(databaseFile: string, signed: BackupHeader): Buffer {
+  const database = fs.readFileSync(databaseFile);
+  const { signer: _signer, ...rest } = signed as Extract<BackupHeader, { version: 2 }>;
+  const header = { ...rest, version: 1, database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') } };
+  const body = Buffer.concat([Buffer.from(backupMagic), Buffer.from(`${JSON.stringify(header)}\n`), database]);
+  return Buffer.concat([body, Buffer.from(`\nEND ${createHash('sha256').update(body).digest('hex')}\n`)]);
+}
 
 function flip(bytes: Buffer, at: number): Buffer {
   const copy = Buffer.from(bytes);

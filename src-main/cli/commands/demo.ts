@@ -63,6 +63,8 @@ export async function demoCommand(io: CliIo, options: { outDir: string; demoDir?
       pdf: path.join(options.outDir, 'report.pdf'),
       csv: path.join(options.outDir, 'scores.csv'),
       title: 'MIA Workbench demo audit',
+      // The demo's output folder is its own (its workspace was just recreated): each demo replaces the last one's files.
+      force: true,
     });
     const fmt = (v: number | null): string => (v === null ? '  n/a' : v.toFixed(3));
     io.out.write(`\n${'run'.padEnd(5)}${'attack'.padEnd(18)}${'target'.padEnd(34)}${'AUC'.padStart(7)}${'TPR@1%'.padStart(9)}  warnings\n`);

@@ -1,9 +1,10 @@
-// Exports chosen runs as a PDF report and/or CSV files, and records each export in the workspace.
-import { createHash } from 'node:crypto';
+// Exports chosen runs as a PDF report and/or CSV files, all-or-nothing, and records each export in the workspace.
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeFilesAtomically, type PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
+import { withDetachedSignatures } from '../signing/file-signature';
 import { writeMetricsCsv, writeScoresCsv } from './export-csv';
 import { writePdfReport } from './pdf-report';
 import { buildAuditReport } from './report-model';
@@ -14,10 +15,14 @@ export interface ExportRequest {
   /** Per-record scores go here; the metrics go beside it as `<name>.metrics.csv`. */
   readonly csv?: string;
   readonly title?: string;
+  /** Replace files that already exist (the user confirmed it, or passed `--force`); otherwise `export.file-exists`. */
+  readonly force?: boolean;
 }
 
+type ExportKind = 'pdf' | 'csv';
+
 export interface ExportedFiles {
-  readonly files: { kind: 'pdf' | 'csv'; path: string; sha256: string }[];
+  readonly files: { kind: ExportKind; path: string; sha256: string }[];
 }
 
 export function metricsCsvPath(scoresCsv: string): string {
@@ -26,7 +31,10 @@ export function metricsCsvPath(scoresCsv: string): string {
 }
 
 /** The UI's export: report.pdf, scores.csv and scores.metrics.csv into a folder that must already exist. */
-export async function exportRunsToFolder(db: WorkspaceDb, request: { runIds: number[]; folder: string; title?: string | undefined }): Promise<ExportedFiles> {
+export async function exportRunsToFolder(
+  db: WorkspaceDb,
+  request: { runIds: number[]; folder: string; title?: string | undefined; force?: boolean | undefined },
+): Promise<ExportedFiles> {
   const folder = path.resolve(request.folder);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
     throw new MiaError('export.no-folder', `The export folder ${folder} does not exist; choose an existing folder.`, { folder });
@@ -36,31 +44,36 @@ export async function exportRunsToFolder(db: WorkspaceDb, request: { runIds: num
     pdf: path.join(folder, 'report.pdf'),
     csv: path.join(folder, 'scores.csv'),
     ...(request.title ? { title: request.title } : {}),
+    ...(request.force ? { force: true } : {}),
   });
 }
 
-export async function exportRuns(db: WorkspaceDb, request: ExportRequest): Promise<ExportedFiles> {
-  const files: ExportedFiles['files'] = [];
-  const record = db.prepare('INSERT INTO exports (kind, path, run_ids, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
-  const remember = (kind: 'pdf' | 'csv', file: string): void => {
-    const sha256 = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-    record.run(kind, file, JSON.stringify(request.runIds), sha256, new Date().toISOString());
-    files.push({ kind, path: file, sha256 });
-  };
+/** The files an export consists of, in writing order; a further file of the export (a signature) is one more entry. */
+function plannedExportFiles(db: WorkspaceDb, request: ExportRequest): (PlannedFile & { kind: ExportKind })[] {
+  const files: (PlannedFile & { kind: ExportKind })[] = [];
   if (request.pdf) {
-    const file = path.resolve(request.pdf);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    await writePdfReport(buildAuditReport(db, request.runIds, request.title ? { title: request.title } : {}), file);
-    remember('pdf', file);
+    // Built inside the write, after the targets were checked: an export refused for an existing file costs nothing.
+    const report = () => buildAuditReport(db, request.runIds, request.title ? { title: request.title } : {});
+    files.push({ kind: 'pdf', path: path.resolve(request.pdf), write: (temp) => writePdfReport(report(), temp) });
   }
   if (request.csv) {
-    const file = path.resolve(request.csv);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    writeScoresCsv(db, request.runIds, file);
-    remember('csv', file);
-    const metricsFile = metricsCsvPath(file);
-    writeMetricsCsv(db, request.runIds, metricsFile);
-    remember('csv', metricsFile);
+    const scores = path.resolve(request.csv);
+    files.push({ kind: 'csv', path: scores, write: (temp) => void writeScoresCsv(db, request.runIds, temp) });
+    files.push({ kind: 'csv', path: metricsCsvPath(scores), write: (temp) => void writeMetricsCsv(db, request.runIds, temp) });
   }
+  return files;
+}
+
+export async function exportRuns(db: WorkspaceDb, request: ExportRequest): Promise<ExportedFiles> {
+  const planned = plannedExportFiles(db, request);
+  // Each file's detached signature (NAME.sig) joins the same all-or-nothing set, after the files it signs.
+  const written = (await writeFilesAtomically(withDetachedSignatures(planned), { force: request.force ?? false })).slice(0, planned.length);
+  const files = written.map((file, i) => ({ kind: planned[i]!.kind, path: file.path, sha256: file.sha256 }));
+  // Recorded only once every file is in place, so the table never lists an export that did not happen.
+  const record = db.prepare('INSERT INTO exports (kind, path, run_ids, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
+  const createdAt = new Date().toISOString();
+  db.transaction(() => {
+    for (const file of files) record.run(file.kind, file.path, JSON.stringify(request.runIds), file.sha256, createdAt);
+  })();
   return { files };
 }

@@ -1,6 +1,7 @@
 // The PDF report: title page, executive summary (validity warnings first), methodology, charts (ROC log–log
 // overlay, score histograms, per-class AUC), the most exposed records with thumbnails, and an environment
 // appendix. Charts are the renderer's own option builders rendered to SVG, so the PDF shows what the app shows.
+// Every string drawn goes through `show` (pdf-text.ts): ids and captions cannot hide characters or print as boxes.
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
@@ -9,10 +10,15 @@ import { formatInterval, formatMetric } from '../../../src-preload/presentation/
 import { histogramOption } from '../../../src-preload/charts/histogram-option';
 import { rocOption } from '../../../src-preload/charts/roc-option';
 import { chartToSvg } from './chart-svg';
+import { displayableText, fontGlyphCheck } from './pdf-text';
 import { findReportFonts } from './report-fonts';
 import { metricOf, type AuditReport, type ReportRun } from './report-model';
 
 const pageMargin = 50;
+/** Footer titles are cut to this many characters: the footer is one line. */
+const footerTitleLength = 80;
+/** Lines of a record id under its thumbnail; a longer id is listed in full below the thumbnails. */
+const thumbnailCaptionLines = 3;
 const palette = chartPalette('light');
 
 function runLabel(run: ReportRun): string {
@@ -38,26 +44,30 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
     doc.pipe(stream);
   });
   const width = doc.page.width - 2 * pageMargin;
+  const show = displayableText([fontGlyphCheck(doc, body), fontGlyphCheck(doc, bold)]);
+  const label = (run: ReportRun): string => show(runLabel(run));
 
   const heading = (text: string, size = 16): void => {
-    doc.moveDown(0.6).font(bold).fontSize(size).fillColor('#1b1f24').text(text).moveDown(0.3).font(body).fontSize(10);
+    doc.moveDown(0.6).font(bold).fontSize(size).fillColor('#1b1f24').text(show(text), { width }).moveDown(0.3).font(body).fontSize(10);
   };
   const paragraph = (text: string): void => {
-    doc.font(body).fontSize(10).fillColor('#1b1f24').text(text, { width }).moveDown(0.3);
+    doc.font(body).fontSize(10).fillColor('#1b1f24').text(show(text), { width }).moveDown(0.3);
   };
   const ensureSpace = (height: number): void => {
     if (doc.y + height > doc.page.height - pageMargin) doc.addPage();
   };
   const table = (columns: { title: string; width: number }[], rows: string[][]): void => {
-    const drawRow = (cells: string[], font: string): void => {
-      ensureSpace(16);
-      const y = doc.y;
-      let x = pageMargin;
+    const drawRow = (rawCells: string[], font: string): void => {
+      const cells = rawCells.map(show);
       let tallest = 0;
       cells.forEach((cell, i) => {
         doc.font(font).fontSize(9);
         tallest = Math.max(tallest, doc.heightOfString(cell, { width: columns[i]!.width - 4 }));
       });
+      // The whole row on one page (a row taller than a page starts on a fresh one and runs on).
+      ensureSpace(Math.min(tallest + 4, doc.page.height - 2 * pageMargin - 20));
+      const y = doc.y;
+      let x = pageMargin;
       cells.forEach((cell, i) => {
         doc.font(font).fontSize(9).text(cell, x, y, { width: columns[i]!.width - 4 });
         x += columns[i]!.width;
@@ -82,13 +92,13 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   };
 
   // ---- title page
-  doc.font(bold).fontSize(26).text(report.title, { width }).moveDown(0.5);
+  doc.font(bold).fontSize(26).text(show(report.title), { width }).moveDown(0.5);
   doc.font(body).fontSize(12);
   const targets = [...new Set(report.runs.map((r) => r.details.targetModelName ?? `model ${r.details.run.targetModelId}`))];
   const datasets = [...new Set(report.runs.map((r) => r.details.datasetName ?? `dataset ${r.details.run.datasetId}`))];
   paragraph(`Audited model${targets.length > 1 ? 's' : ''}: ${targets.join(', ')}`);
   paragraph(`Data: ${datasets.join(', ')}`);
-  paragraph(`Attacks: ${report.runs.map(runLabel).join(', ')}`);
+  paragraph(`Attacks: ${report.runs.map(label).join(', ')}`);
   paragraph(`Generated ${report.generatedAt} by MIA Workbench ${report.workbenchVersion}.`);
   if (!fonts.regular) paragraph('Note: no TrueType font was found, so this PDF uses the built-in Helvetica, which is not embedded.');
 
@@ -154,21 +164,21 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   heading('ROC curves (log–log)', 18);
   chart(
     rocOption(
-      report.runs.map((run) => ({ name: runLabel(run), fpr: run.curves.roc.fpr, tpr: run.curves.roc.tpr, members: run.curves.members, nonMembers: run.curves.nonMembers })),
+      report.runs.map((run) => ({ name: label(run), fpr: run.curves.roc.fpr, tpr: run.curves.roc.tpr, members: run.curves.members, nonMembers: run.curves.nonMembers })),
       palette,
     ),
     380,
   );
   heading('Score distributions', 14);
   for (const run of report.runs) {
-    chart(histogramOption(run.curves.histogram, palette, runLabel(run)), 220);
+    chart(histogramOption(run.curves.histogram, palette, label(run)), 220);
   }
   const perClassRuns = report.runs.filter((run) => run.curves.perClass.length > 0);
   if (perClassRuns.length > 0) {
     heading('AUC per class', 14);
     const classes = perClassRuns[0]!.curves.perClass;
     table(
-      [{ title: 'Class', width: 110 }, ...perClassRuns.map((run) => ({ title: runLabel(run), width: Math.min(90, (width - 110) / perClassRuns.length) }))],
+      [{ title: 'Class', width: 110 }, ...perClassRuns.map((run) => ({ title: label(run), width: Math.min(90, (width - 110) / perClassRuns.length) }))],
       classes.map((entry) => [
         entry.className ?? String(entry.classIndex),
         ...perClassRuns.map((run) => formatMetric(run.curves.perClass.find((c) => c.classIndex === entry.classIndex)?.auc ?? null)),
@@ -181,20 +191,31 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   heading('Most exposed records', 18);
   paragraph('The records each attack scores highest: the ones most likely to be identified as training data.');
   for (const run of report.runs) {
-    ensureSpace(110);
-    heading(runLabel(run), 12);
     const size = 56;
+    const captionWidth = size + 8;
+    doc.font(body).fontSize(7);
+    const captionHeight = thumbnailCaptionLines * doc.currentLineHeight(true);
+    ensureSpace(size + captionHeight + 60);
+    heading(label(run), 12);
     let x = pageMargin;
     const top = doc.y;
+    let bottom = top + size;
+    const listedInFull: typeof run.exposed.items = [];
     for (const item of run.exposed.items) {
       if (x + size > pageMargin + width) break;
       if (item.thumbnail) doc.image(Buffer.from(item.thumbnail), x, top, { fit: [size, size] });
-      doc.font(body).fontSize(7).text(`#${item.rank} ${item.key}`, x, top + size + 2, { width: size + 8 });
-      doc.text(item.member === null ? 'member ?' : item.member ? 'member' : 'non-member', x, doc.y, { width: size + 8 });
+      const caption = show(`#${item.rank} ${item.key}`);
+      doc.font(body).fontSize(7);
+      // A long id is cut with an ellipsis here so that it cannot run into the next section, and listed whole below.
+      if (doc.heightOfString(caption, { width: captionWidth }) > captionHeight + 0.5 || item.caption) listedInFull.push(item);
+      doc.text(caption, x, top + size + 2, { width: captionWidth, height: captionHeight, ellipsis: true });
+      doc.text(item.member === null ? 'member ?' : item.member ? 'member' : 'non-member', x, top + size + 2 + captionHeight, { width: captionWidth, lineBreak: false });
+      bottom = Math.max(bottom, doc.y);
       x += size + 12;
     }
     doc.x = pageMargin;
-    doc.y = top + size + 30;
+    doc.y = bottom + 12;
+    for (const item of listedInFull) paragraph(`#${item.rank} ${item.key}${item.caption ? ` — caption: ${item.caption}` : ''}`);
   }
 
   // ---- appendix
@@ -214,7 +235,8 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
     // The footer sits inside the bottom margin; with the margin in force pdfkit would start a new page for it.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(body).fontSize(8).fillColor('#5b6470').text(`${report.title} — page ${i + 1} of ${range.count}`, pageMargin, doc.page.height - pageMargin + 15, {
+    const title = show(report.title.length > footerTitleLength ? `${report.title.slice(0, footerTitleLength - 1)}…` : report.title);
+    doc.font(body).fontSize(8).fillColor('#5b6470').text(`${title} — page ${i + 1} of ${range.count}`, pageMargin, doc.page.height - pageMargin + 15, {
       width,
       align: 'center',
       lineBreak: false,

@@ -1,5 +1,5 @@
-// Finds the Python the training bridge runs: the path saved in Settings, else MIA_PYTHON, else every python3 on
-// PATH in order (plus /usr/bin/python3, where Debian's python3-torch lives). A candidate counts only when it
+// Finds the Python the training bridge runs: the --python option the front door was started with, else the path
+// saved in Settings (confirmed in the app's dialog), else MIA_PYTHON, else every python3 on PATH in order (plus /usr/bin/python3, where Debian's python3-torch lives). A candidate counts only when it
 // actually imports torch; each one passed over is reported with the reason, so the auditor can fix the setting.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,6 +12,8 @@ const probeTimeoutMs = 60_000;
 const probeScript = 'import json, sys, torch; print(json.dumps({"torch": torch.__version__, "python": sys.version.split()[0]}))';
 
 export interface PythonSearch {
+  /** `--python PATH` given when the headless host was started; it wins over everything else. */
+  readonly option?: string | null;
   readonly setting: string | null;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -76,11 +78,13 @@ export function probeInterpreter(file: string): Promise<{ torchVersion: string }
 export async function findPython(search: PythonSearch): Promise<PythonProbe> {
   const env = search.env ?? process.env;
   const tried: PythonProbe['tried'] = [];
-  const explicit: [string, 'setting' | 'environment'] | null = search.setting
-    ? [search.setting, 'setting']
-    : env.MIA_PYTHON
-      ? [env.MIA_PYTHON, 'environment']
-      : null;
+  const explicit: [string, 'option' | 'setting' | 'environment'] | null = search.option
+    ? [search.option, 'option']
+    : search.setting
+      ? [search.setting, 'setting']
+      : env.MIA_PYTHON
+        ? [env.MIA_PYTHON, 'environment']
+        : null;
   // A path the auditor chose is the only one tried: silently training with another interpreter would surprise.
   const candidates: [string, PythonProbe['source']][] = explicit ? [explicit] : searchCandidates(env).map((file) => [file, 'search']);
   for (const [file, source] of candidates) {

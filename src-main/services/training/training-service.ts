@@ -5,23 +5,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  PythonProbe,
-  SplitPlanSummary,
-  TrainingJobSummary,
-  TrainingSettings,
-  ParsedRequestOf,
-} from '../../../src-preload/contract';
+import type { PythonProbe, SplitPlanSummary, TrainingJobSummary, ParsedRequestOf } from '../../../src-preload/contract';
 import { MiaError, toErrorPayload } from '../../common/errors';
 import { resourcePath } from '../../common/package-root';
 import { batchDims } from '../../engine/models/preprocess-spec';
 import { SeededRandom } from '../../engine/random/seeded-random';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
-import { getSetting, setSetting, settingKeys } from '../../workspace/settings-repo';
 import { getTrainingJob, insertTrainingJob, listTrainingJobs, updateTrainingJob } from '../../workspace/training-jobs-repo';
 import type { EventBus } from '../event-bus';
 import { importModelSet } from '../model-import';
-import { findPython, probeInterpreter } from './python-probe';
+import type { PythonSetting } from './python-setting';
 import { writeSplitPlan, type ResolvedSplitPlan } from './split-plan-files';
 import { targetTrainingHints } from './target-training-hints';
 import { writeTrainingTensors } from './training-data';
@@ -30,6 +23,8 @@ import { startTrainingProcess, type ScriptEvent, type TrainingProcess } from './
 export interface TrainingServiceOptions {
   readonly db: WorkspaceDb;
   readonly bus: EventBus;
+  /** Which Python trains the models. */
+  readonly python: PythonSetting;
   /** The recipe script; defaults to the one shipped in resources/training. */
   readonly script?: string;
   /** Torch threads; MIA_TRAINING_THREADS, else the machine's cores up to 4. */
@@ -37,8 +32,6 @@ export interface TrainingServiceOptions {
 }
 
 export interface TrainingService {
-  settings(): TrainingSettings;
-  updateSettings(update: TrainingSettings): Promise<TrainingSettings>;
   python(): Promise<PythonProbe>;
   plan(request: ParsedRequestOf<'training.plan'>): SplitPlanSummary;
   start(request: ParsedRequestOf<'training.start'>): Promise<TrainingJobSummary>;
@@ -75,7 +68,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   const jobs = new Map<number, Job>();
   const inFlight = new Set<Promise<void>>();
 
-  const python = () => findPython({ setting: getSetting(db, settingKeys.pythonPath) });
+  const python = () => options.python.find();
   /** A running job owns its folder: another plan there would rewrite the manifest it is about to import. */
   const assertFolderFree = (folder: string) => {
     // From the workspace, so a job another front door runs on the same workspace counts too.
@@ -163,15 +156,6 @@ export function createTrainingService(options: TrainingServiceOptions): Training
   }
 
   return {
-    settings: () => ({ pythonPath: getSetting(db, settingKeys.pythonPath) }),
-    async updateSettings({ pythonPath }) {
-      if (pythonPath !== null) {
-        const probe = await probeInterpreter(pythonPath);
-        if ('problem' in probe) throw new MiaError('settings.bad-python', `Python ${pythonPath} cannot train models: ${probe.problem}.`, { path: pythonPath });
-      }
-      setSetting(db, settingKeys.pythonPath, pythonPath);
-      return { pythonPath };
-    },
     python,
     plan(request) {
       assertFolderFree(request.folder);
@@ -182,7 +166,7 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const probe = await python();
       if (!probe.found || !probe.path) {
         const tried = probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ');
-        throw new MiaError('training.no-python', `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Set its path in Settings, or write a plan and train in your own pipeline.`);
+        throw new MiaError('training.no-python', `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Choose one in the app's Settings, start the headless host with --python PATH or set MIA_PYTHON; or write a plan and train in your own pipeline.`);
       }
       assertFolderFree(request.folder); // again: the probe took seconds, and another start may have come in
       const plan = writeSplitPlan(db, request);

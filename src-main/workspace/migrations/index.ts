@@ -2,6 +2,7 @@
 import { migration001Initial } from './001-initial';
 import { migration002OwnerStarted } from './002-owner-started';
 import { migration003TrainingJobs } from './003-training-jobs';
+import { migration004RunCancelRequests } from './004-run-cancel-requests';
 
 export interface Migration {
   readonly version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted, migration003TrainingJobs];
+export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted, migration003TrainingJobs, migration004RunCancelRequests];

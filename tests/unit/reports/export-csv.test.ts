@@ -37,6 +37,16 @@ describe('CSV export', () => {
     expect(csvField(null)).toBe('');
   });
 
+  it('neutralises fullwidth formula starts and writes control characters as code points', () => {
+    for (const start of ['\uff1d', '\uff0b', '\uff0d', '\uff20']) expect(csvField(`${start}SUM(A1)`)).toBe(`'${start}SUM(A1)`);
+    expect(csvField('a\u001b[31mred\u0007b\u0000c\u009bd')).toBe('a\u27e8U+001B\u27e9[31mred\u27e8U+0007\u27e9b\u27e8U+0000\u27e9c\u27e8U+009B\u27e9d');
+    // An escaped control character at the start cannot hide a formula behind it, and line breaks are still quoted.
+    expect(csvField('\u0000=1+1')).toBe('\u27e8U+0000\u27e9=1+1');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    const untouched = 'plain \u00e9t\u00e9 text';
+    expect(csvField(untouched)).toBe(untouched);
+  });
+
   it('round-trips per-record scores through a CSV parser with the exact stored numbers', () => {
     const { db, runId, keys, scores, recordIds } = seededWorkspace();
     const file = path.join(dir, 'scores.csv');

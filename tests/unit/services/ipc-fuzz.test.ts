@@ -1,7 +1,8 @@
 // Fuzzes every channel of the contract through the router, as a hostile renderer or WebSocket client could:
 // seeded random payloads and mutations of valid ones. Every answer must be a normal result or a clear refusal
 // (never `internal`, never a response that breaks its own schema), nothing may escape as an unhandled rejection,
-// and the workspace must pass its integrity check with its finished run untouched.
+// and the workspace must pass its integrity check with its finished run untouched. The front door declines every
+// Python change and every export destination: no payload may change the interpreter or write a report anyway.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import type { Backend } from '../../../src-main/services/backend';
 import { writeTinyKit, type TinyKit } from '../../fixtures/bad/tiny-classifier-kit';
 import { integrityReport, snapshotRun, type RunSnapshot } from '../../fixtures/bad/workspace-dump';
 import { createTestBackend } from '../../helpers/in-process-bridge';
+import { scriptedFrontDoor } from '../../helpers/scripted-front-door';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const payloadsPerChannel = 100;
@@ -19,9 +21,10 @@ let backend: Backend;
 let kit: TinyKit;
 let ids: { datasetId: number; modelId: number; runId: number };
 let finishedRun: RunSnapshot;
+const door = scriptedFrontDoor({ python: false, destination: () => null });
 
 beforeAll(async () => {
-  backend = createTestBackend(dir).backend;
+  backend = createTestBackend(dir, 'workspace.sqlite', { frontDoor: door.frontDoor }).backend;
   kit = await writeTinyKit(path.join(dir, 'kit'), 16);
   fs.writeFileSync(path.join(dir, 'garbage.bin'), Buffer.from([0, 1, 2, 255, 254]));
   const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
@@ -63,12 +66,13 @@ function validSamples(): Partial<Record<Channel, unknown>> {
     // No valid training.start: its mutations would train real models; its refusals are covered by random payloads.
     'training.plan': { purpose: 'reference', datasetId, targetModelId: modelId, count: 2, seed: 1, folder: path.join(dir, 'fuzz-plan') },
     'training.cancel': { jobId: 1 },
-    'settings.update': { pythonPath: null },
+    'settings.update': { pythonPath: kit.model },
+    'reports.export': { runIds: [runId], title: 'fuzzed export' },
   };
 }
 
 /** Keys the contract uses anywhere, so random objects often hit a real field with a wrong value. */
-const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', '__proto__', 'constructor', 'toString'];
+const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', 'runIds', 'title', 'pdf', 'csv', '__proto__', 'constructor', 'toString'];
 
 function randomString(random: SeededRandom): string {
   const pool = [
@@ -198,6 +202,11 @@ describe('fuzzing every contract channel through the router', () => {
     expect(codes.get('ipc.invalid-payload') ?? 0).toBeGreaterThan(Object.keys(channels).length * 10);
     expect(integrityReport(backend.db)).toBe('ok');
     expect(snapshotRun(backend.db, ids.runId)).toEqual(finishedRun);
+    // Payloads reached both questions, and neither a declined interpreter nor an export slipped through.
+    expect(door.pythonAsked.length).toBeGreaterThan(0);
+    expect(door.exportAsked.length).toBeGreaterThan(0);
+    expect(await backend.router.dispatch('settings.get', undefined)).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true } });
+    expect((backend.db.prepare('SELECT COUNT(*) AS n FROM exports').get() as { n: number }).n).toBe(0);
     expect(await backend.router.dispatch('workspace.info', undefined)).toMatchObject({ ok: true });
   });
 });

@@ -12,10 +12,13 @@ import { useModelsStore } from '../../../../src-renderer/stores/models';
 import { useTrainingStore } from '../../../../src-renderer/stores/training';
 import { classifierKit, hasClassifierKit } from '../../../helpers/demo-kit';
 import { createTestBackend } from '../../../helpers/in-process-bridge';
+import { scriptedFrontDoor } from '../../../helpers/scripted-front-door';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const dir = makeTempDir();
-const { backend, bridge } = createTestBackend(dir);
+// The person at the app, scripted: confirms or declines each proposed interpreter.
+const door = scriptedFrontDoor({ python: true, destination: () => null });
+const { backend, bridge } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: door.frontDoor });
 afterAll(() => backend.close());
 // One Pinia per file, as the views share it; the settings test makes its own to read the setting back afresh.
 setActivePinia(createPinia());
@@ -47,6 +50,7 @@ describe('training store: the Python path setting', () => {
     await fresh.loadSettings();
     expect(fresh.settingsError).toBeNull();
     expect(fresh.settingsLoaded).toBe(true);
+    expect(fresh.pythonChangeable).toBe(true);
     expect(fresh.pythonPath).toBe(python);
     const probe = await fresh.detect();
     expect(fresh.probing).toBe(false);
@@ -59,13 +63,39 @@ describe('training store: the Python path setting', () => {
     expect(fresh.settingsError?.message).toMatch(/python-no-torch.*no PyTorch/);
     expect(fresh.pythonPath).toBe(python);
 
+    // Declined in the app's dialog: refused with its own code, the saved path stays.
+    door.answers.python = false;
+    expect(await fresh.savePythonPath(fakePython(folder, 'python-declined', true))).toBe(false);
+    expect(fresh.settingsError?.code).toBe('settings.python-not-confirmed');
+    expect(fresh.pythonPath).toBe(python);
+    door.answers.python = true;
+
     expect(await fresh.savePythonPath('   ')).toBe(true);
     expect(fresh.settingsError).toBeNull();
     expect(fresh.pythonPath).toBeNull();
     expect(fresh.probe).toBeNull();
     await fresh.loadSettings();
     expect(fresh.pythonPath).toBeNull();
+    expect(door.pythonAsked).toEqual([python, path.join(folder, 'python-no-torch'), path.join(folder, 'python-declined'), null]);
     setActivePinia(createPinia());
+  });
+
+  it('knows when the page cannot change the interpreter (the headless host) and keeps the backend\'s reason', async () => {
+    const other = createTestBackend(makeTempDir());
+    try {
+      setActivePinia(createPinia());
+      useBridge(other.bridge);
+      const store = useTrainingStore();
+      await store.loadSettings();
+      expect(store.pythonChangeable).toBe(false);
+      expect(await store.savePythonPath('/usr/bin/python3')).toBe(false);
+      expect(store.settingsError?.code).toBe('settings.python-fixed');
+      expect(store.pythonPath).toBeNull();
+    } finally {
+      other.backend.close();
+      setActivePinia(createPinia());
+      useBridge(bridge);
+    }
   });
 });
 

@@ -1,0 +1,63 @@
+// The app's front door: native dialogs shown by the main process, which the renderer cannot draw or answer. A new
+// Python interpreter runs only after the auditor confirms its exact path here, and a report goes where the save
+// dialog says (the CSVs beside the PDF), never to a path the renderer named, replacing files only when confirmed.
+import { app, BrowserWindow, dialog, type MessageBoxOptions, type SaveDialogOptions } from 'electron';
+import path from 'node:path';
+import type { FrontDoor } from '../services/front-door';
+
+/** The dialog's parent, so it is modal to the workbench; none when every window is closed. */
+function parentWindow(): BrowserWindow | undefined {
+  return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+}
+
+export function electronFrontDoor(): FrontDoor {
+  return {
+    async confirmPythonInterpreter(interpreter) {
+      const options: MessageBoxOptions = {
+        type: 'warning',
+        title: 'Python for training',
+        message: interpreter === null ? 'Stop using the saved Python and search for one again?' : 'Let the training bridge run this program as Python?',
+        detail:
+          interpreter === null
+            ? 'The training bridge will use MIA_PYTHON, else the first python3 on PATH that has PyTorch.'
+            : `${interpreter}\n\nIt will run with your permissions every time the workbench trains shadow or reference models. Confirm only a Python you installed.`,
+        buttons: ['Cancel', interpreter === null ? 'Search again' : 'Use this Python'],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const parent = parentWindow();
+      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
+    async confirmOverwrite(files) {
+      const options: MessageBoxOptions = {
+        type: 'warning',
+        title: 'Replace files?',
+        message: files.length === 1 ? 'A file of this export already exists. Replace it?' : `${files.length} files of this export already exist. Replace them?`,
+        detail: files.join('\n'),
+        buttons: ['Cancel', 'Replace'],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+      };
+      const parent = parentWindow();
+      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
+      return response === 1;
+    },
+    async chooseExportDestination(suggestedName) {
+      const options: SaveDialogOptions = {
+        title: 'Export the report',
+        buttonLabel: 'Export',
+        defaultPath: path.join(app.getPath('documents'), suggestedName),
+        filters: [{ name: 'PDF report (the CSVs are saved beside it)', extensions: ['pdf'] }],
+        // Replacing is confirmed afterwards, once, for every file of the export that exists (the CSVs too).
+        properties: ['createDirectory'],
+      };
+      const parent = parentWindow();
+      const { canceled, filePath } = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
+      if (canceled || !filePath) return null;
+      return { kind: 'file', pdfPath: path.extname(filePath).toLowerCase() === '.pdf' ? filePath : `${filePath}.pdf` };
+    },
+  };
+}

@@ -1,0 +1,39 @@
+// What a front door (the Electron app, the headless host, the CLI, a test) lets the backend ask of the person at
+// the machine, outside the renderer: whether a new Python interpreter may run, and where an export goes. The
+// renderer can propose neither an executable that runs unconfirmed nor a folder to write into; these answers come
+// from the main process (a native dialog), from how the host was started, or from an HTTP download.
+import { MiaError } from '../common/errors';
+
+/** A file the export wrote into a private folder, and the name it should be saved under. */
+export interface PreparedFile {
+  readonly path: string;
+  readonly name: string;
+}
+
+export type ExportDestination =
+  /** The app: the PDF's path from a save dialog; the CSVs are written beside it. */
+  | { readonly kind: 'file'; readonly pdfPath: string }
+  /**
+   * The browser: the files are written into a private folder, then handed to `offer`, which owns the folder from
+   * then on (it deletes it once every file is downloaded or expired) and answers one download URL per file.
+   */
+  | { readonly kind: 'download'; readonly offer: (folder: string, files: readonly PreparedFile[]) => string[] };
+
+export interface FrontDoor {
+  /**
+   * Asks the person at the machine whether the training bridge may run `interpreter` as its Python (null: go back
+   * to searching MIA_PYTHON, then PATH). Resolves false when they decline. Absent where nobody can be asked (the
+   * headless host, the CLI): there the interpreter comes only from `--python` or MIA_PYTHON.
+   */
+  readonly confirmPythonInterpreter?: (interpreter: string | null) => Promise<boolean>;
+  /** Where an export goes; null when the person cancelled. `suggestedName` is the PDF's file name. */
+  chooseExportDestination(suggestedName: string): Promise<ExportDestination | null>;
+  /** Asks whether these existing files of a chosen export may be replaced; absent: they never are. */
+  readonly confirmOverwrite?: (files: readonly string[]) => Promise<boolean>;
+}
+
+/** The front door of a backend that nobody can be asked through (the CLI, tests that do not export). */
+export const unattendedFrontDoor: FrontDoor = {
+  chooseExportDestination: () =>
+    Promise.reject(new MiaError('export.no-destination', 'This front door cannot ask where to save a report; use `mia export RUN_ID --pdf FILE --csv FILE` instead.')),
+};
