@@ -9,6 +9,8 @@ import { z } from 'zod';
 import { DatasetSourceKind, RecordRole, RunStartRequest, SplitPlanRequest, TrainingRecipe } from '../../src-preload/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
+import type { AttackModule } from '../engine/attacks/attack-module';
+import { findAttack } from '../engine/attacks/registry';
 
 const FilePath = z.string().min(1);
 
@@ -91,7 +93,27 @@ export function readAuditConfig(file: string): { config: AuditConfig; baseDir: s
     raw = plainYaml(text, absolute);
   }
   const config = parseWith(AuditConfig, raw, `Audit config ${absolute}`, 'config.invalid');
+  checkRunsAgainstAttacks(config, absolute);
   return { config, baseDir: path.dirname(absolute) };
+}
+
+/**
+ * Each run's attack must exist, fit the target's family, and accept its params (by the attack's own schema), so
+ * that a mistake in the fifth run is found before the first one spends an hour.
+ */
+function checkRunsAgainstAttacks(config: AuditConfig, file: string): void {
+  config.runs.forEach((run, index) => {
+    let attack: AttackModule;
+    try {
+      attack = findAttack(run.attack);
+    } catch (error) {
+      throw new MiaError('config.invalid', `Audit config ${file}: runs[${index}].attack: ${(error as Error).message}`);
+    }
+    if (attack.family !== config.target.kind) {
+      throw new MiaError('config.invalid', `Audit config ${file}: runs[${index}].attack: ${attack.id} attacks ${attack.family} models, but the target is a ${config.target.kind} model.`);
+    }
+    parseWith(attack.params, run.params, `Audit config ${file}: runs[${index}].params (${attack.id})`, 'config.invalid');
+  });
 }
 
 /** The tags a config may spell out: JSON's kinds of value. Anything else (`!!binary`, `!!set`, `!foo`) is refused. */

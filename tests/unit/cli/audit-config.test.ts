@@ -43,6 +43,19 @@ describe('audit config limits and YAML tags', () => {
     for (const key of ['shadows.train.count', 'shadows.train.seed', 'shadows.train.epochs']) expect(message).toContain(key);
   });
 
+  it('refuses, before anything runs, a later run whose attack is unknown, of another family or given bad params', () => {
+    const cases: [string, RegExp][] = [
+      ['  - attack: loss\n  - attack: no-such-attack\n', /runs\[1\]\.attack: There is no attack called "no-such-attack"/],
+      ['  - attack: loss\n  - attack: csa\n', /runs\[1\]\.attack: csa attacks clip models, but the target is a classifier model/],
+      ['  - attack: loss\n  - attack: lira\n    params: { referenceCount: -3, nonsense: 1 }\n', /runs\[1\]\.params \(lira\)/],
+    ];
+    cases.forEach(([runs, expected], i) => {
+      const file = config(`bad-run-${i}.yaml`, `${head}runs:\n${runs}`);
+      expect(errorCodeOf(() => readAuditConfig(file)), runs).toBe('config.invalid');
+      expect(messageOf(() => readAuditConfig(file))).toMatch(expected);
+    });
+  });
+
   it('refuses a !!binary value with a clear message naming the tag and line, not a list of Buffer methods', () => {
     const file = config('binary.yaml', `${head}runs:\n  - attack: !!binary bG9zcw==\n`);
     expect(errorCodeOf(() => readAuditConfig(file))).toBe('config.yaml-tag');
