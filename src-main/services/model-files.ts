@@ -4,21 +4,27 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
+import { openRegularFile } from '../common/regular-file';
 import { resolveExternalData } from '../engine/models/onnx-external-data';
 
 export type StoredFiles = Record<string, { path: string; sha256: string }>;
 
+/** SHA-256 of one of a model's files, opened through the regular-file check (a FIFO gets `model.not-a-file`, not a hang). */
 export async function sha256OfFile(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
+  const { handle } = await openRegularFile(file, { domain: 'model', subject: `Model file ${file}` });
   try {
-    for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new MiaError('model.file-missing', `Model file ${file} does not exist.`, { file });
+    const hash = crypto.createHash('sha256');
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (let position = 0; ; ) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+      if (bytesRead === 0) break;
+      hash.update(chunk.subarray(0, bytesRead));
+      position += bytesRead;
     }
-    throw error;
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
   }
-  return hash.digest('hex');
 }
 
 /**

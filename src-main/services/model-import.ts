@@ -11,6 +11,7 @@ import { buildClassifierConfig, buildClipConfig, buildDiffusionConfig, type Clas
 import { createDenoiser } from '../engine/models/denoiser-adapter';
 import { createNoiseSchedule } from '../engine/diffusion/scheduler';
 import type { ModelIo } from '../engine/models/model-config';
+import { readModelJsonFile } from '../engine/models/model-json-file';
 import { openOnnxModel, type OnnxModel } from '../engine/models/onnx-session';
 import { ModelSidecar, sidecarFamily } from '../engine/models/sidecar';
 import { loadTextTokenizer } from '../engine/models/text-tokenizer';
@@ -27,18 +28,9 @@ import {
   ModelSetManifest,
 } from './model-import-schemas';
 
-function readJsonFile(file: string, what: string, code: string): unknown {
-  if (!fs.existsSync(file)) throw new MiaError('model.file-missing', `${what} ${file} does not exist.`, { file });
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new MiaError(code, `${what} ${file} is not valid JSON: ${(error as Error).message}`, { file });
-  }
-}
-
 function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 'diffusion'): ModelSidecar | null {
   if (!file) return null;
-  const sidecar = parseWith(ModelSidecar, readJsonFile(file, 'Model sidecar', 'model.bad-sidecar'), `Model sidecar ${file}`, 'model.bad-sidecar');
+  const sidecar = parseWith(ModelSidecar, readModelJsonFile(file, 'Model sidecar', 'model.bad-sidecar'), `Model sidecar ${file}`, 'model.bad-sidecar');
   if (sidecar.kind && sidecarFamily(sidecar.kind) !== expectedKind) {
     throw new MiaError('model.wrong-kind', `Sidecar ${file} describes a ${sidecar.kind} model; this import is for a ${expectedKind} model.`, { file });
   }
@@ -125,7 +117,7 @@ export async function importDiffusion(db: WorkspaceDb, request: ImportDiffusionR
     : sidecarFile && sidecar?.scheduler
       ? resolveBeside(sidecarFile, sidecar.scheduler)
       : path.join(path.dirname(modelFile), 'scheduler.json');
-  const scheduler = readJsonFile(schedulerFile, 'Scheduler configuration', 'model.bad-scheduler');
+  const scheduler = readModelJsonFile(schedulerFile, 'Scheduler configuration', 'model.bad-scheduler');
   const vaeFiles = { vae_encoder: parsed.vaeEncoderPath, vae_decoder: parsed.vaeDecoderPath };
   const { config, io } = await withModels([modelFile], ([model]) => {
     const onnx = model as OnnxModel;
@@ -165,7 +157,7 @@ export interface ImportedModelSet {
 export async function importModelSet(db: WorkspaceDb, request: ImportModelSetRequest): Promise<ImportedModelSet> {
   const parsed = parseWith(ImportModelSetRequest, request, 'Model set import request', 'model.bad-import-request');
   const manifestFile = absolute(parsed.manifestPath);
-  const manifest = parseWith(ModelSetManifest, readJsonFile(manifestFile, 'Model manifest', 'model.bad-manifest'), `Model manifest ${manifestFile}`, 'model.bad-manifest');
+  const manifest = parseWith(ModelSetManifest, readModelJsonFile(manifestFile, 'Model manifest', 'model.bad-manifest'), `Model manifest ${manifestFile}`, 'model.bad-manifest');
   const prepared: PreparedModel[] = [];
   for (const [index, entry] of manifest.models.entries()) {
     const modelFile = resolveBeside(manifestFile, entry.path);

@@ -1,7 +1,9 @@
 // Reads a file (gzip-compressed or not) as a sequence of exact-sized pieces without loading it whole, so a
 // 47 MB IDX file or a CIFAR batch is walked with a few hundred kilobytes in memory.
 import fs from 'node:fs';
+import { pipeline } from 'node:stream';
 import zlib from 'node:zlib';
+import { openRegularFileSync } from '../../common/regular-file';
 
 export class ByteStream {
   private readonly chunks: AsyncIterator<Buffer>;
@@ -12,13 +14,24 @@ export class ByteStream {
     this.chunks = source[Symbol.asyncIterator]();
   }
 
-  /** Opens `file`, transparently un-gzipping it when it starts with the gzip magic bytes. */
-  static open(file: string): ByteStream {
-    // Sniff first: it throws a clear error for a missing file before any stream exists whose 'error' event nobody
-    // would be listening to yet.
-    const gzip = isGzipFile(file);
-    const raw = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-    return new ByteStream(gzip ? raw.pipe(zlib.createGunzip()) : raw);
+  /**
+   * Opens `file`, transparently un-gzipping it when it starts with the gzip magic bytes. It is opened through the
+   * regular-file check, so a FIFO or device given a container's name is refused (`dataset.not-a-file`) instead of
+   * hanging; `subject` names the file in that error ("IDX file /d/train-images-idx3-ubyte").
+   */
+  static open(file: string, subject: string): ByteStream {
+    const { descriptor } = openRegularFileSync(file, { domain: 'dataset', subject });
+    let gzip: boolean;
+    try {
+      gzip = isGzipDescriptor(descriptor);
+    } catch (error) {
+      fs.closeSync(descriptor);
+      throw error;
+    }
+    // The stream owns the descriptor from here and closes it when it ends or is destroyed (`close`); `pipeline`
+    // destroys the file stream with the gunzip stream, so a container closed early does not keep its descriptor.
+    const raw = fs.createReadStream(file, { fd: descriptor, start: 0, highWaterMark: 256 * 1024 });
+    return new ByteStream(gzip ? pipeline(raw, zlib.createGunzip(), () => {}) : raw);
   }
 
   /** Exactly `size` bytes, or fewer (possibly none) if the stream ends first. */
@@ -51,13 +64,9 @@ export class ByteStream {
   }
 }
 
-export function isGzipFile(file: string): boolean {
-  const handle = fs.openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const read = fs.readSync(handle, head, 0, 2, 0);
-    return read === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    fs.closeSync(handle);
-  }
+/** Whether the open file starts with the gzip magic bytes (read at position 0, so the file position is untouched). */
+export function isGzipDescriptor(descriptor: number): boolean {
+  const head = Buffer.alloc(2);
+  const read = fs.readSync(descriptor, head, 0, 2, 0);
+  return read === 2 && head[0] === 0x1f && head[1] === 0x8b;
 }

@@ -23,7 +23,7 @@ export function openCifarSource(batchFile: string, variant: CifarVariant | undef
     total: layout.count,
     skipped: [],
     async *groups(groupSize: number, issues: IssueCollector): AsyncGenerator<PreparedRecord[]> {
-      const stream = ByteStream.open(sourcePath);
+      const stream = ByteStream.open(sourcePath, `CIFAR batch ${sourcePath}`);
       try {
         for (let first = 0; first < layout.count; first += groupSize) {
           const n = Math.min(groupSize, layout.count - first);

@@ -4,8 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../../common/errors';
+import { readRegularFileSync, regularFileSize } from '../../common/regular-file';
 
 export type CifarVariant = 'cifar-10' | 'cifar-100';
+
+/** 100 class names take about a kilobyte; anything near this limit is not a list of class names. */
+const maxClassNamesFileBytes = 1024 * 1024;
 
 export const cifarSide = 32;
 export const cifarPixelBytes = 3 * cifarSide * cifarSide;
@@ -24,12 +28,8 @@ export function cifarLabelBytes(variant: CifarVariant): 1 | 2 {
 
 /** Works out the layout from the file size, using `variant` when given and refusing sizes that fit neither. */
 export function cifarLayout(file: string, variant?: CifarVariant): CifarLayout {
-  let size: number;
-  try {
-    size = fs.statSync(file).size;
-  } catch {
-    throw new MiaError('dataset.file-missing', `CIFAR batch ${file} does not exist.`, { file });
-  }
+  // Opened, not just stat-ed, through the regular-file check: a FIFO's size of 0 would otherwise read as "truncated".
+  const size = regularFileSize(file, { domain: 'dataset', subject: `CIFAR batch ${file}` });
   const name = path.basename(file);
   const fits = (v: CifarVariant): boolean => size > 0 && size % (cifarPixelBytes + cifarLabelBytes(v)) === 0;
   let chosen: CifarVariant;
@@ -89,6 +89,7 @@ export function cifarClassNames(file: string, layout: CifarLayout): string[] | n
   const metaName = layout.variant === 'cifar-10' ? 'batches.meta.txt' : 'fine_label_names.txt';
   const meta = path.join(path.dirname(file), metaName);
   if (!fs.existsSync(meta)) return null;
-  const names = fs.readFileSync(meta, 'utf8').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const text = readRegularFileSync(meta, { domain: 'dataset', subject: `CIFAR class names file ${meta}`, maxBytes: maxClassNamesFileBytes }).toString('utf8');
+  const names = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
   return names.length === layout.classCount ? names : null;
 }

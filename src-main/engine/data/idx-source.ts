@@ -49,13 +49,7 @@ export async function openIdxSource(imagesFile: string, labelsFile: string | und
 }
 
 function readLabels(labelsFile: string, imageCount: number, imagesFile: string): Uint8Array {
-  let bytes: Buffer;
-  try {
-    bytes = readIdxFileWhole(labelsFile);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MiaError('dataset.file-missing', `IDX label file ${labelsFile} does not exist.`, { file: labelsFile });
-    throw error;
-  }
+  const bytes = readIdxFileWhole(labelsFile, `IDX label file ${labelsFile}`);
   const header = parseIdxHeader(bytes, labelsFile, [1]);
   const name = path.basename(labelsFile);
   if (bytes.length !== header.headerBytes + header.count) {

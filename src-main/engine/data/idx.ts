@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { MiaError } from '../../common/errors';
-import { ByteStream, isGzipFile } from './byte-stream';
+import { openRegularFileSync, readRegularFileSync } from '../../common/regular-file';
+import { ByteStream, isGzipDescriptor } from './byte-stream';
 import { maxImagePixels, maxImageSide } from './image-limits';
 
 export interface IdxHeader {
@@ -53,7 +54,7 @@ export function parseIdxHeader(bytes: Uint8Array, file: string, expectedDims: re
 
 /** Reads just the header of an IDX file (gzip or not). */
 export async function readIdxHeader(file: string, expectedDims: readonly number[]): Promise<IdxHeader> {
-  const stream = openIdx(file);
+  const stream = ByteStream.open(file, `IDX file ${file}`);
   try {
     const head = await readOrFail(stream, 4, file, 0, true);
     const ndims = head[3] as number;
@@ -78,9 +79,15 @@ export function imageLayout(header: IdxHeader, file: string): IdxImageLayout {
 
 /** Checks an uncompressed file's size against its header (gzip files are checked while streaming). */
 export function assertIdxSize(file: string, header: IdxHeader): void {
-  if (isGzipFile(file)) return;
+  const { descriptor, size: actual } = openRegularFileSync(file, { domain: 'dataset', subject: `IDX file ${file}` });
+  let gzip: boolean;
+  try {
+    gzip = isGzipDescriptor(descriptor);
+  } finally {
+    fs.closeSync(descriptor);
+  }
+  if (gzip) return;
   const expected = header.headerBytes + header.count * header.itemBytes;
-  const actual = fs.statSync(file).size;
   if (actual !== expected) {
     throw new MiaError(
       'dataset.idx-size',
@@ -92,7 +99,7 @@ export function assertIdxSize(file: string, header: IdxHeader): void {
 
 /** Streams the items of an IDX file in groups of up to `groupSize`, checking that the file ends exactly after them. */
 export async function* streamIdxItems(file: string, header: IdxHeader, groupSize: number): AsyncGenerator<Buffer[]> {
-  const stream = openIdx(file);
+  const stream = ByteStream.open(file, `IDX file ${file}`);
   try {
     await stream.read(header.headerBytes);
     for (let start = 0; start < header.count; start += groupSize) {
@@ -108,23 +115,17 @@ export async function* streamIdxItems(file: string, header: IdxHeader, groupSize
   }
 }
 
-/** All items of a (small) IDX file, e.g. labels. */
-export function readIdxFileWhole(file: string): Buffer {
-  const bytes = fs.readFileSync(file);
+/**
+ * A whole container file, un-gzipped: an IDX label file at import, an IDX or CIFAR container when a run loads its
+ * records. Opened through the regular-file check; `subject` names the file in its errors ("IDX label file /d/l").
+ */
+export function readIdxFileWhole(file: string, subject: string): Buffer {
+  const bytes = readRegularFileSync(file, { domain: 'dataset', subject });
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
     return zlib.gunzipSync(bytes);
   } catch (error) {
     throw new MiaError('dataset.idx-corrupt', `${path.basename(file)} is not a valid gzip file (${(error as Error).message}).`, { file });
-  }
-}
-
-function openIdx(file: string): ByteStream {
-  try {
-    return ByteStream.open(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MiaError('dataset.file-missing', `IDX file ${file} does not exist.`, { file });
-    throw error;
   }
 }
 

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata } from 'sharp';
 import { MiaError } from '../../common/errors';
+import { openRegularFile, readRange } from '../../common/regular-file';
 import { decodeImageBytes, decodedChannels, firstLineOf } from './decode-image';
 import { assertImageDimensionsAllowed, imageHeaderProbeBytes, maxImageFileBytes, supportedImageFormats } from './image-limits';
 import { rawThumbnail } from './raw-thumbnail';
-import { openRegularFile, readRange } from './regular-file';
 
 export interface ProbedImage {
   readonly sha256: string;
@@ -36,7 +36,7 @@ export async function probeImageFile(file: string, where: string): Promise<Probe
  * too many pixels is refused before the rest is read.
  */
 export async function readImageBytes(file: string, where: string, options: { headerFirst?: boolean } = {}): Promise<Buffer> {
-  const { handle, size } = await openRegularFile(file, { subject: `${where}: image ${file}`, maxBytes: maxImageFileBytes, refuseEmpty: true });
+  const { handle, size } = await openRegularFile(file, { domain: 'dataset', subject: `${where}: image ${file}`, maxBytes: maxImageFileBytes, refuseEmpty: true });
   try {
     if (options.headerFirst && size > imageHeaderProbeBytes) {
       const early = await sharp(await readRange(handle, 0, imageHeaderProbeBytes), { limitInputPixels: false })

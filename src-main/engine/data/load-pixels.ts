@@ -50,7 +50,7 @@ export function createPixelLoader(maxCachedContainers = 2): PixelLoader {
       cache.set(file, hit);
       return hit.bytes;
     }
-    const bytes = readIdxFileWhole(file);
+    const bytes = readIdxFileWhole(file, `${what}: file ${file}`);
     cache.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, bytes });
     while (cache.size > maxCachedContainers) cache.delete(cache.keys().next().value as string);
     return bytes;

@@ -1,13 +1,20 @@
 // Reads a manifest as strict UTF-8: a file in another encoding is refused with the line of the first bad byte,
 // because a silently mis-decoded path or caption would point at the wrong image or text.
 import { MiaError } from '../../common/errors';
-import { readRegularFileSync } from './regular-file';
+import { readRegularFileSync } from '../../common/regular-file';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Largest manifest read (256 MiB). A manifest is read whole and decoded to one string, which takes about twice its
+ * bytes; a million rows with paths, labels and long captions stay far below this, while a sparse or runaway file of
+ * gigabytes is refused from its size (`dataset.file-too-large`) before a byte of it is read.
+ */
+export const maxManifestBytes = 256 * 1024 * 1024;
+
 export function readUtf8Text(file: string, what: string): string {
-  // `stat` first: a FIFO given a manifest's name would otherwise hang the import.
-  const bytes = readRegularFileSync(file, { subject: `${what} ${file}` });
+  // `stat` first: a FIFO given a manifest's name would otherwise hang the import, a huge file exhaust memory.
+  const bytes = readRegularFileSync(file, { domain: 'dataset', subject: `${what} ${file}`, maxBytes: maxManifestBytes });
   try {
     const text = decoder.decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

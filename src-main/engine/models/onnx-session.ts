@@ -1,8 +1,8 @@
 // Opens an ONNX model with onnxruntime-node and describes its inputs and outputs as read from the model itself.
-import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MiaError } from '../../common/errors';
+import { regularFileSize } from '../../common/regular-file';
 import { notOnnxError, resolveExternalData, type ExternalDataFile } from './onnx-external-data';
 
 /** One dimension of a tensor: a fixed size, or the name of a symbolic (free) dimension such as "batch". */
@@ -37,11 +37,8 @@ export interface OnnxModel {
 
 export async function openOnnxModel(file: string, options: SessionOptions = {}): Promise<OnnxModel> {
   const absolute = path.resolve(file);
-  if (!fs.existsSync(absolute)) {
-    throw new MiaError('model.file-missing', `Model file ${absolute} does not exist.`, { file: absolute });
-  }
-  // A FIFO or a device would block or never end when read.
-  if (!fs.statSync(absolute).isFile()) throw new MiaError('model.not-a-file', `Model file ${absolute} is not a regular file.`, { file: absolute });
+  // A FIFO or a device would block or never end when read: model.not-a-file (or model.file-missing) first.
+  regularFileSize(absolute, { domain: 'model', subject: `Model file ${absolute}` });
   // Before ONNX Runtime sees the model, so a weight file outside its folder gets its own code, not "not ONNX".
   const externalData = resolveExternalData(absolute);
   let session: ort.InferenceSession;

@@ -2,6 +2,7 @@
 // window and skips every payload it is not asked about, so finding a few fields of a large ONNX model never reads
 // its weights into memory.
 import fs from 'node:fs';
+import { openRegularFileSync } from '../../common/regular-file';
 
 export const wireType = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const;
 
@@ -100,11 +101,14 @@ export function* messageFields(source: FileWindow, start: number, end: number): 
   }
 }
 
-/** Opens `file` read-only, hands its window to `use`, and closes it whatever happens. */
+/**
+ * Opens a model file read-only (through the regular-file check: a FIFO or device gets `model.not-a-file` instead of
+ * blocking), hands its window to `use`, and closes it whatever happens.
+ */
 export function withFileWindow<T>(file: string, use: (source: FileWindow) => T): T {
-  const fd = fs.openSync(file, 'r');
+  const { descriptor: fd, size } = openRegularFileSync(file, { domain: 'model', subject: `Model file ${file}` });
   try {
-    return use(new FileWindow(fd, fs.fstatSync(fd).size));
+    return use(new FileWindow(fd, size));
   } finally {
     fs.closeSync(fd);
   }

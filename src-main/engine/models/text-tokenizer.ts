@@ -1,10 +1,10 @@
 // Tokenizes captions for a CLIP-style text encoder from a Hugging Face tokenizer.json: ids and attention mask,
 // padded or truncated to the encoder's fixed length.
-import fs from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
+import { readModelJsonFile } from './model-json-file';
 
 const TokenizerJson = z.looseObject({
   model: z.looseObject({ type: z.string().optional() }),
@@ -32,17 +32,9 @@ export interface TextTokenizer {
   encodeBatch(texts: readonly string[], length: number): EncodedTexts;
 }
 
-function readJsonFile(file: string, what: string): unknown {
-  try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new MiaError('model.bad-tokenizer', `${what} ${file} could not be read as JSON: ${(error as Error).message}`, { file });
-  }
-}
-
 export function loadTextTokenizer(tokenizerFile: string, tokenizerConfigFile?: string | null, padIdOverride?: number): TextTokenizer {
-  const json = readJsonFile(tokenizerFile, 'tokenizer.json');
-  const config = tokenizerConfigFile ? readJsonFile(tokenizerConfigFile, 'tokenizer_config.json') : {};
+  const json = readModelJsonFile(tokenizerFile, 'Tokenizer', 'model.bad-tokenizer');
+  const config = tokenizerConfigFile ? readModelJsonFile(tokenizerConfigFile, 'Tokenizer configuration', 'model.bad-tokenizer') : {};
   return createTextTokenizer(json, config, tokenizerFile, padIdOverride);
 }
 

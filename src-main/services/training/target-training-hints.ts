@@ -1,8 +1,8 @@
 // What the target's sidecar says about how it was trained (the demo kit writes a `training` block). Shadow and
 // reference models should be trained like the target, so these fill whatever the auditor leaves blank.
-import fs from 'node:fs';
 import { z } from 'zod';
 import type { ModelSpec } from '../../engine/jobs/attack-task';
+import { readModelJsonFile } from '../../engine/models/model-json-file';
 import { sidecarBeside } from '../model-files';
 
 const TrainingBlock = z.looseObject({
@@ -20,7 +20,7 @@ export function targetTrainingHints(target: ModelSpec): TargetTrainingHints {
   const sidecar = modelFile ? sidecarBeside(modelFile) : null;
   if (!sidecar) return {};
   try {
-    const parsed = TrainingBlock.safeParse((JSON.parse(fs.readFileSync(sidecar, 'utf8')) as { training?: unknown }).training);
+    const parsed = TrainingBlock.safeParse((readModelJsonFile(sidecar, 'Model sidecar', 'model.bad-sidecar') as { training?: unknown } | null)?.training);
     return parsed.success ? parsed.data : {};
   } catch {
     return {}; // the sidecar was read at import; if it is unreadable now, the defaults apply
