@@ -25,12 +25,6 @@ export type ErrorPayload = z.infer<typeof ErrorPayload>;
 export const Id = z.number().int().positive();
 export const NoRequest = z.strictObject({}).optional();
 
-/** An existing or new folder, as an absolute path (the backend never guesses a working directory). */
-export const AbsoluteFolder = z
-  .string()
-  .min(1)
-  .regex(/^(\/|[A-Za-z]:[\\/])/, 'must be an absolute path');
-
 export const DatasetSummary = z.object({
   id: Id,
   name: z.string(),

@@ -2,10 +2,22 @@
 // for an auditor's own pipeline, the Python the training bridge uses, and training jobs. contract.ts lists the
 // channels and events; the schemas live here so that file stays one table of contents.
 import { z } from 'zod';
-import { AbsoluteFolder, Id } from './contract-common';
+import { Id } from './contract-common';
 
 export const SplitPurpose = z.enum(['shadow', 'reference']);
 export type SplitPurpose = z.infer<typeof SplitPurpose>;
+
+/**
+ * The only say the page has in where a plan and its models are written: one plain folder name, never a path (no
+ * separator, no `..`, and it starts with a letter or digit, so it is never `.` either). The headless host creates it
+ * under its training root; the app ignores it and asks with a folder dialog of its own (see FrontDoor).
+ */
+export const TrainingFolderName = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'must be a single name of letters, digits, spaces, dots, dashes and underscores, not a path')
+  .refine((name) => !name.includes('..'), 'must not contain ".."');
 
 export const SplitPlanRequest = z.strictObject({
   /** shadow: Shokri shadows drawn from the dataset's `aux` records; reference: LiRA/RMIA models on halves of the audited records. */
@@ -20,13 +32,18 @@ export const SplitPlanRequest = z.strictObject({
    * training-set size when its sidecar states it, else half the aux pool.
    */
   trainSize: z.number().int().min(1).optional(),
-  /** Where plan.json, manifest.json and splits.csv are written (created when missing; existing plan files are replaced). */
-  folder: AbsoluteFolder,
+  /**
+   * The folder for plan.json, manifest.json, splits.csv (and trained models), by name only: required by the headless
+   * host, which creates it under its training root; the app asks with a folder dialog instead. Existing plan files
+   * there are replaced.
+   */
+  folderName: TrainingFolderName.optional(),
 });
 export type SplitPlanRequest = z.input<typeof SplitPlanRequest>;
 
 export const SplitPlanSummary = z.object({
   purpose: SplitPurpose,
+  /** The folder the front door resolved (the dialog's answer, or the name under the training root), absolute. */
   folder: z.string(),
   planPath: z.string(),
   manifestPath: z.string(),
@@ -114,6 +131,14 @@ export const TrainingSettings = z.object({
    * cannot, and takes its interpreter only from `--python` or MIA_PYTHON.
    */
   pythonChangeable: z.boolean(),
+  /**
+   * How the page picks where plans and trained models go: `dialog`, the app's folder dialog; `name`, a folder name
+   * the headless host creates under `trainingRoot`; `none`, a front door that takes folders only from its own
+   * command line (the CLI).
+   */
+  folderChoice: z.enum(['dialog', 'name', 'none']),
+  /** The headless host's training root (its --training-root, else `training/` beside the workspace); null elsewhere. */
+  trainingRoot: z.string().nullable(),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

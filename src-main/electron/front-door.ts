@@ -1,7 +1,8 @@
 // The app's front door: native dialogs shown by the main process, which the renderer cannot draw or answer. A new
-// Python interpreter runs only after the auditor confirms its exact path here, and a report goes where the save
-// dialog says (the CSVs beside the PDF), never to a path the renderer named, replacing files only when confirmed.
-import { app, BrowserWindow, dialog, type MessageBoxOptions, type SaveDialogOptions } from 'electron';
+// Python interpreter runs only after the auditor confirms its exact path here, a report goes where the save
+// dialog says (the CSVs beside the PDF), and a training plan and its models go into the folder the folder dialog
+// gives — never to a path the renderer named; existing report files are replaced only when confirmed.
+import { app, BrowserWindow, dialog, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import path from 'node:path';
 import type { FrontDoor } from '../services/front-door';
 
@@ -12,6 +13,21 @@ function parentWindow(): BrowserWindow | undefined {
 
 export function electronFrontDoor(): FrontDoor {
   return {
+    trainingFolders: {
+      kind: 'dialog',
+      async choose(purpose) {
+        const options: OpenDialogOptions = {
+          title: purpose === 'shadow' ? 'Folder for the shadow models' : 'Folder for the reference models',
+          message: 'plan.json, manifest.json and splits.csv (and trained models) are written here; plan files already there are replaced.',
+          buttonLabel: 'Write here',
+          defaultPath: app.getPath('documents'),
+          properties: ['openDirectory', 'createDirectory'],
+        };
+        const parent = parentWindow();
+        const { canceled, filePaths } = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+        return canceled || !filePaths[0] ? null : filePaths[0];
+      },
+    },
     async confirmPythonInterpreter(interpreter) {
       const options: MessageBoxOptions = {
         type: 'warning',

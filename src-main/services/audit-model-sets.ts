@@ -1,11 +1,12 @@
 // The shadow and reference models of a batch audit: imported from a manifest, or trained by the training bridge.
 // A trained set is reused when its folder already holds a plan for the same purpose, seed, count and target that
 // the workspace imported, so re-running an audit does not retrain for minutes.
-import fs from 'node:fs';
 import path from 'node:path';
-import type { TrainingJobSummary, TrainingProgress } from '../../src-preload/contract';
+import { TrainingStartRequest, type TrainingJobSummary, type TrainingProgress } from '../../src-preload/contract';
 import type { ModelSetConfig } from '../cli/audit-config';
-import { MiaError } from '../common/errors';
+import { MiaError, toErrorPayload } from '../common/errors';
+import { parseWith } from '../common/parse';
+import { readModelJsonFile } from '../engine/models/model-json-file';
 import { readModelSpec } from './run-inputs';
 import type { Backend } from './backend';
 import { importModelSet } from './model-import';
@@ -36,7 +37,7 @@ function trainedEarlier(context: Context, folder: string, train: Extract<ModelSe
   const setId = setWithManifest(context.backend, path.join(folder, planFileNames.manifest), context.purpose);
   if (setId === undefined) return undefined;
   try {
-    const plan = JSON.parse(fs.readFileSync(path.join(folder, planFileNames.plan), 'utf8')) as {
+    const plan = readModelJsonFile(path.join(folder, planFileNames.plan), 'Training plan', 'model.bad-manifest') as {
       purpose?: string;
       seed?: number;
       models?: unknown[];
@@ -61,19 +62,20 @@ async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train
   const { count, seed, trainSize, epochs, learningRate, batchSize, weightDecay } = entry.train;
   const recipe = Object.fromEntries(Object.entries({ epochs, learningRate, batchSize, weightDecay }).filter(([, value]) => value !== undefined));
   hooks.onStep?.(`Training ${count} ${purpose} models into ${folder} …`);
-  const started = await backend.router.dispatch('training.start', {
-    purpose,
-    datasetId: context.datasetId,
-    targetModelId: context.targetId,
-    count,
-    seed,
-    folder,
-    recipe,
-    ...(trainSize !== undefined ? { trainSize } : {}),
-    ...(entry.name ? { name: entry.name } : {}),
-  });
-  if (!started.ok) throw new MiaError(started.error.code, `${key}.train: ${started.error.message}`, started.error.details);
-  const jobId = (started.data as TrainingJobSummary).id;
+  const request = parseWith(
+    TrainingStartRequest,
+    { purpose, datasetId: context.datasetId, targetModelId: context.targetId, count, seed, recipe, ...(trainSize !== undefined ? { trainSize } : {}), ...(entry.name ? { name: entry.name } : {}) },
+    `${key}.train`,
+    'config.invalid',
+  );
+  let jobId: number;
+  try {
+    // The config's folder, typed by the person at the terminal, goes to the service: the page's contract takes names only.
+    jobId = (await backend.training.start(request, folder)).id;
+  } catch (error) {
+    const payload = toErrorPayload(error);
+    throw new MiaError(payload.code, `${key}.train: ${payload.message}`, payload.details);
+  }
   let logged = 0;
   const stop = backend.bus.subscribe((event, payload) => {
     if (event === 'training.progress' && (payload as TrainingProgress).jobId === jobId) hooks.onTrainingProgress?.(payload as TrainingProgress);

@@ -28,13 +28,14 @@ import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
 import { createTrainingService, type TrainingService } from './training/training-service';
 import { createPythonSetting } from './training/python-setting';
+import { chooseTrainingFolder, trainingFolderSettings } from './training/training-folder';
 
 export interface BackendOptions {
   readonly workspaceFile: string;
   readonly spawnHost: SpawnHost;
   /** The training recipe script; tests point it elsewhere to exercise failures. Defaults to resources/training. */
   readonly trainingScript?: string;
-  /** What the front door can ask of the person at the machine (a Python change, where an export goes); default: nothing. */
+  /** What the front door can ask of the person at the machine (a Python change, where an export or a plan goes); default: nothing. */
   readonly frontDoor?: FrontDoor;
   /** The training bridge's Python given when the front door was started (`--python`); wins over the saved setting. */
   readonly python?: string;
@@ -124,11 +125,12 @@ export function createBackend(options: BackendOptions): Backend {
       return { runId };
     },
     'reports.export': (request) => deliverReport(db, frontDoor, request),
-    'settings.get': () => python.get(),
-    'settings.update': ({ pythonPath }) => python.update(pythonPath),
+    'settings.get': () => ({ ...python.get(), ...trainingFolderSettings(frontDoor) }),
+    'settings.update': async ({ pythonPath }) => ({ ...(await python.update(pythonPath)), ...trainingFolderSettings(frontDoor) }),
     'training.python': () => training.python(),
-    'training.plan': (request) => training.plan(request),
-    'training.start': (request) => training.start(request),
+    // The page names at most a folder; where the files go is the front door's answer (a dialog, or the training root).
+    'training.plan': async (request) => training.plan(request, await chooseTrainingFolder(frontDoor, request)),
+    'training.start': async (request) => training.start(request, await chooseTrainingFolder(frontDoor, request)),
     'training.list': () => training.list(),
     'training.cancel': ({ jobId }) => training.cancel(jobId),
   };

@@ -1,7 +1,9 @@
 // What a front door (the Electron app, the headless host, the CLI, a test) lets the backend ask of the person at
-// the machine, outside the renderer: whether a new Python interpreter may run, and where an export goes. The
-// renderer can propose neither an executable that runs unconfirmed nor a folder to write into; these answers come
-// from the main process (a native dialog), from how the host was started, or from an HTTP download.
+// the machine, outside the renderer: whether a new Python interpreter may run, where an export goes, and where the
+// training bridge writes plans and models. The renderer can propose neither an executable that runs unconfirmed nor
+// a folder to write into; these answers come from the main process (a native dialog), from how the host was
+// started, or from an HTTP download.
+import type { SplitPurpose } from '../../src-preload/contract';
 import { MiaError } from '../common/errors';
 
 /** A file the export wrote into a private folder, and the name it should be saved under. */
@@ -19,6 +21,12 @@ export type ExportDestination =
    */
   | { readonly kind: 'download'; readonly offer: (folder: string, files: readonly PreparedFile[]) => string[] };
 
+export type TrainingFolders =
+  /** The app: the person picks (or creates) the folder in a dialog for each plan or job; null when they cancelled. */
+  | { readonly kind: 'dialog'; choose(purpose: SplitPurpose): Promise<string | null> }
+  /** The headless host: the page names a folder, created under this root, which the host was started with. */
+  | { readonly kind: 'named'; readonly root: string };
+
 export interface FrontDoor {
   /**
    * Asks the person at the machine whether the training bridge may run `interpreter` as its Python (null: go back
@@ -30,6 +38,11 @@ export interface FrontDoor {
   chooseExportDestination(suggestedName: string): Promise<ExportDestination | null>;
   /** Asks whether these existing files of a chosen export may be replaced; absent: they never are. */
   readonly confirmOverwrite?: (files: readonly string[]) => Promise<boolean>;
+  /**
+   * Where training.plan and training.start write. Absent where the page cannot plan (the CLI, whose `--out` and
+   * `train.folder` the person at the terminal typed, calls the training service with its own folders).
+   */
+  readonly trainingFolders?: TrainingFolders;
 }
 
 /** The front door of a backend that nobody can be asked through (the CLI, tests that do not export). */

@@ -1,5 +1,7 @@
-// Entry of `npm run web`: the headless host on 127.0.0.1 with the workspace from --workspace or the default, and
-// the training bridge's Python from --python (else the saved setting, MIA_PYTHON or a search); the page cannot change it.
+// Entry of `npm run web`: the headless host on 127.0.0.1 with the workspace from --workspace or the default, the
+// training bridge's Python from --python (else the saved setting, MIA_PYTHON or a search; the page cannot change
+// it), and the one folder under which the page may name training folders, --training-root (else `training/` beside
+// the workspace file).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultWorkspaceFile } from '../common/default-workspace';
@@ -16,6 +18,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       renderer: { type: 'string' },
       python: { type: 'string' },
+      'training-root': { type: 'string' },
     },
   });
   const port = Number(values.port);
@@ -24,11 +27,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const workspaceFile = values.workspace ? path.resolve(values.workspace) : defaultWorkspaceFile();
+  const trainingRoot = values['training-root'] ? path.resolve(values['training-root']) : path.join(path.dirname(workspaceFile), 'training');
   const downloads = createExportDownloads();
   const backend = createBackend({
     workspaceFile,
     spawnHost: forkHostSpawner(),
-    frontDoor: headlessFrontDoor(downloads),
+    frontDoor: headlessFrontDoor(downloads, trainingRoot),
     ...(values.python ? { python: path.resolve(values.python) } : {}),
   });
   const host = await startHeadlessHost({
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
     port,
     rendererDir: values.renderer ? path.resolve(values.renderer) : path.resolve(__dirname, '../renderer'),
   });
-  process.stdout.write(`MIA Workbench (headless) — workspace ${workspaceFile}\nOpen ${host.url}\n`);
+  process.stdout.write(`MIA Workbench (headless) — workspace ${workspaceFile}, training folders under ${trainingRoot}\nOpen ${host.url}\n`);
   const stop = (): void => {
     void host.close().then(() => {
       downloads.close();

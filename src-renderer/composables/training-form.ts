@@ -1,6 +1,11 @@
 // The training panel's form turned into the contract's requests: blank optional fields are left out (so the
 // backend takes its defaults or the target's sidecar recipe) and what cannot be sent is listed for the auditor.
-import type { SplitPlanRequest, SplitPurpose, TrainingRecipe, TrainingStartRequest } from '../../src-preload/contract';
+// The page never sends a path: in the browser it names a folder under the host's training root, in the app the
+// main process asks for the folder with its own dialog.
+import { TrainingFolderName, type SplitPlanRequest, type SplitPurpose, type TrainingRecipe, type TrainingSettings, type TrainingStartRequest } from '../../src-preload/contract';
+
+/** How this front door picks training folders (from settings); null until the settings are loaded. */
+export type FolderChoice = TrainingSettings['folderChoice'] | null;
 
 /** A number input's value: Vue gives a number, or the text when the field is blank or not a number. */
 export type NumberInput = number | string;
@@ -12,7 +17,8 @@ export interface TrainingForm {
   count: NumberInput;
   seed: NumberInput;
   trainSize: NumberInput;
-  folder: string;
+  /** Used only where the folder is named (the browser); the app's dialog ignores it. */
+  folderName: string;
   epochs: NumberInput;
   learningRate: NumberInput;
   batchSize: NumberInput;
@@ -21,7 +27,7 @@ export interface TrainingForm {
 }
 
 export function emptyTrainingForm(): TrainingForm {
-  return { purpose: 'shadow', datasetId: null, targetModelId: null, count: 8, seed: 0, trainSize: '', folder: '', epochs: '', learningRate: '', batchSize: '', weightDecay: '', name: '' };
+  return { purpose: 'shadow', datasetId: null, targetModelId: null, count: 8, seed: 0, trainSize: '', folderName: '', epochs: '', learningRate: '', batchSize: '', weightDecay: '', name: '' };
 }
 
 export const purposeExplanations: Record<SplitPurpose, string> = {
@@ -62,7 +68,18 @@ export interface BuiltRequests {
   problems: string[];
 }
 
-export function buildTrainingRequests(form: TrainingForm): BuiltRequests {
+/** The folder part of a request, or why there is none yet. */
+function folderPart(form: TrainingForm, folderChoice: FolderChoice): { folderName?: string } | { problem: string } {
+  if (folderChoice === null) return { problem: 'wait for the settings to load' };
+  if (folderChoice === 'none') return { problem: 'this window cannot choose where plans go; use mia plan --out DIR' };
+  if (folderChoice === 'dialog') return {};
+  const name = form.folderName.trim();
+  if (!name) return { problem: 'enter a folder name' };
+  const parsed = TrainingFolderName.safeParse(name);
+  return parsed.success ? { folderName: parsed.data } : { problem: `The folder name ${parsed.error.issues[0]?.message ?? 'is not valid'}` };
+}
+
+export function buildTrainingRequests(form: TrainingForm, folderChoice: FolderChoice): BuiltRequests {
   const problems: string[] = [];
   const take = (parsed: Parsed): number | undefined => {
     if ('problem' in parsed) {
@@ -73,8 +90,8 @@ export function buildTrainingRequests(form: TrainingForm): BuiltRequests {
   };
   if (form.datasetId === null) problems.push('choose a dataset');
   if (form.targetModelId === null) problems.push('choose a target classifier');
-  const folder = form.folder.trim();
-  if (!folder) problems.push('enter an output folder');
+  const folder = folderPart(form, folderChoice);
+  if ('problem' in folder) problems.push(folder.problem);
   const count = take(parseNumber(form.count, 'Count', { integer: true, min: 1, max: 256 }, true));
   const seed = take(parseNumber(form.seed, 'Seed', { integer: true, min: 0, max: 2 ** 31 - 1 }, true));
   const trainSize = form.purpose === 'shadow' ? take(parseNumber(form.trainSize, 'Train size m', { integer: true, min: 1 })) : undefined;
@@ -87,7 +104,7 @@ export function buildTrainingRequests(form: TrainingForm): BuiltRequests {
   if (learningRate !== undefined) recipe.learningRate = learningRate;
   if (batchSize !== undefined) recipe.batchSize = batchSize;
   if (weightDecay !== undefined) recipe.weightDecay = weightDecay;
-  if (problems.length > 0 || form.datasetId === null || form.targetModelId === null || count === undefined || seed === undefined) {
+  if (problems.length > 0 || 'problem' in folder || form.datasetId === null || form.targetModelId === null || count === undefined || seed === undefined) {
     return { plan: null, start: null, problems };
   }
   const plan: SplitPlanRequest = {
@@ -96,7 +113,7 @@ export function buildTrainingRequests(form: TrainingForm): BuiltRequests {
     targetModelId: form.targetModelId,
     count,
     seed,
-    folder,
+    ...folder,
     ...(trainSize !== undefined ? { trainSize } : {}),
   };
   const name = form.name.trim();

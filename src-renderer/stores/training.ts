@@ -1,10 +1,12 @@
 // Shadow and reference models the workbench plans or trains itself: the Python the training bridge uses (setting
-// and probe), the last split plan written, and training jobs kept up to date by the backend's progress and status
-// events. A job that finishes imports its model set, so the models store is refreshed to list it.
+// and probe), how this front door picks training folders, the last split plan written, and training jobs kept up
+// to date by the backend's progress and status events. A job that finishes imports its model set, so the models
+// store is refreshed to list it.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { PythonProbe, SplitPlanRequest, SplitPlanSummary, TrainingJobSummary, TrainingProgress, TrainingStartRequest } from '../../src-preload/contract';
-import { api } from '../api';
+import type { PythonProbe, SplitPlanRequest, SplitPlanSummary, TrainingJobSummary, TrainingProgress, TrainingSettings, TrainingStartRequest } from '../../src-preload/contract';
+import { api, ApiError } from '../api';
+import type { FolderChoice } from '../composables/training-form';
 import { useAsyncState } from '../composables/use-async-state';
 import { useModelsStore } from './models';
 
@@ -13,7 +15,12 @@ export const useTrainingStore = defineStore('training', () => {
   const pythonPath = ref<string | null>(null);
   /** False under the headless host: its Python comes from --python or MIA_PYTHON, never from the page. */
   const pythonChangeable = ref(false);
+  /** dialog: the app asks for the folder itself; name: the page names one under `trainingRoot` (the browser). */
+  const folderChoice = ref<FolderChoice>(null);
+  const trainingRoot = ref<string | null>(null);
   const settingsLoaded = ref(false);
+  /** Said when the app's folder dialog was cancelled: nothing was written, and that is no error. */
+  const notice = ref<string | null>(null);
   /** The last probe; null until Detect ran (or after the path changed, since the old answer no longer holds). */
   const probe = ref<PythonProbe | null>(null);
   const probing = ref(false);
@@ -27,12 +34,29 @@ export const useTrainingStore = defineStore('training', () => {
   const { loading, error, track, trackRead } = useAsyncState();
   let unsubscribe: (() => void)[] = [];
 
+  function applySettings(settings: TrainingSettings): void {
+    pythonPath.value = settings.pythonPath;
+    pythonChangeable.value = settings.pythonChangeable;
+    folderChoice.value = settings.folderChoice;
+    trainingRoot.value = settings.trainingRoot;
+    settingsLoaded.value = true;
+  }
+
   async function loadSettings(): Promise<void> {
-    await trackSettings(async () => {
-      const settings = await api.settings.get();
-      pythonPath.value = settings.pythonPath;
-      pythonChangeable.value = settings.pythonChangeable;
-      settingsLoaded.value = true;
+    await trackSettings(async () => applySettings(await api.settings.get()));
+  }
+
+  /** Runs a plan or start; a cancelled folder dialog becomes the notice instead of an error. */
+  async function inChosenFolder<T>(work: () => Promise<T>): Promise<T | undefined> {
+    return track(async () => {
+      notice.value = null;
+      try {
+        return await work();
+      } catch (caught) {
+        if (!(caught instanceof ApiError) || caught.code !== 'training.folder-not-chosen') throw caught;
+        notice.value = caught.message;
+        return undefined;
+      }
     });
   }
 
@@ -43,10 +67,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function savePythonPath(path: string | null): Promise<boolean> {
     const value = path?.trim() ? path.trim() : null;
     const saved = await trackSettings(async () => {
-      const settings = await api.settings.update({ pythonPath: value });
-      pythonPath.value = settings.pythonPath;
-      pythonChangeable.value = settings.pythonChangeable;
-      settingsLoaded.value = true;
+      applySettings(await api.settings.update({ pythonPath: value }));
       probe.value = null;
       return true;
     });
@@ -98,14 +119,14 @@ export const useTrainingStore = defineStore('training', () => {
   }
 
   async function plan(request: SplitPlanRequest): Promise<SplitPlanSummary | undefined> {
-    return track(async () => {
+    return inChosenFolder(async () => {
       lastPlan.value = await api.training.plan(request);
       return lastPlan.value;
     });
   }
 
   async function start(request: TrainingStartRequest): Promise<TrainingJobSummary | undefined> {
-    return track(async () => {
+    return inChosenFolder(async () => {
       const job = await api.training.start(request);
       // A status event may already have brought a newer summary of the same job.
       if (!jobs.value.some((j) => j.id === job.id)) upsertJob(job);
@@ -122,7 +143,10 @@ export const useTrainingStore = defineStore('training', () => {
   return {
     pythonPath,
     pythonChangeable,
+    folderChoice,
+    trainingRoot,
     settingsLoaded,
+    notice,
     probe,
     probing,
     lastPlan,

@@ -1,6 +1,8 @@
-// A front door for tests, standing in for the person at the machine: it answers the Python confirmation and the
-// export destination as the test scripts it, and records every question, so a test can prove what was asked (or
-// that nothing was) before anything ran or was written.
+// A front door for tests, standing in for the person at the machine: it answers the Python confirmation, the
+// export destination and the training folder dialog as the test scripts it, and records every question, so a test
+// can prove what was asked (or that nothing was) before anything ran or was written. Given a training root, it
+// takes training folders by name under that root instead, as the headless host does.
+import type { SplitPurpose } from '../../src-preload/contract';
 import type { ExportDestination, FrontDoor } from '../../src-main/services/front-door';
 
 export interface ScriptedFrontDoor {
@@ -11,17 +13,29 @@ export interface ScriptedFrontDoor {
   readonly exportAsked: string[];
   /** Existing files the backend asked to replace, one list per question. */
   readonly overwriteAsked: string[][];
-  /** The next answers; change them between calls. */
-  answers: { python: boolean; destination: (suggestedName: string) => ExportDestination | null; overwrite?: boolean };
+  /** Purposes the backend opened the training folder dialog for, in order. */
+  readonly folderAsked: SplitPurpose[];
+  /** The next answers; change them between calls. `folder` answers the folder dialog (absent: cancelled). */
+  answers: { python: boolean; destination: (suggestedName: string) => ExportDestination | null; overwrite?: boolean; folder?: (purpose: SplitPurpose) => string | null };
 }
 
-export function scriptedFrontDoor(answers: ScriptedFrontDoor['answers'] = { python: false, destination: () => null }): ScriptedFrontDoor {
+export function scriptedFrontDoor(answers: ScriptedFrontDoor['answers'] = { python: false, destination: () => null }, options: { trainingRoot?: string } = {}): ScriptedFrontDoor {
   const scripted: ScriptedFrontDoor = {
     pythonAsked: [],
     exportAsked: [],
     overwriteAsked: [],
+    folderAsked: [],
     answers,
     frontDoor: {
+      trainingFolders: options.trainingRoot
+        ? { kind: 'named', root: options.trainingRoot }
+        : {
+            kind: 'dialog',
+            choose: (purpose) => {
+              scripted.folderAsked.push(purpose);
+              return Promise.resolve(scripted.answers.folder?.(purpose) ?? null);
+            },
+          },
       confirmPythonInterpreter: (interpreter) => {
         scripted.pythonAsked.push(interpreter);
         return Promise.resolve(scripted.answers.python);

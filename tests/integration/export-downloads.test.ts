@@ -18,7 +18,7 @@ import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir('mia-downloads-');
 const downloads = createExportDownloads();
-const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(downloads) });
+const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(downloads, path.join(dir, 'training')) });
 let host: HeadlessHost;
 let cookie = '';
 let runId = 0;
@@ -118,7 +118,7 @@ describe('report downloads from the headless host', () => {
 
   it('removes an offer nobody fetched once it expires, and its links then answer 404', async () => {
     const shortLived: ExportDownloads = createExportDownloads({ expiryMs: 200 });
-    const other = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(shortLived) });
+    const other = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(shortLived, path.join(dir, 'training')) });
     const otherHost = await startHeadlessHost({ backend: other.backend, downloads: shortLived, rendererDir: path.join(repoRoot, 'out', 'renderer') });
     try {
       const otherCookie = await sessionCookie(otherHost);

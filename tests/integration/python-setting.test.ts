@@ -35,11 +35,11 @@ describe('changing the training bridge\'s Python', () => {
       expect(declined).toMatchObject({ ok: false, error: { code: 'settings.python-not-confirmed' } });
       expect(door.pythonAsked).toEqual([python.file]);
       expect(python.ran()).toBe(false);
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true } });
+      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
 
       door.answers.python = true;
       const confirmed = await dispatch(backend, 'settings.update', { pythonPath: python.file });
-      expect(confirmed).toEqual({ ok: true, data: { pythonPath: python.file, pythonChangeable: true } });
+      expect(confirmed).toEqual({ ok: true, data: { pythonPath: python.file, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
       expect(python.ran()).toBe(true);
       expect(((await dispatch(backend, 'training.python')) as { data: PythonProbe }).data).toMatchObject({ path: python.file, source: 'setting' });
 
@@ -60,7 +60,7 @@ describe('changing the training bridge\'s Python', () => {
     try {
       const missing = await dispatch(backend, 'settings.update', { pythonPath: path.join(dir, 'no-such-python') });
       expect(missing).toMatchObject({ ok: false, error: { code: 'settings.bad-python', message: expect.stringMatching(/no executable file/) } });
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true } });
+      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
     } finally {
       backend.close();
     }
@@ -69,10 +69,10 @@ describe('changing the training bridge\'s Python', () => {
   it('lets no page change it under the headless host, and runs nothing it named', async () => {
     const dir = makeTempDir();
     const downloads = createExportDownloads();
-    const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(downloads) });
+    const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(downloads, path.join(dir, 'training')) });
     try {
       const python = markingPython(dir, 'python3');
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: false } });
+      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: false, folderChoice: 'name', trainingRoot: path.join(dir, 'training') } });
       for (const pythonPath of [python.file, null]) {
         const refused = await dispatch(backend, 'settings.update', { pythonPath });
         expect(refused).toMatchObject({ ok: false, error: { code: 'settings.python-fixed', message: expect.stringMatching(/--python PATH.*MIA_PYTHON/) } });

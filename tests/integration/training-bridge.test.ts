@@ -1,6 +1,7 @@
 // The training bridge end to end with a real Python and PyTorch: plan two shadows for the demo target, train them
 // with the bundled recipe, export to ONNX, import the set, check the exported models predict what the script
 // measured, and run the Shokri attack with them. Skips itself, saying why, where no Python with PyTorch exists.
+// The page names each job's folder; it lands under the training root, as under the headless host.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { readModelSetSpecs, readRunRecords } from '../../src-main/services/run-i
 import { findPython } from '../../src-main/services/training/python-probe';
 import { hasClassifierKit, importClassifierKit } from '../helpers/demo-kit';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
+import { scriptedFrontDoor } from '../helpers/scripted-front-door';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const probe = await findPython({ setting: null });
@@ -20,6 +22,11 @@ const skipReason = !hasClassifierKit
   : probe.found
     ? null
     : `no Python with PyTorch was found (${probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ')})`;
+
+/** A backend whose front door takes folder names under `dir/training`, as the headless host does. */
+function backendWithTrainingRoot(dir: string, options: { trainingScript?: string } = {}) {
+  return createTestBackend(dir, 'workspace.sqlite', { ...options, frontDoor: scriptedFrontDoor(undefined, { trainingRoot: path.join(dir, 'training') }).frontDoor });
+}
 
 async function invoke<T>(backend: ReturnType<typeof createTestBackend>['backend'], channel: string, request?: unknown): Promise<T> {
   const result = await backend.router.dispatch(channel, request);
@@ -30,7 +37,7 @@ async function invoke<T>(backend: ReturnType<typeof createTestBackend>['backend'
 describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'python'}${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   it('trains two shadow models for the demo target, imports them, and the Shokri attack runs on them', async () => {
     const dir = makeTempDir();
-    const { backend } = createTestBackend(dir);
+    const { backend } = backendWithTrainingRoot(dir);
     try {
       const kit = await importClassifierKit(backend.db);
       const progress: TrainingProgress[] = [];
@@ -39,7 +46,7 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
         if (event === 'training.progress') progress.push(payload as TrainingProgress);
         if (event === 'training.status') statuses.push(payload as TrainingJobSummary);
       });
-      const folder = path.join(dir, 'trained-shadows');
+      const folder = path.join(dir, 'training', 'trained-shadows');
       const started = await invoke<TrainingJobSummary>(backend, 'training.start', {
         purpose: 'shadow',
         datasetId: kit.datasetId,
@@ -47,10 +54,11 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
         count: 2,
         seed: 11,
         trainSize: 200,
-        folder,
+        folderName: 'trained-shadows',
         recipe: { epochs: 6 },
       });
       expect(started.status).toBe('running');
+      expect(started.folder).toBe(folder); // shown back to the page, so the auditor knows where the models went
       // The rest of the recipe comes from the target's sidecar (the demo target: Adam, lr 0.002, batch 32).
       expect(started.recipe).toEqual({ architecture: 'shokri-cnn', epochs: 6, learningRate: 0.002, batchSize: 32, weightDecay: 0 });
       await backend.idle();
@@ -121,22 +129,22 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
 
   it('cancels a running job: the process stops, nothing is imported', async () => {
     const dir = makeTempDir();
-    const { backend } = createTestBackend(dir);
+    const { backend } = backendWithTrainingRoot(dir);
     try {
       const kit = await importClassifierKit(backend.db);
       const firstEpoch = new Promise<void>((resolve) => backend.bus.subscribe((event) => event === 'training.progress' && resolve()));
-      const folder = path.join(dir, 'cancelled');
+      const folder = path.join(dir, 'training', 'cancelled');
       const started = await invoke<TrainingJobSummary>(backend, 'training.start', {
         purpose: 'reference',
         datasetId: kit.datasetId,
         targetModelId: kit.targetId,
         count: 2,
-        folder,
+        folderName: 'cancelled',
         recipe: { epochs: 500 },
       });
       await firstEpoch;
       // The running job owns its folder: a new plan there would rewrite the manifest it is about to import.
-      const busy = await backend.router.dispatch('training.plan', { purpose: 'shadow', datasetId: kit.datasetId, targetModelId: kit.targetId, folder });
+      const busy = await backend.router.dispatch('training.plan', { purpose: 'shadow', datasetId: kit.datasetId, targetModelId: kit.targetId, folderName: 'cancelled' });
       expect(busy.ok ? null : busy.error.code).toBe('training.folder-busy');
       await invoke(backend, 'training.cancel', { jobId: started.id });
       await backend.idle();
@@ -158,10 +166,10 @@ describe.skipIf(skipReason !== null)(`training bridge with ${probe.path ?? 'pyth
     const dir = makeTempDir();
     const script = path.join(dir, 'broken.py');
     fs.writeFileSync(script, "import sys\nsys.stderr.write('RuntimeError: out of memory while training\\n')\nsys.exit(3)\n");
-    const failing = createTestBackend(dir, 'workspace.sqlite', { trainingScript: script }).backend;
+    const failing = backendWithTrainingRoot(dir, { trainingScript: script }).backend;
     try {
       const kit = await importClassifierKit(failing.db);
-      await invoke(failing, 'training.start', { purpose: 'shadow', datasetId: kit.datasetId, targetModelId: kit.targetId, count: 2, trainSize: 50, folder: path.join(dir, 'broken') });
+      await invoke(failing, 'training.start', { purpose: 'shadow', datasetId: kit.datasetId, targetModelId: kit.targetId, count: 2, trainSize: 50, folderName: 'broken' });
       await failing.idle();
       const [job] = await invoke<TrainingJobSummary[]>(failing, 'training.list');
       expect(job!.status).toBe('failed');

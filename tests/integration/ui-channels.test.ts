@@ -1,6 +1,7 @@
 // The workbench UI's backend channels end to end: the classifier demo kit imported through the contract router,
 // a loss run by a real engine host, then everything the views ask for (attacks, estimates, sets, model details and
-// checks, run details, curves, the most exposed records, re-run) read back and checked against the workspace.
+// checks, run details, curves, the most exposed records, re-run, a split plan in a folder the page names) read back
+// and checked against the workspace.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,12 +9,15 @@ import type { Channel, ModelSummary, RequestOf, ResponseOf, RunSummary } from '.
 import { decodeWire, encodeWire } from '../../src-preload/wire-codec';
 import { listRecordsForAttack } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
-import { classifierKit, hasClassifierKit } from '../helpers/demo-kit';
+import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
+import { scriptedFrontDoor } from '../helpers/scripted-front-door';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
-const { backend } = createTestBackend(dir);
+// As behind the headless host: the page names training folders, created under this root.
+const trainingRoot = path.join(dir, 'training');
+const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor(undefined, { trainingRoot }).frontDoor });
 afterAll(() => backend.close());
 
 async function call<C extends Channel>(channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
@@ -35,7 +39,6 @@ let referenceSetId: number;
 let lossRun: RunSummary;
 
 beforeAll(async () => {
-  if (!hasClassifierKit) return;
   datasetId = (await call('datasets.import', { kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo' })).dataset.id;
   target = await call('models.import', { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx') });
   nullModel = await call('models.import', { kind: 'classifier', role: 'null', modelPath: path.join(classifierKit, 'null.onnx') });
@@ -44,7 +47,7 @@ beforeAll(async () => {
   await backend.idle();
 }, 240_000);
 
-describe.skipIf(!hasClassifierKit)('UI channels on the classifier demo kit', () => {
+describe('UI channels on the classifier demo kit', () => {
   it('lists every attack with its parameters as JSON Schema (defaults, enums, descriptions)', async () => {
     const attacks = await call('attacks.list');
     const lira = attacks.find((a) => a.id === 'lira')!;
@@ -157,6 +160,19 @@ describe.skipIf(!hasClassifierKit)('UI channels on the classifier demo kit', () 
     expect((await call('runs.details', { runId: again.id })).config).toMatchObject({ attack: 'loss', seed: 3, targetModelId: target.id, datasetId });
     expect(Array.from(readScores(backend.db, again.id).scores)).toEqual(Array.from(readScores(backend.db, lossRun.id).scores));
     expect(await refusal('runs.rerun', { runId: 9999 })).toBe('run.not-found');
+  });
+
+  it('writes a split plan into a folder the page names under the training root, shows that folder back, and refuses a path', async () => {
+    expect(await call('settings.get')).toMatchObject({ folderChoice: 'name', trainingRoot });
+    const plan = await call('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, count: 2, folderName: 'reference plan' });
+    expect(plan.folder).toBe(path.join(trainingRoot, 'reference plan'));
+    expect(plan.manifestPath).toBe(path.join(trainingRoot, 'reference plan', 'manifest.json'));
+    expect(decodeWire(encodeWire(plan))).toEqual(plan);
+    for (const folderName of ['../escaped', path.join(dir, 'escaped')]) {
+      expect(await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folderName })).toBe('ipc.invalid-payload');
+    }
+    expect(await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folder: path.join(dir, 'escaped') })).toBe('ipc.invalid-payload');
+    expect(fs.existsSync(path.join(dir, 'escaped'))).toBe(false);
   });
 
   it('counts records per role and label for the Datasets view', async () => {

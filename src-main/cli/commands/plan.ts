@@ -1,9 +1,12 @@
 // `mia plan --config FILE --purpose shadow|reference --out DIR`: writes a seeded split plan for the audit config's
 // dataset and target, for an auditor who trains shadow or reference models in their own pipeline. The manifest it
 // writes is what `shadows.manifest` / `references.manifest` of the config import once the models are trained.
+// The folder is the one typed after --out: the person at the terminal chose it, so it goes to the training service
+// directly rather than through the page's contract, which carries folder names only.
 import path from 'node:path';
-import type { SplitPlanSummary } from '../../../src-preload/contract';
+import { SplitPlanRequest } from '../../../src-preload/contract';
 import { MiaError } from '../../common/errors';
+import { parseWith } from '../../common/parse';
 import { forkHostSpawner } from '../../host/fork-host';
 import { importAuditTarget } from '../../services/audit-service';
 import { createBackend } from '../../services/backend';
@@ -44,17 +47,21 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
   const backend = createBackend({ workspaceFile: options.workspaceFile, spawnHost: forkHostSpawner() });
   try {
     const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, { onStep: (message) => !options.json && io.err.write(`${message}\n`) });
-    const result = await backend.router.dispatch('training.plan', {
-      purpose: options.purpose,
-      datasetId,
-      targetModelId: targetId,
-      folder: path.resolve(options.out),
-      ...(count !== undefined ? { count } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(trainSize !== undefined ? { trainSize } : {}),
-    });
-    if (!result.ok) throw new MiaError(result.error.code, result.error.message, result.error.details);
-    const plan = result.data as SplitPlanSummary;
+    // The contract's own limits (count, seed), refused as a command-line mistake.
+    const request = parseWith(
+      SplitPlanRequest,
+      {
+        purpose: options.purpose,
+        datasetId,
+        targetModelId: targetId,
+        ...(count !== undefined ? { count } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(trainSize !== undefined ? { trainSize } : {}),
+      },
+      'The plan options',
+      'config.bad-option',
+    );
+    const plan = backend.training.plan(request, path.resolve(options.out));
     if (options.json) io.out.write(`${JSON.stringify(plan, null, 2)}\n`);
     else {
       io.out.write(`${plan.models.length} ${plan.purpose} models planned (seed ${plan.seed}) from ${plan.pool.size} ${plan.pool.roles.join('/')} records:\n`);

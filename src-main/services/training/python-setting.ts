@@ -9,17 +9,20 @@ import { getSetting, setSetting, settingKeys } from '../../workspace/settings-re
 import type { FrontDoor } from '../front-door';
 import { findPython, probeInterpreter } from './python-probe';
 
+/** The settings fields this module owns; where training folders go is training-folder.ts's. */
+export type PythonSettings = Pick<TrainingSettings, 'pythonPath' | 'pythonChangeable'>;
+
 export interface PythonSetting {
-  get(): TrainingSettings;
+  get(): PythonSettings;
   /** Saves a confirmed, working interpreter (or null: search again); refuses with a code otherwise. */
-  update(pythonPath: string | null): Promise<TrainingSettings>;
+  update(pythonPath: string | null): Promise<PythonSettings>;
   /** The interpreter training would use now, and why others were passed over. */
   find(): Promise<PythonProbe>;
 }
 
 export function createPythonSetting(options: { db: WorkspaceDb; frontDoor: FrontDoor; option?: string | undefined }): PythonSetting {
   const { db, frontDoor } = options;
-  const get = (): TrainingSettings => ({ pythonPath: getSetting(db, settingKeys.pythonPath), pythonChangeable: frontDoor.confirmPythonInterpreter !== undefined });
+  const get = (): PythonSettings => ({ pythonPath: getSetting(db, settingKeys.pythonPath), pythonChangeable: frontDoor.confirmPythonInterpreter !== undefined });
   return {
     get,
     async update(pythonPath) {

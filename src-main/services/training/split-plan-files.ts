@@ -15,8 +15,8 @@ import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { readModelSpec, readRunRecords } from '../run-inputs';
 import { targetTrainingHints } from './target-training-hints';
 
-/** A plan request after the contract's parsing (defaults filled). */
-export type ParsedSplitPlanRequest = Omit<Required<SplitPlanRequest>, 'trainSize'> & { trainSize?: number };
+/** A plan request after the contract's parsing (defaults filled), with the absolute folder its front door chose. */
+export type ParsedSplitPlanRequest = Omit<Required<SplitPlanRequest>, 'trainSize' | 'folderName'> & { trainSize?: number; folder: string };
 
 export interface ResolvedSplitPlan {
   readonly summary: SplitPlanSummary;

@@ -33,8 +33,9 @@ export interface TrainingServiceOptions {
 
 export interface TrainingService {
   python(): Promise<PythonProbe>;
-  plan(request: ParsedRequestOf<'training.plan'>): SplitPlanSummary;
-  start(request: ParsedRequestOf<'training.start'>): Promise<TrainingJobSummary>;
+  /** `folder` is absolute and already decided: by the front door for the page (see training-folder.ts), or typed at the CLI. */
+  plan(request: ParsedRequestOf<'training.plan'>, folder: string): SplitPlanSummary;
+  start(request: ParsedRequestOf<'training.start'>, folder: string): Promise<TrainingJobSummary>;
   list(): TrainingJobSummary[];
   cancel(jobId: number): TrainingJobSummary;
   /** Resolves when every started job has landed. */
@@ -157,19 +158,19 @@ export function createTrainingService(options: TrainingServiceOptions): Training
 
   return {
     python,
-    plan(request) {
-      assertFolderFree(request.folder);
-      return writeSplitPlan(db, request).summary;
+    plan(request, folder) {
+      assertFolderFree(folder);
+      return writeSplitPlan(db, { ...request, folder }).summary;
     },
-    async start(request) {
-      assertFolderFree(request.folder);
+    async start(request, folder) {
+      assertFolderFree(folder);
       const probe = await python();
       if (!probe.found || !probe.path) {
         const tried = probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ');
         throw new MiaError('training.no-python', `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Choose one in the app's Settings, start the headless host with --python PATH or set MIA_PYTHON; or write a plan and train in your own pipeline.`);
       }
-      assertFolderFree(request.folder); // again: the probe took seconds, and another start may have come in
-      const plan = writeSplitPlan(db, request);
+      assertFolderFree(folder); // again: the probe took seconds, and another start may have come in
+      const plan = writeSplitPlan(db, { ...request, folder });
       const hints = targetTrainingHints(plan.target);
       const recipe = {
         architecture: architecture.name,

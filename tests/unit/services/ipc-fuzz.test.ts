@@ -2,7 +2,8 @@
 // seeded random payloads and mutations of valid ones. Every answer must be a normal result or a clear refusal
 // (never `internal`, never a response that breaks its own schema), nothing may escape as an unhandled rejection,
 // and the workspace must pass its integrity check with its finished run untouched. The front door declines every
-// Python change and every export destination: no payload may change the interpreter or write a report anyway.
+// Python change and every export destination: no payload may change the interpreter or write a report anyway. It
+// takes training folders by name under one root, as the headless host does: no payload may write a plan elsewhere.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,16 @@ let backend: Backend;
 let kit: TinyKit;
 let ids: { datasetId: number; modelId: number; runId: number };
 let finishedRun: RunSnapshot;
-const door = scriptedFrontDoor({ python: false, destination: () => null });
+const trainingRoot = path.join(dir, 'training');
+const door = scriptedFrontDoor({ python: false, destination: () => null }, { trainingRoot });
+
+/** Every plan file (plan.json, splits.csv) under `folder`, at any depth. */
+function planFilesUnder(folder: string): string[] {
+  return fs
+    .readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((file) => ['plan.json', 'splits.csv'].includes(path.basename(file)))
+    .map((file) => path.join(folder, file));
+}
 
 beforeAll(async () => {
   backend = createTestBackend(dir, 'workspace.sqlite', { frontDoor: door.frontDoor }).backend;
@@ -64,7 +74,7 @@ function validSamples(): Partial<Record<Channel, unknown>> {
     'runs.exposed': { runId, limit: 3, membersOnly: true },
     'runs.rerun': { runId },
     // No valid training.start: its mutations would train real models; its refusals are covered by random payloads.
-    'training.plan': { purpose: 'reference', datasetId, targetModelId: modelId, count: 2, seed: 1, folder: path.join(dir, 'fuzz-plan') },
+    'training.plan': { purpose: 'reference', datasetId, targetModelId: modelId, count: 2, seed: 1, folderName: 'fuzz-plan' },
     'training.cancel': { jobId: 1 },
     'settings.update': { pythonPath: kit.model },
     'reports.export': { runIds: [runId], title: 'fuzzed export' },
@@ -72,7 +82,7 @@ function validSamples(): Partial<Record<Channel, unknown>> {
 }
 
 /** Keys the contract uses anywhere, so random objects often hit a real field with a wrong value. */
-const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', 'runIds', 'title', 'pdf', 'csv', '__proto__', 'constructor', 'toString'];
+const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'folderName', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', 'runIds', 'title', 'pdf', 'csv', '__proto__', 'constructor', 'toString'];
 
 function randomString(random: SeededRandom): string {
   const pool = [
@@ -88,6 +98,9 @@ function randomString(random: SeededRandom): string {
     'audit',
     '__proto__',
     '../../../../etc/passwd',
+    '../fz-escaped',
+    '..',
+    path.join(dir, 'fz-outside'),
     '\u0000',
     '\ud800',
     '💥'.repeat(50),
@@ -188,8 +201,10 @@ describe('fuzzing every contract channel through the router', () => {
       for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'runs.start ', 'RUNS.START', 'runs', '', 'runs.start\u0000', ...Array.from({ length: 20 }, () => randomValue(random))]) {
         const result = await backend.router.dispatch(name, randomValue(random));
         answered += 1;
-        check(String(name), null, result, problems, codes);
-        if (result.ok || result.error.code !== 'ipc.unknown-channel') problems.push(`channel ${JSON.stringify(String(name))}: expected ipc.unknown-channel, got ${JSON.stringify(result).slice(0, 200)}`);
+        // Not String(name): a random object may carry a `toString` key that is not a function.
+        const label = typeof name === 'string' ? name : String(JSON.stringify(name));
+        check(label, null, result, problems, codes);
+        if (result.ok || result.error.code !== 'ipc.unknown-channel') problems.push(`channel ${JSON.stringify(label)}: expected ipc.unknown-channel, got ${JSON.stringify(result).slice(0, 200)}`);
       }
       await backend.idle();
     } finally {
@@ -205,7 +220,13 @@ describe('fuzzing every contract channel through the router', () => {
     // Payloads reached both questions, and neither a declined interpreter nor an export slipped through.
     expect(door.pythonAsked.length).toBeGreaterThan(0);
     expect(door.exportAsked.length).toBeGreaterThan(0);
-    expect(await backend.router.dispatch('settings.get', undefined)).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true } });
+    expect(await backend.router.dispatch('settings.get', undefined)).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'name', trainingRoot } });
+    // Plans were written (the valid sample's mutations), and every one of them under the training root.
+    const planFiles = planFilesUnder(dir);
+    expect(planFiles.length).toBeGreaterThan(0);
+    expect(planFiles.filter((file) => path.dirname(path.dirname(file)) !== trainingRoot)).toEqual([]);
+    expect(fs.existsSync(path.join(dir, 'fz-outside'))).toBe(false);
+    expect(fs.existsSync(path.join(dir, 'fz-escaped'))).toBe(false);
     expect((backend.db.prepare('SELECT COUNT(*) AS n FROM exports').get() as { n: number }).n).toBe(0);
     expect(await backend.router.dispatch('workspace.info', undefined)).toMatchObject({ ok: true });
   });

@@ -1,11 +1,12 @@
 // The training store against a real backend through the in-process bridge: the Python path setting, a split plan
-// of the classifier demo kit written to a temp folder, a refused request, and the live job updates the backend's
-// events bring. No real training job is started here (slow); the backend's integration test covers training.
+// of the classifier demo kit written to the folder the app's (scripted) dialog gives or under the browser's training
+// root, a cancelled dialog, refused requests that name a path, and the live job updates the backend's events bring.
+// No real training job is started here (slow); the backend's integration test covers training.
 import fs from 'node:fs';
 import path from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TrainingJobSummary } from '../../../../src-preload/contract';
+import type { SplitPlanRequest, TrainingJobSummary } from '../../../../src-preload/contract';
 import { useBridge } from '../../../../src-renderer/api';
 import { useDatasetsStore } from '../../../../src-renderer/stores/datasets';
 import { useModelsStore } from '../../../../src-renderer/stores/models';
@@ -16,7 +17,7 @@ import { scriptedFrontDoor } from '../../../helpers/scripted-front-door';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const dir = makeTempDir();
-// The person at the app, scripted: confirms or declines each proposed interpreter.
+// The person at the app, scripted: confirms or declines each proposed interpreter, picks or cancels each folder.
 const door = scriptedFrontDoor({ python: true, destination: () => null });
 const { backend, bridge } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: door.frontDoor });
 afterAll(() => backend.close());
@@ -51,6 +52,8 @@ describe('training store: the Python path setting', () => {
     expect(fresh.settingsError).toBeNull();
     expect(fresh.settingsLoaded).toBe(true);
     expect(fresh.pythonChangeable).toBe(true);
+    expect(fresh.folderChoice).toBe('dialog');
+    expect(fresh.trainingRoot).toBeNull();
     expect(fresh.pythonPath).toBe(python);
     const probe = await fresh.detect();
     expect(fresh.probing).toBe(false);
@@ -88,6 +91,7 @@ describe('training store: the Python path setting', () => {
       const store = useTrainingStore();
       await store.loadSettings();
       expect(store.pythonChangeable).toBe(false);
+      expect(store.folderChoice).toBe('none');
       expect(await store.savePythonPath('/usr/bin/python3')).toBe(false);
       expect(store.settingsError?.code).toBe('settings.python-fixed');
       expect(store.pythonPath).toBeNull();
@@ -110,8 +114,12 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
 
     const store = useTrainingStore();
     const folder = path.join(makeTempDir('mia-plan-'), 'shadows');
-    const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, folder });
+    door.answers.folder = () => folder;
+    const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId });
+    door.answers.folder = () => null;
     expect(store.error).toBeNull();
+    expect(door.folderAsked).toEqual(['shadow']);
+    expect(summary!.folder).toBe(folder);
     expect(summary).toBeDefined();
     expect(store.lastPlan).toEqual(summary);
     expect(summary!.purpose).toBe('shadow');
@@ -129,16 +137,55 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
     }
   });
 
-  it('keeps the backend\'s error when a plan request names a relative folder, and keeps the last good plan', async () => {
+  it('says, without an error, that a cancelled folder dialog wrote nothing, and keeps the last good plan', async () => {
     const store = useTrainingStore();
     const before = store.lastPlan;
     expect(before).not.toBeNull();
-    const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, folder: 'plans/shadows' });
-    expect(summary).toBeUndefined();
-    expect(store.error?.code).toBe('ipc.invalid-payload');
-    expect(store.error?.message).toMatch(/absolute/);
+    expect(await store.plan({ purpose: 'reference', datasetId, targetModelId: targetId })).toBeUndefined();
+    expect(door.folderAsked).toEqual(['shadow', 'reference']);
+    expect(store.error).toBeNull();
+    expect(store.notice).toMatch(/No folder was chosen.*nothing was written/);
     expect(store.lastPlan).toBe(before);
-    expect(fs.existsSync(path.resolve('plans'))).toBe(false);
+  });
+
+  it('keeps the backend\'s refusal when a (compromised) page sends a path, opens no dialog and writes nothing', async () => {
+    const store = useTrainingStore();
+    const before = store.lastPlan;
+    const outside = path.join(makeTempDir('mia-outside-'), 'x');
+    for (const attempt of [{ folder: outside }, { folderName: '../x' }, { folderName: outside }]) {
+      const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, ...attempt } as SplitPlanRequest);
+      expect(summary).toBeUndefined();
+      expect(store.error?.code).toBe('ipc.invalid-payload');
+      expect(store.notice).toBeNull();
+    }
+    expect(store.error?.message).toMatch(/folderName.*not a path/);
+    expect(door.folderAsked).toEqual(['shadow', 'reference']);
+    expect(fs.existsSync(outside)).toBe(false);
+    expect(store.lastPlan).toBe(before);
+  });
+
+  it('in the browser, names a folder that the backend creates under the training root, and shows where it went', async () => {
+    const root = path.join(makeTempDir('mia-root-'), 'training');
+    const other = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor(undefined, { trainingRoot: root }).frontDoor });
+    try {
+      setActivePinia(createPinia());
+      useBridge(other.bridge);
+      const store = useTrainingStore();
+      await store.loadSettings();
+      expect(store.folderChoice).toBe('name');
+      expect(store.trainingRoot).toBe(root);
+      // Without a name there is nowhere to write.
+      expect(await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, count: 2 })).toBeUndefined();
+      expect(store.error?.code).toBe('training.folder-name-required');
+      const summary = await store.plan({ purpose: 'shadow', datasetId, targetModelId: targetId, count: 2, folderName: 'shadows seed 0' });
+      expect(store.error).toBeNull();
+      expect(summary!.folder).toBe(path.join(root, 'shadows seed 0'));
+      expect(fs.readdirSync(summary!.folder).sort()).toEqual(['manifest.json', 'plan.json', 'splits.csv']);
+    } finally {
+      other.backend.close();
+      setActivePinia(createPinia());
+      useBridge(bridge);
+    }
   });
 
   it('lists no jobs before any training, then follows progress and status events and refreshes the sets when a set is imported', async () => {
