@@ -6,7 +6,7 @@ import zlib from 'node:zlib';
 import { MiaError } from '../../common/errors';
 import { openRegularFileSync, readRegularFileSync } from '../../common/regular-file';
 import { ByteStream, isGzipDescriptor } from './byte-stream';
-import { maxImagePixels, maxImageSide } from './image-limits';
+import { maxContainerBytes, maxImagePixels, maxImageSide } from './image-limits';
 
 export interface IdxHeader {
   readonly dims: number[];
@@ -123,8 +123,11 @@ export function readIdxFileWhole(file: string, subject: string): Buffer {
   const bytes = readRegularFileSync(file, { domain: 'dataset', subject });
   if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
   try {
-    return zlib.gunzipSync(bytes);
+    return zlib.gunzipSync(bytes, { maxOutputLength: maxContainerBytes });
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new MiaError('dataset.file-too-large', `${path.basename(file)} unpacks to more than ${maxContainerBytes / 2 ** 20} MiB, the most an IDX file may hold.`, { file });
+    }
     throw new MiaError('dataset.idx-corrupt', `${path.basename(file)} is not a valid gzip file (${(error as Error).message}).`, { file });
   }
 }

@@ -15,6 +15,11 @@ export const maxImageFileBytes = 64 * 1024 * 1024;
  * EXIF block, WebP, which libwebp wants whole) is checked on the whole file, which `maxImageFileBytes` bounds.
  */
 export const imageHeaderProbeBytes = 64 * 1024;
+/**
+ * The most bytes an IDX container may hold once un-gzipped. A run reads a container whole (it is cached per run), so
+ * a gzip bomb must stop here rather than at the end of memory; the largest IDX sets in use (EMNIST) are well below.
+ */
+export const maxContainerBytes = 1024 * 1024 * 1024;
 /** Longest side of the PNG thumbnails stored for the UI grid. */
 export const thumbnailSide = 64;
 /** The formats sharp decodes for us; anything else in a manifest is refused by name. */

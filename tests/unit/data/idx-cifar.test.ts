@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cifarInterleave, cifarLayout } from '../../../src-main/engine/data/cifar';
-import { parseIdxHeader, readIdxHeader } from '../../../src-main/engine/data/idx';
+import { parseIdxHeader, readIdxFileWhole, readIdxHeader } from '../../../src-main/engine/data/idx';
+import { maxContainerBytes } from '../../../src-main/engine/data/image-limits';
 import { idxBytes, makeTempDir, writeCifarBatch, writeIdxPair } from '../../fixtures/datasets/build-fixtures';
 import { errorCodeOf } from '../../helpers/error-code';
 
@@ -10,6 +12,21 @@ let dir = '';
 afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = '';
+});
+
+describe('IDX containers read whole (at run time)', () => {
+  it('refuses a gzip bomb that unpacks past the container limit (1 GiB) instead of unpacking it all', () => {
+    dir = makeTempDir();
+    // Zeros compress about 1000:1, so a file of a few MB unpacks past the limit; it is built a chunk at a time so
+    // the test never holds the unpacked bytes.
+    const parts: Buffer[] = [];
+    const zeros = Buffer.alloc(16 * 1024 * 1024);
+    for (let written = 0; written <= maxContainerBytes; written += zeros.length) parts.push(zlib.gzipSync(zeros, { level: 1 }));
+    // Concatenated gzip members are one valid gzip stream to gunzip.
+    const file = path.join(dir, 'bomb-idx3-ubyte.gz');
+    fs.writeFileSync(file, Buffer.concat(parts));
+    expect(errorCodeOf(() => readIdxFileWhole(file, 'IDX images'))).toBe('dataset.file-too-large');
+  });
 });
 
 describe('IDX headers', () => {
