@@ -60,7 +60,6 @@ async function main(): Promise<void> {
       signal,
       progress: () => undefined,
       log: () => undefined,
-      partial: () => undefined,
       params,
       random: new SeededRandom(1).fork('attack'),
       target,

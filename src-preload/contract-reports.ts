@@ -84,7 +84,7 @@ export const ExposedRecords = z.object({
     z.object({
       recordId: Id,
       key: z.string(),
-      /** 1 = the highest score of the run. */
+      /** 1 + the audited records of the run that score strictly higher: ties share a rank (src-main/engine/metrics/audit-rank.ts). */
       rank: z.number().int().positive(),
       score: z.number(),
       label: z.number().int().nullable(),

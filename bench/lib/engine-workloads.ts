@@ -45,7 +45,7 @@ export interface WorkloadResult {
 }
 
 const signal = new AbortController().signal;
-const quiet = { signal, progress: () => undefined, log: () => undefined, partial: () => undefined };
+const quiet = { signal, progress: () => undefined, log: () => undefined };
 
 /** Runs an attack with its parameters parsed from `raw` by its own schema, as the attack job does. */
 function runAttack<S extends z.ZodType, T, M>(attack: AttackModule<S, T, M>, raw: unknown, target: T, models: M, records: readonly RunRecord[]) {

@@ -1,24 +1,25 @@
-// The service side of the engine host: starts the host process on demand, sends jobs, routes its messages
-// back to the job that asked, and turns a crash of the host into a clear error for every job it was running.
+// The service side of the engine host: starts the host process on demand, sends typed tasks, parses every message
+// the host sends back and routes it to the job that asked, and turns a crash of the host into a clear error for
+// every job it was running.
 import { MiaError } from '../common/errors';
-import { parseWith } from '../common/parse';
-import { HostMessage, type HostConnection, type SpawnHost } from './protocol';
+import { describeIssues } from '../common/parse';
+import { isResultOf, type EngineResult, type EngineResultOf, type EngineTask } from '../engine/jobs/engine-task';
+import { HostMessage, ResultEnvelope, type HostConnection, type SpawnHost } from './protocol';
 
 export interface JobHandlers {
   onProgress?(progress: { phase: string; done: number; total: number; unit: string }): void;
   onLog?(level: 'info' | 'warn' | 'error', message: string): void;
-  onPartial?(recordIds: Int32Array, scores: Float64Array): void;
 }
 
 interface PendingJob {
   handlers: JobHandlers;
-  resolve(result: unknown): void;
+  resolve(result: EngineResult): void;
   reject(error: unknown): void;
 }
 
 export interface EngineClient {
-  /** Runs one task in the engine host; resolves with its result or rejects with a MiaError. */
-  run(task: unknown, handlers?: JobHandlers): { jobId: string; done: Promise<unknown> };
+  /** Runs one task in the engine host; resolves with the result its kind answers with, or rejects with a MiaError. */
+  run<Task extends EngineTask>(task: Task, handlers?: JobHandlers): { jobId: string; done: Promise<EngineResultOf<Task>> };
   cancel(jobId: string): void;
   /** The host's pid while it runs (tests kill it to prove a crash is survived). */
   hostPid(): number | undefined;
@@ -47,12 +48,19 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
   }
 
   function handleMessage(raw: unknown): void {
-    let message: HostMessage;
-    try {
-      message = parseWith(HostMessage, raw, 'Message from the engine host', 'engine.bad-message');
-    } catch {
-      return; // A malformed message cannot be routed to a job; the job still ends by result, error or exit.
+    const parsed = HostMessage.safeParse(raw);
+    if (!parsed.success) {
+      // A malformed progress or log line cannot be shown and is dropped; a malformed result ends its job, which
+      // would otherwise wait for a result that never comes.
+      const envelope = ResultEnvelope.safeParse(raw);
+      const job = envelope.success ? jobs.get(envelope.data.jobId) : undefined;
+      if (envelope.success && job) {
+        jobs.delete(envelope.data.jobId);
+        job.reject(new MiaError('engine.bad-result', `The engine's result for job ${envelope.data.jobId} is not valid: ${describeIssues(parsed.error.issues)}`));
+      }
+      return;
     }
+    const message = parsed.data;
     if (message.type === 'ready') return;
     const job = jobs.get(message.jobId);
     if (!job) return;
@@ -62,9 +70,6 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
         break;
       case 'log':
         job.handlers.onLog?.(message.level, message.message);
-        break;
-      case 'partial':
-        job.handlers.onPartial?.(message.recordIds, message.scores);
         break;
       case 'result':
         jobs.delete(message.jobId);
@@ -78,10 +83,17 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
   }
 
   return {
-    run(task, handlers = {}) {
+    run<Task extends EngineTask>(task: Task, handlers: JobHandlers = {}) {
       const jobId = `job-${process.pid}-${nextJob++}`;
-      const done = new Promise<unknown>((resolve, reject) => {
-        jobs.set(jobId, { handlers, resolve, reject });
+      const done = new Promise<EngineResultOf<Task>>((resolve, reject) => {
+        jobs.set(jobId, {
+          handlers,
+          resolve: (result) => {
+            if (isResultOf(task, result)) resolve(result);
+            else reject(new MiaError('engine.bad-result', `The engine answered the ${task.kind} job ${jobId} with a ${result.kind} result.`));
+          },
+          reject,
+        });
       });
       try {
         ensureHost().send({ type: 'start', jobId, task });

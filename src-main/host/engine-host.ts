@@ -2,9 +2,10 @@
 // thread) and speaks the job protocol over whichever channel started it: Electron's utilityProcess parentPort
 // or Node's child_process IPC. The engine code is the same either way.
 import { toErrorPayload } from '../common/errors';
+import { parseWith } from '../common/parse';
 import { runTask } from '../engine/jobs/run-task';
 import { watchParent } from './parent-watch';
-import { ParentMessage, type HostMessage } from './protocol';
+import { ParentMessage, StartEnvelope, type HostMessage } from './protocol';
 
 interface ParentChannel {
   send(message: HostMessage): void;
@@ -16,9 +17,17 @@ interface ElectronParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
 }
 
+/**
+ * Electron adds `parentPort` to `process` in a utilityProcess only; Node's `process` type does not have it, so it is
+ * looked up by name and checked for the two methods used here.
+ */
+function isElectronParentPort(port: unknown): port is ElectronParentPort {
+  return typeof port === 'object' && port !== null && 'postMessage' in port && typeof port.postMessage === 'function' && 'on' in port && typeof port.on === 'function';
+}
+
 function connectToParent(): ParentChannel {
-  const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
-  if (parentPort) {
+  const parentPort: unknown = Reflect.get(process, 'parentPort');
+  if (isElectronParentPort(parentPort)) {
     return {
       send: (message) => parentPort.postMessage(message),
       onMessage: (listener) => parentPort.on('message', (event) => listener(event.data)),
@@ -39,9 +48,15 @@ const running = new Map<string, AbortController>();
 watchParent(() => process.exit(0));
 
 parent.onMessage((raw) => {
-  const parsed = ParentMessage.safeParse(raw);
-  if (!parsed.success) return;
-  const message = parsed.data;
+  let message: ParentMessage;
+  try {
+    message = parseWith(ParentMessage, raw, 'Engine task', 'engine.bad-task');
+  } catch (error) {
+    // A start whose task does not fit is refused for its job; anything else malformed has no job to answer.
+    const envelope = StartEnvelope.safeParse(raw);
+    if (envelope.success) parent.send({ type: 'error', jobId: envelope.data.jobId, error: toErrorPayload(error) });
+    return;
+  }
   if (message.type === 'cancel') {
     running.get(message.jobId)?.abort();
     return;
@@ -53,7 +68,6 @@ parent.onMessage((raw) => {
     signal: controller.signal,
     progress: (phase, done, total, unit) => parent.send({ type: 'progress', jobId, phase, done, total, unit }),
     log: (level, text) => parent.send({ type: 'log', jobId, level, message: text }),
-    partial: (recordIds, scores) => parent.send({ type: 'partial', jobId, recordIds, scores }),
   })
     // Work after the last abort check (metrics, validity checks) may complete a cancelled job: it stays cancelled.
     .then((result) => parent.send(controller.signal.aborted ? { type: 'error', jobId, error: cancelledPayload } : { type: 'result', jobId, result }))

@@ -1,14 +1,22 @@
-// The job protocol between the service process and the engine host: every message either way has a schema.
+// The job protocol between the service process and the engine host: every message either way has a schema, and the
+// receiving end parses it. Tasks and results are the engine's own typed schemas (engine/jobs/engine-task.ts).
 import { z } from 'zod';
 import { ErrorPayload } from '../../src-preload/contract';
+import { EngineResult, EngineTask } from '../engine/jobs/engine-task';
 
 const JobId = z.string().min(1);
 
 export const ParentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), jobId: JobId, task: z.unknown() }),
+  z.object({ type: z.literal('start'), jobId: JobId, task: EngineTask }),
   z.object({ type: z.literal('cancel'), jobId: JobId }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessage>;
+
+/**
+ * Just enough of a start message to answer it. A start whose task does not fit EngineTask is still answered, with
+ * an engine.bad-task error for its job, rather than dropped (its job would wait for ever).
+ */
+export const StartEnvelope = z.object({ type: z.literal('start'), jobId: JobId });
 
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
@@ -21,16 +29,13 @@ export const HostMessage = z.discriminatedUnion('type', [
     unit: z.string(),
   }),
   z.object({ type: z.literal('log'), jobId: JobId, level: z.enum(['info', 'warn', 'error']), message: z.string() }),
-  z.object({
-    type: z.literal('partial'),
-    jobId: JobId,
-    recordIds: z.instanceof(Int32Array),
-    scores: z.instanceof(Float64Array),
-  }),
-  z.object({ type: z.literal('result'), jobId: JobId, result: z.unknown() }),
+  z.object({ type: z.literal('result'), jobId: JobId, result: EngineResult }),
   z.object({ type: z.literal('error'), jobId: JobId, error: ErrorPayload }),
 ]);
 export type HostMessage = z.infer<typeof HostMessage>;
+
+/** Just enough of a result message to fail its job with engine.bad-result when the result does not fit its schema. */
+export const ResultEnvelope = z.object({ type: z.literal('result'), jobId: JobId });
 
 /** How the service process talks to one engine host process, whatever started it (fork or utilityProcess). */
 export interface HostConnection {

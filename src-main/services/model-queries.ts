@@ -4,29 +4,31 @@ import { z } from 'zod';
 import type { ModelDetails, ModelSetSummary, ModelSummary, ParsedRequestOf } from '../../src-preload/contract';
 import { fromJsonColumn } from '../common/json-column';
 import { MiaError } from '../common/errors';
+import { parseWith } from '../common/parse';
 import { ModelIo } from '../engine/models/model-config';
 import { getModel, getStoredModel, listModelSets, listStoredModelsInSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { importModel, importModelSet } from './model-import';
-import type { ImportModelRequest, ImportModelSetRequest } from './model-import-schemas';
+import { ImportModelRequest, ImportModelSetRequest } from './model-import-schemas';
 
 const StoredFiles = z.record(z.string(), z.object({ path: z.string(), sha256: z.string() }));
 const StoredConfig = z.record(z.string(), z.unknown());
 const TrainedOn = z.array(z.string());
 
 /**
- * The contract keeps `config` open so the renderer needs no engine schema; the import service parses the whole
- * request again with the family's own schemas, so a bad override is still refused with model.bad-import-request.
+ * The contract keeps `config` open so the renderer needs no engine schema. Here the request is parsed with the
+ * family's own schemas, which gives it the import service's type and refuses a bad override with
+ * model.bad-import-request (the service parses once more, as it does for the CLI's requests).
  */
 export function importModelFromContract(db: WorkspaceDb, request: ParsedRequestOf<'models.import'>): Promise<ModelSummary> {
-  return importModel(db, request as unknown as ImportModelRequest);
+  return importModel(db, parseWith(ImportModelRequest, request, 'Model import request', 'model.bad-import-request'));
 }
 
 export async function importModelSetFromContract(
   db: WorkspaceDb,
   request: ParsedRequestOf<'models.importSet'>,
 ): Promise<{ set: ModelSetSummary; models: ModelSummary[] }> {
-  const { setId, models } = await importModelSet(db, request as unknown as ImportModelSetRequest);
+  const { setId, models } = await importModelSet(db, parseWith(ImportModelSetRequest, request, 'Model set import request', 'model.bad-import-request'));
   const set = listModelSetSummaries(db).find((entry) => entry.id === setId);
   if (!set) throw new MiaError('model-set.not-found', `The model set ${setId} was imported but cannot be read back.`);
   return { set, models };

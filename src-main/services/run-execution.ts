@@ -1,29 +1,15 @@
-// Drives one run through the engine host: streams partial scores into the workspace as they arrive, forwards
-// progress with a rate and ETA, and lands the result (or the failure) in one transaction. A run whose engine
-// dies is marked `interrupted`, never reported as finished; a run whose cancel was acknowledged, by this process or
-// another one on the workspace, always lands as `cancelled`.
-import { z } from 'zod';
+// Drives one run through the engine host: forwards progress with a rate and ETA, writes log lines as they arrive,
+// and lands the result (scores, metrics and checks, sent once when the run is complete) or the failure in one
+// transaction. A run whose engine dies is marked `interrupted` with no scores, never reported as finished; a run
+// whose cancel was acknowledged, by this process or another one on the workspace, always lands as `cancelled`.
 import { MiaError, toErrorPayload } from '../common/errors';
 import { workspaceErrorFrom } from '../workspace/sqlite-errors';
-import { parseWith } from '../common/parse';
-import { ValidityCheck } from '../engine/checks/validity-check';
-import { MetricRow } from '../engine/metrics/run-metrics-schema';
+import type { AttackTask } from '../engine/jobs/attack-task';
 import type { EngineClient } from '../host/engine-client';
 import { ProgressRate } from '../host/progress-rate';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, finishRun, insertScores, isCancelRequested, setRunStatus } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
-
-export const AttackJobResult = z.object({
-  recordIds: z.instanceof(Int32Array),
-  scores: z.instanceof(Float64Array),
-  modelCalls: z.number().int().nonnegative(),
-  notes: z.array(z.string()),
-  metrics: z.array(MetricRow),
-  checks: z.array(ValidityCheck),
-  timings: z.record(z.string(), z.number()),
-});
-export type AttackJobResult = z.infer<typeof AttackJobResult>;
 
 /**
  * How often the owner of a run looks for a cancel request written by another process. A read of one row by its
@@ -38,13 +24,12 @@ export interface RunningJobs {
 export function executeRun(
   deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
   runId: number,
-  task: unknown,
+  task: AttackTask,
 ): Promise<void> {
   const { db, engine, bus, running } = deps;
   const rate = new ProgressRate();
-  // Writes that happen while the job runs (partial scores, log lines) arrive inside the engine's message events;
-  // a failure there (a full disk) must not escape into the event loop. The first one cancels the job and becomes
-  // the run's error.
+  // Log lines written while the job runs arrive inside the engine's message events; a failure there (a full disk)
+  // must not escape into the event loop. The first one cancels the job and becomes the run's error.
   let storageError: unknown = null;
   const store = (write: () => void): void => {
     if (!db.open || storageError !== null) return;
@@ -61,7 +46,6 @@ export function executeRun(
       bus.emit('runs.progress', { runId, phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...estimate });
     },
     onLog: (level, message) => store(() => appendRunLog(db, runId, level, message)),
-    onPartial: (recordIds, scores) => store(() => insertScores(db, runId, recordIds, scores)),
   });
   running.byRun.set(runId, jobId);
   const cancelPoll = setInterval(() => {
@@ -76,9 +60,9 @@ export function executeRun(
   }, cancelPollMs);
   cancelPoll.unref();
   return done
-    .then((raw) => {
+    // The engine client has parsed the result with its schema (engine.bad-result when it does not fit).
+    .then((result) => {
       if (storageError !== null) throw storageError;
-      const result = parseWith(AttackJobResult, raw, `Result of run ${runId}`, 'engine.bad-result');
       // Scores, notes, metrics, checks and the status flip land together or not at all. IMMEDIATE takes the write
       // lock first, so finishRun's look at the cancel request and the status flip see the same committed state.
       db.transaction(() => {

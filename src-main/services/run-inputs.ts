@@ -1,6 +1,6 @@
 // What a run is computed on, read from the workspace: model specs (target, reference/shadow sets, null model),
-// the dataset's records, and the hashes that pin a run to exactly these inputs. Starting a run and resuming an
-// interrupted one both use these, so a resumed run is checked against the same recipe it was started with.
+// the dataset's records, and the hashes that pin a run to exactly these inputs. resolve-run-inputs.ts builds every
+// run (start, re-run, resume) from these, so a resumed run is checked against the same recipe it was started with.
 import { createHash } from 'node:crypto';
 import { MiaError } from '../common/errors';
 import type { RunRecord } from '../engine/attacks/run-record';

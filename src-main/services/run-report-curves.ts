@@ -6,10 +6,10 @@ import { downsampleRocForDrawing } from '../engine/metrics/roc-for-drawing';
 import { rocCurve } from '../engine/metrics/roc';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { readMetrics } from '../workspace/runs-repo';
-import { readAuditedScores, withGroundTruth } from './run-report-scores';
+import { auditedScores, createRunScoresReader, withGroundTruth, type RunScoresReader } from './run-report-scores';
 
-export function runCurves(db: WorkspaceDb, request: ParsedRequestOf<'runs.curves'>): RunCurves {
-  const audited = readAuditedScores(db, request.runId);
+export function runCurves(db: WorkspaceDb, request: ParsedRequestOf<'runs.curves'>, scoresOf: RunScoresReader = createRunScoresReader(db)): RunCurves {
+  const audited = auditedScores(scoresOf(request.runId));
   const truth = withGroundTruth(audited);
   const drawable = truth.members > 0 && truth.nonMembers > 0;
   const drawn = drawable ? downsampleRocForDrawing(rocCurve(truth.scores, truth.labels), request.maxPoints) : null;

@@ -1,21 +1,19 @@
 // Resuming or discarding an interrupted run. Resume re-runs the run's stored configuration (same attack, parameters,
 // seed, models and records) under the same run id, after checking that the inputs still hash to what the run was
-// pinned to; the partial scores of the interrupted attempt are dropped first, so nothing partial is ever reported.
+// pinned to; anything the interrupted attempt left in the workspace is dropped first, so nothing partial is ever
+// reported (scores arrive only with a finished result, so normally there is nothing; workspaces from builds that
+// streamed partial scores may still hold some).
 // Attacks are deterministic given their configuration and seed, so a resumed run scores exactly like an
 // uninterrupted one.
 import type { RunSummary } from '../../src-preload/contract';
 import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
-import { parseWith } from '../common/parse';
-import { findAttack } from '../engine/attacks/registry';
-import type { AttackTask } from '../engine/jobs/attack-task';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, getRun } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
-import { verifyModelFiles } from './model-files';
 import { executeRun, type RunningJobs } from './run-execution';
-import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
+import { attackTaskOf, resolveRunInputs } from './resolve-run-inputs';
 import { startRequestOfRun } from './ui-queries-rerun';
 import { currentOwner } from '../workspace/process-identity';
 
@@ -49,39 +47,10 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
       { runId, was: stored.engine_version, now: engineVersion },
     );
   }
-  const request = startRequestOfRun(db, runId);
-  const attack = findAttack(request.attack);
-  const params = parseWith(attack.params, request.params, `Parameters of run ${runId} (${attack.id})`, 'run.bad-config');
-
-  const gone = (modelId: number): string => `Run ${runId} used model ${modelId}, which is no longer in this workspace; the run cannot be resumed.`;
-  const target = readModelSpec(db, request.targetModelId, gone(request.targetModelId));
-  const references = request.referenceSetId ? readModelSetSpecs(db, request.referenceSetId) : [];
-  const shadows = request.shadowSetId ? readModelSetSpecs(db, request.shadowSetId) : [];
-  const nullModel = request.nullModelId ? readModelSpec(db, request.nullModelId, gone(request.nullModelId)) : null;
-  const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
-  const records = readRunRecords(db, request.datasetId);
-  // The same recipes as run preparation: a run is only resumed on exactly the inputs it was started on.
-  if (modelsHash(models) !== stored.model_hash) {
-    throw new MiaError('run.inputs-changed', `Run ${runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'models' });
-  }
-  if (recordsHash(records) !== stored.data_hash) {
-    throw new MiaError('run.inputs-changed', `Run ${runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`, { runId, what: 'records' });
-  }
-  for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
-
+  // The same resolver as a new run, held to the pins the run was started with.
+  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), { runId, modelHash: stored.model_hash, dataHash: stored.data_hash });
   claimForResume(db, runId);
-  const task: AttackTask = {
-    kind: 'attack',
-    runId,
-    attack: attack.id,
-    params,
-    seed: request.seed,
-    target,
-    records,
-    references,
-    shadows,
-    nullModel,
-  };
+  const task = attackTaskOf(runId, inputs);
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });
   const execution = executeRun(deps, runId, task);
   return { summary: getRun(db, runId), execution };

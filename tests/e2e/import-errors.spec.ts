@@ -3,11 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { classifierKit, hasClassifierKit } from './demo-kit-paths';
+import { classifierKit } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
 import { tableCounts } from './workspace-reader';
-
-test.skip(!hasClassifierKit, 'the classifier demo kit (resources/demo/classifier) is not there yet');
 
 function writeBrokenManifest(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-broken-'));

@@ -30,7 +30,6 @@ export async function importClassifierKit(db: WorkspaceDb): Promise<ImportedClas
 }
 
 export const clipKit = path.join(demoDir, 'clip');
-export const hasClipKit = fs.existsSync(path.join(clipKit, 'DONE')) && fs.existsSync(path.join(clipKit, 'manifest.csv'));
 
 export interface ImportedClipKit {
   /** manifest.csv: audit (i.i.d. members and non-members), nonmember-reference and pool records. */
@@ -54,7 +53,6 @@ export async function importClipKit(db: WorkspaceDb): Promise<ImportedClipKit> {
 
 // MIA_DEMO_DIR points the diffusion tests at another copy of the kit, as the unit-test helper allows.
 export const diffusionKit = path.join(process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : demoDir, 'diffusion');
-export const hasDiffusionKit = fs.existsSync(path.join(diffusionKit, 'DONE')) && fs.existsSync(path.join(diffusionKit, 'manifest.csv'));
 
 export interface ImportedDiffusionKit {
   /** manifest.csv: 256 members and 256 non-members of the UNet's training set, all role audit. */

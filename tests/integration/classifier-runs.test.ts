@@ -7,7 +7,8 @@ import type { RunSummary } from '../../src-preload/contract';
 import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
 import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
-import { classifierKit, hasClassifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
+import { classifierKit, importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
+import { auditScoresWithMembership, expectStoredMetricsMatchScores } from '../helpers/stored-run-metrics';
 import { makeTempDir } from '../helpers/temp-dir';
 import type { ModelSpec } from '../../src-main/engine/jobs/attack-task';
 import { createRecordImages } from '../../src-main/engine/jobs/record-images';
@@ -20,7 +21,7 @@ const { backend } = createTestBackend(dir);
 let kit: ImportedClassifierKit;
 
 beforeAll(async () => {
-  if (hasClassifierKit) kit = await importClassifierKit(backend.db);
+  kit = await importClassifierKit(backend.db);
 }, 180_000);
 afterAll(async () => {
   await backend.idle();
@@ -54,7 +55,7 @@ async function enginePopulationRatios(a: number): Promise<number[]> {
 
 const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
 
-describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
+describe('classifier attacks on the demo kit', () => {
   it('runs the loss attack and stores scores, metrics with intervals, per-class AUC and checks', async () => {
     const run = await runToEnd(backend, { attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1, nullModelId: kit.nullId });
     expect(run.status).toBe('finished');
@@ -63,7 +64,7 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     expect(auc.value).toBeGreaterThan(0.55);
     expect(auc.ciLow!).toBeLessThan(auc.value!);
     expect(auc.ciHigh!).toBeGreaterThan(auc.value!);
-    expect(metric(run.id, 'tpr@0.01')).toBeDefined();
+    expectStoredMetricsMatchScores(backend.db, run.id, [0.001, 0.01, 0.1]);
     expect(readMetrics(backend.db, run.id).filter((m) => m.name === 'auc' && m.slice.startsWith('class:')).length).toBe(10);
     const { scores } = readScores(backend.db, run.id);
     expect(scores.length).toBe(1200);
@@ -92,8 +93,8 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     const run = await runToEnd(backend, { attack: 'rmia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 5, referenceSetId: kit.referenceSetId, params: { tuneA: true } });
     expect(run.error).toBeNull();
     const log = readRunLog(backend.db, run.id).map((entry) => entry.message);
-    const chosen = log.find((message) => /chosen by attacking each of 16 reference models/.test(message));
-    expect(chosen).toBeDefined();
+    const chosen = log.find((message) => /chosen by attacking each of 16 reference models/.test(message)) ?? '';
+    expect(chosen).toMatch(/chosen by attacking each of 16 reference models/);
     console.info(`rmia tuneA: ${chosen}; AUC ${metric(run.id, 'auc')!.value}`);
     expect(log.some((message) => /^RMIA offline, a = [\d.]+ \(tuned\)/.test(message))).toBe(true);
     expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
@@ -103,11 +104,17 @@ describe.skipIf(!hasClassifierKit)('classifier attacks on the demo kit', () => {
     const run = await runToEnd(backend, { attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
     expect(run.status).toBe('finished');
     expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
-    expect(metric(run.id, 'precision')).toBeDefined();
+    // Precision and recall of "member when score ≥ 0.5", counted here from the stored audit scores.
+    const { scores, members } = auditScoresWithMembership(backend.db, run.id);
+    const flagged = scores.flatMap((score, i) => (score >= 0.5 ? [members[i]!] : []));
+    const truePositives = flagged.filter((member) => member === 1).length;
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(metric(run.id, 'precision')!.value).toBeCloseTo(truePositives / flagged.length, 12);
+    expect(metric(run.id, 'recall')!.value).toBeCloseTo(truePositives / members.filter((member) => member === 1).length, 12);
   });
 
   const goldenFile = path.join(classifierKit, 'goldens', 'scores.json');
-  it.skipIf(!fs.existsSync(goldenFile))('matches the generator\'s Python reference scores for loss, LiRA and RMIA', async () => {
+  it('matches the generator\'s Python reference scores for loss, LiRA and RMIA', async () => {
     const golden = JSON.parse(fs.readFileSync(goldenFile, 'utf8')) as {
       ids: string[];
       scores: { target: Record<string, number[]> };

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-preload/contract';
 import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
-import { clipKit, hasClipKit, importClipKit, type ImportedClipKit } from '../helpers/demo-kit';
+import { clipKit, importClipKit, type ImportedClipKit } from '../helpers/demo-kit';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { makeTempDir } from '../helpers/temp-dir';
 
@@ -27,7 +27,6 @@ interface ClipGoldens {
 let goldens: ClipGoldens;
 
 beforeAll(async () => {
-  if (!hasClipKit) return;
   kit = await importClipKit(backend.db);
   const read = (name: string) => JSON.parse(fs.readFileSync(path.join(clipKit, 'goldens', name), 'utf8'));
   goldens = { scores: read('scores.json'), summary: read('summary.json') };
@@ -52,7 +51,7 @@ function expectHeadlineMetrics(runId: number): void {
   expect(metric(runId, 'tpr@0.01')?.value).toEqual(expect.any(Number));
 }
 
-describe.skipIf(!hasClipKit)('CLIP attacks on the demo kit', () => {
+describe('CLIP attacks on the demo kit', () => {
   it('scores CSA like the PyTorch reference, record by record', async () => {
     const run = await finishedRun({ attack: 'csa', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
     expect(run.modelCalls).toBeGreaterThan(1000);

@@ -112,8 +112,8 @@ describe('mia export writes all files or none', () => {
     expect(text.replace(/\s+/g, '')).toContain(longId);
     // No two words on the page of the most exposed records overlap.
     const pages = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' }).split('<page ');
-    const exposed = pages.find((page) => page.includes('>exposed</word>') && page.includes('>Most</word>'))!;
-    expect(exposed).toBeDefined();
+    const exposed = pages.find((page) => page.includes('>exposed</word>') && page.includes('>Most</word>')) ?? '';
+    expect(exposed, 'the page of the most exposed records').toContain('>exposed</word>');
     const boxes = [...exposed.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
       x0: Number(m[1]),
       y0: Number(m[2]),

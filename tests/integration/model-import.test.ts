@@ -1,17 +1,20 @@
-// Importing models into a real workspace file and reopening them for a run (demo kit classifier models).
+// Importing classifier models into a real workspace file (models written by the tests and the demo kit), and
+// starting runs on them through the router and a real engine host: a model whose file changed is never used.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { ModelSummary, RunSummary } from '../../src-preload/contract';
 import { MiaError } from '../../src-main/common/errors';
+import type { Backend } from '../../src-main/services/backend';
 import { importClassifier, importModelSet } from '../../src-main/services/model-import';
-import { expectFamily, loadModelForRun, loadModelSetForRun } from '../../src-main/services/model-load';
-import { getStoredModel, listModelSets } from '../../src-main/workspace/models-repo';
+import { getStoredModel, listModelSets, listStoredModelsInSet } from '../../src-main/workspace/models-repo';
 import { openWorkspace, type WorkspaceDb } from '../../src-main/workspace/open-workspace';
-import { demoExists, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from '../unit/models/helpers/demo-kit';
+import { writeTinyClassifier, writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { classifierKit } from '../helpers/demo-kit';
+import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
+import { makeTempDir } from '../helpers/temp-dir';
 import { writeLinearClassifier } from '../unit/models/helpers/onnx-builder';
-
-const hasClassifier = demoExists('classifier', 'DONE');
 
 async function caught(promise: Promise<unknown>): Promise<MiaError> {
   try {
@@ -23,32 +26,33 @@ async function caught(promise: Promise<unknown>): Promise<MiaError> {
   throw new Error('expected a MiaError');
 }
 
-let folder: string;
-let db: WorkspaceDb;
-beforeEach(() => {
-  folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-model-import-'));
-  db = openWorkspace(path.join(folder, 'workspace.sqlite'));
-});
-afterEach(() => {
-  db.close();
-  fs.rmSync(folder, { recursive: true, force: true });
-});
-
-const modelCount = () => (db.prepare('SELECT COUNT(*) AS n FROM models').get() as { n: number }).n;
-
-test('refuses a non-ONNX file named .onnx and writes no row', async () => {
-  const fake = path.join(folder, 'model.onnx');
-  fs.writeFileSync(fake, '{"not": "a model"}');
-  const error = await caught(importClassifier(db, { kind: 'classifier', modelPath: fake, config: { classes: 10, preprocess: { width: 28, height: 28, channels: 1 } } }));
-  expect(error.code).toBe('model.not-onnx');
-  expect(error.message).toContain('model.onnx');
-  expect(modelCount()).toBe(0);
-});
+/** The SHA-256 of a file's bytes, computed here rather than by the code under test. */
+const sha256Of = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 const tinyConfig = { classes: 3, preprocess: { width: 2, height: 2, channels: 1 as const } };
 
-describe('classifier import with models written by the tests', () => {
-  test('stores absolute paths and hashes, and the same bytes elsewhere give the same model hash', async () => {
+describe('import into a fresh workspace', () => {
+  const root = makeTempDir('mia-model-import-');
+  let folder: string;
+  let db: WorkspaceDb;
+  beforeEach(() => {
+    folder = fs.mkdtempSync(path.join(root, 'case-'));
+    db = openWorkspace(path.join(folder, 'workspace.sqlite'));
+  });
+  afterEach(() => db.close());
+
+  const modelCount = () => (db.prepare('SELECT COUNT(*) AS n FROM models').get() as { n: number }).n;
+
+  test('refuses a non-ONNX file named .onnx and writes no row', async () => {
+    const fake = path.join(folder, 'model.onnx');
+    fs.writeFileSync(fake, '{"not": "a model"}');
+    const error = await caught(importClassifier(db, { kind: 'classifier', modelPath: fake, config: { classes: 10, preprocess: { width: 28, height: 28, channels: 1 } } }));
+    expect(error.code).toBe('model.not-onnx');
+    expect(error.message).toContain('model.onnx');
+    expect(modelCount()).toBe(0);
+  });
+
+  test('stores absolute paths and file hashes, and the same bytes elsewhere give the same model hash', async () => {
     const first = path.join(folder, 'a', 'tiny.onnx');
     const second = path.join(folder, 'b', 'tiny.onnx');
     fs.mkdirSync(path.dirname(first));
@@ -58,22 +62,8 @@ describe('classifier import with models written by the tests', () => {
     const a = await importClassifier(db, { kind: 'classifier', modelPath: first, config: tinyConfig });
     const b = await importClassifier(db, { kind: 'classifier', modelPath: second, role: 'null', config: tinyConfig });
     expect(a.sha256).toBe(b.sha256);
-    expect(JSON.parse(getStoredModel(db, b.id).files)).toEqual({ model: { path: second, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
-    const loaded = expectFamily(await loadModelForRun(db, a.id), 'classifier');
-    const result = await loaded.adapter.predictImages([{ data: Uint8Array.of(255, 0, 0, 255), width: 2, height: 2, channels: 1 }]);
-    // x = [1, 0, 0, 1] → logits_k = (1 + 4)·(k − 1)/10
-    expect(Array.from(result.logits ?? [])).toEqual([-0.5, 0, 0.5]);
-    await loaded.adapter.release();
-  });
-
-  test('refuses to run a model whose file changed after import, naming the file', async () => {
-    const file = path.join(folder, 'changing-model.onnx');
-    writeLinearClassifier(file);
-    const { id } = await importClassifier(db, { kind: 'classifier', modelPath: file, config: tinyConfig });
-    writeLinearClassifier(file, { classes: 4 });
-    const error = await caught(loadModelForRun(db, id));
-    expect(error.code).toBe('model.file-changed');
-    expect(error.message).toContain('changing-model.onnx');
+    expect(JSON.parse(getStoredModel(db, a.id).files)).toEqual({ model: { path: first, sha256: sha256Of(first) } });
+    expect(JSON.parse(getStoredModel(db, b.id).files)).toEqual({ model: { path: second, sha256: sha256Of(second) } });
   });
 
   test('imports a shadow set from a manifest and refuses one with a missing model, importing none of it', async () => {
@@ -83,10 +73,8 @@ describe('classifier import with models written by the tests', () => {
     fs.writeFileSync(manifestFile, JSON.stringify({ models: [{ path: 'shadow_00.onnx', trained_on: ['r1', 'r2'] }, { path: 'shadow_01.onnx', trained_on: ['r3'] }] }));
     const { setId, models } = await importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig });
     expect(models.map((m) => [m.name, m.role])).toEqual([['shadow_00', 'shadow'], ['shadow_01', 'shadow']]);
-    expect(JSON.parse(getStoredModel(db, (models[1] as { id: number }).id).trained_on ?? 'null')).toEqual(['r3']);
-    const loaded = await loadModelSetForRun(db, setId);
-    expect(loaded.map((m) => m.trainedOn)).toEqual([['r1', 'r2'], ['r3']]);
-    for (const model of loaded) await model.adapter.release();
+    const stored = listStoredModelsInSet(db, setId);
+    expect(stored.map((row) => [row.name, JSON.parse(row.trained_on ?? 'null')])).toEqual([['shadow_00', ['r1', 'r2']], ['shadow_01', ['r3']]]);
 
     fs.writeFileSync(manifestFile, JSON.stringify({ models: [{ path: 'shadow_00.onnx', trained_on: ['a'] }, { path: 'shadow_99.onnx', trained_on: ['b'] }] }));
     const error = await caught(importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig }));
@@ -101,34 +89,20 @@ describe('classifier import with models written by the tests', () => {
     expect(error.code).toBe('model.bad-import-request');
     expect(error.message).toMatch(/modelPath/);
   });
-});
 
-describe.skipIf(!hasClassifier)('demo classifier import (skipped: resources/demo/classifier has no DONE file yet)', () => {
-  test('imports a classifier with its sidecar: absolute paths, hashes, config and the I/O read from the model', async () => {
-    const summary = await importClassifier(db, { kind: 'classifier', modelPath: demoFile('classifier', 'target.onnx') });
+  test('imports the demo classifier with its sidecar: absolute paths, hashes, config and the I/O read from the model', async () => {
+    const modelFile = path.join(classifierKit, 'target.onnx');
+    const summary = await importClassifier(db, { kind: 'classifier', modelPath: modelFile });
     expect(summary).toMatchObject({ name: 'target', kind: 'classifier', role: 'target' });
-    expect(summary.sha256).toMatch(/^[0-9a-f]{64}$/);
     const row = getStoredModel(db, summary.id);
-    const files = JSON.parse(row.files) as Record<string, { path: string; sha256: string }>;
-    expect(path.isAbsolute(files.model?.path ?? '')).toBe(true);
-    const config = JSON.parse(row.config);
-    expect(config).toMatchObject({ kind: 'classifier', classes: 10, output: 'logits', preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' } });
+    expect(JSON.parse(row.files)).toEqual({ model: { path: modelFile, sha256: sha256Of(modelFile) } });
+    expect(JSON.parse(row.config)).toMatchObject({ kind: 'classifier', classes: 10, output: 'logits', preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' } });
     expect(JSON.parse(row.io).model.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch', 1, 28, 28] }]);
   });
 
-  test('reopens an imported classifier for a run and reproduces the PyTorch goldens', async () => {
-    const { id } = await importClassifier(db, { kind: 'classifier', modelPath: demoFile('classifier', 'target.onnx') });
-    const loaded = expectFamily(await loadModelForRun(db, id), 'classifier');
-    const golden = readJson<{ ids: string[]; input: TensorDescriptor; models: Record<string, { output: TensorDescriptor }> }>(demoFile('classifier', 'goldens', 'parity.json'));
-    const input = Float32Array.from(readTensor(golden.input, demoFile('classifier', 'goldens')));
-    const result = await loaded.adapter.predict(input, golden.ids.length);
-    expect(maxAbsDifference(result.logits ?? [], readTensor((golden.models.target as { output: TensorDescriptor }).output, ''))).toBeLessThan(1e-5);
-    await loaded.adapter.release();
-  });
-
-  test('refuses an import whose preprocessing does not fit the model, before writing anything', async () => {
+  test('refuses a demo import whose preprocessing does not fit the model, before writing anything', async () => {
     const error = await caught(
-      importClassifier(db, { kind: 'classifier', modelPath: demoFile('classifier', 'target.onnx'), config: { preprocess: { width: 32, height: 32, channels: 3 } } }),
+      importClassifier(db, { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx'), config: { preprocess: { width: 32, height: 32, channels: 3 } } }),
     );
     expect(error.code).toBe('model.incompatible');
     expect(error.message).toMatch(/channels: the model takes 1, the preprocessing gives 3; height: the model takes 28, the preprocessing gives 32/);
@@ -136,23 +110,86 @@ describe.skipIf(!hasClassifier)('demo classifier import (skipped: resources/demo
   });
 
   test("keeps a null model's training ids from its sidecar", async () => {
-    const { id } = await importClassifier(db, { kind: 'classifier', role: 'null', modelPath: demoFile('classifier', 'null.onnx') });
+    const sidecar = JSON.parse(fs.readFileSync(path.join(classifierKit, 'null.json'), 'utf8')) as { trained_on_ids: string[] };
+    const { id } = await importClassifier(db, { kind: 'classifier', role: 'null', modelPath: path.join(classifierKit, 'null.onnx') });
     const row = getStoredModel(db, id);
     expect(row.role).toBe('null');
-    expect((JSON.parse(row.trained_on ?? '[]') as string[]).length).toBeGreaterThan(0);
+    expect(JSON.parse(row.trained_on ?? 'null')).toEqual(sidecar.trained_on_ids);
   });
 
-  test('imports a reference set from its manifest: one row per model with role, set id and trained_on', async () => {
-    const manifestFile = demoFile('classifier', 'reference', 'manifest.json');
-    const manifest = readJson<{ models: { path: string; trained_on: string[] }[] }>(manifestFile);
+  test('imports the demo reference set from its manifest: one row per model with role, set id and trained_on', async () => {
+    const manifestFile = path.join(classifierKit, 'reference', 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { models: { path: string; trained_on: string[] }[] };
     const { setId, models } = await importModelSet(db, { purpose: 'reference', manifestPath: manifestFile });
     expect(models).toHaveLength(manifest.models.length);
     expect(listModelSets(db)).toEqual([expect.objectContaining({ id: setId, purpose: 'reference', manifest_path: manifestFile })]);
-    const first = getStoredModel(db, (models[0] as { id: number }).id);
-    expect(first).toMatchObject({ role: 'reference', model_set_id: setId, name: 'ref_00' });
-    expect(JSON.parse(first.trained_on ?? 'null')).toEqual(manifest.models[0]?.trained_on);
-    const loaded = await loadModelSetForRun(db, setId);
-    expect(loaded.map((m) => m.trainedOn?.length)).toEqual(manifest.models.map((m) => m.trained_on.length));
-    for (const model of loaded) await model.adapter.release();
+    const stored = listStoredModelsInSet(db, setId);
+    expect(stored.map((row) => row.name)).toEqual(manifest.models.map((m) => path.basename(m.path, '.onnx')));
+    expect(stored.every((row) => row.role === 'reference' && row.model_set_id === setId)).toBe(true);
+    expect(stored.map((row) => JSON.parse(row.trained_on ?? 'null'))).toEqual(manifest.models.map((m) => m.trained_on));
+  });
+});
+
+describe('starting a run on an imported model', () => {
+  const dir = makeTempDir('mia-model-run-');
+  let backend: Backend;
+  let datasetId: number;
+
+  async function importModel(modelPath: string, role: 'target' | 'null' = 'target'): Promise<ModelSummary> {
+    const result = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath, role });
+    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+    return result.data as ModelSummary;
+  }
+
+  const runCount = () => (backend.db.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+
+  /** Starts a run on a model whose file was just changed: it must be refused, naming the file, with no run row. */
+  async function expectRefusedAfterChange(request: Record<string, unknown>, file: string): Promise<void> {
+    const original = fs.readFileSync(file);
+    const runsBefore = runCount();
+    fs.appendFileSync(file, Buffer.from([0]));
+    try {
+      const started = await backend.router.dispatch('runs.start', request);
+      expect(started.ok).toBe(false);
+      if (started.ok) return;
+      expect(started.error.code).toBe('model.file-changed');
+      expect(started.error.message).toContain(path.basename(file));
+      expect(runCount()).toBe(runsBefore);
+    } finally {
+      fs.writeFileSync(file, original);
+    }
+  }
+
+  beforeAll(async () => {
+    backend = createTestBackend(dir).backend;
+    const kit = await writeTinyKit(path.join(dir, 'kit'), 24);
+    const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
+    if (!dataset.ok) throw new Error(dataset.error.message);
+    datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
+  }, 120_000);
+  afterAll(async () => {
+    await backend?.idle();
+    backend?.close();
+  });
+
+  test('runs a model while its file is unchanged, and refuses to start once the .onnx file changed', async () => {
+    const file = path.join(dir, 'target', 'changing-model.onnx');
+    writeTinyClassifier(file);
+    const model = await importModel(file);
+    const run: RunSummary = await runToEnd(backend, { attack: 'loss', targetModelId: model.id, datasetId, seed: 1 });
+    expect(run.status).toBe('finished');
+    await expectRefusedAfterChange({ attack: 'loss', targetModelId: model.id, datasetId, seed: 2 }, file);
+    // Restored to the imported bytes, the model is usable again.
+    expect((await runToEnd(backend, { attack: 'loss', targetModelId: model.id, datasetId, seed: 3 })).status).toBe('finished');
+  });
+
+  test('refuses to start a run whose null model file changed, naming it', async () => {
+    const targetFile = path.join(dir, 'with-null', 'target.onnx');
+    const nullFile = path.join(dir, 'with-null', 'null-model.onnx');
+    writeTinyClassifier(targetFile);
+    writeTinyClassifier(nullFile);
+    const target = await importModel(targetFile);
+    const nullModel = await importModel(nullFile, 'null');
+    await expectRefusedAfterChange({ attack: 'loss', targetModelId: target.id, datasetId, seed: 1, nullModelId: nullModel.id }, nullFile);
   });
 });

@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-preload/contract';
 import type { Backend } from '../../src-main/services/backend';
 import { getRun } from '../../src-main/workspace/runs-repo';
-import { hasClassifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
@@ -42,6 +41,13 @@ async function goneWithin(pid: number, limitMs: number): Promise<number | null> 
   return isRunning(pid) ? null : Date.now() - from;
 }
 
+/** User and system CPU time the process has used, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
 function childrenOf(pid: number): number[] {
   try {
     return fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
@@ -62,19 +68,21 @@ async function until<T>(what: string, limitMs: number, probe: () => T | null | u
 
 describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('the engine host without its parent', () => {
   it('exits within seconds when its parent is killed while it is busy and silent', async () => {
-    // A parent that starts the built engine host and gives it a two-minute job that sends nothing until it ends.
+    // A parent that starts the built engine host and gives it a two-minute job that sends nothing until it ends. The
+    // host takes messages in order, so the answer to a second, quick ping says the silent job has started.
     const parentScript = `
       const { fork } = require('node:child_process');
       const host = fork(${JSON.stringify(engineEntry)}, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       host.on('message', (m) => {
-        if (m.type !== 'ready') return;
-        host.send({ type: 'start', jobId: 'hold', task: { kind: 'ping', echo: 'x', holdMs: 120000 } });
-        process.stdout.write(String(host.pid) + '\\n');
+        if (m.type === 'ready') {
+          host.send({ type: 'start', jobId: 'hold', task: { kind: 'ping', echo: 'x', holdMs: 120000 } });
+          host.send({ type: 'start', jobId: 'after-hold', task: { kind: 'ping', echo: 'y' } });
+        }
+        if (m.type === 'result' && m.jobId === 'after-hold') process.stdout.write(String(host.pid) + '\\n');
       });`;
     const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
     started.push(parent);
     const enginePid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
-    await sleep(300);
     expect(isRunning(enginePid), 'the engine host is working').toBe(true);
     parent.kill('SIGKILL');
     const ms = await goneWithin(enginePid, 5_000);
@@ -84,7 +92,7 @@ describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('the engine host
   });
 });
 
-describe.skipIf(!hasBuild || !hasClassifierKit || !fs.existsSync('/proc/self/stat'))('a `mia audit` killed with SIGKILL beside a live backend', () => {
+describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('a `mia audit` killed with SIGKILL beside a live backend', () => {
   let backend: Backend;
   afterAll(async () => {
     await backend?.idle();
@@ -109,7 +117,8 @@ describe.skipIf(!hasBuild || !hasClassifierKit || !fs.existsSync('/proc/self/sta
       return row?.id;
     });
     const enginePid = await until('the CLI\'s engine host', 10_000, () => childrenOf(cli.pid!)[0]);
-    await sleep(300);
+    // Killed while the engine host is at work: it has spent a tenth of a second of CPU time on the run.
+    await until('the engine host at work', 60_000, () => (cpuTicks(enginePid) >= 10 ? true : null));
 
     cli.kill('SIGKILL'); // the CLI only, not its process group: the engine host must notice by itself
     const killedAt = Date.now();
@@ -128,6 +137,7 @@ describe.skipIf(!hasBuild || !hasClassifierKit || !fs.existsSync('/proc/self/sta
     const resumed = await backend.router.dispatch('runs.resume', { runId });
     expect(resumed.ok, JSON.stringify(resumed)).toBe(true);
     await backend.idle();
-    expect((await backend.router.dispatch('runs.get', { runId })) as { ok: true; data: RunSummary }).toMatchObject({ data: { status: 'finished' } });
+    const after = (await backend.router.dispatch('runs.get', { runId })) as { ok: true; data: RunSummary };
+    expect(after.data.status, JSON.stringify(after.data.error)).toBe('finished');
   });
 });

@@ -10,7 +10,7 @@ import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import type { Backend } from '../../src-main/services/backend';
 import { getRun, readRunLog } from '../../src-main/workspace/runs-repo';
 import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
-import { classifierKit, hasClassifierKit } from '../helpers/demo-kit';
+import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
@@ -108,7 +108,7 @@ describe('a cancel in this process', () => {
   });
 });
 
-describe.skipIf(!hasBuild || !hasClassifierKit)('a cancel of a run that another process owns', () => {
+describe.skipIf(!hasBuild)('a cancel of a run that another process owns', () => {
   it('reaches a `mia audit` on the same workspace through the workspace, and its run ends in cancelled', async () => {
     const workspace = path.join(dir, 'shared.sqlite');
     const live = createTestBackend(dir, 'shared.sqlite').backend;

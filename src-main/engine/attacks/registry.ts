@@ -13,7 +13,10 @@ import { pianAttack, piaAttack } from './diffusion/pia-attack';
 import { rediffuseAttack } from './diffusion/rediffuse-attack';
 import { secmiAttack } from './diffusion/secmi-attack';
 
-// Each module is typed with its own target and model shapes; the registry only needs what every module has.
+// Each module is typed with its own parameters, target and model shapes; the list holds them as AttackModule, the
+// part every module has. That assignment type-checks because `run` and `estimateModelCalls` are methods (TypeScript
+// compares method parameters both ways), and it is safe because the engine pairs each module only with the runtime
+// of its own `family` (openFamilyRuntime) and with parameters parsed by its own schema (attack-job.ts).
 export const attackModules: readonly AttackModule[] = [
   lossAttack,
   confidenceAttack,
@@ -30,7 +33,7 @@ export const attackModules: readonly AttackModule[] = [
   piaAttack,
   pianAttack,
   diffusionLossAttack,
-] as unknown as readonly AttackModule[];
+];
 
 export function findAttack(id: string): AttackModule {
   const found = attackModules.find((module) => module.id === id);

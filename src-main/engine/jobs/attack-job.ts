@@ -1,5 +1,6 @@
 // One attack run inside the engine host: open the models, score the audited and calibration records, then compute
-// the metrics and the validity checks. The result goes back to the service, which stores it in one transaction.
+// the metrics and the validity checks. The result, scores included, goes back to the service once, which stores it
+// in one transaction.
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
 import type { AttackModule, AttackResult } from '../attacks/attack-module';
@@ -15,21 +16,12 @@ import type { ValidityCheck } from '../checks/validity-check';
 import { aucWithInterval } from '../metrics/auc-with-interval';
 import { computeRunMetrics, findMetric, type OperatingPointRequest } from '../metrics/run-metrics';
 import { SeededRandom } from '../random/seeded-random';
-import { AttackTask } from './attack-task';
+import type { AttackJobResult } from './attack-job-result';
+import type { AttackTask } from './attack-task';
 import { createCallProgress } from './call-progress';
 import { openFamilyRuntime } from './family-runtime';
 import type { JobContext } from './job-context';
 import { createRecordImages, type RecordImages } from './record-images';
-
-export interface AttackJobOutput {
-  recordIds: Int32Array<ArrayBuffer>;
-  scores: Float64Array<ArrayBuffer>;
-  modelCalls: number;
-  notes: string[];
-  metrics: { name: string; slice: string; value: number | null; ciLow: number | null; ciHigh: number | null; note: string | null }[];
-  checks: ValidityCheck[];
-  timings: Record<string, number>;
-}
 
 /**
  * Threads each ONNX session may use ($MIA_ENGINE_THREADS, default 1). On the busy 2-core machines here one thread
@@ -37,9 +29,8 @@ export interface AttackJobOutput {
  */
 const sessionThreads = Math.max(1, Math.min(64, Number(process.env.MIA_ENGINE_THREADS) || 1));
 
-export async function runAttackJob(raw: unknown, ctx: JobContext): Promise<AttackJobOutput> {
+export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<AttackJobResult> {
   const started = performance.now();
-  const task = parseWith(AttackTask, raw, 'Attack task', 'engine.bad-task');
   const attack = findAttack(task.attack);
   const params = parseWith(attack.params, task.params, `Parameters of ${attack.id}`, 'run.invalid-params');
   const random = new SeededRandom(task.seed);
@@ -61,7 +52,6 @@ export async function runAttackJob(raw: unknown, ctx: JobContext): Promise<Attac
     const attackStarted = performance.now();
     const result = await runOnce(runtime.target, 'attack');
     checkResult(result, scored, attack);
-    ctx.partial(Int32Array.from(result.recordIds), Float64Array.from(result.scores));
     const attackMs = performance.now() - attackStarted;
 
     const metricsStarted = performance.now();
@@ -95,6 +85,7 @@ export async function runAttackJob(raw: unknown, ctx: JobContext): Promise<Attac
 
     const extra = (result.extraMetrics ?? []).map((m) => ({ name: m.name, slice: '', value: m.value, ciLow: null, ciHigh: null, note: m.note ?? null }));
     return {
+      kind: 'attack',
       recordIds: Int32Array.from(result.recordIds),
       scores: Float64Array.from(result.scores),
       modelCalls: result.modelCalls,

@@ -2,30 +2,21 @@
 import fs from 'node:fs';
 import { csvRow } from '../../common/csv-write';
 import { MiaError } from '../../common/errors';
+import { notRanked } from '../../engine/metrics/audit-rank';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRun, readMetrics } from '../../workspace/runs-repo';
+import { createRunScoresReader, type RunScoresReader } from '../run-report-scores';
 
-export const scoreColumns = ['run_id', 'attack', 'record_id', 'record_key', 'image_sha256', 'label', 'member', 'role', 'score', 'rank'] as const;
+/**
+ * `audit_rank` follows the workbench's one ranking rule (engine/metrics/audit-rank.ts), the same rank the PDF and
+ * the app show: 1 + the number of audited records of the run with a strictly higher score (ties share the best
+ * rank). Calibration rows are exported with their scores but an empty rank: they are not audited. Rows are in
+ * rank order, highest score first.
+ */
+export const scoreColumns = ['run_id', 'attack', 'record_id', 'record_key', 'image_sha256', 'label', 'member', 'role', 'score', 'audit_rank'] as const;
 export const metricColumns = ['run_id', 'attack', 'status', 'metric', 'slice', 'value', 'ci_low', 'ci_high', 'note'] as const;
 
-/** Records of a run with their scores, ranked 1 = most likely member (ties share the best rank). */
-function scoredRecords(db: WorkspaceDb, runId: number) {
-  const rows = db
-    .prepare(
-      `SELECT s.record_id, s.score, r.record_key, r.sha256, r.label, r.member, r.role
-       FROM scores s JOIN records r ON r.id = s.record_id WHERE s.run_id = ? ORDER BY s.score DESC, s.record_id`,
-    )
-    .all(runId) as { record_id: number; score: number; record_key: string; sha256: string; label: number | null; member: number | null; role: string }[];
-  let rank = 0;
-  let previous = Number.NaN;
-  return rows.map((row, index) => {
-    if (row.score !== previous) rank = index + 1;
-    previous = row.score;
-    return { ...row, rank };
-  });
-}
-
-export function writeScoresCsv(db: WorkspaceDb, runIds: readonly number[], file: string): number {
+export function writeScoresCsv(db: WorkspaceDb, runIds: readonly number[], file: string, scoresOf: RunScoresReader = createRunScoresReader(db)): number {
   const runs = runIds.map((id) => getRun(db, id));
   const unfinished = runs.filter((run) => run.status !== 'finished');
   if (unfinished.length > 0) {
@@ -36,8 +27,11 @@ export function writeScoresCsv(db: WorkspaceDb, runIds: readonly number[], file:
   try {
     fs.writeSync(out, csvRow(scoreColumns));
     for (const run of runs) {
-      for (const row of scoredRecords(db, run.id)) {
-        fs.writeSync(out, csvRow([run.id, run.attack, row.record_id, row.record_key, row.sha256, row.label, row.member, row.role, row.score, row.rank]));
+      const scored = scoresOf(run.id);
+      for (const index of scored.highestFirst) {
+        const record = scored.records[index]!;
+        const rank = scored.ranks[index]!;
+        fs.writeSync(out, csvRow([run.id, run.attack, record.id, record.key, record.sha256, record.label, record.member, record.role, scored.scores[index]!, rank === notRanked ? null : rank]));
         written++;
       }
     }

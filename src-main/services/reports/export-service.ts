@@ -4,6 +4,7 @@ import path from 'node:path';
 import { writeFilesAtomically, type PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
+import { createRunScoresReader } from '../run-report-scores';
 import { withDetachedSignatures } from '../signing/file-signature';
 import { writeMetricsCsv, writeScoresCsv } from './export-csv';
 import { writePdfReport } from './pdf-report';
@@ -51,14 +52,16 @@ export async function exportRunsToFolder(
 /** The files an export consists of, in writing order; a further file of the export (a signature) is one more entry. */
 function plannedExportFiles(db: WorkspaceDb, request: ExportRequest): (PlannedFile & { kind: ExportKind })[] {
   const files: (PlannedFile & { kind: ExportKind })[] = [];
+  // One reader for the whole export: the PDF and the scores CSV read and rank each run's scores once, together.
+  const scoresOf = createRunScoresReader(db);
   if (request.pdf) {
     // Built inside the write, after the targets were checked: an export refused for an existing file costs nothing.
-    const report = () => buildAuditReport(db, request.runIds, request.title ? { title: request.title } : {});
+    const report = () => buildAuditReport(db, request.runIds, request.title ? { title: request.title } : {}, scoresOf);
     files.push({ kind: 'pdf', path: path.resolve(request.pdf), write: (temp) => writePdfReport(report(), temp) });
   }
   if (request.csv) {
     const scores = path.resolve(request.csv);
-    files.push({ kind: 'csv', path: scores, write: (temp) => void writeScoresCsv(db, request.runIds, temp) });
+    files.push({ kind: 'csv', path: scores, write: (temp) => void writeScoresCsv(db, request.runIds, temp, scoresOf) });
     files.push({ kind: 'csv', path: metricsCsvPath(scores), write: (temp) => void writeMetricsCsv(db, request.runIds, temp) });
   }
   return files;

@@ -189,7 +189,10 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   // ---- most exposed records
   doc.addPage();
   heading('Most exposed records', 18);
-  paragraph('The records each attack scores highest: the ones most likely to be identified as training data.');
+  // The rank printed is the reader's (engine/metrics/audit-rank.ts), the same as the CSV's audit_rank and the app's.
+  paragraph(
+    'The records each attack scores highest: the ones most likely to be identified as training data. Rank #n means n − 1 audited records score strictly higher; tied scores share a rank, and calibration records are not ranked.',
+  );
   for (const run of report.runs) {
     const size = 56;
     const captionWidth = size + 8;

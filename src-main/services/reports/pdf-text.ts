@@ -18,10 +18,15 @@ interface LoadedFont {
  */
 export function fontGlyphCheck(doc: PDFKit.PDFDocument, fontName: string): GlyphCheck {
   doc.font(fontName);
-  const font = (doc as unknown as { _font?: { font?: LoadedFont } })._font?.font;
+  const holder: unknown = Reflect.get(doc, '_font');
+  const font = isFontHolder(holder) ? holder.font : undefined;
   if (typeof font?.hasGlyphForCodePoint === 'function') return (codePoint) => font.hasGlyphForCodePoint!(codePoint);
   if (typeof font?.characterToGlyph === 'function') return (codePoint) => codePoint <= 0xffff && font.characterToGlyph!(codePoint) !== '.notdef';
   return (codePoint) => codePoint >= 0x20 && codePoint < 0x7f;
+}
+
+function isFontHolder(value: unknown): value is { font?: LoadedFont } {
+  return typeof value === 'object' && value !== null && 'font' in value && typeof value.font === 'object' && value.font !== null;
 }
 
 /** A function from any string to text that every one of `fonts` can draw; applying it twice changes nothing. */

@@ -10,6 +10,7 @@ import { getModel } from '../../workspace/models-repo';
 import { runCurves } from '../run-report-curves';
 import { exposedRecords } from '../run-report-exposed';
 import { runDetails } from '../run-report';
+import { createRunScoresReader, type RunScoresReader } from '../run-report-scores';
 
 export interface ReportRun {
   readonly details: RunDetails;
@@ -36,7 +37,13 @@ export function metricOf(run: ReportRun, name: string, slice = '') {
   return run.details.metrics.find((m) => m.name === name && m.slice === slice) ?? null;
 }
 
-export function buildAuditReport(db: WorkspaceDb, runIds: readonly number[], options: { title?: string; exposedPerRun?: number } = {}): AuditReport {
+/** `scoresOf` is the export's one reader, so the PDF and the CSV of one export read each run's scores once. */
+export function buildAuditReport(
+  db: WorkspaceDb,
+  runIds: readonly number[],
+  options: { title?: string; exposedPerRun?: number } = {},
+  scoresOf: RunScoresReader = createRunScoresReader(db),
+): AuditReport {
   if (runIds.length === 0) throw new MiaError('export.no-runs', 'Name at least one run to export.');
   const runs = runIds.map((runId): ReportRun => {
     const details = runDetails(db, runId);
@@ -60,8 +67,8 @@ export function buildAuditReport(db: WorkspaceDb, runIds: readonly number[], opt
     }
     return {
       details,
-      curves: runCurves(db, { runId, maxPoints: 300, bins: 30 }),
-      exposed: exposedRecords(db, { runId, limit: options.exposedPerRun ?? 8, membersOnly: false }),
+      curves: runCurves(db, { runId, maxPoints: 300, bins: 30 }, scoresOf),
+      exposed: exposedRecords(db, { runId, limit: options.exposedPerRun ?? 8, membersOnly: false }, scoresOf),
       attackTitle,
       attackDescription,
       targetSha256: getModel(db, details.run.targetModelId).sha256,

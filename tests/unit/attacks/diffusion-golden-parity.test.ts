@@ -9,7 +9,7 @@ import { buildDiffusionConfig } from '../../../src-main/engine/models/config-fro
 import { openDenoiser, type DenoiserAdapter } from '../../../src-main/engine/models/denoiser-adapter';
 import { openOnnxModel } from '../../../src-main/engine/models/onnx-session';
 import { ModelSidecar } from '../../../src-main/engine/models/sidecar';
-import { demoExists, demoFile, readJson, readTensor, type TensorDescriptor } from '../models/helpers/demo-kit';
+import { demoFile, readJson, readTensor, type TensorDescriptor } from '../models/helpers/demo-kit';
 
 interface AttacksGolden {
   ids: string[];
@@ -21,14 +21,13 @@ interface AttacksGolden {
   scores: { rediffuse: number[]; pia: number[]; secmi: number[]; loss: number[] };
 }
 
-const ready = demoExists('diffusion', 'DONE') && demoExists('diffusion', 'goldens', 'attacks-8.json');
 
 function expectScores(actual: Float64Array, expected: readonly number[]): void {
   expect(actual.length).toBe(expected.length);
   actual.forEach((value, i) => expect(Math.abs(value - expected[i]!)).toBeLessThanOrEqual(1e-4 * Math.abs(expected[i]!) + 1e-12));
 }
 
-describe.skipIf(!ready)('diffusion attacks against the PyTorch goldens (skipped: resources/demo/diffusion has no DONE file or goldens/attacks-8.json yet)', () => {
+describe('diffusion attacks against the PyTorch goldens', () => {
   let denoiser: DenoiserAdapter;
   let golden: AttacksGolden;
   let x: Float32Array;

@@ -16,7 +16,7 @@ afterEach(() => {
 
 describe('IDX containers read whole (at run time)', () => {
   it('refuses a gzip bomb that unpacks past the container limit (1 GiB) instead of unpacking it all', () => {
-    dir = makeTempDir();
+    dir = makeTempDir('idx-bomb');
     // Zeros compress about 1000:1, so a file of a few MB unpacks past the limit; it is built a chunk at a time so
     // the test never holds the unpacked bytes.
     const parts: Buffer[] = [];

@@ -6,9 +6,8 @@ import { buildDiffusionConfig } from '../../../src-main/engine/models/config-fro
 import { openDenoiser, type DenoiserAdapter } from '../../../src-main/engine/models/denoiser-adapter';
 import { openOnnxModel } from '../../../src-main/engine/models/onnx-session';
 import { ModelSidecar } from '../../../src-main/engine/models/sidecar';
-import { decodeImage, demoExists, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from '../models/helpers/demo-kit';
+import { decodeImage, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from '../models/helpers/demo-kit';
 
-const ready = demoExists('diffusion', 'DONE');
 const goldens = demoFile('diffusion', 'goldens');
 const tensor = (descriptor: TensorDescriptor) => readTensor(descriptor, goldens);
 
@@ -27,7 +26,7 @@ interface DdimGolden {
   alpha_bar: Record<string, number>;
 }
 
-describe.skipIf(!ready)('diffusion demo parity (skipped: resources/demo/diffusion not generated yet — it has no DONE file)', () => {
+describe('diffusion demo parity', () => {
   let denoiser: DenoiserAdapter;
   beforeAll(async () => {
     const sidecar = ModelSidecar.parse(readJson(demoFile('diffusion', 'unet.json')));

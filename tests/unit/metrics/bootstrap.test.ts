@@ -1,41 +1,39 @@
-// Stratified bootstrap intervals: agree with a naive resample-and-re-sort bootstrap drawing the same indices,
-// are deterministic for a seed, contain the point estimate, and are n/a for unreachable FPR bounds.
+// Stratified bootstrap intervals: agree with a naive resample-and-recount bootstrap drawing the same indices (its
+// AUC, TPR@FPR, advantage and percentiles computed by brute force, not by the engine's ROC code), are deterministic
+// for a seed, contain the point estimate, and are n/a for unreachable FPR bounds.
 import { describe, expect, it } from 'vitest';
 import { bootstrapIntervals } from '../../../src-main/engine/metrics/bootstrap';
-import { percentileInterval } from '../../../src-main/engine/metrics/percentile';
 import { rankScores } from '../../../src-main/engine/metrics/ranked-scores';
-import { auc, aucFromRanked, rocCurve } from '../../../src-main/engine/metrics/roc';
-import { advantage, tprAtFpr } from '../../../src-main/engine/metrics/threshold-metrics';
+import { aucFromRanked } from '../../../src-main/engine/metrics/roc';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
+import { bruteForceAdvantage, bruteForceAuc, bruteForceTprAtFpr, linearPercentile } from '../../helpers/reference-metrics';
 import { errorCodeOf, syntheticScores } from './fixtures';
 
-/** Resamples records and recomputes everything from scratch, drawing indices in the same order. */
+/** The central 95% interval of a sample, as numpy.percentile(sample, [2.5, 97.5]) gives it. */
+const interval95 = (sample: readonly number[]) => ({ low: linearPercentile(sample, 0.025), high: linearPercentile(sample, 0.975) });
+
+/** Resamples members and non-members separately and recomputes everything by brute force, drawing indices in the same order. */
 function naiveBootstrap(scores: Float64Array, labels: Uint8Array, seed: number, resamples: number, alphas: number[]) {
   const random = new SeededRandom(seed);
   const memberScores = scores.filter((_, i) => labels[i] === 1);
   const nonMemberScores = scores.filter((_, i) => labels[i] === 0);
-  const aucs = new Float64Array(resamples);
-  const advantages = new Float64Array(resamples);
-  const tprs = alphas.map(() => new Float64Array(resamples));
+  const aucs: number[] = [];
+  const advantages: number[] = [];
+  const tprs: number[][] = alphas.map(() => []);
   for (let r = 0; r < resamples; r++) {
-    const drawnMembers = Float64Array.from(memberScores, () => memberScores[random.nextInt(memberScores.length)]!);
-    const drawnNonMembers = Float64Array.from(nonMemberScores, () => nonMemberScores[random.nextInt(nonMemberScores.length)]!);
-    const resampledScores = Float64Array.of(...drawnMembers, ...drawnNonMembers);
-    const resampledLabels = Uint8Array.from(resampledScores, (_, i) => (i < drawnMembers.length ? 1 : 0));
-    const roc = rocCurve(resampledScores, resampledLabels);
-    aucs[r] = auc(resampledScores, resampledLabels);
-    advantages[r] = advantage(roc);
-    alphas.forEach((alpha, b) => (tprs[b]![r] = tprAtFpr(roc, alpha)!));
+    const drawnMembers = Array.from(memberScores, () => memberScores[random.nextInt(memberScores.length)]!);
+    const drawnNonMembers = Array.from(nonMemberScores, () => nonMemberScores[random.nextInt(nonMemberScores.length)]!);
+    const resampledScores = [...drawnMembers, ...drawnNonMembers];
+    const resampledLabels = resampledScores.map((_, i) => (i < drawnMembers.length ? 1 : 0));
+    aucs.push(bruteForceAuc(resampledScores, resampledLabels));
+    advantages.push(bruteForceAdvantage(resampledScores, resampledLabels));
+    alphas.forEach((alpha, b) => tprs[b]!.push(bruteForceTprAtFpr(resampledScores, resampledLabels, alpha)!));
   }
-  return {
-    auc: percentileInterval(aucs, 0.95),
-    advantage: percentileInterval(advantages, 0.95),
-    tprAtFpr: tprs.map((sample) => percentileInterval(sample, 0.95)),
-  };
+  return { auc: interval95(aucs), advantage: interval95(advantages), tprAtFpr: tprs.map(interval95) };
 }
 
 describe('bootstrapIntervals', () => {
-  it('matches a naive bootstrap that resamples records and re-sorts them', () => {
+  it('matches a naive bootstrap that resamples records and recomputes each figure by brute force', () => {
     const { scores, labels } = syntheticScores(300, 21, 0.6, 1);
     const alphas = [0.01, 0.1];
     const fast = bootstrapIntervals(rankScores(scores, labels), { random: new SeededRandom(99), resamples: 200, fprBounds: alphas });

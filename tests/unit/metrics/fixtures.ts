@@ -1,6 +1,7 @@
 // Small helpers shared by the metrics tests: typed-array builders, synthetic scores and a brute-force AUC.
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 export { errorCodeOf } from '../../helpers/error-code';
+export { bruteForceAuc } from '../../helpers/reference-metrics';
 
 export function scoresOf(values: readonly number[]): Float64Array {
   return Float64Array.from(values);
@@ -22,20 +23,3 @@ export function syntheticScores(count: number, seed: number, shift = 0.5, decima
   }
   return { scores, labels };
 }
-
-/** Mann–Whitney by comparing every member with every non-member, ties ½. */
-export function bruteForceAuc(scores: Float64Array, labels: Uint8Array): number {
-  let wins = 0;
-  let pairs = 0;
-  for (let i = 0; i < scores.length; i++) {
-    if (labels[i] !== 1) continue;
-    for (let j = 0; j < scores.length; j++) {
-      if (labels[j] !== 0) continue;
-      pairs++;
-      if (scores[i]! > scores[j]!) wins += 1;
-      else if (scores[i] === scores[j]) wins += 0.5;
-    }
-  }
-  return wins / pairs;
-}
-

@@ -11,14 +11,26 @@ import { openOnnxModel } from '../../../src-main/engine/models/onnx-session';
 import { preprocess } from '../../../src-main/engine/models/preprocess';
 import { ModelSidecar } from '../../../src-main/engine/models/sidecar';
 import { writeLinearClassifier } from './helpers/onnx-builder';
-import { decodeImage, demoExists, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from './helpers/demo-kit';
+import { decodeImage, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from './helpers/demo-kit';
 
 // The kit writes DONE last; a family folder without it may be half regenerated.
-const hasModels = demoExists('classifier', 'DONE');
 
 const sidecarOf = (name: string) => ModelSidecar.parse(readJson(demoFile('classifier', `${name}.json`)));
 const configOf = (name: string, overrides: Partial<ClassifierConfig> = {}) =>
   ClassifierConfig.parse({ ...buildClassifierConfig(sidecarOf(name), {}, { inputs: [], outputs: [] }, name), ...overrides });
+
+/** Softmax of each row of `classes` values, written out here as the expectation for the adapter's own. */
+function softmaxRows(values: readonly number[], classes: number): number[] {
+  const out: number[] = [];
+  for (let start = 0; start < values.length; start += classes) {
+    const row = values.slice(start, start + classes);
+    const top = Math.max(...row);
+    const exps = row.map((value) => Math.exp(value - top));
+    const total = exps.reduce((sum, value) => sum + value, 0);
+    out.push(...exps.map((value) => value / total));
+  }
+  return out;
+}
 
 async function caught(promise: Promise<unknown>): Promise<MiaError> {
   try {
@@ -93,7 +105,7 @@ describe('classifier adapter on models written by the tests', () => {
   });
 });
 
-describe.skipIf(!hasModels)('demo classifier (skipped: resources/demo/classifier has no DONE file yet)', () => {
+describe('demo classifier', () => {
   test('reads input and output names, shapes with symbolic dims and dtypes from the model', async () => {
     const model = await openOnnxModel(demoFile('classifier', 'target.onnx'));
     expect(model.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch', 1, 28, 28] }]);
@@ -109,7 +121,8 @@ describe.skipIf(!hasModels)('demo classifier (skipped: resources/demo/classifier
     const b = await probsModel.predict(batch, 3);
     expect(logitsModel.outputKind()).toBe('logits');
     expect(probsModel.outputKind()).toBe('probabilities');
-    expect(a.logits).toBeDefined();
+    // The logits model's probabilities are the softmax of its logits, computed here row by row.
+    expect(maxAbsDifference(a.probabilities, softmaxRows(Array.from(a.logits ?? []), 10))).toBeLessThan(1e-6);
     expect(b.logits).toBeUndefined();
     expect(maxAbsDifference(a.probabilities, b.probabilities)).toBeLessThan(1e-5);
     expect(logitsModel.modelCalls).toBe(3);
@@ -121,7 +134,11 @@ describe.skipIf(!hasModels)('demo classifier (skipped: resources/demo/classifier
     const forced = await openClassifier(demoFile('classifier', 'target_probs.onnx'), configOf('target_probs', { output: 'logits' }));
     const result = await forced.predict(new Float32Array(784), 1);
     expect(forced.outputKind()).toBe('logits');
-    expect(result.logits).toBeDefined();
+    // The model's own outputs (probabilities, summing to 1) are taken as logits and put through softmax once more.
+    const logits = Array.from(result.logits ?? []);
+    expect(logits).toHaveLength(10);
+    expect(Math.abs(logits.reduce((sum, value) => sum + value, 0) - 1)).toBeLessThan(1e-5);
+    expect(maxAbsDifference(result.probabilities, softmaxRows(logits, 10))).toBeLessThan(1e-6);
     await forced.release();
   });
 
@@ -156,7 +173,7 @@ interface ParityGolden {
   models: Record<string, { model: string; output_name: string; output: TensorDescriptor }>;
 }
 
-describe.skipIf(!hasModels)('parity with the PyTorch goldens (skipped: resources/demo/classifier has no DONE file yet)', () => {
+describe('parity with the PyTorch goldens', () => {
   test('preprocessing the PNGs reproduces the golden input tensor', async () => {
     const golden = readJson<ParityGolden>(demoFile('classifier', 'goldens', 'parity.json'));
     const expected = readTensor(golden.input, demoFile('classifier', 'goldens'));

@@ -5,9 +5,8 @@ import { buildClipConfig } from '../../../src-main/engine/models/config-from-sid
 import { preprocess } from '../../../src-main/engine/models/preprocess';
 import { ModelSidecar } from '../../../src-main/engine/models/sidecar';
 import { loadTextTokenizer } from '../../../src-main/engine/models/text-tokenizer';
-import { decodeImage, demoExists, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from './helpers/demo-kit';
+import { decodeImage, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from './helpers/demo-kit';
 
-const ready = demoExists('clip', 'DONE');
 
 interface ClipParity {
   ids: string[];
@@ -21,7 +20,7 @@ const sidecar = (name: string) => ModelSidecar.parse(readJson(demoFile('clip', n
 const tokenizer = () => loadTextTokenizer(demoFile('clip', 'tokenizer.json'), demoFile('clip', 'tokenizer_config.json'));
 const config = () => buildClipConfig({ image: sidecar('image_encoder.json'), text: sidecar('text_encoder.json') }, {}, [], 'image_encoder.onnx');
 
-describe.skipIf(!ready)('CLIP demo parity (skipped: resources/demo/clip not generated yet — it has no DONE file)', () => {
+describe('CLIP demo parity', () => {
   test('tokenizes every golden case to the same ids and attention mask', () => {
     const cases = readJson<{ max_length: number; cases: { text: string; input_ids: number[]; attention_mask: number[] }[] }>(demoFile('clip', 'goldens', 'tokenizer.json'));
     const encoded = tokenizer().encodeBatch(

@@ -65,10 +65,10 @@ describe('CSV export', () => {
     }
     const formulaKey = rows.find((row) => Number(row.fields[column('record_id')]) === recordIds[0])!.fields[column('record_key')]!;
     expect(formulaKey.startsWith("'=")).toBe(true);
-    // Rank 1 is the highest score; tied scores share a rank.
-    const ranks = rows.map((row) => [Number(row.fields[column('score')]), Number(row.fields[column('rank')])] as const);
-    expect(ranks.find(([s]) => s === 0.5)![1]).toBe(ranks.filter(([s]) => s === 0.5)[1]![1]);
-    expect(Math.min(...ranks.map(([, r]) => r))).toBe(1);
+    // Rank 1 is the highest score; the two 0.5s share rank 2 and the next rank is 4. Rows come highest first.
+    const rankOf = new Map(rows.map((row) => [Number(row.fields[column('record_id')]), row.fields[column('audit_rank')]]));
+    expect(recordIds.map((id) => rankOf.get(id))).toEqual(['6', '4', '5', '7', '2', '2', '1']);
+    expect(rows.map((row) => Number(row.fields[column('record_id')]))).toEqual([6, 4, 5, 1, 2, 0, 3].map((i) => recordIds[i]));
     db.close();
   });
 

@@ -9,7 +9,6 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const demoRoot = process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : path.join(repoRoot, 'resources', 'demo');
 export const demoDir = (family: 'classifier' | 'clip' | 'diffusion') => path.join(demoRoot, family);
 export const demoFile = (family: 'classifier' | 'clip' | 'diffusion', ...parts: string[]) => path.join(demoDir(family), ...parts);
-export const demoExists = (family: 'classifier' | 'clip' | 'diffusion', ...parts: string[]) => fs.existsSync(demoFile(family, ...parts));
 
 export interface TensorDescriptor {
   dtype: 'float32' | 'float64' | 'int64';

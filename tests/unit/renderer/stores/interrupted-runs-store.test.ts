@@ -99,7 +99,7 @@ describe('runs store: interrupted runs', () => {
     const listed = store.runs.length;
 
     // What the Runs view would show as the run's progress, each time it changes.
-    expect(store.progress[runId], 'the interrupted attempt reported progress').toBeDefined();
+    expect(store.progress[runId], 'the interrupted attempt reported progress').toMatchObject({ runId, done: expect.any(Number), total: expect.any(Number) });
     const shown: (RunProgress | undefined)[] = [];
     const stopWatching = watch(() => store.progress[runId], (progress) => shown.push(progress), { flush: 'sync' });
     const resumed = await store.resume(runId);
@@ -128,7 +128,7 @@ describe('runs store: interrupted runs', () => {
     const runId = await interruptedRun(8);
     await untilListed(runId, 'interrupted');
     await store.loadDetails(runId);
-    expect(store.details[runId]).toBeDefined();
+    expect(store.details[runId]).toMatchObject({ run: { id: runId, status: 'interrupted' } });
 
     expect(await store.discard(runId)).toBe(true);
     expect(store.error).toBeNull();

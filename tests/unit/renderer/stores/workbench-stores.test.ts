@@ -11,8 +11,10 @@ import { useCompareStore } from '../../../../src-renderer/stores/compare';
 import { importIssuesOf, useDatasetsStore } from '../../../../src-renderer/stores/datasets';
 import { useModelsStore } from '../../../../src-renderer/stores/models';
 import { useRunsStore } from '../../../../src-renderer/stores/runs';
-import { classifierKit, hasClassifierKit } from '../../../helpers/demo-kit';
+import { classifierKit } from '../../../helpers/demo-kit';
 import { createTestBackend } from '../../../helpers/in-process-bridge';
+import { bruteForceAuc } from '../../../helpers/reference-metrics';
+import { auditScoresWithMembership } from '../../../helpers/stored-run-metrics';
 import { makeTempDir } from '../../../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -34,7 +36,7 @@ function writeSmallManifest(): string {
   return path.join(out, 'manifest.csv');
 }
 
-describe.skipIf(!hasClassifierKit)('workbench stores', () => {
+describe('workbench stores', () => {
   it('datasets store keeps every per-file problem of a failed import and imports a good manifest', async () => {
     const store = useDatasetsStore();
     const broken = path.join(makeTempDir('mia-broken-'), 'manifest.csv');
@@ -102,7 +104,8 @@ describe.skipIf(!hasClassifierKit)('workbench stores', () => {
     await store.refresh();
     expect(store.runs.every((r) => r.status === 'finished')).toBe(true);
     const details = await store.loadDetails(started[0]!.id);
-    expect(details?.metrics.find((m) => m.name === 'auc' && m.slice === '')?.value).toBeGreaterThan(0);
+    const { scores, members } = auditScoresWithMembership(backend.db, started[0]!.id);
+    expect(details?.metrics.find((m) => m.name === 'auc' && m.slice === '')?.value).toBeCloseTo(bruteForceAuc(scores, members), 12);
   });
 
   it('compare store loads two runs\' reports and the most exposed members of one', async () => {

@@ -1,0 +1,99 @@
+// The one resolver of a run's inputs. Starting, re-running and resuming a run all go through here: the attack and
+// its parsed parameters, the target, reference/shadow and null models, the records, every model file verified
+// against its import hash, and the hashes that pin the run. A resumed run is also held to the pins it was started
+// with, so it is computed on exactly the inputs of its first attempt. attackTaskOf turns the result into the task
+// the engine host runs.
+import type { z } from 'zod';
+import type { RunStartRequest } from '../../src-preload/contract';
+import { MiaError } from '../common/errors';
+import { parseWith } from '../common/parse';
+import type { AttackModule } from '../engine/attacks/attack-module';
+import { findAttack } from '../engine/attacks/registry';
+import type { RunRecord } from '../engine/attacks/run-record';
+import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
+import { getDataset } from '../workspace/datasets-repo';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { verifyModelFiles } from './model-files';
+import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
+
+export type RunRequest = z.output<typeof RunStartRequest>;
+
+/** A stored run being resumed: messages name it, and its inputs must still hash to what it was pinned to. */
+export interface PinnedRun {
+  readonly runId: number;
+  readonly modelHash: string;
+  readonly dataHash: string;
+}
+
+export interface RunInputs {
+  readonly attack: AttackModule;
+  /** The request's parameters parsed by the attack's own schema, defaults filled in. */
+  readonly params: unknown;
+  readonly seed: number;
+  readonly target: ModelSpec;
+  readonly references: ModelSpec[];
+  readonly shadows: ModelSpec[];
+  readonly nullModel: ModelSpec | null;
+  readonly records: RunRecord[];
+  readonly modelHash: string;
+  readonly dataHash: string;
+}
+
+export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pinned?: PinnedRun): Promise<RunInputs> {
+  const attack = findAttack(request.attack);
+  const params = pinned
+    ? parseWith(attack.params, request.params, `Parameters of run ${pinned.runId} (${attack.id})`, 'run.bad-config')
+    : parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
+  const missing = (modelId: number, what: string): string =>
+    pinned
+      ? `Run ${pinned.runId} used model ${modelId}, which is no longer in this workspace; the run cannot be resumed.`
+      : `The ${what} (id ${modelId}) is not in this workspace.`;
+
+  const target = readModelSpec(db, request.targetModelId, missing(request.targetModelId, 'target model'));
+  if (target.kind !== attack.family) {
+    throw new MiaError('run.wrong-family', `The ${attack.title} attack needs a ${attack.family} model, but "${target.name}" is a ${target.kind} model.`);
+  }
+  const dataset = getDataset(db, request.datasetId);
+  const records = readRunRecords(db, request.datasetId);
+  const dataHash = recordsHash(records);
+  if (pinned && dataHash !== pinned.dataHash) {
+    throw new MiaError('run.inputs-changed', `Run ${pinned.runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`, { runId: pinned.runId, what: 'records' });
+  }
+  if (!records.some((r) => r.role === 'audit')) {
+    throw new MiaError('run.no-audit-records', `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`);
+  }
+  for (const role of attack.needs.roles ?? []) {
+    if (!records.some((r) => r.role === role)) {
+      throw new MiaError('run.missing-role', `The ${attack.title} attack needs records with role "${role}", and dataset "${dataset.name}" has none.`);
+    }
+  }
+  const references = modelSet(db, request.referenceSetId, 'reference', attack.needs.referenceModels, attack.title);
+  const shadows = modelSet(db, request.shadowSetId, 'shadow', attack.needs.shadowModels, attack.title);
+  const nullModel = request.nullModelId ? readModelSpec(db, request.nullModelId, missing(request.nullModelId, 'null model')) : null;
+  // The order target, references, shadows, null model is part of the pin.
+  const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
+  const modelHash = modelsHash(models);
+  if (pinned && modelHash !== pinned.modelHash) {
+    throw new MiaError('run.inputs-changed', `Run ${pinned.runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`, { runId: pinned.runId, what: 'models' });
+  }
+  // A model file that changed since import is never silently used.
+  for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
+  return { attack, params, seed: request.seed, target, references, shadows, nullModel, records, modelHash, dataHash };
+}
+
+/** The engine task of a run whose inputs are resolved. */
+export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
+  const { attack, params, seed, target, records, references, shadows, nullModel } = inputs;
+  return { kind: 'attack', runId, attack: attack.id, params, seed, target, records, references, shadows, nullModel };
+}
+
+function modelSet(db: WorkspaceDb, setId: number | undefined, purpose: 'reference' | 'shadow', need: 'required' | 'optional' | undefined, title: string): ModelSpec[] {
+  if (setId === undefined) {
+    if (need === 'required') throw new MiaError(`run.missing-${purpose}-models`, `The ${title} attack needs a set of ${purpose} models; import one and choose it for the run.`);
+    return [];
+  }
+  const set = db.prepare('SELECT purpose FROM model_sets WHERE id = ?').get(setId) as { purpose: string } | undefined;
+  if (!set) throw new MiaError('model-set.not-found', `There is no model set with id ${setId} in this workspace.`);
+  if (set.purpose !== purpose) throw new MiaError('model-set.wrong-purpose', `Model set ${setId} holds ${set.purpose} models, but a ${purpose} set was expected.`);
+  return readModelSetSpecs(db, setId);
+}
