@@ -13,7 +13,7 @@ trap 'rm -rf "$stage"' EXIT
 
 # A staged copy: scanning the repository root would walk node_modules, and the tool reads the Electron version
 # from package.json.
-cp -r src-main src-preload src-renderer package.json "$stage"/
+cp -r src-main src-preload src-shared src-renderer package.json "$stage"/
 npx -y "@doyensec/electronegativity@${version}" -i "$stage" -r -o "$stage/report.csv" >"$stage/log.txt" 2>&1 || {
   cat "$stage/log.txt"
   echo "electronegativity: the scan itself failed" >&2

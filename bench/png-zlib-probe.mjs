@@ -19,4 +19,4 @@ for (const f of files) {
   sum += out[0] + depth + ctype;
 }
 const ms = performance.now() - t; const cpu = process.cpuUsage(c0);
-console.log(`sync read + sha256 + zlib PNG decode: ${(files.length / ms * 1000).toFixed(0)} images/s, ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(3)} ms CPU per image`);
+console.log(`sync read + sha256 + zlib PNG decode: ${(files.length / ms * 1000).toFixed(0)} images/s (checksum ${sum}), ${((cpu.user + cpu.system) / 1000 / files.length).toFixed(3)} ms CPU per image`);

@@ -1,5 +1,5 @@
 // Types the renderer gets from its hosts: `window.mia` from the Electron preload, and .vue modules.
-import type { MiaBridge } from '../src-preload/contract';
+import type { MiaBridge } from '../src-shared/contract/contract';
 
 declare global {
   interface Window {

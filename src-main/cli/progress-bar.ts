@@ -1,5 +1,5 @@
 // A one-line progress bar for `mia audit` on a terminal (stderr), redrawn in place; silent when not a TTY.
-import type { RunProgress } from '../../src-preload/contract';
+import type { RunProgress } from '../../src-shared/contract/contract';
 
 export interface ProgressBar {
   update(progress: RunProgress, label: string): void;

@@ -2,7 +2,7 @@
 // payload to the shared router (which validates it); backend events are forwarded to the window.
 import { ipcMain, type BrowserWindow } from 'electron';
 import type { Backend } from '../services/backend';
-import { eventChannel, invokeChannel } from '../../src-preload/ipc-channels';
+import { eventChannel, invokeChannel } from '../../src-shared/contract/ipc-channels';
 import { isTrustedSender } from './sender-guard';
 
 export function registerIpc(backend: Backend, window: BrowserWindow, rendererUrl: string): () => void {

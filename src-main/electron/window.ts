@@ -2,7 +2,7 @@
 // our CSP on every response, no navigation away, no new windows, no permissions granted.
 import { BrowserWindow, session } from 'electron';
 import path from 'node:path';
-import { contentSecurityPolicy } from '../web/content-security-policy';
+import { contentSecurityPolicy } from '../common/content-security-policy';
 
 export function rendererUrl(): string {
   const devServer = process.env.ELECTRON_RENDERER_URL;

@@ -1,7 +1,7 @@
 // The job protocol between the service process and the engine host: every message either way has a schema, and the
 // receiving end parses it. Tasks and results are the engine's own typed schemas (engine/jobs/engine-task.ts).
 import { z } from 'zod';
-import { ErrorPayload } from '../../src-preload/contract';
+import { ErrorPayload } from '../../src-shared/domain/runs';
 import { EngineResult, EngineTask } from '../engine/jobs/engine-task';
 
 const JobId = z.string().min(1);

@@ -2,8 +2,8 @@
 // A trained set is reused when its folder already holds a plan for the same purpose, seed, count and target that
 // the workspace imported, so re-running an audit does not retrain for minutes.
 import path from 'node:path';
-import { TrainingStartRequest, type TrainingJobSummary, type TrainingProgress } from '../../src-preload/contract';
-import type { ModelSetConfig } from '../cli/audit-config';
+import { TrainingStartRequest, type TrainingJobSummary, type TrainingProgress } from '../../src-shared/contract/contract';
+import type { ModelSetConfig } from './audit-config';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { readModelJsonFile } from '../engine/models/model-json-file';

@@ -1,8 +1,8 @@
 // A batch audit from a config file: imports what the config names (reusing what the workspace already holds),
 // then runs each listed attack through the engine host, one after another. Used by `mia audit` and `npm run demo`.
 import path from 'node:path';
-import type { RunProgress, RunSummary } from '../../src-preload/contract';
-import type { AuditConfig } from '../cli/audit-config';
+import type { RunProgress, RunSummary } from '../../src-shared/contract/contract';
+import type { AuditConfig } from './audit-config';
 import { MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
 import { sha256OfFile, verifyModelFiles, type StoredFiles } from './model-files';

@@ -3,7 +3,7 @@
 // "importing"; any problem removes the partial dataset, so the workspace keeps exactly the rows it had.
 import path from 'node:path';
 import { z } from 'zod';
-import { DatasetImportRequest, type DatasetSummary } from '../../src-preload/contract';
+import { DatasetImportRequest, type DatasetSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { openCifarSource } from '../engine/data/cifar-source';

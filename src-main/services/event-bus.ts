@@ -1,6 +1,6 @@
 // Backend → renderer events (run progress, status changes). Payloads are checked against the contract before
 // they leave, so every front door forwards only well-formed events.
-import { events, type EventName, type EventPayloadOf } from '../../src-preload/contract';
+import { events, type EventName, type EventPayloadOf } from '../../src-shared/contract/contract';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
 

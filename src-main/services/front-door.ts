@@ -3,7 +3,7 @@
 // training bridge writes plans and models. The renderer can propose neither an executable that runs unconfirmed nor
 // a folder to write into; these answers come from the main process (a native dialog), from how the host was
 // started, or from an HTTP download.
-import type { SplitPurpose } from '../../src-preload/contract';
+import type { SplitPurpose } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 
 /** A file the export wrote into a private folder, and the name it should be saved under. */

@@ -1,6 +1,6 @@
 // Zod schemas of model import requests and reference/shadow manifests (for the IPC contract and the CLI config).
 import { z } from 'zod';
-import { ModelImportRequest, ModelSetImportRequest } from '../../src-preload/contract';
+import { ModelImportRequest, ModelSetImportRequest } from '../../src-shared/contract/contract';
 import { ClassifierOverrides, ClipOverrides, DiffusionOverrides } from '../engine/models/config-from-sidecar';
 
 const FilePath = z.string().min(1);

@@ -2,7 +2,7 @@
 // from a manifest. Every model is opened and checked (I/O, shapes, class count) before its row is written.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelSummary } from '../../src-preload/contract';
+import type { ModelSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { createClassifier } from '../engine/models/classifier-adapter';

@@ -3,7 +3,7 @@
 // records with labels and ground truth. Reuses the engine's model-compat checks on the stored I/O, so nothing is
 // loaded into ONNX Runtime here.
 import { z } from 'zod';
-import type { ModelCheckReport } from '../../src-preload/contract';
+import type { ModelCheckReport } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { fromJsonColumn } from '../common/json-column';
 import { checkClassesAgainstDataset, checkClassifierOutput, checkImageInput, pickTensor } from '../engine/models/model-compat';

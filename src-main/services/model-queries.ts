@@ -1,7 +1,7 @@
 // What the Models view asks about models beyond the list: imports from the contract's requests, reference/shadow
 // sets with their sizes, and one model's files, inputs/outputs, configuration and training-set size.
 import { z } from 'zod';
-import type { ModelDetails, ModelSetSummary, ModelSummary, ParsedRequestOf } from '../../src-preload/contract';
+import type { ModelDetails, ModelSetSummary, ModelSummary, ParsedRequestOf } from '../../src-shared/contract/contract';
 import { fromJsonColumn } from '../common/json-column';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';

@@ -4,7 +4,7 @@
 // with, so it is computed on exactly the inputs of its first attempt. attackTaskOf turns the result into the task
 // the engine host runs.
 import type { z } from 'zod';
-import type { RunStartRequest } from '../../src-preload/contract';
+import type { RunStartRequest } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import type { AttackModule } from '../engine/attacks/attack-module';

@@ -1,6 +1,6 @@
 // Validates and dispatches contract calls: every front door (Electron IPC, WebSocket, tests) goes through here,
 // so a payload is checked by the same schema whichever way it arrived.
-import { channels, isChannel, type Channel, type ParsedRequestOf, type ResponseOf, type Result } from '../../src-preload/contract';
+import { channels, isChannel, type Channel, type ParsedRequestOf, type ResponseOf, type Result } from '../../src-shared/contract/contract';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { workspaceErrorFrom } from '../workspace/sqlite-errors';

@@ -1,7 +1,7 @@
 // Cancelling a run from any front door, whichever process runs it. The request is written into the workspace first:
 // from that moment the run can only land as `cancelled` (see finishRun). A run this process runs is also stopped at
 // once through its engine; a run another process runs is stopped by that process, which polls for the request.
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';

@@ -1,6 +1,6 @@
 // The headline figures of a finished run in the shape `mia audit --json` prints: AUC with its interval, TPR at
 // the three FPR bounds, balanced accuracy, advantage, and the validity checks.
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getModel } from '../workspace/models-repo';
 import { readChecks, readMetrics } from '../workspace/runs-repo';

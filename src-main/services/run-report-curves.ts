@@ -1,7 +1,7 @@
 // Chart data of one run, computed in the backend so the Compare view stays light with 50,000 scores per run:
 // the ROC thinned for drawing (log-spaced on FPR), member / non-member score histograms over shared bins, and
 // the per-class AUC read from the stored metrics (so the bars and the report agree).
-import type { ParsedRequestOf, RunCurves } from '../../src-preload/contract';
+import type { ParsedRequestOf, RunCurves } from '../../src-shared/contract/contract';
 import { downsampleRocForDrawing } from '../engine/metrics/roc-for-drawing';
 import { rocCurve } from '../engine/metrics/roc';
 import type { WorkspaceDb } from '../workspace/open-workspace';

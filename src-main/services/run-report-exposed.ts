@@ -1,6 +1,6 @@
 // The drill-down of a run: the audited records the attack scored highest (the most exposed), with thumbnails,
 // labels and ground truth, so an auditor can see which images leak. The app and the PDF both list these.
-import type { ExposedRecords, ParsedRequestOf } from '../../src-preload/contract';
+import type { ExposedRecords, ParsedRequestOf } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getThumbnail } from '../workspace/records-repo';

@@ -1,7 +1,7 @@
 // One run as the Runs and Compare views show it: the summary, the stored configuration, every metric row, the
 // validity checks with their plain-words messages, and the run log.
 import { z } from 'zod';
-import type { RunDetails } from '../../src-preload/contract';
+import type { RunDetails } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { getDataset } from '../workspace/datasets-repo';
 import { getModel } from '../workspace/models-repo';

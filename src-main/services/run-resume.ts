@@ -5,7 +5,7 @@
 // streamed partial scores may still hold some).
 // Attacks are deterministic given their configuration and seed, so a resumed run scores exactly like an
 // uninterrupted one.
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
 import type { EngineClient } from '../host/engine-client';

@@ -1,6 +1,6 @@
 // Starting runs: resolves and records the run with its full configuration (run-preparation.ts), and hands the work
 // to the engine host.
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { getRun } from '../workspace/runs-repo';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';

@@ -1,7 +1,7 @@
 // The attack catalogue for the New run form (each attack's parameters as JSON Schema, so the form is generated
 // from the same zod schema the engine parses) and the model-call estimate shown before a run starts.
 import { z } from 'zod';
-import type { AttackDescription, ParsedRequestOf, RunEstimate } from '../../src-preload/contract';
+import type { AttackDescription, ParsedRequestOf, RunEstimate } from '../../src-shared/contract/contract';
 import { parseWith } from '../common/parse';
 import { attackModules, findAttack } from '../engine/attacks/registry';
 import { getDataset } from '../workspace/datasets-repo';

@@ -1,7 +1,7 @@
 // Re-run: a new run from a stored run's configuration (attack, parameters, seed, models, dataset). Runs are
 // immutable, so this never touches the original.
 import { z } from 'zod';
-import { RunStartRequest, type RunSummary } from '../../src-preload/contract';
+import { RunStartRequest, type RunSummary } from '../../src-shared/contract/contract';
 import { parseWith } from '../common/parse';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getRunConfig } from '../workspace/runs-repo';

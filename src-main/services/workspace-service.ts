@@ -1,5 +1,5 @@
 // Facts about the open workspace, for the header of the app and `mia workspace info`.
-import type { WorkspaceInfo } from '../../src-preload/contract';
+import type { WorkspaceInfo } from '../../src-shared/contract/contract';
 import { engineVersion } from '../common/engine-version';
 import { currentSchemaVersion, type WorkspaceDb } from '../workspace/open-workspace';
 

@@ -2,7 +2,7 @@
 // client can lose its own socket, never the host: a bad frame closes only that socket, calls wait in a bounded
 // queue and take turns, and a client that floods calls or never reads its replies is disconnected.
 import type { WebSocket } from 'ws';
-import { decodeWire, encodeWire, type BridgeServerMessage } from '../../src-preload/wire-codec';
+import { decodeWire, encodeWire, type BridgeServerMessage } from '../../src-shared/contract/wire-codec';
 import type { Backend } from '../services/backend';
 
 /** The largest message a client may send (ws refuses a bigger frame with close code 1009). */

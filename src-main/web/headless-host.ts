@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws';
 import type { Backend } from '../services/backend';
 import { AccessGate, readCookie } from './access-token';
 import { maxBridgeMessageBytes, serveBridge } from './bridge-socket';
-import { contentSecurityPolicy } from './content-security-policy';
+import { contentSecurityPolicy } from '../common/content-security-policy';
 import { downloadsPrefix, type ExportDownloads } from './export-downloads';
 import { parseRequestTarget } from './request-target';
 

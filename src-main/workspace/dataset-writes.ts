@@ -1,6 +1,6 @@
 // Dataset writes for the import service: a dataset row that says "importing" while its records arrive in
 // batches, then either becomes "ready" or is deleted with all its records (so a failed import leaves nothing).
-import type { DatasetSourceKind } from '../../src-preload/contract';
+import type { DatasetSourceKind } from '../../src-shared/domain/records';
 import type { PreparedRecord } from '../engine/data/record-source';
 import { toJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';

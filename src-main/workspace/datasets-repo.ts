@@ -1,7 +1,7 @@
 // Dataset rows: listing with per-role counts. Import (writes) lives in the dataset import service.
 import { z } from 'zod';
-import type { DatasetSummary } from '../../src-preload/contract';
-import { DatasetSourceKind } from '../../src-preload/contract';
+import type { DatasetSummary } from '../../src-shared/domain/records';
+import { DatasetSourceKind } from '../../src-shared/domain/records';
 import { fromJsonColumn } from '../common/json-column';
 import { MiaError } from '../common/errors';
 import type { WorkspaceDb } from './open-workspace';

@@ -1,6 +1,6 @@
 // Model rows: listing. Import (writes) lives in the model import service.
-import type { ModelSummary } from '../../src-preload/contract';
-import { ModelKind } from '../../src-preload/contract';
+import type { ModelSummary } from '../../src-shared/domain/models';
+import { ModelKind } from '../../src-shared/domain/models';
 import { MiaError } from '../common/errors';
 import type { WorkspaceDb } from './open-workspace';
 

@@ -1,7 +1,6 @@
 // Record rows: what attacks read (by role, without thumbnails), the UI grid's pages and counts, and thumbnails.
 import path from 'node:path';
-import { z } from 'zod';
-import { DatasetSourceKind, RecordPageQuery, RecordRole } from '../../src-preload/contract';
+import { DatasetSourceKind, RecordPageQuery, RecordRole } from '../../src-shared/domain/records';
 import { MiaError } from '../common/errors';
 import type { WorkspaceDb } from './open-workspace';
 

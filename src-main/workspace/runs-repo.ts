@@ -2,7 +2,8 @@
 // every write here refuses to touch a run whose status is 'finished'. A run whose cancel was acknowledged is never
 // finished: the cancel request and the finishing transaction are settled by SQLite, in one order or the other.
 import { z } from 'zod';
-import { ErrorPayload, RunStatus, ModelKind, type RunSummary } from '../../src-preload/contract';
+import { ModelKind } from '../../src-shared/domain/models';
+import { ErrorPayload, RunStatus, type RunSummary } from '../../src-shared/domain/runs';
 import { MiaError } from '../common/errors';
 import { fromJsonColumn, toJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';

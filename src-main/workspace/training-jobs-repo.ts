@@ -1,7 +1,7 @@
 // Training job rows: written by the training service as a job starts and whenever it changes, read back as the
 // contract's TrainingJobSummary. Status, error, set and times are columns (crash recovery updates them in SQL);
 // the rest of the summary (recipe, per-model results, log) is one JSON column.
-import { TrainingJobSummary, type TrainingStatus } from '../../src-preload/contract';
+import { TrainingJobSummary, type TrainingStatus } from '../../src-shared/domain/training';
 import { fromJsonColumn, toJsonColumn } from '../common/json-column';
 import { MiaError } from '../common/errors';
 import type { WorkspaceDb } from './open-workspace';

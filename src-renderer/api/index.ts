@@ -1,6 +1,6 @@
 // The renderer's only way to the backend. Under Electron it uses `window.mia` from the preload; under the
 // headless host it builds the same bridge over a WebSocket. Calls resolve with data or throw an ApiError.
-import { createBridge, type EventName, type EventPayloadOf, type MiaBridge, type Result } from '../../src-preload/contract';
+import { createBridge, type EventName, type EventPayloadOf, type MiaBridge, type Result } from '../../src-shared/contract/contract';
 import { createWebSocketTransport } from './websocket-transport';
 
 export class ApiError extends Error {

@@ -1,7 +1,7 @@
 // The bridge transport used under the headless host: the contract over one WebSocket to the page's own origin
 // (the session cookie set by the token exchange authorises it).
-import type { BridgeTransport, Channel, EventName, Result } from '../../src-preload/contract';
-import { decodeWire, encodeWire } from '../../src-preload/wire-codec';
+import type { BridgeTransport, Channel, EventName, Result } from '../../src-shared/contract/contract';
+import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 
 export function createWebSocketTransport(url: string): BridgeTransport {
   let nextId = 1;

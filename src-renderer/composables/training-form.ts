@@ -2,7 +2,7 @@
 // backend takes its defaults or the target's sidecar recipe) and what cannot be sent is listed for the auditor.
 // The page never sends a path: in the browser it names a folder under the host's training root, in the app the
 // main process asks for the folder with its own dialog.
-import { TrainingFolderName, type SplitPlanRequest, type SplitPurpose, type TrainingRecipe, type TrainingSettings, type TrainingStartRequest } from '../../src-preload/contract';
+import { TrainingFolderName, type SplitPlanRequest, type SplitPurpose, type TrainingRecipe, type TrainingSettings, type TrainingStartRequest } from '../../src-shared/contract/contract';
 
 /** How this front door picks training folders (from settings); null until the settings are loaded. */
 export type FolderChoice = TrainingSettings['folderChoice'] | null;

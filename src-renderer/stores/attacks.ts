@@ -1,7 +1,7 @@
 // The attack catalogue (with each attack's parameter JSON Schema) and model-call estimates for the New run form.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-preload/contract';
+import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 

@@ -2,7 +2,7 @@
 // (thinned ROC, histogram bins, per-class AUC), plus the drill-down lists of the most exposed records.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ExportedFiles, ExposedRecords, RunCurves, RunDetails } from '../../src-preload/contract';
+import type { ExportedFiles, ExposedRecords, RunCurves, RunDetails } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 

@@ -2,7 +2,7 @@
 // failed one), record counts per role and label, and pages of records for the thumbnail grid.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { DatasetImportRequest, DatasetSummary, RecordCounts, RecordPage, RecordPageQuery } from '../../src-preload/contract';
+import type { DatasetImportRequest, DatasetSummary, RecordCounts, RecordPage, RecordPageQuery } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 

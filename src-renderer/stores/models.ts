@@ -2,7 +2,7 @@
 // and the "check against dataset" reports.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary, ModelSummary } from '../../src-preload/contract';
+import type { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary, ModelSummary } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 

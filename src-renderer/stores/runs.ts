@@ -3,7 +3,7 @@
 // resumed under its own id or discarded; asking the auditor to confirm a discard is the view's job.
 import { defineStore } from 'pinia';
 import { ref, type Ref } from 'vue';
-import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-preload/contract';
+import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
 

@@ -1,7 +1,7 @@
 // Workspace facts (path, schema, counts) for the header and Settings.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { WorkspaceInfo } from '../../src-preload/contract';
+import type { WorkspaceInfo } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 

@@ -16,6 +16,7 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 
 export const test = base.extend<{ host: HeadlessHostHandle }>({
   host: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; it has none
     async ({}, use) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-'));
       const workspaceFile = path.join(dir, 'workspace.sqlite');

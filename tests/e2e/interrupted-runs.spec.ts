@@ -4,7 +4,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import type { Backend } from '../../src-main/services/backend';
 import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';

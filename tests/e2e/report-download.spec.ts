@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { expect, test } from './headless-host-fixture';

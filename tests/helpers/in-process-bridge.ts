@@ -1,7 +1,7 @@
 // A bridge for renderer tests: the contract calls go straight to a real backend's router (real SQLite,
 // real validation), without Electron or a socket in between.
 import path from 'node:path';
-import { createBridge, type MiaBridge, type RunProgress, type RunSummary } from '../../src-preload/contract';
+import { createBridge, type MiaBridge, type RunProgress, type RunSummary } from '../../src-shared/contract/contract';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import { createBackend, type Backend, type BackendOptions } from '../../src-main/services/backend';
 

@@ -2,7 +2,7 @@
 // export destination and the training folder dialog as the test scripts it, and records every question, so a test
 // can prove what was asked (or that nothing was) before anything ran or was written. Given a training root, it
 // takes training folders by name under that root instead, as the headless host does.
-import type { SplitPurpose } from '../../src-preload/contract';
+import type { SplitPurpose } from '../../src-shared/contract/contract';
 import type { ExportDestination, FrontDoor } from '../../src-main/services/front-door';
 
 export interface ScriptedFrontDoor {

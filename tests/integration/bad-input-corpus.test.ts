@@ -3,8 +3,8 @@
 // leave every row of every table of a populated workspace exactly as it was.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
-import { readAuditConfig } from '../../src-main/cli/audit-config';
+import type { RunSummary } from '../../src-shared/contract/contract';
+import { readAuditConfig } from '../../src-main/services/audit-config';
 import { MiaError } from '../../src-main/common/errors';
 import type { Backend } from '../../src-main/services/backend';
 import { buildBadCorpus, writeNanClassifier, type BadCase } from '../fixtures/bad/build-bad-corpus';

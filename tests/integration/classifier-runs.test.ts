@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
 import { workspaceIntegrity } from '../../src-main/workspace/open-workspace';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';

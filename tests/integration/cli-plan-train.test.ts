@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { SplitPlanSummary } from '../../src-preload/contract';
+import type { SplitPlanSummary } from '../../src-shared/contract/contract';
 import { findPython } from '../../src-main/services/training/python-probe';
 import { classifierKit, hasClassifierKit } from '../helpers/demo-kit';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';

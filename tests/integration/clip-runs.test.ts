@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readChecks, readMetrics, readRunLog, readScores } from '../../src-main/workspace/runs-repo';
 import { clipKit, importClipKit, type ImportedClipKit } from '../helpers/demo-kit';

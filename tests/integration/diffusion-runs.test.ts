@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunProgress, RunSummary } from '../../src-preload/contract';
+import type { RunProgress, RunSummary } from '../../src-shared/contract/contract';
 import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { diffusionKit, importDiffusionKit, type ImportedDiffusionKit } from '../helpers/demo-kit';

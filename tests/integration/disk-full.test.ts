@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../../src-main/common/errors';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import type { SpawnHost } from '../../src-main/host/protocol';

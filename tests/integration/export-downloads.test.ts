@@ -7,7 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportedFiles, RunSummary } from '../../src-preload/contract';
+import type { ExportedFiles, RunSummary } from '../../src-shared/contract/contract';
 import type { Backend } from '../../src-main/services/backend';
 import { createExportDownloads, type ExportDownloads } from '../../src-main/web/export-downloads';
 import { headlessFrontDoor } from '../../src-main/web/headless-front-door';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import type { Backend } from '../../src-main/services/backend';
 import { discardRun, resumeRun } from '../../src-main/services/run-resume';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import { openWorkspace } from '../../src-main/workspace/open-workspace';
-import { decodeWire, encodeWire } from '../../src-preload/wire-codec';
+import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 import { importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
 import { openRawWebSocket, rawRequest, webSocketFrame, type RawReply } from '../helpers/raw-wire';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import { createBackend, type Backend } from '../../src-main/services/backend';
 import { startHeadlessHost, type HeadlessHost } from '../../src-main/web/headless-host';
-import { decodeWire, encodeWire } from '../../src-preload/wire-codec';
+import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir();

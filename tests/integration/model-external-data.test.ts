@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelDetails, ModelSummary, RunSummary } from '../../src-preload/contract';
-import { readAuditConfig } from '../../src-main/cli/audit-config';
+import type { ModelDetails, ModelSummary, RunSummary } from '../../src-shared/contract/contract';
+import { readAuditConfig } from '../../src-main/services/audit-config';
 import { runAudit } from '../../src-main/services/audit-service';
 import type { Backend } from '../../src-main/services/backend';
 import { combinedHash, sha256OfFile, verifyModelFiles, type StoredFiles } from '../../src-main/services/model-files';

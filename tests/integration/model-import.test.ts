@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { ModelSummary, RunSummary } from '../../src-preload/contract';
+import type { ModelSummary, RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../../src-main/common/errors';
 import type { Backend } from '../../src-main/services/backend';
 import { importClassifier, importModelSet } from '../../src-main/services/model-import';

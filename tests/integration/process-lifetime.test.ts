@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src-preload/contract';
+import type { RunSummary } from '../../src-shared/contract/contract';
 import type { Backend } from '../../src-main/services/backend';
 import { getRun } from '../../src-main/workspace/runs-repo';
 import { createTestBackend } from '../helpers/in-process-bridge';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PythonProbe, TrainingSettings } from '../../src-preload/contract';
+import type { PythonProbe, TrainingSettings } from '../../src-shared/contract/contract';
 import type { Backend } from '../../src-main/services/backend';
 import { createExportDownloads } from '../../src-main/web/export-downloads';
 import { headlessFrontDoor } from '../../src-main/web/headless-front-door';

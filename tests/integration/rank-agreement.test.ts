@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExposedRecords } from '../../src-preload/contract';
+import type { ExposedRecords } from '../../src-shared/contract/contract';
 import { runCli } from '../../src-main/cli/cli';
 import { parseCsv } from '../../src-main/engine/data/csv';
 import { createTestBackend } from '../helpers/in-process-bridge';

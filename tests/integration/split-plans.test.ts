@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { PythonProbe, SplitPlanSummary, TrainingSettings } from '../../src-preload/contract';
+import type { PythonProbe, SplitPlanSummary, TrainingSettings } from '../../src-shared/contract/contract';
 import { parseCsv } from '../../src-main/engine/data/csv';
 import { classifierKit, hasClassifierKit, importClassifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';

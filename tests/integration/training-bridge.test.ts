@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RunSummary, TrainingJobSummary, TrainingProgress } from '../../src-preload/contract';
+import type { RunSummary, TrainingJobSummary, TrainingProgress } from '../../src-shared/contract/contract';
 import { createRecordImages } from '../../src-main/engine/jobs/record-images';
 import { openClassifier } from '../../src-main/engine/models/classifier-adapter';
 import { ClassifierConfig } from '../../src-main/engine/models/model-config';

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ModelSummary, RequestOf, ResponseOf, RunSummary } from '../../src-preload/contract';
-import { decodeWire, encodeWire } from '../../src-preload/wire-codec';
+import type { Channel, ModelSummary, RequestOf, ResponseOf, RunSummary } from '../../src-shared/contract/contract';
+import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 import { listRecordsForAttack } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { classifierKit } from '../helpers/demo-kit';

@@ -1,8 +1,8 @@
 // The Compare view must stay responsive with 50,000 scores per run: the backend thins the ROC and bins the
 // histogram, so what crosses to the renderer is a few hundred numbers whatever the run's size.
 import { describe, expect, it } from 'vitest';
-import { rocOption } from '../../src-preload/charts/roc-option';
-import { chartPalette } from '../../src-preload/charts/chart-option';
+import { rocOption } from '../../src-shared/charts/roc-option';
+import { chartPalette } from '../../src-shared/charts/chart-option';
 import { downsampleRocForDrawing } from '../../src-main/engine/metrics/roc-for-drawing';
 import { rocCurve } from '../../src-main/engine/metrics/roc';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';

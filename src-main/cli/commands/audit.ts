@@ -3,7 +3,7 @@ import { forkHostSpawner } from '../../host/fork-host';
 import { createBackend } from '../../services/backend';
 import { runAudit } from '../../services/audit-service';
 import { runHeadline } from '../../services/run-headline';
-import { readAuditConfig } from '../audit-config';
+import { readAuditConfig } from '../../services/audit-config';
 import { createProgressBar } from '../progress-bar';
 import type { CliIo } from '../cli-io';
 

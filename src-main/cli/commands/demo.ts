@@ -8,7 +8,7 @@ import { runAudit } from '../../services/audit-service';
 import { createBackend } from '../../services/backend';
 import { exportRuns } from '../../services/reports/export-service';
 import { runHeadline, type RunHeadline } from '../../services/run-headline';
-import { readAuditConfig } from '../audit-config';
+import { readAuditConfig } from '../../services/audit-config';
 import type { CliIo } from '../cli-io';
 import { createProgressBar } from '../progress-bar';
 

@@ -4,13 +4,13 @@
 // The folder is the one typed after --out: the person at the terminal chose it, so it goes to the training service
 // directly rather than through the page's contract, which carries folder names only.
 import path from 'node:path';
-import { SplitPlanRequest } from '../../../src-preload/contract';
+import { SplitPlanRequest } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
 import { forkHostSpawner } from '../../host/fork-host';
 import { importAuditTarget } from '../../services/audit-service';
 import { createBackend } from '../../services/backend';
-import { readAuditConfig } from '../audit-config';
+import { readAuditConfig } from '../../services/audit-config';
 import type { CliIo } from '../cli-io';
 
 export interface PlanOptions {

@@ -2,7 +2,7 @@
 // config are generated from it), what inputs it needs, and run(ctx). The registry lists the modules;
 // nothing else in the workbench switches on attack names.
 import type { z } from 'zod';
-import type { ModelKind } from '../../../src-preload/contract';
+import type { ModelKind } from '../../../src-shared/domain/models';
 import type { JobContext } from '../jobs/job-context';
 import type { SeededRandom } from '../random/seeded-random';
 import type { RunRecord } from './run-record';

@@ -1,6 +1,6 @@
 // A record as an attack sees it: enough to load its pixels and to know its label, caption and role.
 import { z } from 'zod';
-import { DatasetSourceKind, RecordRole } from '../../../src-preload/contract';
+import { DatasetSourceKind, RecordRole } from '../../../src-shared/domain/records';
 
 export const RunRecord = z.object({
   id: z.number().int().positive(),

@@ -1,6 +1,6 @@
 // Prepares one-image-per-file records (manifests, ImageFolder trees): decodes each image a few at a time and
 // yields them in groups, reporting undecodable ones as issues that name the file and the manifest line.
-import type { RecordRole } from '../../../src-preload/contract';
+import type { RecordRole } from '../../../src-shared/domain/records';
 import { probeImageFile } from './image-file';
 import type { IssueCollector } from './import-issues';
 import { mapLimited } from './map-limited';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatasetSourceKind } from '../../../src-preload/contract';
+import type { DatasetSourceKind } from '../../../src-shared/domain/records';
 import { MiaError } from '../../common/errors';
 import { cifarInterleave, cifarLabelBytes, cifarPixelBytes, cifarSide, type CifarVariant } from './cifar';
 import { imageLayout, parseIdxHeader, readIdxFileWhole, type IdxImageLayout } from './idx';

@@ -4,7 +4,7 @@
 // name lines and column positions, never the text: whatever file was picked (an /etc/passwd, a key file) must not
 // come back quoted in an error. Row messages quote a cell only once the header has shown the file is a manifest.
 import path from 'node:path';
-import { recordRoles, type RecordRole } from '../../../src-preload/contract';
+import { recordRoles, type RecordRole } from '../../../src-shared/domain/records';
 import { MiaError } from '../../common/errors';
 import { parseCsv } from './csv';
 import type { IssueCollector } from './import-issues';

@@ -1,6 +1,6 @@
 // What every importer hands to the import service: the dataset's description and its records, prepared
 // (hashed, measured, thumbnailed) in groups so a large dataset never sits in memory at once.
-import type { DatasetSourceKind, RecordRole } from '../../../src-preload/contract';
+import type { DatasetSourceKind, RecordRole } from '../../../src-shared/domain/records';
 import type { IssueCollector } from './import-issues';
 
 export interface PreparedRecord {

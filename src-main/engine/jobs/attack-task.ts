@@ -1,7 +1,7 @@
 // The task the service sends the engine host for one attack run: everything the run needs, resolved from the
 // workspace, so the engine never reads the database.
 import { z } from 'zod';
-import { ModelKind } from '../../../src-preload/contract';
+import { ModelKind } from '../../../src-shared/domain/models';
 import { RunRecord } from '../attacks/run-record';
 
 export const ModelSpec = z.object({

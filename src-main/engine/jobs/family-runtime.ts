@@ -1,6 +1,6 @@
 // Opens the models of a run for its target family: the target, reference/shadow models with their training
 // manifests, and the null model, each wrapped the way that family's attacks expect.
-import type { ModelKind } from '../../../src-preload/contract';
+import type { ModelKind } from '../../../src-shared/domain/models';
 import { MiaError } from '../../common/errors';
 import type { AttackTask, ModelSpec } from './attack-task';
 import type { CallProgress } from './call-progress';

@@ -1,7 +1,7 @@
 // The shape of a run's metrics as they leave the engine host and are stored: rows for the `metrics` table
 // (name, slice, value, interval, note) plus the per-class list and how the figures were obtained.
 import { z } from 'zod';
-import { StoredMetricRow } from '../../../src-preload/contract';
+import { StoredMetricRow } from '../../../src-shared/domain/runs';
 
 /** One row of the `metrics` table, as the contract defines it for the views: the engine produces exactly that. */
 export const MetricRow = StoredMetricRow;

@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import { chartPalette } from '../../../src-preload/charts/chart-option';
-import { formatInterval, formatMetric } from '../../../src-preload/presentation/format';
-import { histogramOption } from '../../../src-preload/charts/histogram-option';
-import { rocOption } from '../../../src-preload/charts/roc-option';
+import { chartPalette } from '../../../src-shared/charts/chart-option';
+import { formatInterval, formatMetric } from '../../../src-shared/presentation/format';
+import { histogramOption } from '../../../src-shared/charts/histogram-option';
+import { rocOption } from '../../../src-shared/charts/roc-option';
 import { chartToSvg } from './chart-svg';
 import { displayableText, fontGlyphCheck } from './pdf-text';
 import { findReportFonts } from './report-fonts';

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ExportedFiles as ExportedFilesResponse } from '../../../src-preload/contract';
+import type { ExportedFiles as ExportedFilesResponse } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRun } from '../../workspace/runs-repo';

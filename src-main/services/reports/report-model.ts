@@ -1,7 +1,7 @@
 // The one report model behind the PDF and CSV exports (the Compare view reads the same pieces through the
 // contract): for each run its details, curves, most exposed records and provenance, plus the environment.
 import os from 'node:os';
-import type { ExposedRecords, RunCurves, RunDetails } from '../../../src-preload/contract';
+import type { ExposedRecords, RunCurves, RunDetails } from '../../../src-shared/contract/contract';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
 import { findAttack } from '../../engine/attacks/registry';
@@ -92,6 +92,7 @@ function environmentFacts(db: WorkspaceDb): Record<string, string> {
   const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   let onnxRuntime = 'unknown';
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- read the installed version at run time; an import would inline it at build time
     onnxRuntime = (require('onnxruntime-node/package.json') as { version: string }).version;
   } catch {
     // Reported as unknown.

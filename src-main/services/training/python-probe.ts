@@ -4,7 +4,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { PythonProbe } from '../../../src-preload/contract';
+import type { PythonProbe } from '../../../src-shared/contract/contract';
 
 /** Importing torch takes a few seconds on a cold, busy machine; a minute means something is wrong. */
 const probeTimeoutMs = 60_000;

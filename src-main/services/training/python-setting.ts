@@ -2,7 +2,7 @@
 // search) and how the saved setting changes. A change proposed by the renderer is only a proposal: the front door
 // must have the person confirm it outside the renderer before the path is so much as executed, because probing an
 // interpreter runs it.
-import type { PythonProbe, TrainingSettings } from '../../../src-preload/contract';
+import type { PythonProbe, TrainingSettings } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getSetting, setSetting, settingKeys } from '../../workspace/settings-repo';

@@ -3,7 +3,7 @@
 // splits.csv (one row per model and record, for the auditor's own training pipeline).
 import fs from 'node:fs';
 import path from 'node:path';
-import type { SplitPlanRequest, SplitPlanSummary } from '../../../src-preload/contract';
+import type { SplitPlanRequest, SplitPlanSummary } from '../../../src-shared/contract/contract';
 import { csvRow } from '../../common/csv-write';
 import { MiaError } from '../../common/errors';
 import type { RunRecord } from '../../engine/attacks/run-record';

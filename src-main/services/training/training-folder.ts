@@ -3,7 +3,7 @@
 // name becomes a folder under the host's training root, and nothing it sends can point outside that root.
 import fs from 'node:fs';
 import path from 'node:path';
-import { TrainingFolderName, type SplitPurpose, type TrainingSettings } from '../../../src-preload/contract';
+import { TrainingFolderName, type SplitPurpose, type TrainingSettings } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
 import type { FrontDoor } from '../front-door';

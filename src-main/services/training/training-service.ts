@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PythonProbe, SplitPlanSummary, TrainingJobSummary, ParsedRequestOf } from '../../../src-preload/contract';
+import type { PythonProbe, SplitPlanSummary, TrainingJobSummary, ParsedRequestOf } from '../../../src-shared/contract/contract';
 import { MiaError, toErrorPayload } from '../../common/errors';
 import { resourcePath } from '../../common/package-root';
 import { batchDims } from '../../engine/models/preprocess-spec';

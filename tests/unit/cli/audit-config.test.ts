@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readAuditConfig } from '../../../src-main/cli/audit-config';
+import { readAuditConfig } from '../../../src-main/services/audit-config';
 import { runCli } from '../../../src-main/cli/cli';
 import { errorCodeOf } from '../../helpers/error-code';
 import { makeTempDir } from '../../helpers/temp-dir';

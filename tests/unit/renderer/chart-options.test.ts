@@ -1,10 +1,10 @@
 // The chart option builders shared by the Compare view and the PDF report: pure data in, ECharts option out.
 import { describe, expect, it } from 'vitest';
-import { chartPalette } from '../../../src-preload/charts/chart-option';
-import { histogramOption } from '../../../src-preload/charts/histogram-option';
-import { perClassOption } from '../../../src-preload/charts/per-class-option';
-import { rocOption } from '../../../src-preload/charts/roc-option';
-import { compareCell } from '../../../src-preload/presentation/metric-rows';
+import { chartPalette } from '../../../src-shared/charts/chart-option';
+import { histogramOption } from '../../../src-shared/charts/histogram-option';
+import { perClassOption } from '../../../src-shared/charts/per-class-option';
+import { rocOption } from '../../../src-shared/charts/roc-option';
+import { compareCell } from '../../../src-shared/presentation/metric-rows';
 
 const palette = chartPalette('light');
 type Series = { name: string; data: unknown[]; type: string };

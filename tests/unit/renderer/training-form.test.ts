@@ -2,7 +2,7 @@
 // contract would refuse named before anything is sent, both requests accepted by the contract's schemas, and no
 // path ever sent: a folder name in the browser, nothing in the app (its dialog asks).
 import { describe, expect, it } from 'vitest';
-import { SplitPlanRequest, TrainingStartRequest } from '../../../src-preload/contract';
+import { SplitPlanRequest, TrainingStartRequest } from '../../../src-shared/contract/contract';
 import { buildTrainingRequests, emptyTrainingForm, type TrainingForm } from '../../../src-renderer/composables/training-form';
 
 const filled = (changes: Partial<TrainingForm> = {}): TrainingForm => ({ ...emptyTrainingForm(), datasetId: 3, targetModelId: 5, folderName: ' shadows ', ...changes });

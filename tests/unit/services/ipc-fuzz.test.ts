@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channels, type Channel, type Result, type RunSummary } from '../../../src-preload/contract';
+import { channels, type Channel, type Result, type RunSummary } from '../../../src-shared/contract/contract';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 import type { Backend } from '../../../src-main/services/backend';
 import { writeTinyKit, type TinyKit } from '../../fixtures/bad/tiny-classifier-kit';

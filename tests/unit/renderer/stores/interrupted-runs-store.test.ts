@@ -6,7 +6,7 @@ import path from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watch } from 'vue';
-import type { RunProgress, RunSummary } from '../../../../src-preload/contract';
+import type { RunProgress, RunSummary } from '../../../../src-shared/contract/contract';
 import { useBridge } from '../../../../src-renderer/api';
 import { useRunsStore } from '../../../../src-renderer/stores/runs';
 import { writeTinyKit, type TinyKit } from '../../../fixtures/bad/tiny-classifier-kit';

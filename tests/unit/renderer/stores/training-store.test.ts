@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SplitPlanRequest, TrainingJobSummary } from '../../../../src-preload/contract';
+import type { SplitPlanRequest, TrainingJobSummary } from '../../../../src-shared/contract/contract';
 import { useBridge } from '../../../../src-renderer/api';
 import { useDatasetsStore } from '../../../../src-renderer/stores/datasets';
 import { useModelsStore } from '../../../../src-renderer/stores/models';

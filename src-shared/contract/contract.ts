@@ -8,13 +8,25 @@ import {
   SplitPlanRequest,
   SplitPlanSummary,
   TrainingJobRef,
-  TrainingJobSummary,
   TrainingProgress,
   TrainingSettings,
   TrainingSettingsUpdate,
   TrainingStartRequest,
 } from './contract-training';
-import { DatasetSourceKind, DatasetSummary, ErrorPayload, Id, ModelKind, ModelSummary, NoRequest, RecordRole, RunStatus, RunSummary } from './contract-common';
+import {
+  DatasetSourceKind,
+  DatasetSummary,
+  ErrorPayload,
+  Id,
+  ModelKind,
+  ModelSummary,
+  NoRequest,
+  RecordPageQuery,
+  RecordRole,
+  RunStatus,
+  RunSummary,
+  TrainingJobSummary,
+} from './contract-common';
 import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
 import { ExportedFiles, ExposedRecords, ExposedRecordsRequest, RecordCounts, ReportExportRequest, RunCurves, RunCurvesRequest, RunDetails } from './contract-reports';
 
@@ -86,18 +98,6 @@ export const DatasetImportRequest = z
   .refine((request) => request.cifarVariant === undefined || request.kind === 'cifar', { message: 'cifarVariant is only used with kind "cifar"', path: ['cifarVariant'] });
 export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
 
-export const RecordPageQuery = z.strictObject({
-  datasetId: Id,
-  offset: z.number().int().nonnegative().default(0),
-  limit: z.number().int().min(1).max(500).default(100),
-  role: RecordRole.optional(),
-  /** A class index, or null for records without a label. */
-  label: z.number().int().nonnegative().nullable().optional(),
-  /** 1, 0, or null for unknown membership. */
-  member: z.union([z.literal(0), z.literal(1), z.null()]).optional(),
-  withThumbnails: z.boolean().default(false),
-});
-export type RecordPageQuery = z.input<typeof RecordPageQuery>;
 
 export const RecordPage = z.object({
   total: z.number().int().nonnegative(),

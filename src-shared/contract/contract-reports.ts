@@ -1,18 +1,8 @@
 // The contract's part for what a finished run shows and exports: details, curves, the most exposed records, record
 // counts and the report export. contract.ts re-exports everything here.
 import { z } from 'zod';
-import { Id, RecordRole, RunSummary } from './contract-common';
+import { Id, RecordRole, RunSummary, StoredMetricRow } from './contract-common';
 
-export const StoredMetricRow = z.object({
-  name: z.string(),
-  /** '' for the whole audit set, `class:<index>` for a class. */
-  slice: z.string(),
-  value: z.number().nullable(),
-  ciLow: z.number().nullable(),
-  ciHigh: z.number().nullable(),
-  note: z.string().nullable(),
-});
-export type StoredMetricRow = z.infer<typeof StoredMetricRow>;
 
 export const StoredCheckRow = z.object({
   kind: z.enum(['polarity', 'null-model', 'blind-baseline']),

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { DatasetSourceKind, RecordRole, RunStartRequest, SplitPlanRequest, TrainingRecipe } from '../../src-preload/contract';
+import { DatasetSourceKind, RecordRole, RunStartRequest, SplitPlanRequest, TrainingRecipe } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import type { AttackModule } from '../engine/attacks/attack-module';

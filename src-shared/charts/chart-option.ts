@@ -1,6 +1,6 @@
 // The ECharts option type the workbench's charts produce (only the chart kinds and components installed by the
 // renderer's chart component and by the PDF report), and the colours a chart is drawn with.
-// Shared by the renderer and the PDF report (src-preload is the one folder both may import): ECharts types only,
+// Shared by the renderer and the PDF report (src-shared is the one folder both may import): ECharts types only,
 // no Vue, no DOM, no Node.
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';

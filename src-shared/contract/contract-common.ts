@@ -1,0 +1,12 @@
+// The contract's shared pieces: the domain types (ids, record roles, model kinds, run and training states, the
+// summaries several channels return) re-exported for the front ends, and the empty request. contract.ts re-exports
+// everything here.
+import { z } from 'zod';
+
+export * from '../domain/ids';
+export * from '../domain/models';
+export * from '../domain/records';
+export * from '../domain/runs';
+export * from '../domain/training';
+
+export const NoRequest = z.strictObject({}).optional();

@@ -1,0 +1,16 @@
+// Models: the three target families and a stored model's summary.
+import { z } from 'zod';
+import { Id } from './ids';
+
+export const ModelKind = z.enum(['classifier', 'clip', 'diffusion']);
+export type ModelKind = z.infer<typeof ModelKind>;
+
+export const ModelSummary = z.object({
+  id: Id,
+  name: z.string(),
+  kind: ModelKind,
+  role: z.enum(['target', 'shadow', 'reference', 'null']),
+  sha256: z.string(),
+  createdAt: z.string(),
+});
+export type ModelSummary = z.infer<typeof ModelSummary>;

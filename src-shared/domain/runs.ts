@@ -1,0 +1,39 @@
+// Runs: their states, the error a failed one carries, their summary and the metric rows they store.
+import { z } from 'zod';
+import { Id } from './ids';
+import { ModelKind } from './models';
+
+export const RunStatus = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const ErrorPayload = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorPayload = z.infer<typeof ErrorPayload>;
+
+export const RunSummary = z.object({
+  id: Id,
+  attack: z.string(),
+  family: ModelKind,
+  status: RunStatus,
+  targetModelId: Id,
+  datasetId: Id,
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  modelCalls: z.number().int(),
+  error: ErrorPayload.nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummary>;
+
+export const StoredMetricRow = z.object({
+  name: z.string(),
+  /** '' for the whole audit set, `class:<index>` for a class. */
+  slice: z.string(),
+  value: z.number().nullable(),
+  ciLow: z.number().nullable(),
+  ciHigh: z.number().nullable(),
+  note: z.string().nullable(),
+});
+export type StoredMetricRow = z.infer<typeof StoredMetricRow>;
