@@ -11,6 +11,14 @@ function parentWindow(): BrowserWindow | undefined {
   return BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
 }
 
+/** A modal question with Cancel (the default) and one confirming button; true when the auditor confirmed. */
+async function confirmed(options: MessageBoxOptions): Promise<boolean> {
+  const question: MessageBoxOptions = { ...options, defaultId: 0, cancelId: 0, noLink: true };
+  const parent = parentWindow();
+  const { response } = parent ? await dialog.showMessageBox(parent, question) : await dialog.showMessageBox(question);
+  return response === 1;
+}
+
 export function electronFrontDoor(): FrontDoor {
   return {
     trainingFolders: {
@@ -29,7 +37,7 @@ export function electronFrontDoor(): FrontDoor {
       },
     },
     async confirmPythonInterpreter(interpreter) {
-      const options: MessageBoxOptions = {
+      return confirmed({
         type: 'warning',
         title: 'Python for training',
         message: interpreter === null ? 'Stop using the saved Python and search for one again?' : 'Let the training bridge run this program as Python?',
@@ -38,28 +46,16 @@ export function electronFrontDoor(): FrontDoor {
             ? 'The training bridge will use MIA_PYTHON, else the first python3 on PATH that has PyTorch.'
             : `${interpreter}\n\nIt will run with your permissions every time the workbench trains shadow or reference models. Confirm only a Python you installed.`,
         buttons: ['Cancel', interpreter === null ? 'Search again' : 'Use this Python'],
-        defaultId: 0,
-        cancelId: 0,
-        noLink: true,
-      };
-      const parent = parentWindow();
-      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
-      return response === 1;
+      });
     },
     async confirmOverwrite(files) {
-      const options: MessageBoxOptions = {
+      return confirmed({
         type: 'warning',
         title: 'Replace files?',
         message: files.length === 1 ? 'A file of this export already exists. Replace it?' : `${files.length} files of this export already exist. Replace them?`,
         detail: files.join('\n'),
         buttons: ['Cancel', 'Replace'],
-        defaultId: 0,
-        cancelId: 0,
-        noLink: true,
-      };
-      const parent = parentWindow();
-      const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
-      return response === 1;
+      });
     },
     async chooseExportDestination(suggestedName) {
       const options: SaveDialogOptions = {

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../../src-main/common/errors';
-import { forkHostSpawner } from '../../src-main/host/fork-host';
 import type { SpawnHost } from '../../src-main/host/protocol';
 import { createBackend, type Backend } from '../../src-main/services/backend';
 import { importDataset } from '../../src-main/services/dataset-import';
 import { exportWorkspaceBackup } from '../../src-main/services/workspace-backup';
 import { withWorkspaceErrors, withWorkspaceErrorsAsync, workspaceErrorFrom } from '../../src-main/workspace/sqlite-errors';
-import { writeTinyKit, type TinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { importTinyKit, writeTinyKit, type TinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { dumpWorkspace, integrityReport, snapshotRun, withoutTables, type RunSnapshot } from '../fixtures/bad/workspace-dump';
+import { tappedSpawner } from '../helpers/tapped-spawner';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir('mia-disk-full-');
@@ -30,24 +30,13 @@ let finishedRun: { id: number; snapshot: RunSnapshot };
  */
 const thrownByMessageHandlers: unknown[] = [];
 function observingSpawner(): SpawnHost {
-  const spawn = forkHostSpawner();
-  return () => {
-    const connection = spawn();
-    return {
-      pid: connection.pid,
-      send: (message) => connection.send(message),
-      onExit: (listener) => connection.onExit(listener),
-      kill: () => connection.kill(),
-      onMessage: (listener) =>
-        connection.onMessage((message) => {
-          try {
-            listener(message);
-          } catch (error) {
-            thrownByMessageHandlers.push(error);
-          }
-        }),
-    };
-  };
+  return tappedSpawner((message, deliver) => {
+    try {
+      deliver(message);
+    } catch (error) {
+      thrownByMessageHandlers.push(error);
+    }
+  });
 }
 
 const freeDisk = () => backend.db.pragma('max_page_count = 1073741823');
@@ -61,11 +50,7 @@ const fillDisk = () => {
 beforeAll(async () => {
   backend = createBackend({ workspaceFile: path.join(dir, 'workspace.sqlite'), spawnHost: observingSpawner() });
   kit = await writeTinyKit(path.join(dir, 'kit'), 400);
-  const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
-  const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-  if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-  datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
-  targetId = (model.data as { id: number }).id;
+  ({ datasetId, targetId } = await importTinyKit(backend, kit));
   const started = await backend.router.dispatch('runs.start', { attack: 'loss', targetModelId: targetId, datasetId, seed: 1 });
   if (!started.ok) throw new Error(started.error.message);
   await backend.idle();

@@ -11,7 +11,7 @@ import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import type { Backend } from '../../src-main/services/backend';
 import { discardRun, resumeRun } from '../../src-main/services/run-resume';
 import { openWorkspace, type WorkspaceDb } from '../../src-main/workspace/open-workspace';
-import { writeTinyKit, type TinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { importTinyKit, writeTinyKit, type TinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { integrityReport, scoresByKey, snapshotRun, type RunSnapshot } from '../fixtures/bad/workspace-dump';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
@@ -76,11 +76,7 @@ function expectReferenceResult(db: WorkspaceDb, runId: number, attack: string): 
 beforeAll(async () => {
   kit = await writeTinyKit(path.join(dir, 'kit'), 48);
   backend = createTestBackend(dir).backend;
-  const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
-  const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-  if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-  datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
-  targetId = (model.data as { id: number }).id;
+  ({ datasetId, targetId } = await importTinyKit(backend, kit));
   const baseline = await startRun('entropy', 1);
   await backend.idle();
   finished.set(baseline, snapshotRun(backend.db, baseline));

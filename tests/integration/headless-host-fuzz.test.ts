@@ -1,7 +1,7 @@
 // Hostile clients against the built headless host (out/main/web.js, a child process, so a crash shows as an exit):
 // seeded malformed HTTP requests and WebSocket frames over raw loopback sockets, and a client that never reads.
 // None of it may end the host, interrupt a run that was started before it, or grow the host's memory without bound.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,12 @@ import { openWorkspace } from '../../src-main/workspace/open-workspace';
 import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 import { importClassifierKit, type ImportedClassifierKit } from '../helpers/demo-kit';
 import { openRawWebSocket, rawRequest, webSocketFrame, type RawReply } from '../helpers/raw-wire';
-import { makeTempDir, repoRoot } from '../helpers/temp-dir';
+import { startHeadlessHostProcess, type HeadlessHostProcess } from '../helpers/headless-host-process';
+import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir('mia-host-fuzz-');
 const workspaceFile = path.join(dir, 'fuzz.sqlite');
+let host: HeadlessHostProcess;
 let child: ChildProcess;
 let port = 0;
 let origin = '';
@@ -25,20 +27,9 @@ beforeAll(async () => {
   const db = openWorkspace(workspaceFile);
   kit = await importClassifierKit(db);
   db.close();
-  child = spawn(process.execPath, [path.join(repoRoot, 'out', 'main', 'web.js'), '--workspace', workspaceFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`The headless host printed no URL: ${output}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Open (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`The headless host exited with code ${code}: ${output}`)));
-  });
+  host = await startHeadlessHostProcess(workspaceFile);
+  child = host.child;
+  const url = host.url;
   origin = new URL(url).origin;
   port = Number(new URL(url).port);
   const redeemed = await fetch(url, { redirect: 'manual' });
@@ -47,10 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-  }
+  await host?.stop();
 });
 
 function openBridge(): Promise<WebSocket> {

@@ -9,7 +9,7 @@ import type { RunSummary } from '../../src-shared/contract/contract';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import type { Backend } from '../../src-main/services/backend';
 import { getRun, readRunLog } from '../../src-main/workspace/runs-repo';
-import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { importTinyKit, writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
@@ -34,11 +34,7 @@ async function startRun(seed: number): Promise<number> {
 beforeAll(async () => {
   const kit = await writeTinyKit(path.join(dir, 'kit'), 48);
   backend = createTestBackend(dir).backend;
-  const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
-  const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-  if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-  datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
-  targetId = (model.data as { id: number }).id;
+  ({ datasetId, targetId } = await importTinyKit(backend, kit));
   await startRun(1); // warms the engine host up
   await backend.idle();
   const from = performance.now();

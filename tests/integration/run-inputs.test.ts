@@ -6,11 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src-shared/contract/contract';
-import { forkHostSpawner } from '../../src-main/host/fork-host';
 import type { SpawnHost } from '../../src-main/host/protocol';
 import { createBackend, type Backend } from '../../src-main/services/backend';
 import { writeTinyKit, type TinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { scoresByKey } from '../fixtures/bad/workspace-dump';
+import { tappedSpawner } from '../helpers/tapped-spawner';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir('mia-run-inputs-');
@@ -26,23 +26,12 @@ const scoreRows = (): number => (backend.db.prepare('SELECT COUNT(*) AS n FROM s
 
 /** The real engine host; each message it sends is noted before the service handles it. */
 function recordingSpawner(): SpawnHost {
-  const spawn = forkHostSpawner();
-  return () => {
-    const connection = spawn();
-    return {
-      pid: connection.pid,
-      send: (message) => connection.send(message),
-      onExit: (listener) => connection.onExit(listener),
-      kill: () => connection.kill(),
-      onMessage: (listener) =>
-        connection.onMessage((message) => {
-          const { type, ...rest } = message as { type: string };
-          const typedArrays = JSON.stringify(rest, (_key, value: unknown) => (ArrayBuffer.isView(value) ? '<typed array>' : value)).split('<typed array>').length - 1;
-          received.push({ type, typedArrays, scoreRowsThen: scoreRows() });
-          listener(message);
-        }),
-    };
-  };
+  return tappedSpawner((message, deliver) => {
+    const { type, ...rest } = message as { type: string };
+    const typedArrays = JSON.stringify(rest, (_key, value: unknown) => (ArrayBuffer.isView(value) ? '<typed array>' : value)).split('<typed array>').length - 1;
+    received.push({ type, typedArrays, scoreRowsThen: scoreRows() });
+    deliver(message);
+  });
 }
 
 async function dispatch<T>(channel: string, request: unknown): Promise<T> {

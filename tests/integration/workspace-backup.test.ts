@@ -16,7 +16,7 @@ import { installationKey, installationKeyFile } from '../../src-main/services/si
 import { backupMagic, readBackupFile, sha256OfFile, writeBackupFile, type BackupHeader } from '../../src-main/workspace/backup-format';
 import { migration001Initial } from '../../src-main/workspace/migrations/001-initial';
 import { currentSchemaVersion, openWorkspace } from '../../src-main/workspace/open-workspace';
-import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { importTinyKit, writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
 import { dumpWorkspace, integrityReport, withoutTables } from '../fixtures/bad/workspace-dump';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -57,11 +57,7 @@ async function cli(args: string[], workspaceFile: string, json = true): Promise<
 beforeAll(async () => {
   backend = createTestBackend(dir).backend;
   const kit = await writeTinyKit(path.join(dir, 'kit'), 30);
-  const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
-  const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-  if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-  datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
-  targetId = (model.data as { id: number }).id;
+  ({ datasetId, targetId } = await importTinyKit(backend, kit));
   for (const attack of ['loss', 'entropy']) {
     const started = await backend.router.dispatch('runs.start', { attack, targetModelId: targetId, datasetId, seed: 4 });
     if (!started.ok) throw new Error(started.error.message);
