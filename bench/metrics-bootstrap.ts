@@ -1,4 +1,4 @@
-// Times the metrics at the size ATTACKS.md plans for: 50,000 scores, 1,000 stratified bootstrap resamples.
+// Times the metrics at the size of a large audit: 50,000 scores, 1,000 stratified bootstrap resamples (the default).
 // Reports CPU time as well as wall time because the build machines are shared. Run:
 //   npx rolldown bench/metrics-bootstrap.ts --file out/bench/metrics-bootstrap.mjs --platform node && node out/bench/metrics-bootstrap.mjs
 import { bootstrapIntervals } from '../src-main/engine/metrics/bootstrap';

@@ -42,7 +42,7 @@ function parseOptions(argv: readonly string[]): Options {
   };
 }
 
-/** Views: AEA's K and ReDiffuse's n, both 10 by default (ATTACKS.md). */
+/** Views: AEA's K and ReDiffuse's n, both 10 by default (their parameter schemas). */
 const views = 10;
 const verifyCount = 4;
 /** The diffusion target feeds the UNet 64 samples per session.run (diffusion-targets.ts, epsilonChunk). */

@@ -338,7 +338,7 @@ def main():
     def b(name, arr):
         return common.tensor_bin(gold, name, np.asarray(arr, dtype=np.float32))
     common.write_json(os.path.join(gold, 'ddim.json'), {
-        'description': 'DDIM helper goldens (ATTACKS.md "Diffusion targets"); arrays float32 little-endian; '
+        'description': 'DDIM helper goldens (src-main/engine/diffusion/ddim.ts); arrays float32 little-endian; '
                        'computed in float64, model inputs cast to float32.',
         'ids': [ids[i] for i in sel], 't': 200,
         'x': b('ddim-x.bin', x2), 'noise': b('ddim-noise.bin', noise2),

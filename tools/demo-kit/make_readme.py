@@ -204,7 +204,7 @@ def main():
           d['counts']['audit_members'], dt['steps'], dt['batch'], dt['lr'], dt['seed'], dt['train_seconds'],
           d['counts']['audit_members'], d['counts']['audit_nonmembers']))
     a('')
-    a('| attack (ATTACKS.md defaults) | AUC | TPR@1%FPR |')
+    a('| attack (default parameters) | AUC | TPR@1%FPR |')
     a('| --- | --- | --- |')
     for att, label in (('rediffuse', 'ReDiffuse (n 10, t 200, stride 100, l2)'), ('pia', 'PIA (t 200)'),
                        ('secmi', 'SecMI (t_sec 100, stride 10)'), ('loss', 'loss (t 100, n 4)')):

@@ -1,5 +1,6 @@
-// Deterministic DDIM (η = 0) helpers exactly as ATTACKS.md "Diffusion targets" states them: x̂₀, steps in either
-// direction, a denoising walk and an inversion. State is kept in float64; the model is fed float32.
+// Deterministic DDIM (η = 0) helpers, the ones every diffusion attack shares: x̂₀, steps in either direction, a
+// denoising walk and an inversion, each formula stated where it is computed. State is kept in float64; the model is
+// fed float32.
 import { MiaError } from '../../common/errors';
 import type { NoiseSchedule } from './scheduler';
 

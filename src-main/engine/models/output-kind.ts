@@ -3,7 +3,7 @@ export type ClassifierOutputKind = 'logits' | 'probabilities';
 
 const sumTolerance = 1e-3;
 
-/** Probabilities when every row is non-negative and sums to 1 within 1e-3 (ATTACKS.md); logits otherwise. */
+/** Probabilities when every row is non-negative and sums to 1 within 1e-3; logits otherwise (softmax is applied to those). */
 export function detectOutputKind(values: Float32Array, classes: number): ClassifierOutputKind {
   const rows = values.length / classes;
   for (let r = 0; r < rows; r += 1) {

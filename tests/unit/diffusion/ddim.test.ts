@@ -83,7 +83,7 @@ describe('DDIM helpers', () => {
     for (let i = 0; i < x.length; i += 1) expect(result[i]).toBeCloseTo(m * (x[i] as number), 6);
   };
 
-  test('x̂₀ and a step t → t′ in either direction follow ATTACKS.md; a step down to 0 or below returns x̂₀', async () => {
+  test('x̂₀ and a step t → t′ in either direction follow the deterministic DDIM formulas; a step down to 0 or below returns x̂₀', async () => {
     const model = await open('int64');
     const a = (t: number) => model.schedule.alphaBar(t);
     const x0Multiple = (t: number) => (1 - Math.sqrt(1 - a(t)) * factor * t) / Math.sqrt(a(t));

@@ -7,7 +7,7 @@ export interface ClassifierOutputs {
   readonly logits: Float32Array | null;
 }
 
-/** Probabilities are clamped before any log so that a confident model never produces −∞ (ATTACKS.md). */
+/** Probabilities are clamped to at least this before any log, so that a confident model never produces −∞. */
 export const probabilityFloor = 1e-12;
 
 export function clampProbability(p: number): number {

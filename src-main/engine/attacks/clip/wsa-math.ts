@@ -30,7 +30,7 @@ export function wsaRoles(dataset: readonly RunRecord[], reported: readonly RunRe
   return { nonMembers, pool };
 }
 
-/** The λ values of the optional sweep (ATTACKS.md). */
+/** The λ values of the optional sweep (threshold τ = μ + λσ over the guaranteed non-members; the default λ is 1). */
 export const lambdaSweepValues: readonly number[] = [-0.5, 0, 0.5, 1, 1.5, 2, 2.5];
 
 export interface WsaThreshold {

@@ -1,6 +1,7 @@
-// The statistics of the diffusion attacks (ATTACKS.md "Diffusion targets") on a batch of samples, before the
-// sign flip: lower = more likely a member. Pure arithmetic around an ε model, so tests can feed a closed-form
-// denoiser or a reference implementation's noise. State is float64; the model is fed float32 by the DDIM helpers.
+// The statistics of the diffusion attacks (ReDiffuse, SecMI, PIA/PIAN, the diffusion loss) on a batch of samples,
+// before the sign flip: lower = more likely a member. Pure arithmetic around an ε model, so tests can feed a
+// closed-form denoiser or a reference implementation's noise. State is float64; the model is fed float32 by the DDIM
+// helpers.
 import { MiaError } from '../../../common/errors';
 import { addNoise, ddimDenoise, ddimInvert, ddimStep, type EpsilonModel, type Sample } from '../../diffusion/ddim';
 import type { NoiseSource } from './noise-source';
