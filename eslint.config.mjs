@@ -5,6 +5,7 @@ import vue from 'eslint-plugin-vue';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { layerBoundaries } from './tools/eslint/layer-boundaries.mjs';
+import { noSqlInServices } from './tools/eslint/no-sql-in-services.mjs';
 
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'resources/**', 'test-results/**', 'playwright-report/**', '**/*.d.ts'] },
@@ -37,4 +38,5 @@ export default tseslint.config(
       'vue/first-attribute-linebreak': 'off',
     },
   },
+  noSqlInServices,
 );

@@ -6,6 +6,9 @@ export function toJsonColumn(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A NOT NULL column gives a value; a nullable column gives null for SQL NULL. */
+export function fromJsonColumn<S extends z.ZodType>(schema: S, text: string, what: string): z.output<S>;
+export function fromJsonColumn<S extends z.ZodType>(schema: S, text: string | null, what: string): z.output<S> | null;
 export function fromJsonColumn<S extends z.ZodType>(schema: S, text: string | null, what: string): z.output<S> | null {
   if (text === null) return null;
   let raw: unknown;

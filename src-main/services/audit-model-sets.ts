@@ -7,6 +7,7 @@ import type { ModelSetConfig } from './audit-config';
 import { MiaError, toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { readModelJsonFile } from '../engine/models/model-json-file';
+import { findModelSetByManifest } from '../workspace/models-repo';
 import { readModelSpec } from './run-inputs';
 import type { Backend } from './backend';
 import { importModelSet } from './model-import';
@@ -27,15 +28,10 @@ interface Context {
   readonly hooks: ModelSetHooks;
 }
 
-function setWithManifest(backend: Backend, manifest: string, purpose: string): number | undefined {
-  const row = backend.db.prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC').get(manifest, purpose) as { id: number } | undefined;
-  return row?.id;
-}
-
 /** The set trained earlier into `folder` for exactly this request, if the workspace holds it. */
 function trainedEarlier(context: Context, folder: string, train: Extract<ModelSetConfig, { train: unknown }>['train']): number | undefined {
-  const setId = setWithManifest(context.backend, path.join(folder, planFileNames.manifest), context.purpose);
-  if (setId === undefined) return undefined;
+  const setId = findModelSetByManifest(context.backend.db, path.join(folder, planFileNames.manifest), context.purpose);
+  if (setId === null) return undefined;
   try {
     const plan = readModelJsonFile(path.join(folder, planFileNames.plan), 'Training plan', 'model.bad-manifest') as {
       purpose?: string;
@@ -102,7 +98,7 @@ export async function provideModelSet(context: Context, entry: ModelSetConfig): 
   const key = context.purpose === 'reference' ? 'references' : 'shadows';
   if ('train' in entry) return trainSet(context, entry, key);
   const manifest = context.resolve(entry.manifest);
-  const existing = setWithManifest(context.backend, manifest, context.purpose);
-  if (existing !== undefined) return existing;
+  const existing = findModelSetByManifest(context.backend.db, manifest, context.purpose);
+  if (existing !== null) return existing;
   return (await importModelSet(context.backend.db, { purpose: context.purpose, manifestPath: manifest, ...(entry.name ? { name: entry.name } : {}) })).setId;
 }

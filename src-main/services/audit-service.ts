@@ -5,7 +5,9 @@ import type { RunProgress, RunSummary } from '../../src-shared/contract/contract
 import type { AuditConfig } from './audit-config';
 import { MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
-import { sha256OfFile, verifyModelFiles, type StoredFiles } from './model-files';
+import { findReadyDatasetBySource } from '../workspace/datasets-repo';
+import { listSingleModelsWithRole } from '../workspace/models-repo';
+import { sha256OfFile, verifyModelFiles } from './model-files';
 import type { Backend } from './backend';
 import { importDataset } from './dataset-import';
 import { provideModelSet, type ModelSetHooks } from './audit-model-sets';
@@ -29,10 +31,10 @@ export async function importAuditTarget(backend: Backend, config: AuditConfig, b
   const resolve = (file: string): string => path.resolve(baseDir, file);
 
   const datasetPath = resolve(config.dataset.path);
-  const existingDataset = db.prepare("SELECT id FROM datasets WHERE source_path = ? AND status = 'ready' ORDER BY id DESC").get(datasetPath) as { id: number } | undefined;
+  const existingDataset = findReadyDatasetBySource(db, datasetPath);
   let datasetId: number;
-  if (existingDataset) {
-    datasetId = existingDataset.id;
+  if (existingDataset !== null) {
+    datasetId = existingDataset;
     hooks.onStep?.(`Dataset ${datasetPath} is already in the workspace (dataset ${datasetId}).`);
   } else {
     hooks.onStep?.(`Importing dataset ${datasetPath} …`);
@@ -109,19 +111,12 @@ async function findSingleModel(backend: Backend, file: string, role: 'target' | 
   } catch {
     return undefined; // The import itself reports a missing or unreadable file, naming it.
   }
-  const rows = backend.db.prepare('SELECT id, name, files, sha256 FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC').all(role) as {
-    id: number;
-    name: string;
-    files: string;
-    sha256: string;
-  }[];
-  for (const row of rows) {
-    const files = JSON.parse(row.files) as StoredFiles;
-    if (!Object.values(files).some((f) => f.sha256 === hash)) continue;
+  for (const model of listSingleModelsWithRole(backend.db, role)) {
+    if (!Object.values(model.files).some((f) => f.sha256 === hash)) continue;
     // Its other files (external weights, a tokenizer) must be unchanged too; otherwise the audit imports it anew.
     try {
-      await verifyModelFiles(row.name, files, row.sha256);
-      return row.id;
+      await verifyModelFiles(model.name, model.files, model.sha256);
+      return model.id;
     } catch (error) {
       if (!(error instanceof MiaError)) throw error;
     }

@@ -11,7 +11,7 @@ import { openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
 import { getRun, listRuns } from '../workspace/runs-repo';
 import { EventBus } from './event-bus';
 import { createRouter, type Handlers, type Router } from './router';
-import type { RunningJobs } from './run-execution';
+import { createJobRunner, type JobRunner } from './job-runner';
 import { startRun } from './runs-service';
 import { discardRun, resumeRun } from './run-resume';
 import { cancelRun } from './run-cancel';
@@ -46,7 +46,8 @@ export interface Backend {
   readonly engine: EngineClient;
   readonly bus: EventBus;
   readonly router: Router;
-  readonly running: RunningJobs;
+  /** The runs and training jobs this process runs. */
+  readonly running: JobRunner;
   readonly training: TrainingService;
   /** Resolves when every run and training job started so far has landed (finished, failed, cancelled or interrupted). */
   idle(): Promise<void>;
@@ -57,18 +58,12 @@ export function createBackend(options: BackendOptions): Backend {
   const db = openWorkspace(options.workspaceFile);
   const engine = createEngineClient(options.spawnHost);
   const bus = new EventBus();
-  const running: RunningJobs = { byRun: new Map() };
-  const inFlight = new Set<Promise<void>>();
+  const running = createJobRunner();
   const deps = { db, engine, bus, running };
   const orphans = startOrphanSweep({ db, bus });
   const frontDoor = options.frontDoor ?? unattendedFrontDoor;
   const python = createPythonSetting({ db, frontDoor, option: options.python });
-  const training = createTrainingService({ db, bus, python, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
-  /** Keeps a started run's promise until it lands, so idle() can wait for it. */
-  const track = (execution: Promise<void>): void => {
-    inFlight.add(execution);
-    void execution.finally(() => inFlight.delete(execution));
-  };
+  const training = createTrainingService({ db, bus, engine, runner: running, python, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
 
   const handlers: Handlers = {
     'workspace.info': () => workspaceInfo(db, options.workspaceFile),
@@ -95,11 +90,8 @@ export function createBackend(options: BackendOptions): Backend {
     'attacks.list': () => listAttacks(),
     'runs.list': () => listRuns(db),
     'runs.get': ({ runId }) => getRun(db, runId),
-    'runs.start': async (request) => {
-      const { summary, execution } = await startRun(deps, request);
-      track(execution);
-      return summary;
-    },
+    // A started run is tracked by the job runner until it lands (executeRun), so the handlers return its summary.
+    'runs.start': async (request) => (await startRun(deps, request)).summary,
     'runs.cancel': ({ runId }) => {
       orphans.sweepNow();
       return cancelRun(deps, runId);
@@ -108,16 +100,10 @@ export function createBackend(options: BackendOptions): Backend {
     'runs.details': ({ runId }) => runDetails(db, runId),
     'runs.curves': (request) => runCurves(db, request),
     'runs.exposed': (request) => exposedRecords(db, request),
-    'runs.rerun': async ({ runId }) => {
-      const { summary, execution } = await rerunRun(deps, runId);
-      track(execution);
-      return summary;
-    },
+    'runs.rerun': async ({ runId }) => (await rerunRun(deps, runId)).summary,
     'runs.resume': async ({ runId }) => {
       orphans.sweepNow();
-      const { summary, execution } = await resumeRun(deps, runId);
-      track(execution);
-      return summary;
+      return (await resumeRun(deps, runId)).summary;
     },
     'runs.discard': ({ runId }) => {
       orphans.sweepNow();
@@ -142,13 +128,10 @@ export function createBackend(options: BackendOptions): Backend {
     running,
     training,
     router: createRouter(handlers),
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
-      await training.idle();
-    },
+    idle: () => running.idle(),
     close() {
       orphans.stop();
-      training.dispose();
+      running.stopAll();
       engine.dispose();
       db.close();
     },

@@ -6,8 +6,10 @@ import path from 'node:path';
 import { MiaError } from '../common/errors';
 import { openRegularFile } from '../common/regular-file';
 import { resolveExternalData } from '../engine/models/onnx-external-data';
+import type { StoredModelFiles } from '../workspace/models-repo';
 
-export type StoredFiles = Record<string, { path: string; sha256: string }>;
+/** A model's files as the models table stores them (the `files` column's schema is in the workspace). */
+export type StoredFiles = StoredModelFiles;
 
 /** SHA-256 of one of a model's files, opened through the regular-file check (a FIFO gets `model.not-a-file`, not a hang). */
 export async function sha256OfFile(file: string): Promise<string> {

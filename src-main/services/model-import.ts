@@ -10,13 +10,12 @@ import { createClip } from '../engine/models/clip-adapter';
 import { buildClassifierConfig, buildClipConfig, buildDiffusionConfig, type ClassifierOverrides } from '../engine/models/config-from-sidecar';
 import { createDenoiser } from '../engine/models/denoiser-adapter';
 import { createNoiseSchedule } from '../engine/diffusion/scheduler';
-import type { ModelIo } from '../engine/models/model-config';
 import { readModelJsonFile } from '../engine/models/model-json-file';
 import { openOnnxModel, type OnnxModel } from '../engine/models/onnx-session';
 import { ModelSidecar, sidecarFamily } from '../engine/models/sidecar';
 import { loadTextTokenizer } from '../engine/models/text-tokenizer';
 import { insertModel, insertModelSet, type NewModel } from '../workspace/model-writes';
-import { getModel } from '../workspace/models-repo';
+import { getModel, type ModelIo } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { hashModelFiles, resolveBeside, sidecarBeside } from './model-files';
 import {

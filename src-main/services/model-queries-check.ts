@@ -2,21 +2,18 @@
 // image input and output shapes fitting the stored preprocessing, every label a class of the model, and audited
 // records with labels and ground truth. Reuses the engine's model-compat checks on the stored I/O, so nothing is
 // loaded into ONNX Runtime here.
-import { z } from 'zod';
 import type { ModelCheckReport } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
-import { fromJsonColumn } from '../common/json-column';
+import { parseWith } from '../common/parse';
 import { checkClassesAgainstDataset, checkClassifierOutput, checkImageInput, pickTensor } from '../engine/models/model-compat';
-import { ModelConfig, ModelIo } from '../engine/models/model-config';
+import { ModelConfig } from '../engine/models/model-config';
 import { getDataset } from '../workspace/datasets-repo';
 import { getStoredModel } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { countRecords } from '../workspace/records-repo';
-import { verifyModelFiles, type StoredFiles } from './model-files';
+import { verifyModelFiles } from './model-files';
 
 type Finding = ModelCheckReport['findings'][number];
-
-const StoredFilesSchema = z.record(z.string(), z.object({ path: z.string(), sha256: z.string() }));
 
 /** Runs one check; a MiaError becomes a "problem" finding with its code and message, anything else is rethrown. */
 async function attempt(check: string, okMessage: string, work: () => void | Promise<void>): Promise<Finding> {
@@ -34,15 +31,14 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
   const dataset = getDataset(db, datasetId);
   const counts = countRecords(db, datasetId);
   const findings: Finding[] = [];
-  const files = (fromJsonColumn(StoredFilesSchema, row.files, `files of model ${row.id}`) ?? {}) as StoredFiles;
+  const { files, io } = row;
   findings.push(await attempt('files', 'The model files are the ones imported (SHA-256 unchanged).', () => verifyModelFiles(row.name, files, row.sha256)));
 
-  const config = fromJsonColumn(ModelConfig, row.config, `config of model ${row.id}`);
-  const io = fromJsonColumn(ModelIo, row.io, `io of model ${row.id}`) ?? {};
+  const config = parseWith(ModelConfig, row.config, `config of model ${row.id}`, 'workspace.corrupt-column');
   const scored = counts.byRoleAndLabel.filter((entry) => entry.role === 'audit' || entry.role === 'calibration');
   const audited = counts.byRole.audit ?? 0;
 
-  if (config?.kind === 'classifier') {
+  if (config.kind === 'classifier') {
     const file = files.model?.path ?? row.name;
     const tensors = io.model ?? { inputs: [], outputs: [] };
     findings.push(
@@ -73,7 +69,7 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
             code: 'attack.missing-label',
           },
     );
-  } else if (config?.kind === 'clip') {
+  } else if (config.kind === 'clip') {
     const file = files.image?.path ?? row.name;
     const tensors = io.image ?? { inputs: [], outputs: [] };
     findings.push(

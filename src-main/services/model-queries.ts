@@ -1,19 +1,12 @@
 // What the Models view asks about models beyond the list: imports from the contract's requests, reference/shadow
 // sets with their sizes, and one model's files, inputs/outputs, configuration and training-set size.
-import { z } from 'zod';
 import type { ModelDetails, ModelSetSummary, ModelSummary, ParsedRequestOf } from '../../src-shared/contract/contract';
-import { fromJsonColumn } from '../common/json-column';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
-import { ModelIo } from '../engine/models/model-config';
 import { getModel, getStoredModel, listModelSets, listStoredModelsInSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { importModel, importModelSet } from './model-import';
 import { ImportModelRequest, ImportModelSetRequest } from './model-import-schemas';
-
-const StoredFiles = z.record(z.string(), z.object({ path: z.string(), sha256: z.string() }));
-const StoredConfig = z.record(z.string(), z.unknown());
-const TrainedOn = z.array(z.string());
 
 /**
  * The contract keeps `config` open so the renderer needs no engine schema. Here the request is parsed with the
@@ -46,16 +39,13 @@ export function listModelSetSummaries(db: WorkspaceDb): ModelSetSummary[] {
 }
 
 export function modelDetails(db: WorkspaceDb, modelId: number): ModelDetails {
-  const row = getStoredModel(db, modelId);
-  const files = fromJsonColumn(StoredFiles, row.files, `files of model ${row.id}`) ?? {};
-  const io = fromJsonColumn(ModelIo, row.io, `io of model ${row.id}`) ?? {};
-  const trainedOn = fromJsonColumn(TrainedOn, row.trained_on, `trained_on of model ${row.id}`);
+  const stored = getStoredModel(db, modelId);
   return {
     model: getModel(db, modelId),
-    modelSetId: row.model_set_id,
-    files: Object.entries(files).map(([role, file]) => ({ role, path: file.path, sha256: file.sha256 })),
-    io: Object.fromEntries(Object.entries(io).map(([role, tensors]) => [role, { inputs: tensors.inputs, outputs: tensors.outputs }])),
-    config: fromJsonColumn(StoredConfig, row.config, `config of model ${row.id}`) ?? {},
-    trainedOnCount: trainedOn ? trainedOn.length : null,
+    modelSetId: stored.modelSetId,
+    files: Object.entries(stored.files).map(([role, file]) => ({ role, path: file.path, sha256: file.sha256 })),
+    io: Object.fromEntries(Object.entries(stored.io).map(([role, tensors]) => [role, { inputs: tensors.inputs, outputs: tensors.outputs }])),
+    config: stored.config,
+    trainedOnCount: stored.trainedOn ? stored.trainedOn.length : null,
   };
 }

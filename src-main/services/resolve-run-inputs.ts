@@ -12,6 +12,7 @@ import { findAttack } from '../engine/attacks/registry';
 import type { RunRecord } from '../engine/attacks/run-record';
 import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
 import { getDataset } from '../workspace/datasets-repo';
+import { findModelSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { verifyModelFiles } from './model-files';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
@@ -92,7 +93,7 @@ function modelSet(db: WorkspaceDb, setId: number | undefined, purpose: 'referenc
     if (need === 'required') throw new MiaError(`run.missing-${purpose}-models`, `The ${title} attack needs a set of ${purpose} models; import one and choose it for the run.`);
     return [];
   }
-  const set = db.prepare('SELECT purpose FROM model_sets WHERE id = ?').get(setId) as { purpose: string } | undefined;
+  const set = findModelSet(db, setId);
   if (!set) throw new MiaError('model-set.not-found', `There is no model set with id ${setId} in this workspace.`);
   if (set.purpose !== purpose) throw new MiaError('model-set.wrong-purpose', `Model set ${setId} holds ${set.purpose} models, but a ${purpose} set was expected.`);
   return readModelSetSpecs(db, setId);

@@ -1,15 +1,14 @@
 // Cancelling a run from any front door, whichever process runs it. The request is written into the workspace first:
 // from that moment the run can only land as `cancelled` (see finishRun). A run this process runs is also stopped at
-// once through its engine; a run another process runs is stopped by that process, which polls for the request.
+// once through the job runner; a run another process runs is stopped by that process, which polls for the request.
 import type { RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
-import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, getRun, requestRunCancel, runOwner } from '../workspace/runs-repo';
-import type { RunningJobs } from './run-execution';
+import type { JobRunner } from './job-runner';
 
-export function cancelRun(deps: { db: WorkspaceDb; engine: EngineClient; running: RunningJobs }, runId: number): RunSummary {
-  const { db, engine, running } = deps;
+export function cancelRun(deps: { db: WorkspaceDb; running: JobRunner }, runId: number): RunSummary {
+  const { db, running } = deps;
   const accepted = db.transaction(() => {
     if (!requestRunCancel(db, runId)) return false;
     const owner = runOwner(db, runId);
@@ -22,7 +21,6 @@ export function cancelRun(deps: { db: WorkspaceDb; engine: EngineClient; running
     const hint = status === 'interrupted' ? ' Its process stopped before it finished; resume or discard it instead.' : '';
     throw new MiaError('run.not-running', `Run ${runId} is ${status}, so there is nothing to cancel.${hint}`, { runId, status });
   }
-  const jobId = running.byRun.get(runId);
-  if (jobId) engine.cancel(jobId);
+  running.stop('run', runId);
   return getRun(db, runId);
 }

@@ -10,6 +10,7 @@ import { ProgressRate } from '../host/progress-rate';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, finishRun, insertScores, isCancelRequested, setRunStatus } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
+import type { JobRunner } from './job-runner';
 
 /**
  * How often the owner of a run looks for a cancel request written by another process. A read of one row by its
@@ -17,12 +18,8 @@ import type { EventBus } from './event-bus';
  */
 const cancelPollMs = 250;
 
-export interface RunningJobs {
-  readonly byRun: Map<number, string>;
-}
-
 export function executeRun(
-  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner },
   runId: number,
   task: AttackTask,
 ): Promise<void> {
@@ -47,7 +44,6 @@ export function executeRun(
     },
     onLog: (level, message) => store(() => appendRunLog(db, runId, level, message)),
   });
-  running.byRun.set(runId, jobId);
   const cancelPoll = setInterval(() => {
     try {
       if (db.open && isCancelRequested(db, runId)) {
@@ -59,7 +55,7 @@ export function executeRun(
     }
   }, cancelPollMs);
   cancelPoll.unref();
-  return done
+  const execution = done
     // The engine client has parsed the result with its schema (engine.bad-result when it does not fit).
     .then((result) => {
       if (storageError !== null) throw storageError;
@@ -95,10 +91,10 @@ export function executeRun(
       }
       bus.emit('runs.status', { runId, status, error: toErrorPayload(error) });
     })
-    .finally(() => {
-      clearInterval(cancelPoll);
-      running.byRun.delete(runId);
-    });
+    .finally(() => clearInterval(cancelPoll));
+  // A cancel from this process (run-cancel.ts) or the backend closing stops the engine job at once.
+  running.track('run', runId, { stop: () => engine.cancel(jobId) }, execution);
+  return execution;
 }
 
 function statusAfterFailure(error: unknown): 'cancelled' | 'interrupted' | 'failed' {

@@ -1,6 +1,7 @@
 // The headline figures of a finished run in the shape `mia audit --json` prints: AUC with its interval, TPR at
 // the three FPR bounds, balanced accuracy, advantage, and the validity checks.
 import type { RunSummary } from '../../src-shared/contract/contract';
+import type { MetricName } from '../../src-shared/domain/metric-names';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getModel } from '../workspace/models-repo';
 import { readChecks, readMetrics } from '../workspace/runs-repo';
@@ -23,8 +24,9 @@ export interface RunHeadline {
 
 export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
   const metrics = readMetrics(db, run.id).filter((m) => m.slice === '');
-  const value = (name: string): number | null => metrics.find((m) => m.name === name)?.value ?? null;
-  const auc = metrics.find((m) => m.name === 'auc');
+  const row = (name: MetricName) => metrics.find((m) => m.name === name);
+  const value = (name: MetricName): number | null => row(name)?.value ?? null;
+  const auc = row('auc');
   const target = getModel(db, run.targetModelId);
   const headline: RunHeadline = {
     id: run.id,

@@ -5,43 +5,24 @@ import { createHash } from 'node:crypto';
 import { MiaError } from '../common/errors';
 import type { RunRecord } from '../engine/attacks/run-record';
 import type { ModelSpec } from '../engine/jobs/attack-task';
+import { findStoredModel, listStoredModelsInSet, type StoredModel } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { listRecordsForAttack } from '../workspace/records-repo';
 
-interface ModelRow {
-  id: number;
-  name: string;
-  kind: ModelSpec['kind'];
-  files: string;
-  config: string;
-  sha256: string;
-  trained_on: string | null;
-}
-
-const modelColumns = 'id, name, kind, files, config, sha256, trained_on';
-
-function modelSpec(row: ModelRow): ModelSpec {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind,
-    files: JSON.parse(row.files) as ModelSpec['files'],
-    config: JSON.parse(row.config) as unknown,
-    sha256: row.sha256,
-    trainedOn: row.trained_on === null ? null : (JSON.parse(row.trained_on) as string[]),
-  };
+function modelSpec(model: StoredModel): ModelSpec {
+  return { id: model.id, name: model.name, kind: model.kind, files: model.files, config: model.config, sha256: model.sha256, trainedOn: model.trainedOn };
 }
 
 /** One model as the engine needs it; `missing` says what to tell the user when it is not in the workspace. */
 export function readModelSpec(db: WorkspaceDb, modelId: number, missing: string): ModelSpec {
-  const row = db.prepare(`SELECT ${modelColumns} FROM models WHERE id = ?`).get(modelId) as ModelRow | undefined;
-  if (!row) throw new MiaError('model.not-found', missing);
-  return modelSpec(row);
+  const model = findStoredModel(db, modelId);
+  if (!model) throw new MiaError('model.not-found', missing);
+  return modelSpec(model);
 }
 
 /** The models of a reference or shadow set, in import order. */
 export function readModelSetSpecs(db: WorkspaceDb, setId: number): ModelSpec[] {
-  return (db.prepare(`SELECT ${modelColumns} FROM models WHERE model_set_id = ? ORDER BY id`).all(setId) as ModelRow[]).map(modelSpec);
+  return listStoredModelsInSet(db, setId).map(modelSpec);
 }
 
 export function readRunRecords(db: WorkspaceDb, datasetId: number): RunRecord[] {

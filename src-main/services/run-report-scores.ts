@@ -86,7 +86,7 @@ const WithClassNames = z.looseObject({ classNames: z.array(z.string()).optional(
 /** A manifest dataset often has no class names while the model's sidecar does; a row that cannot be read gives none. */
 function targetClassNames(db: WorkspaceDb, modelId: number): readonly string[] | null {
   try {
-    const parsed = WithClassNames.safeParse(JSON.parse(getStoredModel(db, modelId).config));
+    const parsed = WithClassNames.safeParse(getStoredModel(db, modelId).config);
     return parsed.success ? (parsed.data.classNames ?? null) : null;
   } catch {
     return null;

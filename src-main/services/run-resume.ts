@@ -10,25 +10,19 @@ import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
-import { appendRunLog, getRun } from '../workspace/runs-repo';
+import { claimInterruptedRun, clearUnfinishedResults, deleteInterruptedRun, listRerunsOf } from '../workspace/interrupted-runs';
+import { appendRunLog, getRun, getRunProvenance } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
-import { executeRun, type RunningJobs } from './run-execution';
+import { executeRun } from './run-execution';
+import type { JobRunner } from './job-runner';
 import { attackTaskOf, resolveRunInputs } from './resolve-run-inputs';
 import { startRequestOfRun } from './ui-queries-rerun';
-import { currentOwner } from '../workspace/process-identity';
 
 export interface ResumeDeps {
   readonly db: WorkspaceDb;
   readonly engine: EngineClient;
   readonly bus: EventBus;
-  readonly running: RunningJobs;
-}
-
-interface StoredRunRow {
-  status: string;
-  engine_version: string;
-  model_hash: string;
-  data_hash: string;
+  readonly running: JobRunner;
 }
 
 
@@ -38,17 +32,17 @@ interface StoredRunRow {
  */
 export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summary: RunSummary; execution: Promise<void> }> {
   const { db } = deps;
-  const stored = readRunRow(db, runId);
+  const stored = getRunProvenance(db, runId);
   assertInterrupted(runId, stored.status, 'resumed');
-  if (stored.engine_version !== engineVersion) {
+  if (stored.engineVersion !== engineVersion) {
     throw new MiaError(
       'run.engine-changed',
-      `Run ${runId} was started by engine ${stored.engine_version}, and this is engine ${engineVersion}; its scores could differ, so it cannot be resumed. Discard it and start a new run.`,
-      { runId, was: stored.engine_version, now: engineVersion },
+      `Run ${runId} was started by engine ${stored.engineVersion}, and this is engine ${engineVersion}; its scores could differ, so it cannot be resumed. Discard it and start a new run.`,
+      { runId, was: stored.engineVersion, now: engineVersion },
     );
   }
   // The same resolver as a new run, held to the pins the run was started with.
-  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), { runId, modelHash: stored.model_hash, dataHash: stored.data_hash });
+  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), { runId, modelHash: stored.modelHash, dataHash: stored.dataHash });
   claimForResume(db, runId);
   const task = attackTaskOf(runId, inputs);
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });
@@ -59,13 +53,12 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
 /** Deletes an interrupted run with its partial scores and log; finished runs are never touched. */
 export function discardRun(db: WorkspaceDb, runId: number): void {
   db.transaction(() => {
-    assertInterrupted(runId, readRunRow(db, runId).status, 'discarded');
-    const reruns = db.prepare('SELECT id FROM runs WHERE rerun_of = ?').all(runId) as { id: number }[];
+    assertInterrupted(runId, getRunProvenance(db, runId).status, 'discarded');
+    const reruns = listRerunsOf(db, runId);
     if (reruns.length > 0) {
-      throw new MiaError('run.referenced', `Run ${runId} cannot be discarded: run ${reruns.map((r) => r.id).join(', ')} was started as a re-run of it.`, { runId });
+      throw new MiaError('run.referenced', `Run ${runId} cannot be discarded: run ${reruns.join(', ')} was started as a re-run of it.`, { runId });
     }
-    // scores, metrics, checks and the log go with the row (ON DELETE CASCADE).
-    db.prepare("DELETE FROM runs WHERE id = ? AND status = 'interrupted'").run(runId);
+    deleteInterruptedRun(db, runId);
   })();
 }
 
@@ -75,21 +68,10 @@ export function discardRun(db: WorkspaceDb, runId: number): void {
  */
 function claimForResume(db: WorkspaceDb, runId: number): void {
   db.transaction(() => {
-    const claimed = db
-      .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, cancel_requested_at = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
-      .run(currentOwner().pid, currentOwner().started, new Date().toISOString(), runId);
-    if (claimed.changes !== 1) assertInterrupted(runId, readRunRow(db, runId).status, 'resumed');
-    const dropped = db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId).changes;
-    db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
-    db.prepare('DELETE FROM checks WHERE run_id = ?').run(runId);
+    if (!claimInterruptedRun(db, runId)) assertInterrupted(runId, getRunProvenance(db, runId).status, 'resumed');
+    const dropped = clearUnfinishedResults(db, runId);
     appendRunLog(db, runId, 'info', `Resumed after an interruption: ${dropped} partial score(s) of the interrupted attempt were discarded; every record is scored again with the same configuration and seed.`);
   })();
-}
-
-function readRunRow(db: WorkspaceDb, runId: number): StoredRunRow {
-  const row = db.prepare('SELECT status, engine_version, model_hash, data_hash FROM runs WHERE id = ?').get(runId) as StoredRunRow | undefined;
-  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
-  return row;
 }
 
 function assertInterrupted(runId: number, status: string, verb: 'resumed' | 'discarded'): void {

@@ -5,12 +5,13 @@ import { getRun } from '../workspace/runs-repo';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import type { EventBus } from './event-bus';
-import { executeRun, type RunningJobs } from './run-execution';
+import { executeRun } from './run-execution';
+import type { JobRunner } from './job-runner';
 import { prepareAttackRun } from './run-preparation';
 import type { RunRequest } from './resolve-run-inputs';
 
 export async function startRun(
-  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: RunningJobs },
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner },
   request: RunRequest,
   options: { rerunOf?: number } = {},
 ): Promise<{ summary: RunSummary; execution: Promise<void> }> {

@@ -7,8 +7,11 @@ import Database from 'better-sqlite3';
 import { engineVersion } from '../common/engine-version';
 import { MiaError } from '../common/errors';
 import { readBackupFile, sha256OfFile, writeBackupFile, type BackupDescription, type BackupHeader } from '../workspace/backup-format';
-import { currentSchemaVersion, openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
+import { settleRestoredRows, snapshotInto } from '../workspace/backup-snapshot';
+import { recordExports } from '../workspace/exports-repo';
+import { currentSchemaVersion, openWorkspace, workspaceIntegrity, type WorkspaceDb } from '../workspace/open-workspace';
 import { withWorkspaceErrors, workspaceErrorFrom } from '../workspace/sqlite-errors';
+import { allRowCounts, allRunIds, appliedSchemaVersion } from '../workspace/workspace-facts';
 import { identifySigner, installationKey, type Signer } from './signing/installation-key';
 
 export interface BackupSummary {
@@ -39,7 +42,7 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
   const key = installationKey();
   try {
     try {
-      db.prepare('VACUUM INTO ?').run(snapshot);
+      snapshotInto(db, snapshot);
     } catch (error) {
       throw workspaceErrorFrom(error, `the backup folder ${folder}`);
     }
@@ -55,13 +58,9 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
     // moved into place, and a backup already at `file` stays as it was.
     const exportId = withWorkspaceErrors(() =>
       db.transaction(() => {
-        const id = Number(
-          db
-            .prepare("INSERT INTO exports (kind, path, run_ids, sha256, created_at) VALUES ('workspace-backup', ?, ?, ?, ?)")
-            .run(file, JSON.stringify(header.runIds), sha256, new Date().toISOString()).lastInsertRowid,
-        );
+        const [id] = recordExports(db, [{ kind: 'workspace-backup', path: file, runIds: header.runIds, sha256 }]);
         fs.renameSync(partial, file);
-        return id;
+        return id!;
       })(),
     );
     return { file, bytes: fs.statSync(file).size, sha256, header, signer: identifySigner(key.publicKey), exportId };
@@ -111,17 +110,15 @@ export async function restoreWorkspaceBackup(backupFile: string, target: string)
 function describeSnapshot(snapshot: string): Omit<BackupDescription, 'database'> {
   const copy = new Database(snapshot, { readonly: true, fileMustExist: true });
   try {
-    const integrity = (copy.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ');
+    const integrity = workspaceIntegrity(copy);
     if (integrity !== 'ok') throw new MiaError('workspace.corrupt', `The workspace snapshot for the backup fails SQLite's integrity check (${integrity}); restore the workspace from an earlier backup.`);
-    const count = (table: string): number => (copy.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const { version } = copy.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
     return {
       format: 'mia-workspace-backup',
       createdAt: new Date().toISOString(),
       engineVersion,
-      schemaVersion: version ?? 0,
-      counts: { datasets: count('datasets'), records: count('records'), models: count('models'), runs: count('runs') },
-      runIds: (copy.prepare('SELECT id FROM runs ORDER BY id').all() as { id: number }[]).map((row) => row.id),
+      schemaVersion: appliedSchemaVersion(copy) ?? 0,
+      counts: allRowCounts(copy),
+      runIds: allRunIds(copy),
     };
   } finally {
     copy.close();
@@ -132,28 +129,11 @@ function describeSnapshot(snapshot: string): Omit<BackupDescription, 'database'>
 function settleRestoredWorkspace(staging: string, source: string): void {
   const restored = new Database(staging, { fileMustExist: true });
   try {
-    const integrity = (restored.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ');
+    const integrity = workspaceIntegrity(restored);
     if (integrity !== 'ok') {
       throw new MiaError('backup.corrupt', `The database inside the backup ${source} fails SQLite's integrity check (${integrity}); use another copy.`, { file: source });
     }
-    // This runs before the restored file is migrated, so it touches only what every schema version has (the
-    // training_jobs table arrived with schema 3).
-    const hasTable = (name: string) => restored.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
-    restored.transaction(() => {
-      restored
-        .prepare(
-          "UPDATE runs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'run.interrupted', 'message', 'The run was in progress when the workspace backup was taken.') WHERE status IN ('running', 'queued')",
-        )
-        .run();
-      restored.prepare("DELETE FROM datasets WHERE status = 'importing'").run();
-      if (hasTable('training_jobs')) {
-        restored
-          .prepare(
-            "UPDATE training_jobs SET status = 'interrupted', owner_pid = NULL, error = json_object('code', 'training.interrupted', 'message', 'The training job was in progress when the workspace backup was taken; nothing was imported.') WHERE status = 'running'",
-          )
-          .run();
-      }
-    })();
+    settleRestoredRows(restored);
   } finally {
     restored.close();
   }

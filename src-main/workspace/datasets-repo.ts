@@ -42,6 +42,12 @@ export function getDataset(db: WorkspaceDb, datasetId: number): DatasetSummary &
   return { ...toSummary(row, counts), rootPath: row.root_path };
 }
 
+/** The newest ready dataset imported from this source path, if any. */
+export function findReadyDatasetBySource(db: WorkspaceDb, sourcePath: string): number | null {
+  const row = db.prepare("SELECT id FROM datasets WHERE source_path = ? AND status = 'ready' ORDER BY id DESC").get(sourcePath) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
 function toSummary(row: DatasetRow, counts: { role: string; n: number }[]): DatasetSummary {
   return {
     id: row.id,

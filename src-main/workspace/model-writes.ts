@@ -1,5 +1,6 @@
 // Model writes for the model import service: model rows (files, hashes, config, I/O) and reference/shadow sets.
 import { toJsonColumn } from '../common/json-column';
+import type { ModelIo, StoredModelFiles } from './models-repo';
 import type { WorkspaceDb } from './open-workspace';
 
 export type ModelRole = 'target' | 'shadow' | 'reference' | 'null';
@@ -10,10 +11,10 @@ export interface NewModel {
   readonly role: ModelRole;
   readonly modelSetId: number | null;
   /** Per role: absolute path and SHA-256 of each file; an ONNX file's external data files as "<role>:<location>". */
-  readonly files: Record<string, { path: string; sha256: string }>;
+  readonly files: StoredModelFiles;
   readonly sha256: string;
   readonly config: unknown;
-  readonly io: unknown;
+  readonly io: ModelIo;
   readonly trainedOn: readonly string[] | null;
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { MiaError } from '../common/errors';
 import { migrations, type Migration } from './migrations';
 import { recoverOrphanedRows } from './orphan-recovery';
+import { appliedSchemaVersion, hasTable } from './workspace-facts';
 
 export type WorkspaceDb = Database.Database;
 
@@ -70,11 +71,8 @@ function applyMigration(db: WorkspaceDb, migration: Migration, record: Database.
 }
 
 function assertKnownVersion(db: WorkspaceDb, file: string): void {
-  const row = db
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-    .get() as { name: string } | undefined;
-  if (!row) return;
-  const { version } = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+  if (!hasTable(db, 'schema_migrations')) return;
+  const version = appliedSchemaVersion(db);
   if ((version ?? 0) > currentSchemaVersion) {
     throw new MiaError(
       'workspace.too-new',

@@ -9,12 +9,35 @@ import { fromJsonColumn, toJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';
 import { currentOwner } from './process-identity';
 
+/**
+ * The `config` column: what run preparation stores so that a re-run or a resume can start the run again. Ids that
+ * were not given are null (rows written before that may lack them).
+ */
+export const StoredRunConfig = z.looseObject({
+  attack: z.string(),
+  params: z.unknown(),
+  seed: z.number().int(),
+  targetModelId: z.number().int().positive(),
+  datasetId: z.number().int().positive(),
+  referenceSetId: z.number().int().positive().nullable().optional(),
+  shadowSetId: z.number().int().positive().nullable().optional(),
+  nullModelId: z.number().int().positive().nullable().optional(),
+});
+export type StoredRunConfig = z.output<typeof StoredRunConfig>;
+
+/** The `timings` column: milliseconds per phase of a finished run. */
+const RunTimings = z.record(z.string(), z.number());
+
+/** The `details` column of a check: whatever the check attached, kept as it was. */
+const CheckDetails = z.unknown();
+
 export interface NewRun {
   attack: string;
   family: z.infer<typeof ModelKind>;
   targetModelId: number;
   datasetId: number;
-  config: unknown;
+  /** Run preparation writes a StoredRunConfig; it is checked when read, where a re-run or resume needs it. */
+  config: Record<string, unknown>;
   engineVersion: string;
   modelHash: string;
   dataHash: string;
@@ -89,10 +112,33 @@ export function getRun(db: WorkspaceDb, runId: number): RunSummary {
   return toSummary(row);
 }
 
-export function getRunConfig(db: WorkspaceDb, runId: number): unknown {
+export function getRunConfig(db: WorkspaceDb, runId: number): StoredRunConfig {
   const row = db.prepare('SELECT config FROM runs WHERE id = ?').get(runId) as { config: string } | undefined;
   if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
-  return JSON.parse(row.config) as unknown;
+  return fromJsonColumn(StoredRunConfig, row.config, `config of run ${runId}`);
+}
+
+/** What pins a run to its inputs and engine, with its status and (once finished) its timings. */
+export interface RunProvenance {
+  status: z.infer<typeof RunStatus>;
+  engineVersion: string;
+  modelHash: string;
+  dataHash: string;
+  timings: Record<string, number> | null;
+}
+
+export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance {
+  const row = db.prepare('SELECT status, engine_version, model_hash, data_hash, timings FROM runs WHERE id = ?').get(runId) as
+    | { status: string; engine_version: string; model_hash: string; data_hash: string; timings: string | null }
+    | undefined;
+  if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  return {
+    status: RunStatus.parse(row.status),
+    engineVersion: row.engine_version,
+    modelHash: row.model_hash,
+    dataHash: row.data_hash,
+    timings: fromJsonColumn(RunTimings, row.timings, `timings of run ${runId}`),
+  };
 }
 
 export function listRuns(db: WorkspaceDb): RunSummary[] {
@@ -225,10 +271,17 @@ export function readChecks(db: WorkspaceDb, runId: number): StoredCheck[] {
     message: string;
     details: string | null;
   }[];
-  return rows.map((r) => ({ kind: r.kind, status: r.status, value: r.value, message: r.message, details: r.details === null ? undefined : JSON.parse(r.details) }));
+  return rows.map((r) => ({
+    kind: r.kind,
+    status: r.status,
+    value: r.value,
+    message: r.message,
+    details: r.details === null ? undefined : fromJsonColumn(CheckDetails, r.details, `details of the ${r.kind} check of run ${runId}`),
+  }));
 }
 
-function assertRunWritable(db: WorkspaceDb, runId: number): void {
+/** Throws `run.not-found` or `run.immutable` unless the run exists and is not finished. */
+export function assertRunWritable(db: WorkspaceDb, runId: number): void {
   const row = db.prepare('SELECT status FROM runs WHERE id = ?').get(runId) as { status: string } | undefined;
   if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
   if (row.status === 'finished') {

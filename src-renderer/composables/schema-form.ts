@@ -73,9 +73,13 @@ export function formFields(schema: Schema): FormField[] {
   });
 }
 
-/** Starting values of a form: every field's default. */
+/**
+ * Starting values of a form: a copy of every field's default, so editing the form never edits the schema. The
+ * defaults came over the wire as JSON, so a JSON round trip copies them whole; structuredClone would refuse them
+ * when the schema sits in a Vue store, whose arrays are reactive proxies (a DataCloneError that left WSA's form empty).
+ */
 export function defaultValues(fields: readonly FormField[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, structuredClone(f.defaultValue)]));
+  return Object.fromEntries(fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, JSON.parse(JSON.stringify(f.defaultValue)) as unknown]));
 }
 
 function checkNumber(field: FormField, value: number, integer: boolean): string | null {

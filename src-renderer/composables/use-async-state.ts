@@ -1,5 +1,5 @@
-// Loading and error state for a store's backend calls: the error keeps the backend's code and message so a
-// view can show what went wrong in the backend's own words.
+// The stores' one way of calling the backend: loading and error state for each call, where the error keeps the
+// backend's code and message so a view can show what went wrong in the backend's own words.
 import { computed, ref, type Ref } from 'vue';
 import { ApiError } from '../api';
 
@@ -15,10 +15,26 @@ export function toShownError(caught: unknown): ShownError {
   return { code: 'renderer.error', message: caught instanceof Error ? caught.message : String(caught) };
 }
 
+/** What a call gave: its value, or its error as shown. */
+export type Attempt<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ShownError };
+
+/**
+ * Runs one call and never throws: for results that keep their own error beside them (an estimate per attack, a
+ * refusal per started run) rather than in a store's `error`. `track` and `trackRead` are built on it.
+ */
+export async function attempt<T>(work: () => Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (caught) {
+    return { ok: false, error: toShownError(caught) };
+  }
+}
+
 /**
  * `track` wraps an action (import, start, resume, …): it clears the last error and shows its own. `trackRead` wraps
  * a background read (a list refresh after an event, a panel's polling): its failure shows too, but its success does
- * not wipe an action's refusal off the screen — only the next action does.
+ * not wipe an action's refusal off the screen — only the next action does. A store that needs an error shown apart
+ * from its main one (an import form's, the Settings view's) takes a second `useAsyncState()`.
  */
 export function useAsyncState() {
   const actionsInFlight = ref(0);
@@ -32,9 +48,9 @@ export function useAsyncState() {
     inFlight.value++;
     errorSlot.value = null;
     try {
-      return await work();
-    } catch (caught) {
-      errorSlot.value = toShownError(caught);
+      const result = await attempt(work);
+      if (result.ok) return result.value;
+      errorSlot.value = result.error;
       return undefined;
     } finally {
       inFlight.value--;

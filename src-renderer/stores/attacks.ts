@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-shared/contract/contract';
 import { api } from '../api';
-import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+import { attempt, useAsyncState, type ShownError } from '../composables/use-async-state';
 
 export const useAttacksStore = defineStore('attacks', () => {
   const attacks = ref<AttackDescription[]>([]);
@@ -20,14 +20,10 @@ export const useAttacksStore = defineStore('attacks', () => {
   }
 
   async function estimate(request: RunStartRequest): Promise<RunEstimate | null> {
-    try {
-      const result = await api.runs.estimate(request);
-      estimates.value = { ...estimates.value, [request.attack]: { estimate: result, error: null } };
-      return result;
-    } catch (caught) {
-      estimates.value = { ...estimates.value, [request.attack]: { estimate: null, error: toShownError(caught) } };
-      return null;
-    }
+    const result = await attempt(() => api.runs.estimate(request));
+    const entry = result.ok ? { estimate: result.value, error: null } : { estimate: null, error: result.error };
+    estimates.value = { ...estimates.value, [request.attack]: entry };
+    return entry.estimate;
   }
 
   function forget(attackId: string): void {

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { DatasetImportRequest, DatasetSummary, RecordCounts, RecordPage, RecordPageQuery } from '../../src-shared/contract/contract';
 import { api } from '../api';
-import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+import { useAsyncState, type ShownError } from '../composables/use-async-state';
 
 /** One problem of a failed import, as the backend lists it in `error.details.issues`. */
 export interface ImportIssue {
@@ -34,9 +34,9 @@ export const useDatasetsStore = defineStore('datasets', () => {
   const datasets = ref<DatasetSummary[]>([]);
   const loaded = ref(false);
   const counts = ref<Record<number, RecordCounts>>({});
-  const importing = ref(false);
-  const importError = ref<ShownError | null>(null);
   const { loading, error, track, trackRead } = useAsyncState();
+  // An import's refusal is shown by the import form, with its per-file issues, apart from the view's own error.
+  const { loading: importing, error: importError, track: trackImport } = useAsyncState();
 
   async function refresh(): Promise<void> {
     await trackRead(async () => {
@@ -47,18 +47,11 @@ export const useDatasetsStore = defineStore('datasets', () => {
 
   /** Imports a dataset; on failure `importError` keeps the code, message and per-file issues. */
   async function importDataset(request: DatasetImportRequest): Promise<DatasetSummary | undefined> {
-    importing.value = true;
-    importError.value = null;
-    try {
+    return trackImport(async () => {
       const { dataset } = await api.datasets.import(request);
       await refresh();
       return dataset;
-    } catch (caught) {
-      importError.value = toShownError(caught);
-      return undefined;
-    } finally {
-      importing.value = false;
-    }
+    });
   }
 
   async function loadCounts(datasetId: number): Promise<RecordCounts | undefined> {

@@ -4,7 +4,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary, ModelSummary } from '../../src-shared/contract/contract';
 import { api } from '../api';
-import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+import { useAsyncState } from '../composables/use-async-state';
 
 export const useModelsStore = defineStore('models', () => {
   const models = ref<ModelSummary[]>([]);
@@ -12,9 +12,9 @@ export const useModelsStore = defineStore('models', () => {
   const loaded = ref(false);
   const details = ref<Record<number, ModelDetails>>({});
   const checks = ref<Record<string, ModelCheckReport>>({});
-  const importing = ref(false);
-  const importError = ref<ShownError | null>(null);
   const { loading, error, track, trackRead } = useAsyncState();
+  // An import's refusal is shown by the import form, apart from the view's own error.
+  const { loading: importing, error: importError, track: trackImport } = useAsyncState();
 
   async function refresh(): Promise<void> {
     await trackRead(async () => {
@@ -25,19 +25,12 @@ export const useModelsStore = defineStore('models', () => {
     });
   }
 
-  async function guardedImport<T>(work: () => Promise<T>): Promise<T | undefined> {
-    importing.value = true;
-    importError.value = null;
-    try {
+  function guardedImport<T>(work: () => Promise<T>): Promise<T | undefined> {
+    return trackImport(async () => {
       const result = await work();
       await refresh();
       return result;
-    } catch (caught) {
-      importError.value = toShownError(caught);
-      return undefined;
-    } finally {
-      importing.value = false;
-    }
+    });
   }
 
   function importModel(request: ModelImportRequest): Promise<ModelSummary | undefined> {

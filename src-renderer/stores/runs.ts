@@ -5,7 +5,8 @@ import { defineStore } from 'pinia';
 import { ref, type Ref } from 'vue';
 import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-shared/contract/contract';
 import { api } from '../api';
-import { toShownError, useAsyncState, type ShownError } from '../composables/use-async-state';
+import { createSharedSubscription } from '../composables/shared-subscription';
+import { attempt, useAsyncState, type ShownError } from '../composables/use-async-state';
 
 export const useRunsStore = defineStore('runs', () => {
   const runs = ref<RunSummary[]>([]);
@@ -13,7 +14,6 @@ export const useRunsStore = defineStore('runs', () => {
   const details = ref<Record<number, RunDetails>>({});
   const loaded = ref(false);
   const { loading, error, track, trackRead } = useAsyncState();
-  let unsubscribe: (() => void)[] = [];
   const statusListeners = new Set<(runId: number) => void>();
 
   async function refresh(): Promise<void> {
@@ -23,23 +23,20 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
-  function listen(): void {
-    if (unsubscribe.length > 0) return;
-    unsubscribe = [
-      api.on('runs.progress', (event) => {
-        progress.value = { ...progress.value, [event.runId]: event };
-      }),
-      api.on('runs.status', (event) => {
-        void refresh().then(() => {
-          for (const listener of statusListeners) listener(event.runId);
-        });
-      }),
-    ];
-  }
+  const events = createSharedSubscription(() => [
+    api.on('runs.progress', (event) => {
+      progress.value = { ...progress.value, [event.runId]: event };
+    }),
+    api.on('runs.status', (event) => {
+      void refresh().then(() => {
+        for (const listener of statusListeners) listener(event.runId);
+      });
+    }),
+  ]);
 
-  function stopListening(): void {
-    for (const stop of unsubscribe) stop();
-    unsubscribe = [];
+  /** Keeps the list and progress live from the backend's events until the returned function is called. */
+  function listen(): () => void {
+    return events.acquire();
   }
 
   /** Called after the list has caught up with a run's status change (a view refreshes the run it shows). */
@@ -61,11 +58,9 @@ export const useRunsStore = defineStore('runs', () => {
     const started: RunSummary[] = [];
     const refused: { attack: string; error: ShownError }[] = [];
     for (const request of requests) {
-      try {
-        started.push(await api.runs.start(request));
-      } catch (caught) {
-        refused.push({ attack: request.attack, error: toShownError(caught) });
-      }
+      const result = await attempt(() => api.runs.start(request));
+      if (result.ok) started.push(result.value);
+      else refused.push({ attack: request.attack, error: result.error });
     }
     await refresh();
     return { started, refused };
@@ -120,7 +115,7 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
-  return { runs, progress, details, loaded, loading, error, refresh, listen, stopListening, onStatusChange, start, startMany, cancel, rerun, resume, discard, loadDetails };
+  return { runs, progress, details, loaded, loading, error, refresh, listen, onStatusChange, start, startMany, cancel, rerun, resume, discard, loadDetails };
 });
 
 /** Drops one run's entry from a per-run map (replaced, not mutated, like every other update of these maps). */

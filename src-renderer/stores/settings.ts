@@ -15,7 +15,8 @@ export const useSettingsStore = defineStore('settings', () => {
       if (typeof document !== 'undefined') document.documentElement.dataset.theme = value;
       if (typeof localStorage !== 'undefined') localStorage.setItem(storageKey, value);
     },
-    { immediate: true },
+    // Synchronous: the charts read their colours from the page's variables as soon as the theme changes.
+    { immediate: true, flush: 'sync' },
   );
 
   function toggleTheme(): void {

@@ -7,6 +7,7 @@ import { ref } from 'vue';
 import type { PythonProbe, SplitPlanRequest, SplitPlanSummary, TrainingJobSummary, TrainingProgress, TrainingSettings, TrainingStartRequest } from '../../src-shared/contract/contract';
 import { api, ApiError } from '../api';
 import type { FolderChoice } from '../composables/training-form';
+import { createSharedSubscription } from '../composables/shared-subscription';
 import { useAsyncState } from '../composables/use-async-state';
 import { useModelsStore } from './models';
 
@@ -32,7 +33,6 @@ export const useTrainingStore = defineStore('training', () => {
   // neither view shows the other's problem.
   const { loading: settingsLoading, error: settingsError, track: trackSettings } = useAsyncState();
   const { loading, error, track, trackRead } = useAsyncState();
-  let unsubscribe: (() => void)[] = [];
 
   function applySettings(settings: TrainingSettings): void {
     pythonPath.value = settings.pythonPath;
@@ -99,23 +99,20 @@ export const useTrainingStore = defineStore('training', () => {
     });
   }
 
-  function listen(): void {
-    if (unsubscribe.length > 0) return;
-    unsubscribe = [
-      api.on('training.progress', (event) => {
-        progress.value = { ...progress.value, [event.jobId]: event };
-      }),
-      api.on('training.status', (job) => {
-        const before = jobs.value.find((j) => j.id === job.id);
-        upsertJob(job);
-        if (job.modelSetId !== null && before?.modelSetId !== job.modelSetId) void useModelsStore().refresh();
-      }),
-    ];
-  }
+  const events = createSharedSubscription(() => [
+    api.on('training.progress', (event) => {
+      progress.value = { ...progress.value, [event.jobId]: event };
+    }),
+    api.on('training.status', (job) => {
+      const before = jobs.value.find((j) => j.id === job.id);
+      upsertJob(job);
+      if (job.modelSetId !== null && before?.modelSetId !== job.modelSetId) void useModelsStore().refresh();
+    }),
+  ]);
 
-  function stopListening(): void {
-    for (const stop of unsubscribe) stop();
-    unsubscribe = [];
+  /** Keeps the jobs and their progress live from the backend's events until the returned function is called. */
+  function listen(): () => void {
+    return events.acquire();
   }
 
   async function plan(request: SplitPlanRequest): Promise<SplitPlanSummary | undefined> {
@@ -162,7 +159,6 @@ export const useTrainingStore = defineStore('training', () => {
     detect,
     refresh,
     listen,
-    stopListening,
     plan,
     start,
     cancel,

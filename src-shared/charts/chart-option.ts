@@ -1,5 +1,6 @@
 // The ECharts option type the workbench's charts produce (only the chart kinds and components installed by the
-// renderer's chart component and by the PDF report), and the colours a chart is drawn with.
+// renderer's chart component and by the PDF report), and the colours a chart is drawn with: their names, and
+// the fixed light values the PDF uses.
 // Shared by the renderer and the PDF report (src-shared is the one folder both may import): ECharts types only,
 // no Vue, no DOM, no Node.
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
@@ -22,30 +23,63 @@ export interface ChartPalette {
   readonly chance: string;
 }
 
-/** Colours that read on the light and dark themes (and on paper for the light one). */
-export function chartPalette(theme: 'light' | 'dark'): ChartPalette {
-  return theme === 'dark'
-    ? {
-        text: '#e6e9ed',
-        muted: '#a0a9b4',
-        axis: '#5b6470',
-        grid: '#2c3239',
-        series: ['#6ea8ff', '#ffb454', '#7fd99a', '#ff8a9a', '#c5a3ff', '#5ad1d1', '#e0e070', '#ff9f6e'],
-        member: '#ff8a9a',
-        nonMember: '#6ea8ff',
-        chance: '#7d8792',
-      }
-    : {
-        text: '#1b1f24',
-        muted: '#5b6470',
-        axis: '#8a939e',
-        grid: '#e3e7ec',
-        series: ['#1f5fbf', '#d9730d', '#1d8a4a', '#c23b4e', '#7b4fc9', '#138a8a', '#8a7a00', '#b35a00'],
-        member: '#c23b4e',
-        nonMember: '#1f5fbf',
-        chance: '#8a939e',
-      };
+/**
+ * The one table of chart colour names: the CSS variable that holds each colour of a palette. The renderer's theme
+ * stylesheet (src-renderer/styles/theme.css) gives each variable its light and dark value, and the Compare view
+ * reads them when it draws, so the charts follow the theme the page shows.
+ */
+export const chartColourVariables = {
+  text: '--text',
+  muted: '--muted',
+  axis: '--chart-axis',
+  grid: '--chart-grid',
+  member: '--member',
+  nonMember: '--non-member',
+  chance: '--chart-chance',
+  series: ['--series-1', '--series-2', '--series-3', '--series-4', '--series-5', '--series-6', '--series-7', '--series-8'],
+} as const satisfies Record<SingleColourName, string> & { readonly series: readonly string[] };
+
+type SingleColourName = Exclude<keyof ChartPalette, 'series'>;
+export type ChartColourVariable = (typeof chartColourVariables)[SingleColourName] | (typeof chartColourVariables)['series'][number];
+
+/** A palette from a source of variable values (the page's computed style, or the paper colours below). */
+export function paletteFrom(colourOf: (variable: ChartColourVariable) => string): ChartPalette {
+  const single = (name: SingleColourName): string => colourOf(chartColourVariables[name]);
+  return {
+    text: single('text'),
+    muted: single('muted'),
+    axis: single('axis'),
+    grid: single('grid'),
+    member: single('member'),
+    nonMember: single('nonMember'),
+    chance: single('chance'),
+    series: chartColourVariables.series.map(colourOf),
+  };
 }
+
+/**
+ * The light theme's values, fixed, for the PDF report, which has no stylesheet to read: paper is light. A test
+ * holds them equal to theme.css's light values, so the report draws what the light theme shows.
+ */
+export const paperColours: Readonly<Record<ChartColourVariable, string>> = {
+  '--text': '#1b1f24',
+  '--muted': '#5b6470',
+  '--chart-axis': '#8a939e',
+  '--chart-grid': '#e3e7ec',
+  '--member': '#c23b4e',
+  '--non-member': '#1f5fbf',
+  '--chart-chance': '#8a939e',
+  '--series-1': '#1f5fbf',
+  '--series-2': '#d9730d',
+  '--series-3': '#1d8a4a',
+  '--series-4': '#c23b4e',
+  '--series-5': '#7b4fc9',
+  '--series-6': '#138a8a',
+  '--series-7': '#8a7a00',
+  '--series-8': '#b35a00',
+};
+
+export const paperPalette: ChartPalette = paletteFrom((variable) => paperColours[variable]);
 
 export function seriesColour(palette: ChartPalette, index: number): string {
   return palette.series[index % palette.series.length]!;

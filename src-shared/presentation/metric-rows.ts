@@ -1,11 +1,13 @@
-// Which stored metrics the Compare table shows and how each is named — shared by the view, the report and the
-// tests that check the table against the workspace. Plain TypeScript: no Vue, no DOM.
+// Which stored metrics the Compare table shows and how each is named — shared by the views, the report and the
+// tests that check the table against the workspace; the names themselves are src-shared/domain/metric-names.ts. Plain TypeScript: no Vue, no DOM.
+import { isMetricName, metricNames, type MetricName } from '../domain/metric-names';
 import { formatInterval, formatMetric } from './format';
 
 /** The rows of the compare table: AUC, then TPR at 0.1 %, 1 % and 10 % FPR, then the threshold-free summaries. */
-export const compareMetricNames = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage'] as const;
+export const compareMetricNames: readonly MetricName[] = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage'];
 
-const labels: Record<string, string> = {
+/** How each known metric is named on screen, in the PDF and in the CSV's headings. */
+export const metricLabels: Readonly<Record<MetricName, string>> = {
   auc: 'AUC',
   'tpr@0.001': 'TPR @ 0.1 % FPR',
   'tpr@0.01': 'TPR @ 1 % FPR',
@@ -19,19 +21,15 @@ const labels: Record<string, string> = {
   non_members: 'Non-members',
 };
 
-const detailOrder = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage', 'precision', 'recall', 'operating_threshold', 'members', 'non_members'];
-
-/** Stored rows in reading order: the headline figures first, attack-specific extras last (by name). */
+/** Stored rows in reading order: the known metrics in the table's order, attack-specific extras last (by name). */
 export function orderMetrics<T extends { name: string }>(rows: readonly T[]): T[] {
-  const rank = (name: string): number => {
-    const index = detailOrder.indexOf(name);
-    return index === -1 ? detailOrder.length : index;
-  };
+  const rank = (name: string): number => (isMetricName(name) ? metricNames.indexOf(name) : metricNames.length);
   return [...rows].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
 }
 
+/** A stored metric's label; an extra the table does not know is shown under its stored name. */
 export function metricLabel(name: string): string {
-  return labels[name] ?? name;
+  return isMetricName(name) ? metricLabels[name] : name;
 }
 
 export interface MetricLike {
@@ -47,7 +45,7 @@ export interface MetricLike {
  * The texts of a compare-table cell: the value ("n/a" when it could not be measured), its 95 % interval ("n/a" when a
  * measured value has none; empty under an n/a value, which says it all), and the stored note explaining an n/a.
  */
-export function compareCell(metrics: readonly MetricLike[], name: string): { value: string; interval: string; note: string | null } {
+export function compareCell(metrics: readonly MetricLike[], name: MetricName): { value: string; interval: string; note: string | null } {
   const row = metrics.find((m) => m.name === name && m.slice === '');
   const value = formatMetric(row?.value ?? null);
   const interval = value === 'n/a' ? '' : formatInterval(row?.ciLow ?? null, row?.ciHigh ?? null);

@@ -7,3 +7,6 @@ export const kitManifest = path.join(classifierKit, 'manifest.csv');
 export const kitTarget = path.join(classifierKit, 'target.onnx');
 export const kitReferenceManifest = path.join(classifierKit, 'reference', 'manifest.json');
 export const hasClassifierKit = fs.existsSync(kitManifest) && fs.existsSync(kitReferenceManifest) && fs.existsSync(kitTarget);
+export const kitShadowManifest = path.join(classifierKit, 'shadows', 'manifest.json');
+
+export const clipKit = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'clip');

@@ -5,32 +5,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { RunSummary } from '../../src-shared/contract/contract';
-import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
-import { createTestBackend } from '../helpers/in-process-bridge';
+import { finishedRuns } from './finished-runs';
 import { expect, test } from './headless-host-fixture';
-
-/** Two finished runs of the tiny kit in the host's workspace, written by a second front door before the page opens. */
-async function finishedRuns(workspaceFile: string, kitDir: string): Promise<number[]> {
-  const kit = await writeTinyKit(kitDir, 40);
-  const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
-  try {
-    const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest, name: 'tiny' });
-    const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-    if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-    const request = { datasetId: (dataset.data as { dataset: { id: number } }).dataset.id, targetModelId: (model.data as { id: number }).id, seed: 1 };
-    const ids: number[] = [];
-    for (const attack of ['loss', 'entropy']) {
-      const run = await backend.router.dispatch('runs.start', { attack, ...request });
-      if (!run.ok) throw new Error(`${run.error.code}: ${run.error.message}`);
-      ids.push((run.data as RunSummary).id);
-    }
-    await backend.idle();
-    return ids;
-  } finally {
-    backend.close();
-  }
-}
 
 test('exports two runs from Compare as one-time browser downloads', async ({ page, host }, testInfo) => {
   const kitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-download-'));

@@ -52,7 +52,8 @@ test('writes a shadow plan of 2 models from the Models view and shows what it wr
   for (const name of ['../x', '/tmp/x']) {
     await page.getByTestId('training-folder-name').fill(name);
     await expect(page.getByTestId('training-write-plan')).toBeDisabled();
-    await expect(page.getByTestId('training-missing')).toContainText('The folder name must');
+    await expect(page.getByTestId('training-error-folderName')).toContainText('Must be a single name of letters, digits');
+    await expect(page.getByTestId('training-missing')).toContainText('fix the folder name');
   }
   await page.getByTestId('training-folder-name').fill('shadows');
   await page.getByTestId('training-write-plan').click();

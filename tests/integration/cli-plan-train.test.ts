@@ -36,6 +36,18 @@ describe.skipIf(!hasClassifierKit)('mia plan', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--count must be a whole number; got "two"/);
   });
+
+  it("refuses a seed, count or train size past the contract's limits before importing anything", () => {
+    // SplitPlanRequest (src-shared/contract): seed 0 to 2^31 - 1, count 1 to 256, train size at least 1.
+    for (const [option, value] of [['--seed', '2147483648'], ['--count', '257'], ['--count', '0'], ['--train-size', '0']] as const) {
+      const workspace = path.join(dir, `limits-${option.slice(2)}-${value}.sqlite`);
+      const result = mia('plan', '--config', path.join(classifierKit, 'audit.yaml'), '--purpose', 'shadow', option, value, '--out', path.join(dir, 'never'), '--workspace', workspace);
+      expect(result.status, `${option} ${value}`).toBe(2);
+      expect(result.stderr).toContain(`${option} ${value} is not valid`);
+      expect(fs.existsSync(workspace), `${option} ${value}`).toBe(false);
+    }
+    expect(fs.existsSync(path.join(dir, 'never'))).toBe(false);
+  });
 });
 
 describe.skipIf(!hasClassifierKit || !probe.found)(`mia audit with shadows trained by the bridge${probe.found ? '' : ' — skipped: no Python with PyTorch was found'}`, () => {

@@ -33,9 +33,9 @@ describe('CLIP import', () => {
     };
     const summary = await importClip(db, { kind: 'clip', imageModelPath: files.image, textModelPath: files.text, tokenizerPath: files.tokenizer });
     const row = getStoredModel(db, summary.id);
-    expect(JSON.parse(row.files)).toEqual(hashedFiles(files));
+    expect(row.files).toEqual(hashedFiles(files));
     const golden = JSON.parse(fs.readFileSync(path.join(clipKit, 'goldens', 'parity.json'), 'utf8')) as { text_encoder: { max_length: number } };
-    expect(JSON.parse(row.config)).toMatchObject({ kind: 'clip', maxLength: golden.text_encoder.max_length, io: { textIds: 'input_ids', textMask: 'attention_mask' } });
+    expect(row.config).toMatchObject({ kind: 'clip', maxLength: golden.text_encoder.max_length, io: { textIds: 'input_ids', textMask: 'attention_mask' } });
   });
 });
 
@@ -44,8 +44,8 @@ describe('diffusion import', () => {
     const files = { denoiser: path.join(diffusionKit, 'unet.onnx'), scheduler: path.join(diffusionKit, 'scheduler.json') };
     const summary = await importDiffusion(db, { kind: 'diffusion', modelPath: files.denoiser });
     const row = getStoredModel(db, summary.id);
-    expect(JSON.parse(row.files)).toEqual(hashedFiles(files));
-    expect(JSON.parse(row.config)).toMatchObject({
+    expect(row.files).toEqual(hashedFiles(files));
+    expect(row.config).toMatchObject({
       kind: 'diffusion',
       sampleShape: { channels: 1, height: 16, width: 16 },
       scheduler: { beta_schedule: 'linear', num_train_timesteps: 1000 },

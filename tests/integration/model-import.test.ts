@@ -62,8 +62,8 @@ describe('import into a fresh workspace', () => {
     const a = await importClassifier(db, { kind: 'classifier', modelPath: first, config: tinyConfig });
     const b = await importClassifier(db, { kind: 'classifier', modelPath: second, role: 'null', config: tinyConfig });
     expect(a.sha256).toBe(b.sha256);
-    expect(JSON.parse(getStoredModel(db, a.id).files)).toEqual({ model: { path: first, sha256: sha256Of(first) } });
-    expect(JSON.parse(getStoredModel(db, b.id).files)).toEqual({ model: { path: second, sha256: sha256Of(second) } });
+    expect(getStoredModel(db, a.id).files).toEqual({ model: { path: first, sha256: sha256Of(first) } });
+    expect(getStoredModel(db, b.id).files).toEqual({ model: { path: second, sha256: sha256Of(second) } });
   });
 
   test('imports a shadow set from a manifest and refuses one with a missing model, importing none of it', async () => {
@@ -74,7 +74,7 @@ describe('import into a fresh workspace', () => {
     const { setId, models } = await importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig });
     expect(models.map((m) => [m.name, m.role])).toEqual([['shadow_00', 'shadow'], ['shadow_01', 'shadow']]);
     const stored = listStoredModelsInSet(db, setId);
-    expect(stored.map((row) => [row.name, JSON.parse(row.trained_on ?? 'null')])).toEqual([['shadow_00', ['r1', 'r2']], ['shadow_01', ['r3']]]);
+    expect(stored.map((row) => [row.name, row.trainedOn])).toEqual([['shadow_00', ['r1', 'r2']], ['shadow_01', ['r3']]]);
 
     fs.writeFileSync(manifestFile, JSON.stringify({ models: [{ path: 'shadow_00.onnx', trained_on: ['a'] }, { path: 'shadow_99.onnx', trained_on: ['b'] }] }));
     const error = await caught(importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig }));
@@ -95,9 +95,9 @@ describe('import into a fresh workspace', () => {
     const summary = await importClassifier(db, { kind: 'classifier', modelPath: modelFile });
     expect(summary).toMatchObject({ name: 'target', kind: 'classifier', role: 'target' });
     const row = getStoredModel(db, summary.id);
-    expect(JSON.parse(row.files)).toEqual({ model: { path: modelFile, sha256: sha256Of(modelFile) } });
-    expect(JSON.parse(row.config)).toMatchObject({ kind: 'classifier', classes: 10, output: 'logits', preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' } });
-    expect(JSON.parse(row.io).model.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch', 1, 28, 28] }]);
+    expect(row.files).toEqual({ model: { path: modelFile, sha256: sha256Of(modelFile) } });
+    expect(row.config).toMatchObject({ kind: 'classifier', classes: 10, output: 'logits', preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' } });
+    expect(row.io.model?.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch', 1, 28, 28] }]);
   });
 
   test('refuses a demo import whose preprocessing does not fit the model, before writing anything', async () => {
@@ -114,7 +114,7 @@ describe('import into a fresh workspace', () => {
     const { id } = await importClassifier(db, { kind: 'classifier', role: 'null', modelPath: path.join(classifierKit, 'null.onnx') });
     const row = getStoredModel(db, id);
     expect(row.role).toBe('null');
-    expect(JSON.parse(row.trained_on ?? 'null')).toEqual(sidecar.trained_on_ids);
+    expect(row.trainedOn).toEqual(sidecar.trained_on_ids);
   });
 
   test('imports the demo reference set from its manifest: one row per model with role, set id and trained_on', async () => {
@@ -125,8 +125,8 @@ describe('import into a fresh workspace', () => {
     expect(listModelSets(db)).toEqual([expect.objectContaining({ id: setId, purpose: 'reference', manifest_path: manifestFile })]);
     const stored = listStoredModelsInSet(db, setId);
     expect(stored.map((row) => row.name)).toEqual(manifest.models.map((m) => path.basename(m.path, '.onnx')));
-    expect(stored.every((row) => row.role === 'reference' && row.model_set_id === setId)).toBe(true);
-    expect(stored.map((row) => JSON.parse(row.trained_on ?? 'null'))).toEqual(manifest.models.map((m) => m.trained_on));
+    expect(stored.every((row) => row.role === 'reference' && row.modelSetId === setId)).toBe(true);
+    expect(stored.map((row) => row.trainedOn)).toEqual(manifest.models.map((m) => m.trained_on));
   });
 });
 

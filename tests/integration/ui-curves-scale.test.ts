@@ -2,7 +2,7 @@
 // histogram, so what crosses to the renderer is a few hundred numbers whatever the run's size.
 import { describe, expect, it } from 'vitest';
 import { rocOption } from '../../src-shared/charts/roc-option';
-import { chartPalette } from '../../src-shared/charts/chart-option';
+import { paperPalette } from '../../src-shared/charts/chart-option';
 import { downsampleRocForDrawing } from '../../src-main/engine/metrics/roc-for-drawing';
 import { rocCurve } from '../../src-main/engine/metrics/roc';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
@@ -17,7 +17,7 @@ describe('chart data for 50,000 scores', () => {
     const started = performance.now();
     const drawn = downsampleRocForDrawing(rocCurve(scores, labels), 200);
     const histogram = scoreHistogram(scores, labels, 40);
-    const option = rocOption([{ name: 'big', fpr: drawn.fpr, tpr: drawn.tpr, members: n / 2, nonMembers: n / 2 }], chartPalette('dark'));
+    const option = rocOption([{ name: 'big', fpr: drawn.fpr, tpr: drawn.tpr, members: n / 2, nonMembers: n / 2 }], paperPalette);
     const elapsed = performance.now() - started;
     expect(drawn.fpr.length).toBeLessThanOrEqual(200);
     expect(histogram.members.reduce((s, v) => s + v, 0) + histogram.nonMembers.reduce((s, v) => s + v, 0)).toBe(n);

@@ -4,6 +4,7 @@
 // The folder is the one typed after --out: the person at the terminal chose it, so it goes to the training service
 // directly rather than through the page's contract, which carries folder names only.
 import path from 'node:path';
+import type { z } from 'zod';
 import { SplitPlanRequest } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
@@ -28,11 +29,15 @@ export const planUsage = `  mia plan --config FILE --purpose shadow|reference --
                                                    write a seeded split plan (plan.json, manifest.json, splits.csv)
                                                    of shadow or reference models for the config's dataset and target`;
 
-/** A whole number option, or a config error naming the option. */
-function wholeNumber(value: string | undefined, option: string): number | undefined {
+/**
+ * A whole number option within the limits the contract sets on its field, or a config error naming the option. It is
+ * checked before the config's dataset and target are imported, so a seed out of range costs nothing and leaves no
+ * workspace behind.
+ */
+function wholeNumber(value: string | undefined, option: string, field: z.ZodType<number | undefined>): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new MiaError('config.bad-option', `--${option} must be a whole number; got "${value}".`);
-  return Number(value);
+  return parseWith(field, Number(value), `--${option} ${value}`, 'config.bad-option');
 }
 
 export async function planCommand(io: CliIo, options: PlanOptions): Promise<number> {
@@ -40,14 +45,14 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
     io.err.write(`mia plan needs --config FILE, --purpose shadow or reference, and --out DIR.\n\n${planUsage}\n`);
     return 2;
   }
-  const count = wholeNumber(options.count, 'count');
-  const seed = wholeNumber(options.seed, 'seed');
-  const trainSize = wholeNumber(options.trainSize, 'train-size');
+  const count = wholeNumber(options.count, 'count', SplitPlanRequest.shape.count);
+  const seed = wholeNumber(options.seed, 'seed', SplitPlanRequest.shape.seed);
+  const trainSize = wholeNumber(options.trainSize, 'train-size', SplitPlanRequest.shape.trainSize);
   const { config, baseDir } = readAuditConfig(options.config);
   const backend = createBackend({ workspaceFile: options.workspaceFile, spawnHost: forkHostSpawner() });
   try {
     const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, { onStep: (message) => !options.json && io.err.write(`${message}\n`) });
-    // The contract's own limits (count, seed), refused as a command-line mistake.
+    // The whole request against the contract, refused as a command-line mistake like the options above.
     const request = parseWith(
       SplitPlanRequest,
       {

@@ -4,6 +4,7 @@ import { MiaError } from '../../common/errors';
 import { runAttackJob } from './attack-job';
 import type { EngineResult, EngineTask } from './engine-task';
 import type { JobContext } from './job-context';
+import { runTrainingDataJob } from './training-data-job';
 
 export async function runTask(task: EngineTask, ctx: JobContext): Promise<EngineResult> {
   switch (task.kind) {
@@ -13,6 +14,8 @@ export async function runTask(task: EngineTask, ctx: JobContext): Promise<Engine
       return { kind: 'ping', echo: task.echo, pid: process.pid };
     case 'attack':
       return runAttackJob(task, ctx);
+    case 'prepare-training-data':
+      return runTrainingDataJob(task, ctx);
   }
 }
 

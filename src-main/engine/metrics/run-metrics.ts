@@ -1,5 +1,6 @@
-// Every metric of one run in one plain object (see ATTACKS.md "Metrics"): AUC, TPR at FPR bounds, balanced
-// accuracy, advantage, precision/recall at an operating threshold, bootstrap intervals, per-class AUC.
+// Every metric of one run in one plain object (each defined in the module that computes it): AUC, TPR at FPR
+// bounds, balanced accuracy, advantage, precision/recall at an operating threshold, bootstrap intervals, per-class AUC.
+import type { MetricName } from '../../../src-shared/domain/metric-names';
 import type { SeededRandom } from '../random/seeded-random';
 import { balancedSubsample } from './balanced-subsample';
 import { bootstrapIntervals, DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_CONFIDENCE, type BootstrapIntervals } from './bootstrap';
@@ -103,7 +104,7 @@ export function computeRunMetrics(input: RunMetricsInput): RunMetrics {
 }
 
 /** The row called `name` for `slice` ('' = the whole audit set). */
-export function findMetric(metrics: RunMetrics, name: string, slice = ''): MetricRow | undefined {
+export function findMetric(metrics: RunMetrics, name: MetricName, slice = ''): MetricRow | undefined {
   return metrics.metrics.find((entry) => entry.name === name && entry.slice === slice);
 }
 

@@ -1,17 +1,8 @@
-// What the workspace stores about a model beside its files: per-family configuration and the I/O read from it.
+// Each family's model configuration, as import builds it and the engine reads it (the workspace stores it in the
+// models table's `config` column, beside the files' I/O in `io`).
 import { z } from 'zod';
 import { PredictionType, SchedulerConfig } from '../diffusion/scheduler';
 import { PreprocessSpec } from './preprocess-spec';
-
-export const TensorInfoSchema = z.object({
-  name: z.string(),
-  dtype: z.string(),
-  shape: z.array(z.union([z.number(), z.string()])),
-});
-
-/** Inputs and outputs of each ONNX file, keyed by the file's role ("model", "image", "text", "denoiser", …). */
-export const ModelIo = z.record(z.string(), z.object({ inputs: z.array(TensorInfoSchema), outputs: z.array(TensorInfoSchema) }));
-export type ModelIo = z.infer<typeof ModelIo>;
 
 /** Absolute paths of a model's files, keyed by role. */
 export const ModelFiles = z.record(z.string(), z.string());

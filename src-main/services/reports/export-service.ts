@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeFilesAtomically, type PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
+import { recordExports } from '../../workspace/exports-repo';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { createRunScoresReader } from '../run-report-scores';
 import { withDetachedSignatures } from '../signing/file-signature';
@@ -73,10 +74,9 @@ export async function exportRuns(db: WorkspaceDb, request: ExportRequest): Promi
   const written = (await writeFilesAtomically(withDetachedSignatures(planned), { force: request.force ?? false })).slice(0, planned.length);
   const files = written.map((file, i) => ({ kind: planned[i]!.kind, path: file.path, sha256: file.sha256 }));
   // Recorded only once every file is in place, so the table never lists an export that did not happen.
-  const record = db.prepare('INSERT INTO exports (kind, path, run_ids, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
-  const createdAt = new Date().toISOString();
-  db.transaction(() => {
-    for (const file of files) record.run(file.kind, file.path, JSON.stringify(request.runIds), file.sha256, createdAt);
-  })();
+  recordExports(
+    db,
+    files.map((file) => ({ ...file, runIds: request.runIds })),
+  );
   return { files };
 }

@@ -2,11 +2,14 @@
 // contract): for each run its details, curves, most exposed records and provenance, plus the environment.
 import os from 'node:os';
 import type { ExposedRecords, RunCurves, RunDetails } from '../../../src-shared/contract/contract';
+import type { MetricName } from '../../../src-shared/domain/metric-names';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
 import { findAttack } from '../../engine/attacks/registry';
-import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getModel } from '../../workspace/models-repo';
+import type { WorkspaceDb } from '../../workspace/open-workspace';
+import { getRunProvenance } from '../../workspace/runs-repo';
+import { sqliteVersion } from '../../workspace/workspace-facts';
 import { runCurves } from '../run-report-curves';
 import { exposedRecords } from '../run-report-exposed';
 import { runDetails } from '../run-report';
@@ -33,7 +36,7 @@ export interface AuditReport {
   readonly environment: Record<string, string>;
 }
 
-export function metricOf(run: ReportRun, name: string, slice = '') {
+export function metricOf(run: ReportRun, name: MetricName, slice = '') {
   return run.details.metrics.find((m) => m.name === name && m.slice === slice) ?? null;
 }
 
@@ -50,12 +53,7 @@ export function buildAuditReport(
     if (details.run.status !== 'finished') {
       throw new MiaError('export.run-not-finished', `Run ${runId} is ${details.run.status}; only finished runs are reported (partial scores are never reported).`);
     }
-    const provenance = db.prepare('SELECT model_hash, data_hash, engine_version, timings FROM runs WHERE id = ?').get(runId) as {
-      model_hash: string;
-      data_hash: string;
-      engine_version: string;
-      timings: string | null;
-    };
+    const provenance = getRunProvenance(db, runId);
     let attackTitle = details.run.attack;
     let attackDescription = '';
     try {
@@ -72,10 +70,10 @@ export function buildAuditReport(
       attackTitle,
       attackDescription,
       targetSha256: getModel(db, details.run.targetModelId).sha256,
-      modelHash: provenance.model_hash,
-      dataHash: provenance.data_hash,
-      engineVersion: provenance.engine_version,
-      timings: provenance.timings ? (JSON.parse(provenance.timings) as Record<string, number>) : null,
+      modelHash: provenance.modelHash,
+      dataHash: provenance.dataHash,
+      engineVersion: provenance.engineVersion,
+      timings: provenance.timings,
     };
   });
   return {
@@ -89,7 +87,7 @@ export function buildAuditReport(
 
 function environmentFacts(db: WorkspaceDb): Record<string, string> {
   const cpus = os.cpus();
-  const sqlite = (db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+  const sqlite = sqliteVersion(db);
   let onnxRuntime = 'unknown';
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- read the installed version at run time; an import would inline it at build time

@@ -37,6 +37,11 @@ export interface TrainingProcessOptions {
   onLog(line: string): void;
 }
 
+/** The error a cancelled training job ends with, whichever step it was in. */
+export function trainingCancelled(): MiaError {
+  return new MiaError('training.cancelled', 'Training was cancelled.');
+}
+
 /** Keeps the last lines of stderr for the error message; a traceback's last line says what went wrong. */
 const stderrLinesKept = 20;
 
@@ -94,7 +99,7 @@ export function startTrainingProcess(options: TrainingProcessOptions): TrainingP
       reject(new MiaError('training.python-failed', `Could not start ${options.python}: ${error.message}`, { python: options.python }));
     });
     child.on('close', (code, signal) => {
-      if (cancelled) reject(new MiaError('training.cancelled', 'Training was cancelled.'));
+      if (cancelled) reject(trainingCancelled());
       else if (code === 0 && sawDone) resolve();
       else {
         const how = code === null ? `was stopped by ${String(signal)}` : `exited with status ${code}`;

@@ -1,12 +1,12 @@
 // The chart option builders shared by the Compare view and the PDF report: pure data in, ECharts option out.
 import { describe, expect, it } from 'vitest';
-import { chartPalette } from '../../../src-shared/charts/chart-option';
+import { paperPalette } from '../../../src-shared/charts/chart-option';
 import { histogramOption } from '../../../src-shared/charts/histogram-option';
 import { perClassOption } from '../../../src-shared/charts/per-class-option';
 import { rocOption } from '../../../src-shared/charts/roc-option';
 import { compareCell } from '../../../src-shared/presentation/metric-rows';
 
-const palette = chartPalette('light');
+const palette = paperPalette;
 type Series = { name: string; data: unknown[]; type: string };
 
 describe('chart option builders', () => {

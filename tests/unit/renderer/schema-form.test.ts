@@ -1,6 +1,7 @@
 // The New run form's fields come from each attack's parameter schema; these tests feed real zod schemas through
 // z.toJSONSchema (as attacks.list does) and check the fields and the messages a person sees.
 import { describe, expect, it } from 'vitest';
+import { reactive } from 'vue';
 import { z } from 'zod';
 import { defaultValues, formFields, parseNumberList, validateField } from '../../../src-renderer/composables/schema-form';
 
@@ -37,6 +38,17 @@ describe('schema form', () => {
 
   it('starts from the schema defaults', () => {
     expect(defaultValues(fields)).toEqual({ variant: 'online', flip: false, count: 8, rate: 0.001, layers: [256, 128] });
+  });
+
+  it('copies list defaults out of a schema held in a Vue store, whose arrays are reactive proxies', () => {
+    // The attacks store keeps each attack's schema in reactive state; WSA's hiddenLayers default [256, 128] is then a
+    // proxy, which structuredClone refuses with a DataCloneError.
+    const stored = reactive({ schema });
+    const values = defaultValues(formFields(stored.schema));
+    expect(values.layers).toEqual([256, 128]);
+    expect(() => structuredClone(values)).not.toThrow();
+    (values.layers as number[]).push(64);
+    expect(formFields(stored.schema).find((f) => f.name === 'layers')!.defaultValue).toEqual([256, 128]);
   });
 
   it('says what is wrong with a value outside the schema and accepts one inside', () => {

@@ -3,7 +3,7 @@
 // path ever sent: a folder name in the browser, nothing in the app (its dialog asks).
 import { describe, expect, it } from 'vitest';
 import { SplitPlanRequest, TrainingStartRequest } from '../../../src-shared/contract/contract';
-import { buildTrainingRequests, emptyTrainingForm, type TrainingForm } from '../../../src-renderer/composables/training-form';
+import { buildTrainingRequests, emptyTrainingForm, trainingInputLimits, type TrainingForm } from '../../../src-renderer/composables/training-form';
 
 const filled = (changes: Partial<TrainingForm> = {}): TrainingForm => ({ ...emptyTrainingForm(), datasetId: 3, targetModelId: 5, folderName: ' shadows ', ...changes });
 
@@ -43,25 +43,54 @@ describe('training form', () => {
     expect(buildTrainingRequests(filled(), null).plan).toBeNull();
   });
 
-  it('refuses a folder name that is a path, or climbs out with ..', () => {
+  it("refuses a folder name that is a path, or climbs out with .., with the contract's own words under the field", () => {
     for (const folderName of ['../x', '/tmp/x', 'a/b', 'a\\b', '..', '.hidden', 'a..b']) {
       const built = buildTrainingRequests(filled({ folderName }), 'name');
       expect(built.plan, folderName).toBeNull();
-      expect(built.problems.join(' '), folderName).toMatch(/^The folder name must/);
+      expect(built.problems, folderName).toEqual(['fix the folder name']);
+      expect(built.fieldMessages.folderName, folderName).toMatch(/^Must (be a single name|not contain "\.\.")/);
     }
   });
 
-  it('names every value the contract would refuse', () => {
-    const built = buildTrainingRequests(filled({ count: 0, seed: '', trainSize: 2.5, epochs: '1001', learningRate: 0, batchSize: 'many', weightDecay: 2 }), 'name');
+  it('names every value the contract would refuse under its own field, with the limits the contract sets', () => {
+    const built = buildTrainingRequests(filled({ count: 0, seed: '', trainSize: 2.5, epochs: '1001', learningRate: 0, batchSize: 'many', weightDecay: 2, name: ' ' }), 'name');
     expect(built.plan).toBeNull();
-    expect(built.problems).toEqual([
-      'Count must be a whole number from 1 to 256',
-      'Seed is required',
-      'Train size m must be a whole number of at least 1',
-      'Epochs must be a whole number from 1 to 1000',
-      'Learning rate must be a number above 0 and at most 10',
-      'Batch size must be a whole number from 1 to 4096',
-      'Weight decay must be a number from 0 to 1',
-    ]);
+    expect(built.start).toBeNull();
+    // The limits below are written out here (SplitPlanRequest and TrainingRecipe in src-shared/contract), not read
+    // from the schemas, so a limit that changes on one side only fails this test.
+    expect(built.fieldMessages).toEqual({
+      count: 'Must be at least 1.',
+      seed: 'Enter a number.',
+      trainSize: 'Enter a whole number.',
+      'recipe.epochs': 'Must be at most 1000.',
+      'recipe.learningRate': 'Must be greater than 0.',
+      'recipe.batchSize': 'Enter a number.',
+      'recipe.weightDecay': 'Must be at most 1.',
+    });
+    expect(built.problems).toEqual(['fix the number of models', 'fix the seed', 'fix the train size', 'fix the epochs', 'fix the learning rate', 'fix the batch size', 'fix the weight decay']);
+  });
+
+  it("refuses a seed or a count just past the contract's limit and takes the limit itself", () => {
+    const over = buildTrainingRequests(filled({ seed: 2 ** 31, count: 257 }), 'name');
+    expect(over.plan).toBeNull();
+    expect(over.fieldMessages).toEqual({ seed: 'Must be at most 2147483647.', count: 'Must be at most 256.' });
+    // Past 2^53 the contract's own bound is still the one named, not zod's safe-integer range.
+    expect(buildTrainingRequests(filled({ seed: 2 ** 60 }), 'name').fieldMessages).toEqual({ seed: 'Must be at most 2147483647.' });
+    const atLimit = buildTrainingRequests(filled({ seed: 2 ** 31 - 1, count: 256, batchSize: 4096 }), 'name');
+    expect(atLimit.fieldMessages).toEqual({});
+    expect(atLimit.start).toMatchObject({ seed: 2147483647, count: 256, recipe: { batchSize: 4096 } });
+  });
+
+  it("gives the inputs the contract's limits", () => {
+    expect(trainingInputLimits).toMatchObject({
+      count: { min: 1, max: 256 },
+      seed: { min: 0, max: 2147483647 },
+      trainSize: { min: 1 },
+      epochs: { min: 1, max: 1000 },
+      learningRate: { min: 0, max: 10 },
+      batchSize: { min: 1, max: 4096 },
+      weightDecay: { min: 0, max: 1 },
+    });
+    expect(trainingInputLimits.trainSize).not.toHaveProperty('max');
   });
 });

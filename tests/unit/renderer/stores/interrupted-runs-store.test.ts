@@ -62,6 +62,8 @@ async function interruptedRun(seed: number): Promise<number> {
   throw new Error('five runs in a row finished before the engine host was killed');
 }
 
+let releaseEvents: () => void = () => undefined;
+
 /** Waits until the store's list (updated by the backend's status events) shows the run in `status`. */
 async function untilListed(runId: number, status: RunSummary['status']): Promise<RunSummary> {
   const store = useRunsStore();
@@ -77,7 +79,7 @@ beforeAll(async () => {
   datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
   targetId = (model.data as { id: number }).id;
   const store = useRunsStore();
-  store.listen();
+  releaseEvents = store.listen();
   const run = await store.start({ attack: 'loss', targetModelId: targetId, datasetId, seed: 7 });
   await backend.idle();
   expect(storedStatus(run!.id)).toBe('finished');
@@ -85,7 +87,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  useRunsStore().stopListening();
+  releaseEvents();
   await backend.idle();
   backend.close();
 });

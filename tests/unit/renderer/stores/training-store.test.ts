@@ -36,6 +36,27 @@ function fakePython(folder: string, name: string, withTorch: boolean): string {
   return file;
 }
 
+/** A running training job as the backend's status event describes it (not in the workspace: only the events know it). */
+function runningJob(id: number): TrainingJobSummary {
+  return {
+    id,
+    purpose: 'shadow',
+    status: 'running',
+    datasetId,
+    targetModelId: targetId,
+    folder: '/tmp/shadows',
+    modelCount: 2,
+    modelsDone: 0,
+    modelSetId: null,
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: null,
+    recipe: { architecture: 'cnn', epochs: 3, learningRate: 0.002, batchSize: 32, weightDecay: 0 },
+    results: [],
+    log: [],
+    error: null,
+  };
+}
+
 describe('training store: the Python path setting', () => {
   it('saves a Python path, reads it back in a fresh store, detects it, and clears it back to the automatic search', async () => {
     const folder = makeTempDir('mia-python-');
@@ -195,25 +216,9 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
     expect(store.loaded).toBe(true);
     expect(store.jobs).toEqual([]);
 
-    store.listen();
+    const releaseEvents = store.listen();
     try {
-      const job: TrainingJobSummary = {
-        id: 41,
-        purpose: 'shadow',
-        status: 'running',
-        datasetId,
-        targetModelId: targetId,
-        folder: '/tmp/shadows',
-        modelCount: 2,
-        modelsDone: 0,
-        modelSetId: null,
-        startedAt: '2026-01-01T00:00:00Z',
-        finishedAt: null,
-        recipe: { architecture: 'cnn', epochs: 3, learningRate: 0.002, batchSize: 32, weightDecay: 0 },
-        results: [],
-        log: [],
-        error: null,
-      };
+      const job = runningJob(41);
       backend.bus.emit('training.status', job);
       backend.bus.emit('training.progress', { jobId: 41, model: 1, modelCount: 2, epoch: 2, epochs: 3, loss: 0.25 });
       expect(store.jobs.map((j) => [j.id, j.status])).toEqual([[41, 'running']]);
@@ -229,9 +234,23 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
       expect(store.jobs[0]).toMatchObject({ status: 'finished', modelSetId: imported!.set.id });
       await expect.poll(() => models.sets.map((s) => s.id)).toContain(imported!.set.id);
     } finally {
-      store.stopListening();
+      releaseEvents();
     }
     backend.bus.emit('training.status', { ...store.jobs[0]!, id: 42 });
     expect(store.jobs.map((j) => j.id)).toEqual([41]);
+  });
+
+  it('keeps following events while one of two views still holds them, and stops when the last lets go', () => {
+    const store = useTrainingStore();
+    const job = runningJob(50);
+    const releasePanel = store.listen();
+    const releaseOther = store.listen();
+    releasePanel();
+    releasePanel(); // a second release of the same hold must not drop the other view's
+    backend.bus.emit('training.status', job);
+    expect(store.jobs.map((j) => j.id)).toContain(50);
+    releaseOther();
+    backend.bus.emit('training.status', { ...job, id: 51 });
+    expect(store.jobs.map((j) => j.id)).not.toContain(51);
   });
 });

@@ -1,0 +1,98 @@
+// The PDF report's sections, drawn from a hand-made report: each starts where it should, the executive summary's
+// worst case leaves out runs whose validity checks warned, and the per-class table appears only when a run has
+// per-class figures. The PDF is read back with poppler's pdftotext.
+import { execFileSync, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { StoredCheckRow } from '../../../src-shared/contract/contract';
+import { writePdfReport } from '../../../src-main/services/reports/pdf-report';
+import type { AuditReport, ReportRun } from '../../../src-main/services/reports/report-model';
+import { makeTempDir } from '../../helpers/temp-dir';
+
+const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
+const dir = makeTempDir();
+
+function reportRun(id: number, attack: string, tprAt1: number, options: { warn?: boolean; perClass?: boolean } = {}): ReportRun {
+  const checks: StoredCheckRow[] = [{ kind: 'polarity', status: options.warn ? 'warn' : 'ok', value: null, message: options.warn ? 'scores look inverted' : 'scores point the right way' }];
+  const metric = (name: string, value: number) => ({ name, slice: '', value, ciLow: null, ciHigh: null, note: null });
+  return {
+    details: {
+      run: { id, attack, family: 'classifier', status: 'finished', targetModelId: 1, datasetId: 1, createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', modelCalls: 10, error: null },
+      targetModelName: 'Target net',
+      datasetName: 'Records',
+      config: { params: {}, seed: 1 },
+      metrics: [metric('auc', 0.5 + tprAt1 / 2), metric('tpr@0.01', tprAt1)],
+      checks,
+      log: [],
+    },
+    curves: {
+      runId: id,
+      members: 2,
+      nonMembers: 2,
+      roc: { fpr: Float64Array.from([0, 0.5, 1]), tpr: Float64Array.from([0, 0.75, 1]) },
+      histogram: { edges: Float64Array.from([0, 0.5, 1]), members: Int32Array.from([0, 2]), nonMembers: Int32Array.from([2, 0]), tails: { below: 0, above: 0 } },
+      perClass: options.perClass
+        ? [
+            { classIndex: 0, className: 'cat', auc: 0.61, note: null },
+            { classIndex: 1, className: 'dog', auc: 0.72, note: null },
+          ]
+        : [],
+    },
+    exposed: { runId: id, scored: 4, items: [] },
+    attackTitle: `${attack} attack`,
+    attackDescription: 'Scores each record.',
+    targetSha256: 'a'.repeat(64),
+    modelHash: 'b'.repeat(64),
+    dataHash: 'c'.repeat(64),
+    engineVersion: 'test',
+    timings: null,
+  };
+}
+
+/** The report's pages as pdftotext lays them out (it ends every page with a form feed). */
+async function pdfPages(runs: ReportRun[], name: string): Promise<string[]> {
+  const report: AuditReport = { title: 'Section test', generatedAt: '2026-01-02T03:04:05.000Z', workbenchVersion: 'test', runs, environment: { 'Node.js': 'v0' } };
+  const file = path.join(dir, `${name}.pdf`);
+  await writePdfReport(report, file);
+  return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
+}
+
+/** Page text with its line breaks and layout spaces folded, so that a sentence wrapped by the layout still matches. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ');
+}
+
+describe.skipIf(!hasPoppler)('PDF report sections', () => {
+  it('starts the summary, methodology, charts, exposed records and appendix each on a new page, with a footer on every page', async () => {
+    const pages = await pdfPages([reportRun(1, 'loss', 0.2)], 'order');
+    const firstLine = (page: string): string => page.trim().split('\n')[0]!.trim();
+    expect(pages.map(firstLine)).toEqual(['Section test', 'Executive summary', 'Methodology', 'ROC curves (log–log)', 'Most exposed records', 'Appendix: environment']);
+    expect(pages[0]).toContain('Attacks: #1 loss');
+    expect(pages[3]).toContain('Score distributions');
+    pages.forEach((page, i) => expect(page).toContain(`Section test — page ${i + 1} of ${pages.length}`));
+  });
+
+  it("lists validity warnings first and takes the worst case among runs whose checks did not warn", async () => {
+    const pages = await pdfPages([reportRun(1, 'loss', 0.9, { warn: true }), reportRun(2, 'lira', 0.3), reportRun(3, 'rmia', 0.1)], 'worst');
+    const summary = oneLine(pages[1]!);
+    expect(summary).toContain('Validity warnings');
+    expect(summary).toContain('#1 loss — polarity: scores look inverted');
+    expect(summary).toContain('Worst case among runs without validity warnings: #2 lira identifies 0.300 of members at 1 % false positives');
+    expect(summary.indexOf('Validity warnings')).toBeLessThan(summary.indexOf('Worst case'));
+  });
+
+  it('takes the worst case over every run when all of them warned', async () => {
+    const pages = await pdfPages([reportRun(1, 'loss', 0.4, { warn: true }), reportRun(2, 'lira', 0.6, { warn: true })], 'all-warn');
+    expect(oneLine(pages[1]!)).toContain('Worst case: #2 lira identifies 0.600 of members');
+  });
+
+  it('draws the per-class AUC table only when some run has per-class figures', async () => {
+    const without = await pdfPages([reportRun(1, 'loss', 0.2)], 'no-classes');
+    expect(without.join('\n')).not.toContain('AUC per class');
+    const withClasses = await pdfPages([reportRun(1, 'loss', 0.2), reportRun(2, 'lira', 0.3, { perClass: true })], 'classes');
+    const charts = withClasses.join('\n');
+    expect(charts).toContain('AUC per class');
+    expect(charts).toMatch(/cat\s+0\.610/);
+    expect(charts).toMatch(/dog\s+0\.720/);
+  });
+});
