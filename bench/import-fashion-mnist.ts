@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     const count = result.dataset.recordCount;
     const workspaceBytes = fs.statSync(path.join(dir, 'workspace.sqlite')).size + walSize(dir);
     console.log(`Imported ${count} images in ${seconds.toFixed(1)} s: ${(count / seconds).toFixed(0)} images/s`);
-    console.log(`Peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MiB; workspace ${(workspaceBytes / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `Peak RSS ${(Math.max(peakRss, process.resourceUsage().maxRSS * 1024) / 2 ** 20).toFixed(0)} MiB; workspace ${(workspaceBytes / 2 ** 20).toFixed(1)} MiB`,
+    );
   } finally {
     clearInterval(sampler);
     db.close();

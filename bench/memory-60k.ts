@@ -42,7 +42,9 @@ async function score(workspace: string, datasetId: number, argv: readonly string
   const afterRecords = mib(rss.peak());
   const specs = await classifierSpecs();
   const models = [specs.target, ...specs.references.slice(0, references)];
-  const adapters = await Promise.all(models.map((s) => openClassifier(fileOf(s, 'model'), ClassifierConfig.parse(s.config), { intraOpNumThreads: threads })));
+  const adapters = await Promise.all(
+    models.map((s) => openClassifier(fileOf(s, 'model'), ClassifierConfig.parse(s.config), { intraOpNumThreads: threads })),
+  );
   const images = budget === undefined ? createRecordImages() : createRecordImages(Number(budget) * 2 ** 20);
   const progress = createCallProgress(records.length * models.length, () => undefined);
   const signal = new AbortController().signal;
@@ -51,7 +53,16 @@ async function score(workspace: string, datasetId: number, argv: readonly string
   });
   await Promise.all(adapters.map((a) => a.release()));
   rss.stop();
-  console.log(JSON.stringify({ records: records.length, models: models.length, seconds, calls: progress.calls, peakRssMib: mib(rss.peak()), afterRecordsMib: afterRecords }));
+  console.log(
+    JSON.stringify({
+      records: records.length,
+      models: models.length,
+      seconds,
+      calls: progress.calls,
+      peakRssMib: mib(rss.peak()),
+      afterRecordsMib: afterRecords,
+    }),
+  );
 }
 
 async function main(): Promise<void> {
@@ -62,7 +73,9 @@ async function main(): Promise<void> {
   const images = files[0] ?? path.join(defaultFolder, 'train-images-idx3-ubyte.gz');
   const labels = files[1] ?? path.join(defaultFolder, 'train-labels-idx1-ubyte.gz');
   if (!fs.existsSync(images) || !fs.existsSync(labels) || !hasKit('classifier')) {
-    console.log(`Skipped: ${images} or ${labels} is missing (apt-get install dataset-fashion-mnist), or the classifier demo kit is not built.`);
+    console.log(
+      `Skipped: ${images} or ${labels} is missing (apt-get install dataset-fashion-mnist), or the classifier demo kit is not built.`,
+    );
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-bench-60k-'));
@@ -71,10 +84,22 @@ async function main(): Promise<void> {
     const db = openWorkspace(workspace);
     const { seconds, value } = await timedSeconds(() => importDataset(db, { kind: 'idx', path: images, labelsPath: labels }));
     db.close();
-    console.log(`Imported ${value.dataset.recordCount} records in ${seconds.toFixed(1)} s. Scoring in a fresh process (load ${loadAverage()}) …`);
+    console.log(
+      `Imported ${value.dataset.recordCount} records in ${seconds.toFixed(1)} s. Scoring in a fresh process (load ${loadAverage()}) …`,
+    );
     const self = fileURLToPath(import.meta.url);
-    const out = execFileSync(process.execPath, [self, '--score', workspace, String(value.dataset.id), ...argv], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const result = JSON.parse(out.trim().split('\n').pop()!) as { records: number; models: number; seconds: number; calls: number; peakRssMib: number; afterRecordsMib: number };
+    const out = execFileSync(process.execPath, [self, '--score', workspace, String(value.dataset.id), ...argv], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const result = JSON.parse(out.trim().split('\n').pop()!) as {
+      records: number;
+      models: number;
+      seconds: number;
+      calls: number;
+      peakRssMib: number;
+      afterRecordsMib: number;
+    };
     console.log(
       `Scored ${result.records} records through ${result.models} classifier model(s) (${result.calls} calls) in ${result.seconds.toFixed(1)} s: ${(result.calls / result.seconds).toFixed(0)} calls/s; ` +
         `peak RSS ${result.peakRssMib.toFixed(0)} MiB (${result.afterRecordsMib.toFixed(0)} MiB after reading the records); load ${loadAverage()}`,

@@ -21,13 +21,20 @@ import { ModelSidecar } from '../src-main/engine/models/sidecar';
 import { SeededRandom } from '../src-main/engine/random/seeded-random';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const kit = path.join(process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : path.join(repoRoot, 'resources', 'demo'), 'diffusion');
+const kit = path.join(
+  process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : path.join(repoRoot, 'resources', 'demo'),
+  'diffusion',
+);
 
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 function demoRecords(count: number): RunRecord[] {
   const folder = path.join(kit, 'images');
-  const files = fs.readdirSync(folder).filter((name) => name.endsWith('.png')).sort().slice(0, count);
+  const files = fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.png'))
+    .sort()
+    .slice(0, count);
   return files.map((name, i) => {
     const file = path.join(folder, name);
     const sha256 = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
@@ -45,7 +52,13 @@ async function main(): Promise<void> {
     return;
   }
   const probe = await openOnnxModel(unet);
-  const config = buildDiffusionConfig(ModelSidecar.parse(readJson(path.join(kit, 'unet.json'))), readJson(path.join(kit, 'scheduler.json')), {}, probe.inputs, 'unet.onnx');
+  const config = buildDiffusionConfig(
+    ModelSidecar.parse(readJson(path.join(kit, 'unet.json'))),
+    readJson(path.join(kit, 'scheduler.json')),
+    {},
+    probe.inputs,
+    'unet.onnx',
+  );
   await probe.release();
   const adapter = await openDenoiser(unet, config, { intraOpNumThreads: threads });
   const records = demoRecords(count);
@@ -68,8 +81,12 @@ async function main(): Promise<void> {
       models: {},
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    console.log(`ReDiffuse n = ${repeats}, t = 200, stride 100 on ${records.length} records, ${threads} thread(s): ${seconds.toFixed(1)} s`);
-    console.log(`  ${(records.length / seconds).toFixed(2)} records/s, ${(result.modelCalls / seconds).toFixed(0)} model calls/s (${result.modelCalls} calls, ${adapter.sessionRuns} session runs)`);
+    console.log(
+      `ReDiffuse n = ${repeats}, t = 200, stride 100 on ${records.length} records, ${threads} thread(s): ${seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  ${(records.length / seconds).toFixed(2)} records/s, ${(result.modelCalls / seconds).toFixed(0)} model calls/s (${result.modelCalls} calls, ${adapter.sessionRuns} session runs)`,
+    );
   } finally {
     await adapter.release();
   }

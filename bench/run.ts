@@ -68,7 +68,11 @@ async function child(family: WorkloadName, options: Options): Promise<void> {
 
 function engineInChild(family: WorkloadName, argv: readonly string[]): WorkloadResult & { peakRssMib: number } {
   const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, [self, '--child', family, ...argv], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [self, '--child', family, ...argv], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
@@ -79,14 +83,20 @@ async function main(): Promise<void> {
   if (childAt >= 0) return child(argv[childAt + 1] as WorkloadName, options);
 
   const torch = options.torch && hasTorch();
-  console.log(`MIA Workbench bench: ${options.threads} thread(s), batch ${options.batch}, graph optimisation ${options.opt}, ${options.repeats} repeats each; load average before: ${loadAverage()}`);
+  console.log(
+    `MIA Workbench bench: ${options.threads} thread(s), batch ${options.batch}, graph optimisation ${options.opt}, ${options.repeats} repeats each; load average before: ${loadAverage()}`,
+  );
   if (options.torch && !torch) console.log('PyTorch not found (set MIA_BENCH_PYTHON); engine numbers only.');
   let peakFlops: Spread | null = null;
   if (torch) {
-    const torchGemm = spreadOf((runTorch('gemm', { threads: options.threads, repeats: 5, records: 1024 }) as { flops_per_second: number[] }).flops_per_second);
+    const torchGemm = spreadOf(
+      (runTorch('gemm', { threads: options.threads, repeats: 5, records: 1024 }) as { flops_per_second: number[] }).flops_per_second,
+    );
     const ortGemm = spreadOf(await ortGemmFlops(options.threads));
     const gflops = (s: Spread) => `${(s.max / 1e9).toFixed(1)} best, ${(s.median / 1e9).toFixed(1)} median`;
-    console.log(`Peak float32 GEMM 1024×1024, ${options.threads} thread(s), GFLOP/s: ONNX Runtime MatMul ${gflops(ortGemm)}; torch.mm ${gflops(torchGemm)}. The bound uses the best of both.`);
+    console.log(
+      `Peak float32 GEMM 1024×1024, ${options.threads} thread(s), GFLOP/s: ONNX Runtime MatMul ${gflops(ortGemm)}; torch.mm ${gflops(torchGemm)}. The bound uses the best of both.`,
+    );
     peakFlops = ortGemm.max >= torchGemm.max ? ortGemm : torchGemm;
   }
   const rows: Row[] = [];
@@ -99,8 +109,16 @@ async function main(): Promise<void> {
     let reference: TorchResult | null = null;
     if (torch) {
       const batch = family === 'diffusion' ? Math.min(diffusionChunk, options.batch) : options.batch;
-      reference = runTorch(family, { threads: options.threads, batch, repeats: options.repeats, records: recordsFor(family, options), views, verify: verifyCount }) as TorchResult;
-      if (reference.calls !== engine.calls) console.log(`${family}: the engine made ${engine.calls} model calls, PyTorch ${reference.calls}.`);
+      reference = runTorch(family, {
+        threads: options.threads,
+        batch,
+        repeats: options.repeats,
+        records: recordsFor(family, options),
+        views,
+        verify: verifyCount,
+      }) as TorchResult;
+      if (reference.calls !== engine.calls)
+        console.log(`${family}: the engine made ${engine.calls} model calls, PyTorch ${reference.calls}.`);
     }
     rows.push({ family, engine, reference, parity: reference ? compareOutputs(engine.verify, reference.verify) : null, peakFlops });
   }
@@ -108,7 +126,9 @@ async function main(): Promise<void> {
   console.log(`Load average after: ${loadAverage()}`);
   for (const row of rows) {
     if (row.parity !== null && row.parity > 1e-4) {
-      console.error(`${row.family}: engine and PyTorch outputs differ by ${row.parity.toExponential(2)} (> 1e-4); the comparison is not of the same model.`);
+      console.error(
+        `${row.family}: engine and PyTorch outputs differ by ${row.parity.toExponential(2)} (> 1e-4); the comparison is not of the same model.`,
+      );
       process.exitCode = 1;
     }
   }

@@ -40,7 +40,12 @@ async function openRunner(model: string, knobs: Knobs): Promise<Runner> {
   if (model === 'clip-image') {
     const spec = await clipSpec();
     const config = ClipConfig.parse(spec.config);
-    const adapter = await openClip({ image: fileOf(spec, 'image'), text: fileOf(spec, 'text') }, config, loadTextTokenizer(fileOf(spec, 'tokenizer')), options);
+    const adapter = await openClip(
+      { image: fileOf(spec, 'image'), text: fileOf(spec, 'text') },
+      config,
+      loadTextTokenizer(fileOf(spec, 'tokenizer')),
+      options,
+    );
     const x = await createRecordImages().tensors(demoRecords('clip', ['audit']).slice(0, inputs), config.preprocess);
     return { run: async (n) => void (await adapter.embedImages(x.subarray(0, n * 784), n)), release: () => adapter.release() };
   }
@@ -83,7 +88,9 @@ async function main(): Promise<void> {
     await Promise.all(runners.map((r) => r.release()));
     for (const [i, knobs] of variants.entries()) {
       const s = spreadOf(rates[i]!);
-      console.log(`${model.padEnd(10)} threads ${knobs.threads} batch ${String(knobs.batch).padStart(3)} opt ${knobs.opt.padEnd(8)}: ${s.median.toFixed(0).padStart(6)} calls/s (${s.min.toFixed(0)}–${s.max.toFixed(0)})`);
+      console.log(
+        `${model.padEnd(10)} threads ${knobs.threads} batch ${String(knobs.batch).padStart(3)} opt ${knobs.opt.padEnd(8)}: ${s.median.toFixed(0).padStart(6)} calls/s (${s.min.toFixed(0)}–${s.max.toFixed(0)})`,
+      );
     }
   }
   console.log(`Load after ${loadAverage()}`);

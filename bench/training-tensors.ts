@@ -32,7 +32,7 @@ async function writeInProcess(records: readonly RunRecord[], spec: PreprocessSpe
 
 async function main(): Promise<void> {
   const repeats = Number(process.argv[2] ?? 3);
-  const records = demoRecords('classifier', ['aux']) // a shadow job's pool;
+  const records = demoRecords('classifier', ['aux']); // a shadow job's pool;
   const spec = ClassifierConfig.parse((await classifierSpecs()).target.config).preprocess;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-bench-'));
   const engine = createEngineClient(forkHostSpawner(path.resolve('out/main/engine-host.js')));
@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     const viaHost: number[] = [];
     const inProcess: number[] = [];
     for (let r = 0; r < repeats; r++) {
-      viaHost.push((await timedSeconds(() => writeTrainingTensors(engine, records, spec, path.join(dir, 'host.f32'), new AbortController().signal))).seconds);
+      viaHost.push(
+        (await timedSeconds(() => writeTrainingTensors(engine, records, spec, path.join(dir, 'host.f32'), new AbortController().signal)))
+          .seconds,
+      );
       inProcess.push((await timedSeconds(() => writeInProcess(records, spec, path.join(dir, 'local.f32')))).seconds);
     }
     const same = fs.readFileSync(path.join(dir, 'host.f32')).equals(fs.readFileSync(path.join(dir, 'local.f32')));

@@ -7,6 +7,8 @@ if (!fs.existsSync(entry)) {
   process.stderr.write('mia: the workbench is not built yet. Run `npm run build` in ' + path.join(__dirname, '..') + ' first.\n');
   process.exit(1);
 }
-require(entry).runCli(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+require(entry)
+  .runCli(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -26,7 +26,9 @@ export function demoRecords(family: Family, roles: readonly RunRecord['role'][],
   const folder = kitFolder(family);
   const [header, ...rows] = parseCsv(fs.readFileSync(path.join(folder, 'manifest.csv'), 'utf8'), 'manifest.csv');
   const column = (name: string) => header!.fields.indexOf(name);
-  const entries = rows.map((row) => Object.fromEntries(['id', 'path', 'label', 'caption', 'member', 'role'].map((c) => [c, row.fields[column(c)] ?? ''])));
+  const entries = rows.map((row) =>
+    Object.fromEntries(['id', 'path', 'label', 'caption', 'member', 'role'].map((c) => [c, row.fields[column(c)] ?? ''])),
+  );
   const chosen = roles.flatMap((role) => entries.filter((e) => e.role === role)).slice(0, limit);
   return chosen.map((e, i) => {
     const file = path.join(folder, e.path!);
@@ -44,8 +46,23 @@ export function demoRecords(family: Family, roles: readonly RunRecord['role'][],
   });
 }
 
-function spec(id: number, name: string, kind: Family, files: Record<string, string>, config: unknown, trainedOn: string[] | null): ModelSpec {
-  return { id, name, kind, files: Object.fromEntries(Object.entries(files).map(([role, p]) => [role, { path: p, sha256: '' }])), config, sha256: '', trainedOn };
+function spec(
+  id: number,
+  name: string,
+  kind: Family,
+  files: Record<string, string>,
+  config: unknown,
+  trainedOn: string[] | null,
+): ModelSpec {
+  return {
+    id,
+    name,
+    kind,
+    files: Object.fromEntries(Object.entries(files).map(([role, p]) => [role, { path: p, sha256: '' }])),
+    config,
+    sha256: '',
+    trainedOn,
+  };
 }
 
 async function probe<T>(file: string, read: (m: Awaited<ReturnType<typeof openOnnxModel>>) => T): Promise<T> {
@@ -60,7 +77,14 @@ async function probe<T>(file: string, read: (m: Awaited<ReturnType<typeof openOn
 export async function classifierSpecs(): Promise<{ target: ModelSpec; references: ModelSpec[] }> {
   const folder = kitFolder('classifier');
   const one = async (file: string, id: number, trainedOn: string[] | null) =>
-    spec(id, path.basename(file, '.onnx'), 'classifier', { model: file }, await probe(file, (m) => buildClassifierConfig(sidecarOf(file), {}, m, path.basename(file))), trainedOn);
+    spec(
+      id,
+      path.basename(file, '.onnx'),
+      'classifier',
+      { model: file },
+      await probe(file, (m) => buildClassifierConfig(sidecarOf(file), {}, m, path.basename(file))),
+      trainedOn,
+    );
   const manifest = readJson(path.join(folder, 'reference', 'manifest.json')) as { models: { path: string; trained_on: string[] }[] };
   const references: ModelSpec[] = [];
   for (const [i, m] of manifest.models.entries()) references.push(await one(path.join(folder, 'reference', m.path), i + 2, m.trained_on));
@@ -71,8 +95,15 @@ export async function clipSpec(): Promise<ModelSpec> {
   const folder = kitFolder('clip');
   const image = path.join(folder, 'image_encoder.onnx');
   const text = path.join(folder, 'text_encoder.onnx');
-  const config = await probe(image, (m) => buildClipConfig({ image: sidecarOf(image), text: sidecarOf(text) }, {}, m.inputs, 'image_encoder.onnx'));
-  const files = { image, text, tokenizer: path.join(folder, 'tokenizer.json'), tokenizer_config: path.join(folder, 'tokenizer_config.json') };
+  const config = await probe(image, (m) =>
+    buildClipConfig({ image: sidecarOf(image), text: sidecarOf(text) }, {}, m.inputs, 'image_encoder.onnx'),
+  );
+  const files = {
+    image,
+    text,
+    tokenizer: path.join(folder, 'tokenizer.json'),
+    tokenizer_config: path.join(folder, 'tokenizer_config.json'),
+  };
   return spec(1, 'demo clip', 'clip', files, config, null);
 }
 

@@ -48,8 +48,22 @@ const signal = new AbortController().signal;
 const quiet = { signal, progress: () => undefined, log: () => undefined };
 
 /** Runs an attack with its parameters parsed from `raw` by its own schema, as the attack job does. */
-function runAttack<S extends z.ZodType, T, M>(attack: AttackModule<S, T, M>, raw: unknown, target: T, models: M, records: readonly RunRecord[]) {
-  return attack.run({ ...quiet, params: attack.params.parse(raw), random: new SeededRandom(1).fork('attack'), target, records, dataset: records, models });
+function runAttack<S extends z.ZodType, T, M>(
+  attack: AttackModule<S, T, M>,
+  raw: unknown,
+  target: T,
+  models: M,
+  records: readonly RunRecord[],
+) {
+  return attack.run({
+    ...quiet,
+    params: attack.params.parse(raw),
+    random: new SeededRandom(1).fork('attack'),
+    target,
+    records,
+    dataset: records,
+    models,
+  });
 }
 
 const limitOf = (knobs: EngineKnobs) => (knobs.records > 0 ? knobs.records : Infinity);
@@ -60,7 +74,9 @@ export async function classifierWorkload(knobs: EngineKnobs): Promise<WorkloadRe
   const records = demoRecords('classifier', ['audit', 'calibration'], limitOf(knobs));
   const open = (spec: typeof specs.target) => openClassifier(fileOf(spec, 'model'), ClassifierConfig.parse(spec.config), knobs);
   const target = await open(specs.target);
-  const references = await Promise.all(specs.references.map(async (spec) => ({ adapter: await open(spec), trainedOn: new Set(spec.trainedOn ?? []) })));
+  const references = await Promise.all(
+    specs.references.map(async (spec) => ({ adapter: await open(spec), trainedOn: new Set(spec.trainedOn ?? []) })),
+  );
   const seconds: number[] = [];
   let calls = 0;
   try {
@@ -69,7 +85,10 @@ export async function classifierWorkload(knobs: EngineKnobs): Promise<WorkloadRe
       const images = createRecordImages();
       const progress = createCallProgress(records.length * 17, () => undefined);
       const wrap = (name: string, adapter: typeof target) => classifierTarget(name, adapter, images, progress, signal);
-      const models = { references: references.map((m, i) => ({ model: wrap(`ref ${i}`, m.adapter), trainedOn: m.trainedOn })), shadows: [] };
+      const models = {
+        references: references.map((m, i) => ({ model: wrap(`ref ${i}`, m.adapter), trainedOn: m.trainedOn })),
+        shadows: [],
+      };
       const { seconds: s, value } = await timedSeconds(() => runAttack(liraAttack, {}, wrap('target', target), models, records));
       seconds.push(s);
       calls = value.modelCalls;
@@ -94,7 +113,14 @@ export async function clipWorkload(knobs: EngineKnobs): Promise<WorkloadResult> 
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
-      const fresh = () => clipTarget('demo clip', adapter, createRecordImages(), createCallProgress(1, () => undefined), signal);
+      const fresh = () =>
+        clipTarget(
+          'demo clip',
+          adapter,
+          createRecordImages(),
+          createCallProgress(1, () => undefined),
+          signal,
+        );
       const { seconds: s, value } = await timedSeconds(async () => {
         const csa = await runAttack(csaAttack, {}, fresh(), {}, records);
         const aea = await runAttack(aeaAttack, { views: knobs.views }, fresh(), {}, records);
@@ -122,7 +148,14 @@ export async function diffusionWorkload(knobs: EngineKnobs): Promise<WorkloadRes
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
-      const target = diffusionTarget('demo unet', adapter, null, createRecordImages(), createCallProgress(1, () => undefined), signal);
+      const target = diffusionTarget(
+        'demo unet',
+        adapter,
+        null,
+        createRecordImages(),
+        createCallProgress(1, () => undefined),
+        signal,
+      );
       const { seconds: s, value } = await timedSeconds(() => runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records));
       seconds.push(s);
       calls = value.modelCalls;

@@ -12,8 +12,17 @@ export async function ortGemmFlops(threads: number, size = 1024, rounds = 5, sec
   const file = path.join(dir, 'matmul.onnx');
   try {
     runTorch('export-matmul', { records: size, out: file });
-    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' });
-    const x = new ort.Tensor('float32', Float32Array.from({ length: size * size }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5), [size, size]);
+    const session = await ort.InferenceSession.create(file, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    });
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: size * size }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
+      [size, size],
+    );
     const rates: number[] = [];
     await session.run({ x });
     for (let r = 0; r < rounds; r++) {

@@ -30,7 +30,20 @@ const rate = (count: number, seconds: readonly number[]): Spread => {
 const fmt = (s: Spread, digits = 0) => `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['family', 'records', 'calls', 'engine rec/s', 'engine calls/s', 'torch rec/s', 'torch calls/s', 'engine/torch', 'RSS engine/torch MiB', 'bound rec/s', 'engine % of bound', 'max |Δ| out'];
+  const header = [
+    'family',
+    'records',
+    'calls',
+    'engine rec/s',
+    'engine calls/s',
+    'torch rec/s',
+    'torch calls/s',
+    'engine/torch',
+    'RSS engine/torch MiB',
+    'bound rec/s',
+    'engine % of bound',
+    'max |Δ| out',
+  ];
   const lines = rows.map((row) => {
     const { engine, reference } = row;
     const engineRecords = rate(engine.records, engine.seconds);
@@ -40,7 +53,10 @@ export function formatTable(rows: readonly Row[]): string {
     let bound = '–';
     let share = '–';
     if (reference && row.peakFlops) {
-      const flops = Object.entries(reference.calls_by_model).reduce((sum, [model, calls]) => sum + 2 * calls * reference.macs_per_call[model]!, 0);
+      const flops = Object.entries(reference.calls_by_model).reduce(
+        (sum, [model, calls]) => sum + 2 * calls * reference.macs_per_call[model]!,
+        0,
+      );
       const boundRecords = engine.records / (flops / row.peakFlops.max);
       bound = boundRecords.toFixed(0);
       share = `${((100 * engineRecords.median) / boundRecords).toFixed(1)} %`;

@@ -37,7 +37,11 @@ Options:
 Exit codes: 0 success, 1 the command failed, 2 the command line or a config file is invalid.
 `;
 
-export async function runCli(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -89,7 +93,14 @@ export async function runCli(argv: string[], out: NodeJS.WritableStream = proces
       case 'export':
         return await exportCommand(
           { out, err },
-          { runIds: positionals.slice(1), workspaceFile, force: values.force, ...(values.pdf ? { pdf: values.pdf } : {}), ...(values.csv ? { csv: values.csv } : {}), ...(values.title ? { title: values.title } : {}) },
+          {
+            runIds: positionals.slice(1),
+            workspaceFile,
+            force: values.force,
+            ...(values.pdf ? { pdf: values.pdf } : {}),
+            ...(values.csv ? { csv: values.csv } : {}),
+            ...(values.title ? { title: values.title } : {}),
+          },
         );
       case 'backup':
         return await backupCommand({ out, err }, { args: positionals.slice(1), workspaceFile, json: values.json });

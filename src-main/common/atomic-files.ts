@@ -35,7 +35,10 @@ export function partialFileName(target: string): string {
 export async function writeFilesAtomically(files: readonly PlannedFile[], options: { force: boolean }): Promise<WrittenFile[]> {
   const targets = files.map((file) => path.resolve(file.path));
   const duplicate = targets.find((target, i) => targets.indexOf(target) !== i);
-  if (duplicate) throw new MiaError('export.same-file', `Two files of this export would both be written to ${duplicate}; give them different names.`, { file: duplicate });
+  if (duplicate)
+    throw new MiaError('export.same-file', `Two files of this export would both be written to ${duplicate}; give them different names.`, {
+      file: duplicate,
+    });
   checkTargets(targets, options.force);
   const temps: string[] = [];
   try {
@@ -68,9 +71,14 @@ function checkTargets(targets: readonly string[], force: boolean): void {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    if (stat.isDirectory()) throw new MiaError('export.target-not-a-file', `${target} is a folder; name a file to write.`, { file: target });
+    if (stat.isDirectory())
+      throw new MiaError('export.target-not-a-file', `${target} is a folder; name a file to write.`, { file: target });
     if (!force) {
-      throw new MiaError('export.file-exists', `${target} already exists; nothing was written. Confirm the overwrite (or pass --force) to replace it.`, { file: target });
+      throw new MiaError(
+        'export.file-exists',
+        `${target} already exists; nothing was written. Confirm the overwrite (or pass --force) to replace it.`,
+        { file: target },
+      );
     }
   }
 }

@@ -16,7 +16,9 @@ export class MiaError extends Error {
 /** Turns anything thrown into the `{ code, message }` shape that crosses process boundaries. */
 export function toErrorPayload(error: unknown): { code: string; message: string; details?: MiaErrorDetails } {
   if (error instanceof MiaError) {
-    return error.details ? { code: error.code, message: error.message, details: error.details } : { code: error.code, message: error.message };
+    return error.details
+      ? { code: error.code, message: error.message, details: error.details }
+      : { code: error.code, message: error.message };
   }
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message: `Unexpected error: ${message}` };

@@ -120,15 +120,23 @@ function checkStats(stats: fs.Stats, file: string, rules: RegularFileRules): num
   const code = codes[rules.domain];
   if (stats.isDirectory()) throw new MiaError(code.notAFile, `${rules.subject} is a folder, not a file.`, { file });
   if (!stats.isFile()) {
-    throw new MiaError(code.notAFile, `${rules.subject} is not a regular file (it is a FIFO, a device or a socket); only regular files are read.`, { file });
+    throw new MiaError(
+      code.notAFile,
+      `${rules.subject} is not a regular file (it is a FIFO, a device or a socket); only regular files are read.`,
+      { file },
+    );
   }
   if (rules.refuseEmpty && stats.size === 0) throw new MiaError(code.empty, `${rules.subject} is empty (0 bytes).`, { file });
   if (rules.maxBytes !== undefined && stats.size > rules.maxBytes) {
-    throw new MiaError(code.tooLarge, `${rules.subject} is ${stats.size} bytes; at most ${rules.maxBytes} bytes are read per file of this kind.`, {
-      file,
-      size: stats.size,
-      maxBytes: rules.maxBytes,
-    });
+    throw new MiaError(
+      code.tooLarge,
+      `${rules.subject} is ${stats.size} bytes; at most ${rules.maxBytes} bytes are read per file of this kind.`,
+      {
+        file,
+        size: stats.size,
+        maxBytes: rules.maxBytes,
+      },
+    );
   }
   return stats.size;
 }

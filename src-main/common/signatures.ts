@@ -51,10 +51,15 @@ export function publicKeyText(key: KeyObject): string {
  * and computed from the key itself, never taken from what a file claims.
  */
 export function fingerprintOf(publicKey: string): string {
-  const digest = createHash('sha256').update(Buffer.from(PublicKeyText.parse(publicKey), 'base64')).digest('hex');
+  const digest = createHash('sha256')
+    .update(Buffer.from(PublicKeyText.parse(publicKey), 'base64'))
+    .digest('hex');
   return digest.match(/.{4}/g)!.join(' ');
 }
 
 function publicKeyObject(publicKey: string): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(PublicKeyText.parse(publicKey), 'base64').toString('base64url') }, format: 'jwk' });
+  return createPublicKey({
+    key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(PublicKeyText.parse(publicKey), 'base64').toString('base64url') },
+    format: 'jwk',
+  });
 }

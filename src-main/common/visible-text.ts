@@ -47,7 +47,7 @@ export function escapeCharacters(text: string, hide: (codePoint: number) => bool
   // Copies only from the first hidden character on: the CSV export calls this for every cell of 100,000s of rows.
   let out: string | null = null;
   let copiedUpTo = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const codePoint = text.codePointAt(i)!;
     const length = codePoint > 0xffff ? 2 : 1;
     if (hide(codePoint)) {

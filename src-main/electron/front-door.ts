@@ -40,7 +40,10 @@ export function electronFrontDoor(): FrontDoor {
       return confirmed({
         type: 'warning',
         title: 'Python for training',
-        message: interpreter === null ? 'Stop using the saved Python and search for one again?' : 'Let the training bridge run this program as Python?',
+        message:
+          interpreter === null
+            ? 'Stop using the saved Python and search for one again?'
+            : 'Let the training bridge run this program as Python?',
         detail:
           interpreter === null
             ? 'The training bridge will use MIA_PYTHON, else the first python3 on PATH that has PyTorch.'
@@ -52,7 +55,10 @@ export function electronFrontDoor(): FrontDoor {
       return confirmed({
         type: 'warning',
         title: 'Replace files?',
-        message: files.length === 1 ? 'A file of this export already exists. Replace it?' : `${files.length} files of this export already exist. Replace them?`,
+        message:
+          files.length === 1
+            ? 'A file of this export already exists. Replace it?'
+            : `${files.length} files of this export already exist. Replace them?`,
         detail: files.join('\n'),
         buttons: ['Cancel', 'Replace'],
       });

@@ -14,7 +14,11 @@ app.enableSandbox();
 app.whenReady().then(() => {
   hardenSession();
   const workspaceFile = path.join(app.getPath('userData'), 'workspace.sqlite');
-  backend = createBackend({ workspaceFile, spawnHost: utilityHostSpawner(path.join(__dirname, 'engine-host.js')), frontDoor: electronFrontDoor() });
+  backend = createBackend({
+    workspaceFile,
+    spawnHost: utilityHostSpawner(path.join(__dirname, 'engine-host.js')),
+    frontDoor: electronFrontDoor(),
+  });
   const window = createMainWindow();
   const unregister = registerIpc(backend, window, rendererUrl());
   window.on('closed', unregister);

@@ -8,7 +8,10 @@ import { isTrustedSender } from './sender-guard';
 export function registerIpc(backend: Backend, window: BrowserWindow, rendererUrl: string): () => void {
   ipcMain.handle(invokeChannel, (event, channel: unknown, payload: unknown) => {
     if (!isTrustedSender(event.senderFrame?.url, rendererUrl)) {
-      return { ok: false, error: { code: 'ipc.untrusted-sender', message: 'This request did not come from the workbench window and was refused.' } };
+      return {
+        ok: false,
+        error: { code: 'ipc.untrusted-sender', message: 'This request did not come from the workbench window and was refused.' },
+      };
     }
     return backend.router.dispatch(channel, payload);
   });

@@ -56,7 +56,12 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
       const job = envelope.success ? jobs.get(envelope.data.jobId) : undefined;
       if (envelope.success && job) {
         jobs.delete(envelope.data.jobId);
-        job.reject(new MiaError('engine.bad-result', `The engine's result for job ${envelope.data.jobId} is not valid: ${describeIssues(parsed.error.issues)}`));
+        job.reject(
+          new MiaError(
+            'engine.bad-result',
+            `The engine's result for job ${envelope.data.jobId} is not valid: ${describeIssues(parsed.error.issues)}`,
+          ),
+        );
       }
       return;
     }
@@ -90,7 +95,8 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
           handlers,
           resolve: (result) => {
             if (isResultOf(task, result)) resolve(result);
-            else reject(new MiaError('engine.bad-result', `The engine answered the ${task.kind} job ${jobId} with a ${result.kind} result.`));
+            else
+              reject(new MiaError('engine.bad-result', `The engine answered the ${task.kind} job ${jobId} with a ${result.kind} result.`));
           },
           reject,
         });

@@ -22,7 +22,14 @@ interface ElectronParentPort {
  * looked up by name and checked for the two methods used here.
  */
 function isElectronParentPort(port: unknown): port is ElectronParentPort {
-  return typeof port === 'object' && port !== null && 'postMessage' in port && typeof port.postMessage === 'function' && 'on' in port && typeof port.on === 'function';
+  return (
+    typeof port === 'object' &&
+    port !== null &&
+    'postMessage' in port &&
+    typeof port.postMessage === 'function' &&
+    'on' in port &&
+    typeof port.on === 'function'
+  );
 }
 
 function connectToParent(): ParentChannel {
@@ -70,8 +77,12 @@ parent.onMessage((raw) => {
     log: (level, text) => parent.send({ type: 'log', jobId, level, message: text }),
   })
     // Work after the last abort check (metrics, validity checks) may complete a cancelled job: it stays cancelled.
-    .then((result) => parent.send(controller.signal.aborted ? { type: 'error', jobId, error: cancelledPayload } : { type: 'result', jobId, result }))
-    .catch((error: unknown) => parent.send({ type: 'error', jobId, error: controller.signal.aborted ? cancelledPayload : toErrorPayload(error) }))
+    .then((result) =>
+      parent.send(controller.signal.aborted ? { type: 'error', jobId, error: cancelledPayload } : { type: 'result', jobId, result }),
+    )
+    .catch((error: unknown) =>
+      parent.send({ type: 'error', jobId, error: controller.signal.aborted ? cancelledPayload : toErrorPayload(error) }),
+    )
     .finally(() => running.delete(jobId));
 });
 

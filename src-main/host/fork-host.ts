@@ -16,7 +16,10 @@ export function defaultEngineHostEntry(): string {
   const candidates = [path.join(__dirname, 'engine-host.js'), path.join(packageRoot(), 'out', 'main', 'engine-host.js')];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
   if (!found) {
-    throw new MiaError('engine.not-built', 'The engine host is not built yet (out/main/engine-host.js is missing). Run `npm run build` first.');
+    throw new MiaError(
+      'engine.not-built',
+      'The engine host is not built yet (out/main/engine-host.js is missing). Run `npm run build` first.',
+    );
   }
   return found;
 }

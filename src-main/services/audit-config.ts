@@ -25,7 +25,13 @@ const TargetConfig = z.discriminatedUnion('kind', [
     sidecar: FilePath.optional(),
     textSidecar: FilePath.optional(),
   }),
-  z.strictObject({ kind: z.literal('diffusion'), name: z.string().optional(), model: FilePath, scheduler: FilePath.optional(), sidecar: FilePath.optional() }),
+  z.strictObject({
+    kind: z.literal('diffusion'),
+    name: z.string().optional(),
+    model: FilePath,
+    scheduler: FilePath.optional(),
+    sidecar: FilePath.optional(),
+  }),
 ]);
 
 /**
@@ -80,7 +86,10 @@ export function readAuditConfig(file: string): { config: AuditConfig; baseDir: s
   try {
     text = fs.readFileSync(absolute, 'utf8');
   } catch (error) {
-    throw new MiaError('config.unreadable', `Cannot read the audit config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    throw new MiaError(
+      'config.unreadable',
+      `Cannot read the audit config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+    );
   }
   let raw: unknown;
   if (/\.json$/i.test(absolute)) {
@@ -110,7 +119,10 @@ function checkRunsAgainstAttacks(config: AuditConfig, file: string): void {
       throw new MiaError('config.invalid', `Audit config ${file}: runs[${index}].attack: ${(error as Error).message}`);
     }
     if (attack.family !== config.target.kind) {
-      throw new MiaError('config.invalid', `Audit config ${file}: runs[${index}].attack: ${attack.id} attacks ${attack.family} models, but the target is a ${config.target.kind} model.`);
+      throw new MiaError(
+        'config.invalid',
+        `Audit config ${file}: runs[${index}].attack: ${attack.id} attacks ${attack.family} models, but the target is a ${config.target.kind} model.`,
+      );
     }
     parseWith(attack.params, run.params, `Audit config ${file}: runs[${index}].params (${attack.id})`, 'config.invalid');
   });
@@ -139,4 +151,3 @@ function plainYaml(text: string, file: string): unknown {
   });
   return document.toJS({ maxAliasCount: 100 });
 }
-

@@ -40,7 +40,11 @@ function trainedEarlier(context: Context, folder: string, train: Extract<ModelSe
       target?: { sha256?: string };
     };
     const target = readModelSpec(context.backend.db, context.targetId, 'the audit target');
-    const same = plan.purpose === context.purpose && plan.seed === train.seed && plan.models?.length === train.count && plan.target?.sha256 === target.sha256;
+    const same =
+      plan.purpose === context.purpose &&
+      plan.seed === train.seed &&
+      plan.models?.length === train.count &&
+      plan.target?.sha256 === target.sha256;
     return same ? setId : undefined;
   } catch {
     return undefined;
@@ -56,11 +60,22 @@ async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train
     return reused;
   }
   const { count, seed, trainSize, epochs, learningRate, batchSize, weightDecay } = entry.train;
-  const recipe = Object.fromEntries(Object.entries({ epochs, learningRate, batchSize, weightDecay }).filter(([, value]) => value !== undefined));
+  const recipe = Object.fromEntries(
+    Object.entries({ epochs, learningRate, batchSize, weightDecay }).filter(([, value]) => value !== undefined),
+  );
   hooks.onStep?.(`Training ${count} ${purpose} models into ${folder} …`);
   const request = parseWith(
     TrainingStartRequest,
-    { purpose, datasetId: context.datasetId, targetModelId: context.targetId, count, seed, recipe, ...(trainSize !== undefined ? { trainSize } : {}), ...(entry.name ? { name: entry.name } : {}) },
+    {
+      purpose,
+      datasetId: context.datasetId,
+      targetModelId: context.targetId,
+      count,
+      seed,
+      recipe,
+      ...(trainSize !== undefined ? { trainSize } : {}),
+      ...(entry.name ? { name: entry.name } : {}),
+    },
     `${key}.train`,
     'config.invalid',
   );
@@ -74,7 +89,8 @@ async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train
   }
   let logged = 0;
   const stop = backend.bus.subscribe((event, payload) => {
-    if (event === 'training.progress' && (payload as TrainingProgress).jobId === jobId) hooks.onTrainingProgress?.(payload as TrainingProgress);
+    if (event === 'training.progress' && (payload as TrainingProgress).jobId === jobId)
+      hooks.onTrainingProgress?.(payload as TrainingProgress);
     if (event === 'training.status' && (payload as TrainingJobSummary).id === jobId) {
       const { log } = payload as TrainingJobSummary;
       for (const line of log.slice(logged)) hooks.onStep?.(line);
@@ -100,5 +116,11 @@ export async function provideModelSet(context: Context, entry: ModelSetConfig): 
   const manifest = context.resolve(entry.manifest);
   const existing = findModelSetByManifest(context.backend.db, manifest, context.purpose);
   if (existing !== null) return existing;
-  return (await importModelSet(context.backend.db, { purpose: context.purpose, manifestPath: manifest, ...(entry.name ? { name: entry.name } : {}) })).setId;
+  return (
+    await importModelSet(context.backend.db, {
+      purpose: context.purpose,
+      manifestPath: manifest,
+      ...(entry.name ? { name: entry.name } : {}),
+    })
+  ).setId;
 }

@@ -26,7 +26,12 @@ export interface AuditImports {
 }
 
 /** The dataset and the target of an audit config, imported unless the workspace already holds them. */
-export async function importAuditTarget(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<{ datasetId: number; targetId: number }> {
+export async function importAuditTarget(
+  backend: Backend,
+  config: AuditConfig,
+  baseDir: string,
+  hooks: AuditHooks = {},
+): Promise<{ datasetId: number; targetId: number }> {
   const db = backend.db;
   const resolve = (file: string): string => path.resolve(baseDir, file);
 
@@ -56,7 +61,13 @@ export async function importAuditTarget(backend: Backend, config: AuditConfig, b
       await importModel(
         db,
         target.kind === 'classifier'
-          ? { kind: 'classifier', role: 'target', modelPath: targetFile, ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}), ...(target.name ? { name: target.name } : {}) }
+          ? {
+              kind: 'classifier',
+              role: 'target',
+              modelPath: targetFile,
+              ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
+              ...(target.name ? { name: target.name } : {}),
+            }
           : target.kind === 'clip'
             ? {
                 kind: 'clip',
@@ -82,7 +93,12 @@ export async function importAuditTarget(backend: Backend, config: AuditConfig, b
   return { datasetId, targetId };
 }
 
-export async function importAuditInputs(backend: Backend, config: AuditConfig, baseDir: string, hooks: AuditHooks = {}): Promise<AuditImports> {
+export async function importAuditInputs(
+  backend: Backend,
+  config: AuditConfig,
+  baseDir: string,
+  hooks: AuditHooks = {},
+): Promise<AuditImports> {
   const db = backend.db;
   const resolve = (file: string): string => path.resolve(baseDir, file);
   const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, hooks);
@@ -98,7 +114,14 @@ export async function importAuditInputs(backend: Backend, config: AuditConfig, b
     const file = resolve(config.nullModel.model);
     imports.nullModelId =
       (await findSingleModel(backend, file, 'null')) ??
-      (await importModel(db, { kind: 'classifier', role: 'null', modelPath: file, ...(config.nullModel.name ? { name: config.nullModel.name } : {}) })).id;
+      (
+        await importModel(db, {
+          kind: 'classifier',
+          role: 'null',
+          modelPath: file,
+          ...(config.nullModel.name ? { name: config.nullModel.name } : {}),
+        })
+      ).id;
   }
   return imports;
 }
@@ -139,7 +162,12 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
       ...(imports.shadowSetId && needsModels(run.attack, 'shadow') ? { shadowSetId: imports.shadowSetId } : {}),
       ...(imports.nullModelId ? { nullModelId: imports.nullModelId } : {}),
     });
-    if (!started.ok) throw new MiaError(started.error.code, `runs[${config.runs.indexOf(run)}] (${run.attack}): ${started.error.message}`, started.error.details);
+    if (!started.ok)
+      throw new MiaError(
+        started.error.code,
+        `runs[${config.runs.indexOf(run)}] (${run.attack}): ${started.error.message}`,
+        started.error.details,
+      );
     const runId = (started.data as RunSummary).id;
     const stop = backend.bus.subscribe((event, payload) => {
       if (event === 'runs.progress' && (payload as RunProgress).runId === runId) hooks.onProgress?.(payload as RunProgress, run.attack);
@@ -155,7 +183,6 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
   }
   return finished;
 }
-
 
 function needsModels(attack: string, purpose: 'reference' | 'shadow'): boolean {
   const needs = findAttack(attack).needs;

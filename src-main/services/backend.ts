@@ -63,7 +63,14 @@ export function createBackend(options: BackendOptions): Backend {
   const orphans = startOrphanSweep({ db, bus });
   const frontDoor = options.frontDoor ?? unattendedFrontDoor;
   const python = createPythonSetting({ db, frontDoor, option: options.python });
-  const training = createTrainingService({ db, bus, engine, runner: running, python, ...(options.trainingScript ? { script: options.trainingScript } : {}) });
+  const training = createTrainingService({
+    db,
+    bus,
+    engine,
+    runner: running,
+    python,
+    ...(options.trainingScript ? { script: options.trainingScript } : {}),
+  });
 
   const handlers: Handlers = {
     'workspace.info': () => workspaceInfo(db, options.workspaceFile),
@@ -75,7 +82,10 @@ export function createBackend(options: BackendOptions): Backend {
     'datasets.records': (query) => {
       const page = listRecordsPage(db, query);
       // Buffers become plain byte arrays so both bridges (structured clone, WebSocket codec) carry them alike.
-      return { total: page.total, items: page.items.map(({ thumbnail, ...item }) => (thumbnail ? { ...item, thumbnail: new Uint8Array(thumbnail) } : item)) };
+      return {
+        total: page.total,
+        items: page.items.map(({ thumbnail, ...item }) => (thumbnail ? { ...item, thumbnail: new Uint8Array(thumbnail) } : item)),
+      };
     },
     'datasets.counts': ({ datasetId }) => {
       getDataset(db, datasetId); // an unknown or half-imported dataset is an error, not empty counts

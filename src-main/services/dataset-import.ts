@@ -75,7 +75,11 @@ export async function importDataset(db: WorkspaceDb, request: DatasetImportReque
   return { dataset: getDataset(db, datasetId), counts: countRecords(db, datasetId), skipped: source.skipped.slice(0, 1000) };
 }
 
-async function openSource(request: z.output<typeof DatasetImportRequest>, defaults: ImportDefaults, issues: IssueCollector): Promise<RecordSource> {
+async function openSource(
+  request: z.output<typeof DatasetImportRequest>,
+  defaults: ImportDefaults,
+  issues: IssueCollector,
+): Promise<RecordSource> {
   switch (request.kind) {
     case 'manifest-csv':
       return openManifestSource(request.path, 'csv', defaults, issues);

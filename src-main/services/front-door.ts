@@ -48,5 +48,10 @@ export interface FrontDoor {
 /** The front door of a backend that nobody can be asked through (the CLI, tests that do not export). */
 export const unattendedFrontDoor: FrontDoor = {
   chooseExportDestination: () =>
-    Promise.reject(new MiaError('export.no-destination', 'This front door cannot ask where to save a report; use `mia export RUN_ID --pdf FILE --csv FILE` instead.')),
+    Promise.reject(
+      new MiaError(
+        'export.no-destination',
+        'This front door cannot ask where to save a report; use `mia export RUN_ID --pdf FILE --csv FILE` instead.',
+      ),
+    ),
 };

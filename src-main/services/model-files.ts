@@ -17,7 +17,7 @@ export async function sha256OfFile(file: string): Promise<string> {
   try {
     const hash = crypto.createHash('sha256');
     const chunk = Buffer.alloc(1024 * 1024);
-    for (let position = 0; ; ) {
+    for (let position = 0; ;) {
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
       if (bytesRead === 0) break;
       hash.update(chunk.subarray(0, bytesRead));
@@ -71,10 +71,14 @@ export async function hashModelFiles(paths: Record<string, string>): Promise<{ f
 export async function verifyModelFiles(modelName: string, files: StoredFiles, expectedCombined: string): Promise<void> {
   for (const [role, entry] of Object.entries(files)) {
     if (!fs.existsSync(entry.path)) {
-      throw new MiaError('model.file-missing', `Model "${modelName}": its ${role} file ${entry.path} is missing. Restore it or import the model again.`, {
-        role,
-        file: entry.path,
-      });
+      throw new MiaError(
+        'model.file-missing',
+        `Model "${modelName}": its ${role} file ${entry.path} is missing. Restore it or import the model again.`,
+        {
+          role,
+          file: entry.path,
+        },
+      );
     }
     const actual = await sha256OfFile(entry.path);
     if (actual !== entry.sha256) {
@@ -86,7 +90,10 @@ export async function verifyModelFiles(modelName: string, files: StoredFiles, ex
     }
   }
   if (combinedHash(files) !== expectedCombined) {
-    throw new MiaError('model.file-changed', `Model "${modelName}": the stored file list does not match its hash; the workspace row was altered.`);
+    throw new MiaError(
+      'model.file-changed',
+      `Model "${modelName}": the stored file list does not match its hash; the workspace row was altered.`,
+    );
   }
   // A row written before external data files were hashed lacks them; such a model's weights were never pinned.
   for (const [role, entry] of Object.entries(files)) {

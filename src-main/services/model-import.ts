@@ -7,7 +7,12 @@ import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { createClassifier } from '../engine/models/classifier-adapter';
 import { createClip } from '../engine/models/clip-adapter';
-import { buildClassifierConfig, buildClipConfig, buildDiffusionConfig, type ClassifierOverrides } from '../engine/models/config-from-sidecar';
+import {
+  buildClassifierConfig,
+  buildClipConfig,
+  buildDiffusionConfig,
+  type ClassifierOverrides,
+} from '../engine/models/config-from-sidecar';
 import { createDenoiser } from '../engine/models/denoiser-adapter';
 import { createNoiseSchedule } from '../engine/diffusion/scheduler';
 import { readModelJsonFile } from '../engine/models/model-json-file';
@@ -29,16 +34,28 @@ import {
 
 function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 'diffusion'): ModelSidecar | null {
   if (!file) return null;
-  const sidecar = parseWith(ModelSidecar, readModelJsonFile(file, 'Model sidecar', 'model.bad-sidecar'), `Model sidecar ${file}`, 'model.bad-sidecar');
+  const sidecar = parseWith(
+    ModelSidecar,
+    readModelJsonFile(file, 'Model sidecar', 'model.bad-sidecar'),
+    `Model sidecar ${file}`,
+    'model.bad-sidecar',
+  );
   if (sidecar.kind && sidecarFamily(sidecar.kind) !== expectedKind) {
-    throw new MiaError('model.wrong-kind', `Sidecar ${file} describes a ${sidecar.kind} model; this import is for a ${expectedKind} model.`, { file });
+    throw new MiaError(
+      'model.wrong-kind',
+      `Sidecar ${file} describes a ${sidecar.kind} model; this import is for a ${expectedKind} model.`,
+      { file },
+    );
   }
   return sidecar;
 }
 
 const absolute = (file: string) => path.resolve(file);
 const stem = (file: string) => path.basename(file, path.extname(file));
-const ioOf = (model: OnnxModel) => ({ inputs: [...model.inputs].map((t) => ({ ...t, shape: [...t.shape] })), outputs: [...model.outputs].map((t) => ({ ...t, shape: [...t.shape] })) });
+const ioOf = (model: OnnxModel) => ({
+  inputs: [...model.inputs].map((t) => ({ ...t, shape: [...t.shape] })),
+  outputs: [...model.outputs].map((t) => ({ ...t, shape: [...t.shape] })),
+});
 
 /** Opens the listed models, hands them to `use`, and releases them whatever happens. */
 async function withModels<T>(files: readonly string[], use: (models: OnnxModel[]) => T | Promise<T>): Promise<T> {
@@ -86,24 +103,35 @@ export async function importClip(db: WorkspaceDb, request: ImportClipRequest): P
   const textFile = absolute(parsed.textModelPath);
   const tokenizerFile = absolute(parsed.tokenizerPath);
   const besideTokenizer = path.join(path.dirname(tokenizerFile), 'tokenizer_config.json');
-  const tokenizerConfigFile = parsed.tokenizerConfigPath ? absolute(parsed.tokenizerConfigPath) : fs.existsSync(besideTokenizer) ? besideTokenizer : null;
+  const tokenizerConfigFile = parsed.tokenizerConfigPath
+    ? absolute(parsed.tokenizerConfigPath)
+    : fs.existsSync(besideTokenizer)
+      ? besideTokenizer
+      : null;
   const sidecars = {
     image: readSidecar(parsed.sidecarPath ? absolute(parsed.sidecarPath) : sidecarBeside(imageFile), 'clip'),
     text: readSidecar(parsed.textSidecarPath ? absolute(parsed.textSidecarPath) : sidecarBeside(textFile), 'clip'),
   };
-  if (!fs.existsSync(tokenizerFile)) throw new MiaError('model.file-missing', `Tokenizer ${tokenizerFile} does not exist.`, { file: tokenizerFile });
+  if (!fs.existsSync(tokenizerFile))
+    throw new MiaError('model.file-missing', `Tokenizer ${tokenizerFile} does not exist.`, { file: tokenizerFile });
   const { config, io } = await withModels([imageFile, textFile], ([image, text]) => {
     const built = buildClipConfig(sidecars, parsed.config ?? {}, (image as OnnxModel).inputs, path.basename(imageFile));
     const tokenizer = loadTextTokenizer(tokenizerFile, tokenizerConfigFile, built.padTokenId);
     const adapter = createClip(image as OnnxModel, text as OnnxModel, built, tokenizer);
     // The length the text encoder takes is stored, so a run does not depend on re-deriving it.
-    return { config: { ...built, maxLength: adapter.maxLength }, io: { image: ioOf(image as OnnxModel), text: ioOf(text as OnnxModel) } satisfies ModelIo };
+    return {
+      config: { ...built, maxLength: adapter.maxLength },
+      io: { image: ioOf(image as OnnxModel), text: ioOf(text as OnnxModel) } satisfies ModelIo,
+    };
   });
   const paths: Record<string, string> = { image: imageFile, text: textFile, tokenizer: tokenizerFile };
   if (tokenizerConfigFile) paths.tokenizer_config = tokenizerConfigFile;
   const { files, sha256 } = await hashModelFiles(paths);
   const name = parsed.name ?? path.basename(path.dirname(imageFile));
-  return getModel(db, insertModel(db, { name, kind: 'clip', role: parsed.role, modelSetId: null, files, sha256, config, io, trainedOn: null }));
+  return getModel(
+    db,
+    insertModel(db, { name, kind: 'clip', role: parsed.role, modelSetId: null, files, sha256, config, io, trainedOn: null }),
+  );
 }
 
 export async function importDiffusion(db: WorkspaceDb, request: ImportDiffusionRequest): Promise<ModelSummary> {
@@ -132,7 +160,20 @@ export async function importDiffusion(db: WorkspaceDb, request: ImportDiffusionR
   }
   const { files, sha256 } = await hashModelFiles(paths);
   const name = parsed.name ?? stem(modelFile);
-  return getModel(db, insertModel(db, { name, kind: 'diffusion', role: parsed.role, modelSetId: null, files, sha256, config, io, trainedOn: sidecar?.trained_on_ids ?? null }));
+  return getModel(
+    db,
+    insertModel(db, {
+      name,
+      kind: 'diffusion',
+      role: parsed.role,
+      modelSetId: null,
+      files,
+      sha256,
+      config,
+      io,
+      trainedOn: sidecar?.trained_on_ids ?? null,
+    }),
+  );
 }
 
 export async function importModel(db: WorkspaceDb, request: ImportModelRequest): Promise<ModelSummary> {
@@ -156,15 +197,33 @@ export interface ImportedModelSet {
 export async function importModelSet(db: WorkspaceDb, request: ImportModelSetRequest): Promise<ImportedModelSet> {
   const parsed = parseWith(ImportModelSetRequest, request, 'Model set import request', 'model.bad-import-request');
   const manifestFile = absolute(parsed.manifestPath);
-  const manifest = parseWith(ModelSetManifest, readModelJsonFile(manifestFile, 'Model manifest', 'model.bad-manifest'), `Model manifest ${manifestFile}`, 'model.bad-manifest');
+  const manifest = parseWith(
+    ModelSetManifest,
+    readModelJsonFile(manifestFile, 'Model manifest', 'model.bad-manifest'),
+    `Model manifest ${manifestFile}`,
+    'model.bad-manifest',
+  );
   const prepared: PreparedModel[] = [];
   for (const [index, entry] of manifest.models.entries()) {
     const modelFile = resolveBeside(manifestFile, entry.path);
     if (!fs.existsSync(modelFile)) {
-      throw new MiaError('model.file-missing', `Model manifest ${manifestFile}, entry ${index + 1}: ${entry.path} does not exist (looked for ${modelFile}).`, { file: modelFile });
+      throw new MiaError(
+        'model.file-missing',
+        `Model manifest ${manifestFile}, entry ${index + 1}: ${entry.path} does not exist (looked for ${modelFile}).`,
+        { file: modelFile },
+      );
     }
     const role = parsed.purpose;
-    prepared.push(await prepareClassifier(modelFile, sidecarBeside(modelFile), parsed.config ?? {}, role, entry.name ?? stem(modelFile), entry.trained_on));
+    prepared.push(
+      await prepareClassifier(
+        modelFile,
+        sidecarBeside(modelFile),
+        parsed.config ?? {},
+        role,
+        entry.name ?? stem(modelFile),
+        entry.trained_on,
+      ),
+    );
   }
   const name = parsed.name ?? `${path.basename(path.dirname(manifestFile))} (${parsed.purpose})`;
   const { setId, modelIds } = insertModelSet(db, { name, purpose: parsed.purpose, manifestPath: manifestFile }, prepared);

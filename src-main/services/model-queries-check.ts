@@ -32,7 +32,11 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
   const counts = countRecords(db, datasetId);
   const findings: Finding[] = [];
   const { files, io } = row;
-  findings.push(await attempt('files', 'The model files are the ones imported (SHA-256 unchanged).', () => verifyModelFiles(row.name, files, row.sha256)));
+  findings.push(
+    await attempt('files', 'The model files are the ones imported (SHA-256 unchanged).', () =>
+      verifyModelFiles(row.name, files, row.sha256),
+    ),
+  );
 
   const config = parseWith(ModelConfig, row.config, `config of model ${row.id}`, 'workspace.corrupt-column');
   const scored = counts.byRoleAndLabel.filter((entry) => entry.role === 'audit' || entry.role === 'calibration');
@@ -82,7 +86,12 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
   const withTruth = counts.byMember.filter((entry) => entry.member !== null).reduce((sum, entry) => sum + entry.count, 0);
   findings.push(
     audited > 0 && withTruth > 0
-      ? { check: 'records', status: 'ok', message: `${audited} audited records; ${withTruth} records of the dataset have a known membership.`, code: null }
+      ? {
+          check: 'records',
+          status: 'ok',
+          message: `${audited} audited records; ${withTruth} records of the dataset have a known membership.`,
+          code: null,
+        }
       : {
           check: 'records',
           status: 'problem',

@@ -21,7 +21,10 @@ export async function importModelSetFromContract(
   db: WorkspaceDb,
   request: ParsedRequestOf<'models.importSet'>,
 ): Promise<{ set: ModelSetSummary; models: ModelSummary[] }> {
-  const { setId, models } = await importModelSet(db, parseWith(ImportModelSetRequest, request, 'Model set import request', 'model.bad-import-request'));
+  const { setId, models } = await importModelSet(
+    db,
+    parseWith(ImportModelSetRequest, request, 'Model set import request', 'model.bad-import-request'),
+  );
   const set = listModelSetSummaries(db).find((entry) => entry.id === setId);
   if (!set) throw new MiaError('model-set.not-found', `The model set ${setId} was imported but cannot be read back.`);
   return { set, models };
@@ -44,7 +47,9 @@ export function modelDetails(db: WorkspaceDb, modelId: number): ModelDetails {
     model: getModel(db, modelId),
     modelSetId: stored.modelSetId,
     files: Object.entries(stored.files).map(([role, file]) => ({ role, path: file.path, sha256: file.sha256 })),
-    io: Object.fromEntries(Object.entries(stored.io).map(([role, tensors]) => [role, { inputs: tensors.inputs, outputs: tensors.outputs }])),
+    io: Object.fromEntries(
+      Object.entries(stored.io).map(([role, tensors]) => [role, { inputs: tensors.inputs, outputs: tensors.outputs }]),
+    ),
     config: stored.config,
     trainedOnCount: stored.trainedOn ? stored.trainedOn.length : null,
   };

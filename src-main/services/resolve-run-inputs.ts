@@ -52,20 +52,30 @@ export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pin
 
   const target = readModelSpec(db, request.targetModelId, missing(request.targetModelId, 'target model'));
   if (target.kind !== attack.family) {
-    throw new MiaError('run.wrong-family', `The ${attack.title} attack needs a ${attack.family} model, but "${target.name}" is a ${target.kind} model.`);
+    throw new MiaError(
+      'run.wrong-family',
+      `The ${attack.title} attack needs a ${attack.family} model, but "${target.name}" is a ${target.kind} model.`,
+    );
   }
   const dataset = getDataset(db, request.datasetId);
   const records = readRunRecords(db, request.datasetId);
   const dataHash = recordsHash(records);
   if (pinned && dataHash !== pinned.dataHash) {
-    throw new MiaError('run.inputs-changed', `Run ${pinned.runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`, { runId: pinned.runId, what: 'records' });
+    throw new MiaError(
+      'run.inputs-changed',
+      `Run ${pinned.runId}: the records of dataset ${request.datasetId} changed since the run started, so it cannot be resumed. Discard it and start a new run.`,
+      { runId: pinned.runId, what: 'records' },
+    );
   }
   if (!records.some((r) => r.role === 'audit')) {
     throw new MiaError('run.no-audit-records', `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`);
   }
   for (const role of attack.needs.roles ?? []) {
     if (!records.some((r) => r.role === role)) {
-      throw new MiaError('run.missing-role', `The ${attack.title} attack needs records with role "${role}", and dataset "${dataset.name}" has none.`);
+      throw new MiaError(
+        'run.missing-role',
+        `The ${attack.title} attack needs records with role "${role}", and dataset "${dataset.name}" has none.`,
+      );
     }
   }
   const references = modelSet(db, request.referenceSetId, 'reference', attack.needs.referenceModels, attack.title);
@@ -75,7 +85,11 @@ export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pin
   const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
   const modelHash = modelsHash(models);
   if (pinned && modelHash !== pinned.modelHash) {
-    throw new MiaError('run.inputs-changed', `Run ${pinned.runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`, { runId: pinned.runId, what: 'models' });
+    throw new MiaError(
+      'run.inputs-changed',
+      `Run ${pinned.runId}: its models are not the ones the run was started with, so it cannot be resumed. Discard it and start a new run.`,
+      { runId: pinned.runId, what: 'models' },
+    );
   }
   // A model file that changed since import is never silently used.
   for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
@@ -88,13 +102,24 @@ export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
   return { kind: 'attack', runId, attack: attack.id, params, seed, target, records, references, shadows, nullModel };
 }
 
-function modelSet(db: WorkspaceDb, setId: number | undefined, purpose: 'reference' | 'shadow', need: 'required' | 'optional' | undefined, title: string): ModelSpec[] {
+function modelSet(
+  db: WorkspaceDb,
+  setId: number | undefined,
+  purpose: 'reference' | 'shadow',
+  need: 'required' | 'optional' | undefined,
+  title: string,
+): ModelSpec[] {
   if (setId === undefined) {
-    if (need === 'required') throw new MiaError(`run.missing-${purpose}-models`, `The ${title} attack needs a set of ${purpose} models; import one and choose it for the run.`);
+    if (need === 'required')
+      throw new MiaError(
+        `run.missing-${purpose}-models`,
+        `The ${title} attack needs a set of ${purpose} models; import one and choose it for the run.`,
+      );
     return [];
   }
   const set = findModelSet(db, setId);
   if (!set) throw new MiaError('model-set.not-found', `There is no model set with id ${setId} in this workspace.`);
-  if (set.purpose !== purpose) throw new MiaError('model-set.wrong-purpose', `Model set ${setId} holds ${set.purpose} models, but a ${purpose} set was expected.`);
+  if (set.purpose !== purpose)
+    throw new MiaError('model-set.wrong-purpose', `Model set ${setId} holds ${set.purpose} models, but a ${purpose} set was expected.`);
   return readModelSetSpecs(db, setId);
 }

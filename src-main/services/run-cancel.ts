@@ -9,13 +9,22 @@ import type { JobRunner } from './job-runner';
 
 export function cancelRun(deps: { db: WorkspaceDb; running: JobRunner }, runId: number): RunSummary {
   const { db, running } = deps;
-  const accepted = db.transaction(() => {
-    if (!requestRunCancel(db, runId)) return false;
-    const owner = runOwner(db, runId);
-    const elsewhere = owner !== null && owner.pid !== process.pid;
-    appendRunLog(db, runId, 'info', elsewhere ? `Cancel requested by process ${process.pid}; process ${owner.pid}, which runs this run, stops it at its next check.` : 'Cancel requested; the run stops at its next check.');
-    return true;
-  }).immediate();
+  const accepted = db
+    .transaction(() => {
+      if (!requestRunCancel(db, runId)) return false;
+      const owner = runOwner(db, runId);
+      const elsewhere = owner !== null && owner.pid !== process.pid;
+      appendRunLog(
+        db,
+        runId,
+        'info',
+        elsewhere
+          ? `Cancel requested by process ${process.pid}; process ${owner.pid}, which runs this run, stops it at its next check.`
+          : 'Cancel requested; the run stops at its next check.',
+      );
+      return true;
+    })
+    .immediate();
   if (!accepted) {
     const { status } = getRun(db, runId); // run.not-found for an unknown id
     const hint = status === 'interrupted' ? ' Its process stopped before it finished; resume or discard it instead.' : '';

@@ -10,7 +10,15 @@ import type { WorkspaceDb } from '../workspace/open-workspace';
 import { listRecordsForAttack } from '../workspace/records-repo';
 
 function modelSpec(model: StoredModel): ModelSpec {
-  return { id: model.id, name: model.name, kind: model.kind, files: model.files, config: model.config, sha256: model.sha256, trainedOn: model.trainedOn };
+  return {
+    id: model.id,
+    name: model.name,
+    kind: model.kind,
+    files: model.files,
+    config: model.config,
+    sha256: model.sha256,
+    trainedOn: model.trainedOn,
+  };
 }
 
 /** One model as the engine needs it; `missing` says what to tell the user when it is not in the workspace. */

@@ -6,7 +6,11 @@ import type { WorkspaceDb } from '../workspace/open-workspace';
 import { createRun } from '../workspace/runs-repo';
 import { attackTaskOf, resolveRunInputs, type RunRequest } from './resolve-run-inputs';
 
-export async function prepareAttackRun(db: WorkspaceDb, request: RunRequest, options: { rerunOf?: number } = {}): Promise<{ runId: number; task: AttackTask }> {
+export async function prepareAttackRun(
+  db: WorkspaceDb,
+  request: RunRequest,
+  options: { rerunOf?: number } = {},
+): Promise<{ runId: number; task: AttackTask }> {
   const inputs = await resolveRunInputs(db, request);
   // What a re-run or a resume reads back (ui-queries-rerun.ts): ids that were not given are stored as null.
   const config = {

@@ -8,7 +8,11 @@ import type { WorkspaceDb } from '../workspace/open-workspace';
 import { readMetrics } from '../workspace/runs-repo';
 import { auditedScores, createRunScoresReader, withGroundTruth, type RunScoresReader } from './run-report-scores';
 
-export function runCurves(db: WorkspaceDb, request: ParsedRequestOf<'runs.curves'>, scoresOf: RunScoresReader = createRunScoresReader(db)): RunCurves {
+export function runCurves(
+  db: WorkspaceDb,
+  request: ParsedRequestOf<'runs.curves'>,
+  scoresOf: RunScoresReader = createRunScoresReader(db),
+): RunCurves {
   const audited = auditedScores(scoresOf(request.runId));
   const truth = withGroundTruth(audited);
   const drawable = truth.members > 0 && truth.nonMembers > 0;
@@ -24,7 +28,10 @@ export function runCurves(db: WorkspaceDb, request: ParsedRequestOf<'runs.curves
     runId: request.runId,
     members: truth.members,
     nonMembers: truth.nonMembers,
-    roc: { fpr: drawn ? Float64Array.from(drawn.fpr) : new Float64Array(0), tpr: drawn ? Float64Array.from(drawn.tpr) : new Float64Array(0) },
+    roc: {
+      fpr: drawn ? Float64Array.from(drawn.fpr) : new Float64Array(0),
+      tpr: drawn ? Float64Array.from(drawn.tpr) : new Float64Array(0),
+    },
     histogram: scoreHistogram(truth.scores, truth.labels, request.bins),
     perClass,
   };
@@ -42,7 +49,8 @@ const fenceFactor = 3;
 export function scoreHistogram(scores: Float64Array, labels: Uint8Array, bins: number): RunCurves['histogram'] {
   const members = new Int32Array(bins);
   const nonMembers = new Int32Array(bins);
-  if (scores.length === 0) return { edges: new Float64Array(0), members: new Int32Array(0), nonMembers: new Int32Array(0), tails: { below: 0, above: 0 } };
+  if (scores.length === 0)
+    return { edges: new Float64Array(0), members: new Int32Array(0), nonMembers: new Int32Array(0), tails: { below: 0, above: 0 } };
   const sorted = Float64Array.from(scores).sort();
   const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
   const minimum = sorted[0]!;

@@ -6,7 +6,11 @@ import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getThumbnail } from '../workspace/records-repo';
 import { createRunScoresReader, type RunScoresReader } from './run-report-scores';
 
-export function exposedRecords(db: WorkspaceDb, request: ParsedRequestOf<'runs.exposed'>, scoresOf: RunScoresReader = createRunScoresReader(db)): ExposedRecords {
+export function exposedRecords(
+  db: WorkspaceDb,
+  request: ParsedRequestOf<'runs.exposed'>,
+  scoresOf: RunScoresReader = createRunScoresReader(db),
+): ExposedRecords {
   const run = scoresOf(request.runId);
   // The rank is the reader's, among every audited record: "rank 3" means the same with or without membersOnly,
   // and the same as in the CSV export.

@@ -59,10 +59,20 @@ export function createRunScoresReader(db: WorkspaceDb): RunScoresReader {
       kept.push(i);
     });
     const scores = kept.length === stored.scores.length ? stored.scores : Float64Array.from(kept, (i) => stored.scores[i]!);
-    const ranks = auditRanks(scores, Uint8Array.from(records, (record) => (record.role === 'audit' ? 1 : 0)));
+    const ranks = auditRanks(
+      scores,
+      Uint8Array.from(records, (record) => (record.role === 'audit' ? 1 : 0)),
+    );
     // Records are in id order, so index order breaks ties by record id.
     const highestFirst = Uint32Array.from(records.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-    const read: RunScores = { runId, records, scores, ranks, highestFirst, classNames: getDataset(db, run.datasetId).classNames ?? targetClassNames(db, run.targetModelId) };
+    const read: RunScores = {
+      runId,
+      records,
+      scores,
+      ranks,
+      highestFirst,
+      classNames: getDataset(db, run.datasetId).classNames ?? targetClassNames(db, run.targetModelId),
+    };
     runs.set(runId, read);
     return read;
   };

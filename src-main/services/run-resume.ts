@@ -25,7 +25,6 @@ export interface ResumeDeps {
   readonly running: JobRunner;
 }
 
-
 /**
  * Starts an interrupted run again under its own id. Resolves once the run is `running` again; `execution` settles
  * when it lands (finished, failed, cancelled or interrupted once more), like a freshly started run.
@@ -42,7 +41,11 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
     );
   }
   // The same resolver as a new run, held to the pins the run was started with.
-  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), { runId, modelHash: stored.modelHash, dataHash: stored.dataHash });
+  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), {
+    runId,
+    modelHash: stored.modelHash,
+    dataHash: stored.dataHash,
+  });
   claimForResume(db, runId);
   const task = attackTaskOf(runId, inputs);
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });
@@ -56,7 +59,9 @@ export function discardRun(db: WorkspaceDb, runId: number): void {
     assertInterrupted(runId, getRunProvenance(db, runId).status, 'discarded');
     const reruns = listRerunsOf(db, runId);
     if (reruns.length > 0) {
-      throw new MiaError('run.referenced', `Run ${runId} cannot be discarded: run ${reruns.join(', ')} was started as a re-run of it.`, { runId });
+      throw new MiaError('run.referenced', `Run ${runId} cannot be discarded: run ${reruns.join(', ')} was started as a re-run of it.`, {
+        runId,
+      });
     }
     deleteInterruptedRun(db, runId);
   })();
@@ -70,7 +75,12 @@ function claimForResume(db: WorkspaceDb, runId: number): void {
   db.transaction(() => {
     if (!claimInterruptedRun(db, runId)) assertInterrupted(runId, getRunProvenance(db, runId).status, 'resumed');
     const dropped = clearUnfinishedResults(db, runId);
-    appendRunLog(db, runId, 'info', `Resumed after an interruption: ${dropped} partial score(s) of the interrupted attempt were discarded; every record is scored again with the same configuration and seed.`);
+    appendRunLog(
+      db,
+      runId,
+      'info',
+      `Resumed after an interruption: ${dropped} partial score(s) of the interrupted attempt were discarded; every record is scored again with the same configuration and seed.`,
+    );
   })();
 }
 
@@ -82,10 +92,8 @@ function assertInterrupted(runId: number, status: string, verb: 'resumed' | 'dis
       : status === 'running' || status === 'queued'
         ? 'it is still running'
         : `it is ${status}, not interrupted`;
-  throw new MiaError('run.not-interrupted', `Run ${runId} cannot be ${verb}: ${why}. Only interrupted runs can be ${verb}.`, { runId, status });
+  throw new MiaError('run.not-interrupted', `Run ${runId} cannot be ${verb}: ${why}. Only interrupted runs can be ${verb}.`, {
+    runId,
+    status,
+  });
 }
-
-
-
-
-

@@ -33,7 +33,8 @@ export interface BackupSummary {
 export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Promise<BackupSummary> {
   const file = path.resolve(target);
   const folder = path.dirname(file);
-  if (!fs.existsSync(folder)) throw new MiaError('backup.folder-missing', `Cannot write the backup ${file}: the folder ${folder} does not exist.`, { file });
+  if (!fs.existsSync(folder))
+    throw new MiaError('backup.folder-missing', `Cannot write the backup ${file}: the folder ${folder} does not exist.`, { file });
   // Temporary files beside the target, so the final rename is atomic and the space is taken from the right disk.
   const snapshot = path.join(folder, `.${path.basename(file)}.${process.pid}.snapshot`);
   const partial = path.join(folder, `.${path.basename(file)}.${process.pid}.partial`);
@@ -46,7 +47,10 @@ export async function exportWorkspaceBackup(db: WorkspaceDb, target: string): Pr
     } catch (error) {
       throw workspaceErrorFrom(error, `the backup folder ${folder}`);
     }
-    const description = { ...describeSnapshot(snapshot), database: { bytes: fs.statSync(snapshot).size, sha256: await sha256OfFile(snapshot) } };
+    const description = {
+      ...describeSnapshot(snapshot),
+      database: { bytes: fs.statSync(snapshot).size, sha256: await sha256OfFile(snapshot) },
+    };
     let header: BackupHeader;
     let sha256: string;
     try {
@@ -79,7 +83,11 @@ export async function restoreWorkspaceBackup(backupFile: string, target: string)
   const file = path.resolve(target);
   for (const existing of [file, `${file}-wal`, `${file}-shm`]) {
     if (fs.existsSync(existing)) {
-      throw new MiaError('backup.target-exists', `Not restoring over ${existing}: it already exists. Choose a new workspace file, or move the old one away first.`, { file: existing });
+      throw new MiaError(
+        'backup.target-exists',
+        `Not restoring over ${existing}: it already exists. Choose a new workspace file, or move the old one away first.`,
+        { file: existing },
+      );
     }
   }
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -94,7 +102,10 @@ export async function restoreWorkspaceBackup(backupFile: string, target: string)
     }
     const signer: Signer = header.version === 2 ? identifySigner(header.signer.publicKey) : { kind: 'unsigned' };
     if (header.schemaVersion > currentSchemaVersion) {
-      throw new MiaError('workspace.too-new', `The backup ${source} holds schema version ${header.schemaVersion}; this workbench knows versions up to ${currentSchemaVersion}. Restore it with a newer workbench.`);
+      throw new MiaError(
+        'workspace.too-new',
+        `The backup ${source} holds schema version ${header.schemaVersion}; this workbench knows versions up to ${currentSchemaVersion}. Restore it with a newer workbench.`,
+      );
     }
     settleRestoredWorkspace(staging, source);
     fs.renameSync(staging, file);
@@ -111,7 +122,11 @@ function describeSnapshot(snapshot: string): Omit<BackupDescription, 'database'>
   const copy = new Database(snapshot, { readonly: true, fileMustExist: true });
   try {
     const integrity = workspaceIntegrity(copy);
-    if (integrity !== 'ok') throw new MiaError('workspace.corrupt', `The workspace snapshot for the backup fails SQLite's integrity check (${integrity}); restore the workspace from an earlier backup.`);
+    if (integrity !== 'ok')
+      throw new MiaError(
+        'workspace.corrupt',
+        `The workspace snapshot for the backup fails SQLite's integrity check (${integrity}); restore the workspace from an earlier backup.`,
+      );
     return {
       format: 'mia-workspace-backup',
       createdAt: new Date().toISOString(),
@@ -131,7 +146,11 @@ function settleRestoredWorkspace(staging: string, source: string): void {
   try {
     const integrity = workspaceIntegrity(restored);
     if (integrity !== 'ok') {
-      throw new MiaError('backup.corrupt', `The database inside the backup ${source} fails SQLite's integrity check (${integrity}); use another copy.`, { file: source });
+      throw new MiaError(
+        'backup.corrupt',
+        `The database inside the backup ${source} fails SQLite's integrity check (${integrity}); use another copy.`,
+        { file: source },
+      );
     }
     settleRestoredRows(restored);
   } finally {

@@ -5,7 +5,13 @@ declare module 'svg-to-pdfkit' {
     svg: string,
     x: number,
     y: number,
-    options?: { width?: number; height?: number; preserveAspectRatio?: string; assumePt?: boolean; fontCallback?: (family: string, bold: boolean, italic: boolean) => string },
+    options?: {
+      width?: number;
+      height?: number;
+      preserveAspectRatio?: string;
+      assumePt?: boolean;
+      fontCallback?: (family: string, bold: boolean, italic: boolean) => string;
+    },
   ): void;
   export = SVGtoPDF;
 }

@@ -62,7 +62,9 @@ export function createExportDownloads(options: { expiryMs?: number } = {}): Expo
       const id = pathname.slice(downloadsPrefix.length);
       const file = files.get(id);
       if (!file) {
-        response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('This download does not exist, was already taken or has expired; export again.\n');
+        response
+          .writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('This download does not exist, was already taken or has expired; export again.\n');
         return;
       }
       // Taken now, not when the transfer ends: two requests for one id never both get the file.
@@ -78,7 +80,9 @@ export function createExportDownloads(options: { expiryMs?: number } = {}): Expo
         size = fs.statSync(file.path).size;
       } catch {
         finish();
-        response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('This download has expired; export again.\n');
+        response
+          .writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+          .end('This download has expired; export again.\n');
         return;
       }
       const safeName = file.name.replace(/[^A-Za-z0-9._-]/g, '_');

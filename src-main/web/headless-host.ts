@@ -89,7 +89,11 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         return;
       }
       response
-        .writeHead(302, { ...securityHeaders(), 'Set-Cookie': `${sessionCookie}=${session}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' })
+        .writeHead(302, {
+          ...securityHeaders(),
+          'Set-Cookie': `${sessionCookie}=${session}; HttpOnly; SameSite=Strict; Path=/`,
+          Location: '/',
+        })
         .end();
       return;
     }
@@ -134,7 +138,10 @@ export async function startHeadlessHost(options: HeadlessHostOptions): Promise<H
         return;
       }
       const allowed =
-        target !== null && target.pathname === '/bridge' && request.headers.origin === origin && gate.isSession(readCookie(request.headers.cookie, sessionCookie));
+        target !== null &&
+        target.pathname === '/bridge' &&
+        request.headers.origin === origin &&
+        gate.isSession(readCookie(request.headers.cookie, sessionCookie));
       if (!allowed) {
         refuseUpgrade(socket, '403 Forbidden');
         return;
@@ -185,7 +192,7 @@ function serveStatic(root: string, pathname: string, response: http.ServerRespon
   } catch {
     real = null;
   }
-  if (!real || !(real.startsWith(root + path.sep)) || !fs.statSync(real).isFile()) {
+  if (!real || !real.startsWith(root + path.sep) || !fs.statSync(real).isFile()) {
     response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end('Not found\n');
     return;
   }

@@ -19,7 +19,15 @@ import fs from 'node:fs/promises';
 import { z } from 'zod';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
-import { PublicKeyText, Sha256Text, SignatureText, signatureAlgorithm, signDigest, verifyDigest, type SigningKey } from '../common/signatures';
+import {
+  PublicKeyText,
+  Sha256Text,
+  SignatureText,
+  signatureAlgorithm,
+  signDigest,
+  verifyDigest,
+  type SigningKey,
+} from '../common/signatures';
 
 export const backupMagic = 'MIA-WORKSPACE-BACKUP 1\n';
 const trailerPrefix = '\nEND ';
@@ -48,13 +56,21 @@ export const SignedBackupHeader = z.strictObject({
 });
 export type SignedBackupHeader = z.infer<typeof SignedBackupHeader>;
 /** Any header restore accepts: version 1 (unsigned, from before signing) or version 2 (signed). */
-export const BackupHeader = z.discriminatedUnion('version', [z.strictObject({ ...headerFields, version: z.literal(1) }), SignedBackupHeader]);
+export const BackupHeader = z.discriminatedUnion('version', [
+  z.strictObject({ ...headerFields, version: z.literal(1) }),
+  SignedBackupHeader,
+]);
 export type BackupHeader = z.infer<typeof BackupHeader>;
 /** What a backup says about itself apart from its signer, which writeBackupFile fills in from the key. */
 export type BackupDescription = Omit<SignedBackupHeader, 'version' | 'signer'>;
 
 /** Writes `target` from a snapshot file, signed with `key`; returns the header written and the SHA-256 of the whole file. */
-export async function writeBackupFile(snapshotFile: string, description: BackupDescription, target: string, key: SigningKey): Promise<{ header: SignedBackupHeader; sha256: string }> {
+export async function writeBackupFile(
+  snapshotFile: string,
+  description: BackupDescription,
+  target: string,
+  key: SigningKey,
+): Promise<{ header: SignedBackupHeader; sha256: string }> {
   const header: SignedBackupHeader = { ...description, version: 2, signer: { algorithm: signatureAlgorithm, publicKey: key.publicKey } };
   const whole = createHash('sha256');
   const fileHash = createHash('sha256');
@@ -78,13 +94,19 @@ export async function writeBackupFile(snapshotFile: string, description: BackupD
         copied += bytesRead;
       }
       if (copied !== header.database.bytes) {
-        throw new MiaError('backup.snapshot-changed', `The workspace snapshot ${snapshotFile} changed size while it was being packed (${copied} bytes, expected ${header.database.bytes}).`);
+        throw new MiaError(
+          'backup.snapshot-changed',
+          `The workspace snapshot ${snapshotFile} changed size while it was being packed (${copied} bytes, expected ${header.database.bytes}).`,
+        );
       }
     } finally {
       await input.close();
     }
     const wholeSha256 = whole.digest('hex');
-    await write(Buffer.from(`${trailerPrefix}${wholeSha256}\n${signaturePrefix}${signDigest(key, 'workspace-backup', wholeSha256)}\n`), false);
+    await write(
+      Buffer.from(`${trailerPrefix}${wholeSha256}\n${signaturePrefix}${signDigest(key, 'workspace-backup', wholeSha256)}\n`),
+      false,
+    );
     // The backup is only worth something once it is on the disk, not in a cache.
     await out.sync();
     return { header, sha256: fileHash.digest('hex') };
@@ -105,19 +127,30 @@ export async function readBackupFile(file: string, databaseTarget: string): Prom
     const head = Buffer.alloc(Math.min(size, backupMagic.length + maxHeaderBytes));
     await input.read(head, 0, head.length, 0);
     if (!head.subarray(0, backupMagic.length).equals(Buffer.from(backupMagic))) {
-      throw new MiaError('backup.not-a-backup', `${file} is not a workbench backup (it does not start with "${backupMagic.trim()}").`, { file });
+      throw new MiaError('backup.not-a-backup', `${file} is not a workbench backup (it does not start with "${backupMagic.trim()}").`, {
+        file,
+      });
     }
     const headerEnd = head.indexOf(0x0a, backupMagic.length);
-    if (headerEnd < 0) throw new MiaError('backup.truncated', `The backup ${file} is cut off inside its header; the copy is incomplete.`, { file });
+    if (headerEnd < 0)
+      throw new MiaError('backup.truncated', `The backup ${file} is cut off inside its header; the copy is incomplete.`, { file });
     const header = parseHeader(head.subarray(backupMagic.length, headerEnd), file);
     const databaseStart = headerEnd + 1;
     const fullTrailerLength = trailerLength + (header.version === 2 ? signatureLineLength : 0);
     const expectedSize = databaseStart + header.database.bytes + fullTrailerLength;
     if (size < expectedSize) {
-      throw new MiaError('backup.truncated', `The backup ${file} is cut off: it has ${size} bytes, and its header promises ${expectedSize}. The copy is incomplete; use another copy.`, { file, size, expectedSize });
+      throw new MiaError(
+        'backup.truncated',
+        `The backup ${file} is cut off: it has ${size} bytes, and its header promises ${expectedSize}. The copy is incomplete; use another copy.`,
+        { file, size, expectedSize },
+      );
     }
     if (size > expectedSize) {
-      throw new MiaError('backup.corrupt', `The backup ${file} has ${size - expectedSize} bytes more than its header promises; it was altered or damaged.`, { file, size, expectedSize });
+      throw new MiaError(
+        'backup.corrupt',
+        `The backup ${file} has ${size - expectedSize} bytes more than its header promises; it was altered or damaged.`,
+        { file, size, expectedSize },
+      );
     }
     const whole = createHash('sha256').update(head.subarray(0, databaseStart));
     const database = createHash('sha256');
@@ -137,7 +170,11 @@ export async function readBackupFile(file: string, databaseTarget: string): Prom
     }
     const wholeSha256 = whole.digest('hex');
     if (end.slice(trailerPrefix.length, -1) !== wholeSha256) {
-      throw new MiaError('backup.corrupt', `The backup ${file} fails its checksum: its content is not what was exported. Use another copy.`, { file });
+      throw new MiaError(
+        'backup.corrupt',
+        `The backup ${file} fails its checksum: its content is not what was exported. Use another copy.`,
+        { file },
+      );
     }
     if (database.digest('hex') !== header.database.sha256) {
       throw new MiaError('backup.corrupt', `The database inside the backup ${file} fails its checksum. Use another copy.`, { file });
@@ -194,7 +231,11 @@ async function openBackup(file: string): Promise<fs.FileHandle> {
     return await fs.open(file, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MiaError(code === 'ENOENT' ? 'backup.not-found' : 'backup.unreadable', `Cannot read the backup ${file}: ${code ?? (error as Error).message}.`, { file });
+    throw new MiaError(
+      code === 'ENOENT' ? 'backup.not-found' : 'backup.unreadable',
+      `Cannot read the backup ${file}: ${code ?? (error as Error).message}.`,
+      { file },
+    );
   }
 }
 
@@ -207,7 +248,11 @@ function parseHeader(bytes: Buffer, file: string): BackupHeader {
   }
   const { format, version } = typeof raw === 'object' && raw !== null ? (raw as { format?: unknown; version?: unknown }) : {};
   if (format === 'mia-workspace-backup' && version !== 1 && version !== 2) {
-    throw new MiaError('backup.unsupported-version', `The backup ${file} has format version ${String(version)}; this workbench reads versions 1 and 2. Restore it with a newer workbench.`, { file });
+    throw new MiaError(
+      'backup.unsupported-version',
+      `The backup ${file} has format version ${String(version)}; this workbench reads versions 1 and 2. Restore it with a newer workbench.`,
+      { file },
+    );
   }
   return parseWith(BackupHeader, raw, `Header of the backup ${file}`, 'backup.corrupt');
 }

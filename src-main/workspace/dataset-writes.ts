@@ -41,7 +41,21 @@ export function insertRecords(db: WorkspaceDb, datasetId: number, records: reado
   );
   db.transaction(() => {
     for (const r of records) {
-      insert.run(datasetId, r.key, r.path, r.sourceIndex, r.sha256, r.width, r.height, r.channels, r.label, r.caption, r.member, r.role, r.thumbnail);
+      insert.run(
+        datasetId,
+        r.key,
+        r.path,
+        r.sourceIndex,
+        r.sha256,
+        r.width,
+        r.height,
+        r.channels,
+        r.label,
+        r.caption,
+        r.member,
+        r.role,
+        r.thumbnail,
+      );
     }
   })();
 }

@@ -21,17 +21,28 @@ const ClassNames = z.array(z.string());
 
 export function listDatasets(db: WorkspaceDb): DatasetSummary[] {
   const rows = db
-    .prepare("SELECT id, name, source_kind, source_path, root_path, record_count, class_names, created_at FROM datasets WHERE status = 'ready' ORDER BY id")
+    .prepare(
+      "SELECT id, name, source_kind, source_path, root_path, record_count, class_names, created_at FROM datasets WHERE status = 'ready' ORDER BY id",
+    )
     .all() as DatasetRow[];
   const counts = db
-    .prepare("SELECT r.dataset_id, r.role, COUNT(*) AS n FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE d.status = 'ready' GROUP BY r.dataset_id, r.role")
+    .prepare(
+      "SELECT r.dataset_id, r.role, COUNT(*) AS n FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE d.status = 'ready' GROUP BY r.dataset_id, r.role",
+    )
     .all() as { dataset_id: number; role: string; n: number }[];
-  return rows.map((row) => toSummary(row, counts.filter((c) => c.dataset_id === row.id)));
+  return rows.map((row) =>
+    toSummary(
+      row,
+      counts.filter((c) => c.dataset_id === row.id),
+    ),
+  );
 }
 
 export function getDataset(db: WorkspaceDb, datasetId: number): DatasetSummary & { rootPath: string } {
   const row = db
-    .prepare("SELECT id, name, source_kind, source_path, root_path, record_count, class_names, created_at FROM datasets WHERE id = ? AND status = 'ready'")
+    .prepare(
+      "SELECT id, name, source_kind, source_path, root_path, record_count, class_names, created_at FROM datasets WHERE id = ? AND status = 'ready'",
+    )
     .get(datasetId) as DatasetRow | undefined;
   if (!row) throw new MiaError('dataset.not-found', `There is no dataset with id ${datasetId} in this workspace.`);
   const counts = db.prepare('SELECT dataset_id, role, COUNT(*) AS n FROM records WHERE dataset_id = ? GROUP BY role').all(datasetId) as {
@@ -44,7 +55,8 @@ export function getDataset(db: WorkspaceDb, datasetId: number): DatasetSummary &
 
 /** The newest ready dataset imported from this source path, if any. */
 export function findReadyDatasetBySource(db: WorkspaceDb, sourcePath: string): number | null {
-  const row = db.prepare("SELECT id FROM datasets WHERE source_path = ? AND status = 'ready' ORDER BY id DESC").get(sourcePath) as { id: number } | undefined;
+  const row = db.prepare("SELECT id FROM datasets WHERE source_path = ? AND status = 'ready' ORDER BY id DESC").get(sourcePath) as
+    { id: number } | undefined;
   return row?.id ?? null;
 }
 

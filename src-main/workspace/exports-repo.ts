@@ -13,5 +13,7 @@ export interface NewExport {
 export function recordExports(db: WorkspaceDb, files: readonly NewExport[]): number[] {
   const insert = db.prepare('INSERT INTO exports (kind, path, run_ids, sha256, created_at) VALUES (?, ?, ?, ?, ?)');
   const createdAt = new Date().toISOString();
-  return db.transaction(() => files.map((file) => Number(insert.run(file.kind, file.path, toJsonColumn(file.runIds), file.sha256, createdAt).lastInsertRowid)))();
+  return db.transaction(() =>
+    files.map((file) => Number(insert.run(file.kind, file.path, toJsonColumn(file.runIds), file.sha256, createdAt).lastInsertRowid)),
+  )();
 }

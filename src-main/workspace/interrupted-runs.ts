@@ -18,7 +18,9 @@ export function deleteInterruptedRun(db: WorkspaceDb, runId: number): boolean {
 export function claimInterruptedRun(db: WorkspaceDb, runId: number): boolean {
   const { pid, started } = currentOwner();
   const claimed = db
-    .prepare("UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, cancel_requested_at = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'")
+    .prepare(
+      "UPDATE runs SET status = 'running', owner_pid = ?, owner_started = ?, error = NULL, cancel_requested_at = NULL, started_at = ? WHERE id = ? AND status = 'interrupted'",
+    )
     .run(pid, started, new Date().toISOString(), runId);
   return claimed.changes === 1;
 }

@@ -45,7 +45,11 @@ export interface NewModelSet {
 }
 
 /** A set and all its models in one transaction: a set is imported whole or not at all. */
-export function insertModelSet(db: WorkspaceDb, set: NewModelSet, models: readonly Omit<NewModel, 'modelSetId'>[]): { setId: number; modelIds: number[] } {
+export function insertModelSet(
+  db: WorkspaceDb,
+  set: NewModelSet,
+  models: readonly Omit<NewModel, 'modelSetId'>[],
+): { setId: number; modelIds: number[] } {
   return db.transaction(() => {
     const result = db
       .prepare('INSERT INTO model_sets (name, purpose, manifest_path, created_at) VALUES (?, ?, ?, ?)')

@@ -94,12 +94,16 @@ export function getStoredModel(db: WorkspaceDb, modelId: number): StoredModel {
 }
 
 export function listStoredModelsInSet(db: WorkspaceDb, modelSetId: number): StoredModel[] {
-  return (db.prepare(`SELECT ${storedColumns} FROM models WHERE model_set_id = ? ORDER BY id`).all(modelSetId) as StoredModelRow[]).map(toStoredModel);
+  return (db.prepare(`SELECT ${storedColumns} FROM models WHERE model_set_id = ? ORDER BY id`).all(modelSetId) as StoredModelRow[]).map(
+    toStoredModel,
+  );
 }
 
 /** Models imported on their own (in no set) with this role, newest first. */
 export function listSingleModelsWithRole(db: WorkspaceDb, role: 'target' | 'null'): StoredModel[] {
-  return (db.prepare(`SELECT ${storedColumns} FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC`).all(role) as StoredModelRow[]).map(toStoredModel);
+  return (
+    db.prepare(`SELECT ${storedColumns} FROM models WHERE role = ? AND model_set_id IS NULL ORDER BY id DESC`).all(role) as StoredModelRow[]
+  ).map(toStoredModel);
 }
 
 function toStoredModel(row: StoredModelRow): StoredModel {
@@ -137,6 +141,8 @@ export function findModelSet(db: WorkspaceDb, modelSetId: number): ModelSetRow |
 
 /** The newest set imported from this manifest for this purpose, if any. */
 export function findModelSetByManifest(db: WorkspaceDb, manifestPath: string, purpose: ModelSetRow['purpose']): number | null {
-  const row = db.prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC').get(manifestPath, purpose) as { id: number } | undefined;
+  const row = db
+    .prepare('SELECT id FROM model_sets WHERE manifest_path = ? AND purpose = ? ORDER BY id DESC')
+    .get(manifestPath, purpose) as { id: number } | undefined;
   return row?.id ?? null;
 }

@@ -50,9 +50,12 @@ export function recoverOrphanedRows(db: WorkspaceDb): RecoveredRows {
   );
   db.transaction(() => {
     const now = new Date().toISOString();
-    for (const row of runs) if (markInterrupted.run(now, row.id, row.owner_pid, row.owner_started).changes === 1) recovered.runs.push(row.id);
-    for (const row of datasets) if (dropDataset.run(row.id, row.owner_pid, row.owner_started).changes === 1) recovered.datasets.push(row.id);
-    for (const row of trainingJobs) if (interruptTraining.run(now, row.id, row.owner_pid, row.owner_started).changes === 1) recovered.trainingJobs.push(row.id);
+    for (const row of runs)
+      if (markInterrupted.run(now, row.id, row.owner_pid, row.owner_started).changes === 1) recovered.runs.push(row.id);
+    for (const row of datasets)
+      if (dropDataset.run(row.id, row.owner_pid, row.owner_started).changes === 1) recovered.datasets.push(row.id);
+    for (const row of trainingJobs)
+      if (interruptTraining.run(now, row.id, row.owner_pid, row.owner_started).changes === 1) recovered.trainingJobs.push(row.id);
   }).immediate();
   return recovered;
 }

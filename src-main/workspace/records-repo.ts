@@ -47,7 +47,9 @@ export function listRecordsForAttack(db: WorkspaceDb, datasetId: number, roles: 
   assertReadyDataset(db, datasetId);
   const roleFilter = roles.length > 0 ? ` AND r.role IN (${roles.map(() => '?').join(', ')})` : '';
   const rows = db
-    .prepare(`SELECT ${recordColumns} FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE r.dataset_id = ?${roleFilter} ORDER BY r.id`)
+    .prepare(
+      `SELECT ${recordColumns} FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE r.dataset_id = ?${roleFilter} ORDER BY r.id`,
+    )
     .all(datasetId, ...roles) as RecordRow[];
   return rows.map(toAttackRecord);
 }
@@ -119,8 +121,12 @@ export function listRecordsPage(db: WorkspaceDb, query: RecordPageQuery): Record
   const { n } = db.prepare(`SELECT COUNT(*) AS n FROM records WHERE ${where}`).get(...values) as { n: number };
   const thumbnailColumn = q.withThumbnails ? ', thumbnail' : '';
   const rows = db
-    .prepare(`SELECT id, record_key, path, source_index, width, height, label, caption, member, role${thumbnailColumn} FROM records WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`)
-    .all(...values, q.limit, q.offset) as (Omit<RecordRow, 'root_path' | 'source_kind' | 'sha256' | 'channels'> & { thumbnail?: Buffer | null })[];
+    .prepare(
+      `SELECT id, record_key, path, source_index, width, height, label, caption, member, role${thumbnailColumn} FROM records WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`,
+    )
+    .all(...values, q.limit, q.offset) as (Omit<RecordRow, 'root_path' | 'source_kind' | 'sha256' | 'channels'> & {
+    thumbnail?: Buffer | null;
+  })[];
   return {
     total: n,
     items: rows.map((row) => ({
@@ -164,15 +170,14 @@ export function countRecords(db: WorkspaceDb, datasetId: number): RecordCounts {
     labelCounts.set(row.label, (labelCounts.get(row.label) ?? 0) + row.count);
     total += row.count;
   }
-  const byLabel = [...labelCounts.entries()]
-    .map(([label, count]) => ({ label, count }))
-    .sort((a, b) => (a.label ?? -1) - (b.label ?? -1));
+  const byLabel = [...labelCounts.entries()].map(([label, count]) => ({ label, count })).sort((a, b) => (a.label ?? -1) - (b.label ?? -1));
   return { total, byRole, byLabel, byMember, byRoleAndLabel };
 }
 
 function assertReadyDataset(db: WorkspaceDb, datasetId: number): void {
-  const row = db.prepare("SELECT status FROM datasets WHERE id = ?").get(datasetId) as { status: string } | undefined;
-  if (!row || row.status !== 'ready') throw new MiaError('dataset.not-found', `There is no dataset with id ${datasetId} in this workspace.`);
+  const row = db.prepare('SELECT status FROM datasets WHERE id = ?').get(datasetId) as { status: string } | undefined;
+  if (!row || row.status !== 'ready')
+    throw new MiaError('dataset.not-found', `There is no dataset with id ${datasetId} in this workspace.`);
 }
 
 function toAttackRecord(row: RecordRow): AttackRecord {

@@ -129,8 +129,7 @@ export interface RunProvenance {
 
 export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance {
   const row = db.prepare('SELECT status, engine_version, model_hash, data_hash, timings FROM runs WHERE id = ?').get(runId) as
-    | { status: string; engine_version: string; model_hash: string; data_hash: string; timings: string | null }
-    | undefined;
+    { status: string; engine_version: string; model_hash: string; data_hash: string; timings: string | null } | undefined;
   if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
   return {
     status: RunStatus.parse(row.status),
@@ -159,7 +158,17 @@ export function setRunStatus(
               finished_at = CASE WHEN ? IN ('failed', 'cancelled') THEN ? ELSE finished_at END
        WHERE id = ? AND status != 'finished'`,
     )
-    .run(status, error ? toJsonColumn(error) : null, status, currentOwner().pid, status, currentOwner().started, status, new Date().toISOString(), runId);
+    .run(
+      status,
+      error ? toJsonColumn(error) : null,
+      status,
+      currentOwner().pid,
+      status,
+      currentOwner().started,
+      status,
+      new Date().toISOString(),
+      runId,
+    );
   if (result.changes === 0) assertRunWritable(db, runId);
 }
 
@@ -186,7 +195,10 @@ export function insertScores(db: WorkspaceDb, runId: number, recordIds: ArrayLik
     for (let i = 0; i < recordIds.length; i++) {
       const score = scores[i]!;
       if (!Number.isFinite(score)) {
-        throw new MiaError('run.non-finite-score', `Run ${runId}: the score of record ${recordIds[i]} is ${score}; scores must be finite numbers.`);
+        throw new MiaError(
+          'run.non-finite-score',
+          `Run ${runId}: the score of record ${recordIds[i]} is ${score}; scores must be finite numbers.`,
+        );
       }
       insert.run(runId, recordIds[i], score);
     }
@@ -216,13 +228,15 @@ export function requestRunCancel(db: WorkspaceDb, runId: number): boolean {
 }
 
 export function isCancelRequested(db: WorkspaceDb, runId: number): boolean {
-  const row = db.prepare('SELECT cancel_requested_at FROM runs WHERE id = ?').get(runId) as { cancel_requested_at: string | null } | undefined;
+  const row = db.prepare('SELECT cancel_requested_at FROM runs WHERE id = ?').get(runId) as
+    { cancel_requested_at: string | null } | undefined;
   return row !== undefined && row.cancel_requested_at !== null;
 }
 
 /** The process that owns a running run, as its row records it (null once the run has landed). */
 export function runOwner(db: WorkspaceDb, runId: number): { pid: number; started: string | null } | null {
-  const row = db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as { owner_pid: number | null; owner_started: string | null } | undefined;
+  const row = db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as
+    { owner_pid: number | null; owner_started: string | null } | undefined;
   return row && row.owner_pid !== null ? { pid: row.owner_pid, started: row.owner_started } : null;
 }
 
@@ -237,13 +251,31 @@ export function finishRun(
   db.transaction(() => {
     assertRunWritable(db, runId);
     if (isCancelRequested(db, runId)) {
-      throw new MiaError('job.cancelled', `Run ${runId} was cancelled before its result was stored; an acknowledged cancel always wins over finishing.`);
+      throw new MiaError(
+        'job.cancelled',
+        `Run ${runId} was cancelled before its result was stored; an acknowledged cancel always wins over finishing.`,
+      );
     }
     for (const m of outcome.metrics) {
-      insertMetric.run(runId, m.name, m.slice ?? '', nullIfNotFinite(m.value), nullIfNotFinite(m.ciLow), nullIfNotFinite(m.ciHigh), m.note ?? null);
+      insertMetric.run(
+        runId,
+        m.name,
+        m.slice ?? '',
+        nullIfNotFinite(m.value),
+        nullIfNotFinite(m.ciLow),
+        nullIfNotFinite(m.ciHigh),
+        m.note ?? null,
+      );
     }
     for (const c of outcome.checks) {
-      insertCheck.run(runId, c.kind, c.status, nullIfNotFinite(c.value), c.message, c.details === undefined ? null : toJsonColumn(c.details));
+      insertCheck.run(
+        runId,
+        c.kind,
+        c.status,
+        nullIfNotFinite(c.value),
+        c.message,
+        c.details === undefined ? null : toJsonColumn(c.details),
+      );
     }
     db.prepare(
       "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, error = NULL, owner_pid = NULL, owner_started = NULL WHERE id = ?",
@@ -252,7 +284,9 @@ export function finishRun(
 }
 
 export function readMetrics(db: WorkspaceDb, runId: number): Required<StoredMetric>[] {
-  const rows = db.prepare('SELECT name, slice, value, ci_low, ci_high, note FROM metrics WHERE run_id = ? ORDER BY name, slice').all(runId) as {
+  const rows = db
+    .prepare('SELECT name, slice, value, ci_low, ci_high, note FROM metrics WHERE run_id = ? ORDER BY name, slice')
+    .all(runId) as {
     name: string;
     slice: string;
     value: number | null;

@@ -25,15 +25,18 @@ const byCode: Record<string, { code: string; message: (where: string) => string 
   },
   SQLITE_BUSY: {
     code: 'workspace.busy',
-    message: (where) => `${capitalised(where)} is locked by another program (or another window of the workbench) that is writing to it. Try again in a moment.`,
+    message: (where) =>
+      `${capitalised(where)} is locked by another program (or another window of the workbench) that is writing to it. Try again in a moment.`,
   },
   SQLITE_READONLY: {
     code: 'workspace.read-only',
-    message: (where) => `${capitalised(where)} cannot be written: the file or its folder is read-only. Check its permissions, or open a copy.`,
+    message: (where) =>
+      `${capitalised(where)} cannot be written: the file or its folder is read-only. Check its permissions, or open a copy.`,
   },
   SQLITE_CORRUPT: {
     code: 'workspace.corrupt',
-    message: (where) => `${capitalised(where)} is damaged (SQLite reports a corrupt database). Restore it from a backup (mia backup restore) or a copy.`,
+    message: (where) =>
+      `${capitalised(where)} is damaged (SQLite reports a corrupt database). Restore it from a backup (mia backup restore) or a copy.`,
   },
   SQLITE_NOTADB: {
     code: 'workspace.corrupt',
@@ -50,7 +53,10 @@ export function workspaceErrorFrom(error: unknown, where = 'the workspace'): unk
   if (error instanceof MiaError || typeof error !== 'object' || error === null) return error;
   const raw = (error as CodedError).code;
   if (typeof raw !== 'string') return error;
-  const code = raw === 'SQLITE_IOERR_NOSPC' ? 'SQLITE_FULL' : (Object.keys(byCode).find((known) => raw === known || raw.startsWith(`${known}_`)) ?? null);
+  const code =
+    raw === 'SQLITE_IOERR_NOSPC'
+      ? 'SQLITE_FULL'
+      : (Object.keys(byCode).find((known) => raw === known || raw.startsWith(`${known}_`)) ?? null);
   if (code === null) return error;
   const mapped = byCode[code]!;
   const cause = typeof (error as CodedError).message === 'string' ? ((error as CodedError).message as string) : raw;

@@ -55,7 +55,20 @@ export function insertTrainingJob(db: WorkspaceDb, job: Omit<TrainingJobSummary,
         `INSERT INTO training_jobs (purpose, status, dataset_id, target_model_id, folder, model_set_id, details, error, owner_pid, owner_started, started_at, finished_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(job.purpose, job.status, job.datasetId, job.targetModelId, job.folder, job.modelSetId, detailsOf(job), job.error ? toJsonColumn(job.error) : null, owner.pid, owner.started, job.startedAt, job.finishedAt).lastInsertRowid,
+      .run(
+        job.purpose,
+        job.status,
+        job.datasetId,
+        job.targetModelId,
+        job.folder,
+        job.modelSetId,
+        detailsOf(job),
+        job.error ? toJsonColumn(job.error) : null,
+        owner.pid,
+        owner.started,
+        job.startedAt,
+        job.finishedAt,
+      ).lastInsertRowid,
   );
 }
 
@@ -66,7 +79,16 @@ export function updateTrainingJob(db: WorkspaceDb, job: TrainingJobSummary): voi
     `UPDATE training_jobs SET status = ?, model_set_id = ?, details = ?, error = ?, finished_at = ?,
             owner_pid = CASE WHEN ? THEN NULL ELSE owner_pid END, owner_started = CASE WHEN ? THEN NULL ELSE owner_started END
      WHERE id = ?`,
-  ).run(job.status, job.modelSetId, detailsOf(job), job.error ? toJsonColumn(job.error) : null, job.finishedAt, ended ? 1 : 0, ended ? 1 : 0, job.id);
+  ).run(
+    job.status,
+    job.modelSetId,
+    detailsOf(job),
+    job.error ? toJsonColumn(job.error) : null,
+    job.finishedAt,
+    ended ? 1 : 0,
+    ended ? 1 : 0,
+    job.id,
+  );
 }
 
 export function getTrainingJob(db: WorkspaceDb, jobId: number): TrainingJobSummary {

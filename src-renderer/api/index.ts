@@ -59,7 +59,9 @@ export const api = new Proxy({} as Api, {
       {
         get(_inner, method: string) {
           return async (request?: unknown) => {
-            const group = (currentBridge() as unknown as Record<string, Record<string, (request?: unknown) => Promise<Result<unknown>>>>)[namespace];
+            const group = (currentBridge() as unknown as Record<string, Record<string, (request?: unknown) => Promise<Result<unknown>>>>)[
+              namespace
+            ];
             const fn = group?.[method];
             if (!fn) throw new ApiError('api.unknown-task', `The backend has no task ${namespace}.${method}.`);
             return unwrap(await fn(request));

@@ -51,7 +51,8 @@ const asSentence = (message: string): string => {
  * An integer beyond 2^53 also breaks zod's safe-integer rule, whose bound means nothing to the auditor; the contract's
  * own limit on the same field is the one to show, so that issue goes last.
  */
-const isSafeIntegerNote = (issue: z.core.$ZodIssue): boolean => 'origin' in issue && issue.origin === 'int' && (issue.code === 'too_big' || issue.code === 'too_small');
+const isSafeIntegerNote = (issue: z.core.$ZodIssue): boolean =>
+  'origin' in issue && issue.origin === 'int' && (issue.code === 'too_big' || issue.code === 'too_small');
 
 export function checkAgainstContract<S extends z.ZodType>(schema: S, request: unknown): ContractCheck<z.output<S>> {
   const parsed = schema.safeParse(request, { error: messageForPerson });

@@ -79,7 +79,9 @@ export function formFields(schema: Schema): FormField[] {
  * when the schema sits in a Vue store, whose arrays are reactive proxies (a DataCloneError that left WSA's form empty).
  */
 export function defaultValues(fields: readonly FormField[]): Record<string, unknown> {
-  return Object.fromEntries(fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, JSON.parse(JSON.stringify(f.defaultValue)) as unknown]));
+  return Object.fromEntries(
+    fields.filter((f) => f.defaultValue !== undefined).map((f) => [f.name, JSON.parse(JSON.stringify(f.defaultValue)) as unknown]),
+  );
 }
 
 function checkNumber(field: FormField, value: number, integer: boolean): string | null {
@@ -105,7 +107,8 @@ export function validateField(field: FormField, value: unknown): string | null {
       return typeof value === 'boolean' ? null : 'Tick or untick the box.';
     case 'number-list': {
       if (!Array.isArray(value)) return 'Enter numbers separated by commas.';
-      if (field.minItems !== null && value.length < field.minItems) return `Enter at least ${field.minItems} number${field.minItems === 1 ? '' : 's'}.`;
+      if (field.minItems !== null && value.length < field.minItems)
+        return `Enter at least ${field.minItems} number${field.minItems === 1 ? '' : 's'}.`;
       if (field.maxItems !== null && value.length > field.maxItems) return `Enter at most ${field.maxItems} numbers.`;
       for (const entry of value) {
         const problem = typeof entry === 'number' ? checkNumber(field, entry, field.integerItems) : 'Enter numbers separated by commas.';

@@ -3,7 +3,13 @@
 // and what cannot be sent is said under each field and listed for the auditor.
 // The page never sends a path: in the browser it names a folder under the host's training root, in the app the
 // main process asks for the folder with its own dialog.
-import { SplitPlanRequest, TrainingRecipe, TrainingStartRequest, type SplitPurpose, type TrainingSettings } from '../../src-shared/contract/contract';
+import {
+  SplitPlanRequest,
+  TrainingRecipe,
+  TrainingStartRequest,
+  type SplitPurpose,
+  type TrainingSettings,
+} from '../../src-shared/contract/contract';
 import { checkAgainstContract, contractInputLimits, type FieldMessages } from './contract-validation';
 
 /** How this front door picks training folders (from settings); null until the settings are loaded. */
@@ -29,12 +35,26 @@ export interface TrainingForm {
 }
 
 export function emptyTrainingForm(): TrainingForm {
-  return { purpose: 'shadow', datasetId: null, targetModelId: null, count: 8, seed: 0, trainSize: '', folderName: '', epochs: '', learningRate: '', batchSize: '', weightDecay: '', name: '' };
+  return {
+    purpose: 'shadow',
+    datasetId: null,
+    targetModelId: null,
+    count: 8,
+    seed: 0,
+    trainSize: '',
+    folderName: '',
+    epochs: '',
+    learningRate: '',
+    batchSize: '',
+    weightDecay: '',
+    name: '',
+  };
 }
 
 export const purposeExplanations: Record<SplitPurpose, string> = {
   shadow: "Shadow models (Shokri): each trains on m records of the dataset's aux pool and holds out another m.",
-  reference: 'Reference models (LiRA, RMIA): each trains on a random half of the audited records, so every record is in about half of them.',
+  reference:
+    'Reference models (LiRA, RMIA): each trains on a random half of the audited records, so every record is in about half of them.',
 };
 
 /** The number a number input holds: blank is "not given" (undefined); text that is not a number stays NaN. */

@@ -11,7 +11,10 @@ export interface ShownError {
 
 /** An error as a view shows it: the backend's code, message and details, or a plain message for anything else. */
 export function toShownError(caught: unknown): ShownError {
-  if (caught instanceof ApiError) return caught.details ? { code: caught.code, message: caught.message, details: caught.details } : { code: caught.code, message: caught.message };
+  if (caught instanceof ApiError)
+    return caught.details
+      ? { code: caught.code, message: caught.message, details: caught.details }
+      : { code: caught.code, message: caught.message };
   return { code: 'renderer.error', message: caught instanceof Error ? caught.message : String(caught) };
 }
 

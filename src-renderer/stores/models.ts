@@ -2,7 +2,14 @@
 // and the "check against dataset" reports.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary, ModelSummary } from '../../src-shared/contract/contract';
+import type {
+  ModelCheckReport,
+  ModelDetails,
+  ModelImportRequest,
+  ModelSetImportRequest,
+  ModelSetSummary,
+  ModelSummary,
+} from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 
@@ -59,5 +66,21 @@ export const useModelsStore = defineStore('models', () => {
     });
   }
 
-  return { models, sets, loaded, loading, error, details, checks, importing, importError, refresh, importModel, importSet, loadDetails, checkAgainst, checkKey };
+  return {
+    models,
+    sets,
+    loaded,
+    loading,
+    error,
+    details,
+    checks,
+    importing,
+    importError,
+    refresh,
+    importModel,
+    importSet,
+    loadDetails,
+    checkAgainst,
+    checkKey,
+  };
 });

@@ -54,7 +54,9 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   /** Starts several runs (one per attack); each either starts or reports why not, independently. */
-  async function startMany(requests: readonly RunStartRequest[]): Promise<{ started: RunSummary[]; refused: { attack: string; error: ShownError }[] }> {
+  async function startMany(
+    requests: readonly RunStartRequest[],
+  ): Promise<{ started: RunSummary[]; refused: { attack: string; error: ShownError }[] }> {
     const started: RunSummary[] = [];
     const refused: { attack: string; error: ShownError }[] = [];
     for (const request of requests) {
@@ -115,7 +117,24 @@ export const useRunsStore = defineStore('runs', () => {
     });
   }
 
-  return { runs, progress, details, loaded, loading, error, refresh, listen, onStatusChange, start, startMany, cancel, rerun, resume, discard, loadDetails };
+  return {
+    runs,
+    progress,
+    details,
+    loaded,
+    loading,
+    error,
+    refresh,
+    listen,
+    onStatusChange,
+    start,
+    startMany,
+    cancel,
+    rerun,
+    resume,
+    discard,
+    loadDetails,
+  };
 });
 
 /** Drops one run's entry from a per-run map (replaced, not mutated, like every other update of these maps). */

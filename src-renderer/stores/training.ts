@@ -4,7 +4,15 @@
 // store is refreshed to list it.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { PythonProbe, SplitPlanRequest, SplitPlanSummary, TrainingJobSummary, TrainingProgress, TrainingSettings, TrainingStartRequest } from '../../src-shared/contract/contract';
+import type {
+  PythonProbe,
+  SplitPlanRequest,
+  SplitPlanSummary,
+  TrainingJobSummary,
+  TrainingProgress,
+  TrainingSettings,
+  TrainingStartRequest,
+} from '../../src-shared/contract/contract';
 import { api, ApiError } from '../api';
 import type { FolderChoice } from '../composables/training-form';
 import { createSharedSubscription } from '../composables/shared-subscription';

@@ -4,11 +4,23 @@
 // Shared by the renderer and the PDF report (src-shared is the one folder both may import): ECharts types only,
 // no Vue, no DOM, no Node.
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts';
-import type { GridComponentOption, LegendComponentOption, MarkLineComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components';
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TitleComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 
 export type WorkbenchChartOption = ComposeOption<
-  LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption | TitleComponentOption | MarkLineComponentOption
+  | LineSeriesOption
+  | BarSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | TitleComponentOption
+  | MarkLineComponentOption
 >;
 
 export interface ChartPalette {

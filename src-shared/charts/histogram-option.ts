@@ -28,10 +28,25 @@ export function histogramOption(histogram: HistogramInput, palette: ChartPalette
     legend: { bottom: 0, textStyle: { color: palette.text } },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 48, right: 16, top: 32, bottom: 56 },
-    xAxis: { type: 'category', data: labels, name: `Score${tailNote}`, nameLocation: 'middle', nameGap: 24, ...axis, splitLine: { show: false } },
+    xAxis: {
+      type: 'category',
+      data: labels,
+      name: `Score${tailNote}`,
+      nameLocation: 'middle',
+      nameGap: 24,
+      ...axis,
+      splitLine: { show: false },
+    },
     yAxis: { type: 'value', ...axis },
     series: [
-      { type: 'bar', name: 'Members', data: Array.from(histogram.members), itemStyle: { color: palette.member, opacity: 0.65 }, barGap: '-100%', barCategoryGap: '4%' },
+      {
+        type: 'bar',
+        name: 'Members',
+        data: Array.from(histogram.members),
+        itemStyle: { color: palette.member, opacity: 0.65 },
+        barGap: '-100%',
+        barCategoryGap: '4%',
+      },
       { type: 'bar', name: 'Non-members', data: Array.from(histogram.nonMembers), itemStyle: { color: palette.nonMember, opacity: 0.55 } },
     ],
   };

@@ -58,7 +58,15 @@ export function rocOption(curves: readonly RocCurveInput[], palette: ChartPalett
           if (fpr > 0 && tpr > 0) data.push([fpr, tpr]);
         }
         const colour = seriesColour(palette, index);
-        return { type: 'line' as const, name: curve.name, data, showSymbol: false, step: 'end' as const, lineStyle: { color: colour, width: 2 }, itemStyle: { color: colour } };
+        return {
+          type: 'line' as const,
+          name: curve.name,
+          data,
+          showSymbol: false,
+          step: 'end' as const,
+          lineStyle: { color: colour, width: 2 },
+          itemStyle: { color: colour },
+        };
       }),
     ],
   };

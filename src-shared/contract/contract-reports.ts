@@ -3,7 +3,6 @@
 import { z } from 'zod';
 import { Id, RecordRole, RunSummary, StoredMetricRow } from './contract-common';
 
-
 export const StoredCheckRow = z.object({
   kind: z.enum(['polarity', 'null-model', 'blind-baseline']),
   status: z.enum(['ok', 'warn', 'not-applicable']),

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { Id, SplitPurpose } from './contract-common';
 
-
 /**
  * The only say the page has in where a plan and its models are written: one plain folder name, never a path (no
  * separator, no `..`, and it starts with a letter or digit, so it is never `.` either). The headless host creates it
@@ -24,7 +23,12 @@ export const SplitPlanRequest = z.strictObject({
   /** The audited model: its input preprocessing and class count are what the planned models must match. */
   targetModelId: Id,
   count: z.number().int().min(1).max(256).default(8),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   /**
    * Shadow plans only: m, the records each shadow trains on (it holds out another m). Default: the target's
    * training-set size when its sidecar states it, else half the aux pool.
@@ -70,8 +74,6 @@ export const TrainingStartRequest = SplitPlanRequest.extend({
   name: z.string().trim().min(1).max(200).optional(),
 });
 export type TrainingStartRequest = z.input<typeof TrainingStartRequest>;
-
-
 
 export const TrainingProgress = z.object({
   jobId: Id,

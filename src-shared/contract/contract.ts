@@ -28,7 +28,16 @@ import {
   TrainingJobSummary,
 } from './contract-common';
 import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
-import { ExportedFiles, ExposedRecords, ExposedRecordsRequest, RecordCounts, ReportExportRequest, RunCurves, RunCurvesRequest, RunDetails } from './contract-reports';
+import {
+  ExportedFiles,
+  ExposedRecords,
+  ExposedRecordsRequest,
+  RecordCounts,
+  ReportExportRequest,
+  RunCurves,
+  RunCurvesRequest,
+  RunDetails,
+} from './contract-reports';
 
 export * from './contract-common';
 export * from './contract-models';
@@ -54,7 +63,12 @@ export const RunStartRequest = z.strictObject({
   attack: z.string().min(1),
   targetModelId: Id,
   datasetId: Id,
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(0),
   params: z.record(z.string(), z.unknown()).default({}),
   /** Reference models (LiRA, RMIA) or shadow models (Shokri), imported as a set with their manifest. */
   referenceSetId: Id.optional(),
@@ -94,10 +108,15 @@ export const DatasetImportRequest = z
     /** Membership for records whose source does not say; null = unknown. */
     defaultMember: z.union([z.literal(0), z.literal(1), z.null()]).default(null),
   })
-  .refine((request) => request.labelsPath === undefined || request.kind === 'idx', { message: 'labelsPath is only used with kind "idx"', path: ['labelsPath'] })
-  .refine((request) => request.cifarVariant === undefined || request.kind === 'cifar', { message: 'cifarVariant is only used with kind "cifar"', path: ['cifarVariant'] });
+  .refine((request) => request.labelsPath === undefined || request.kind === 'idx', {
+    message: 'labelsPath is only used with kind "idx"',
+    path: ['labelsPath'],
+  })
+  .refine((request) => request.cifarVariant === undefined || request.kind === 'cifar', {
+    message: 'cifarVariant is only used with kind "cifar"',
+    path: ['cifarVariant'],
+  });
 export type DatasetImportRequest = z.input<typeof DatasetImportRequest>;
-
 
 export const RecordPage = z.object({
   total: z.number().int().nonnegative(),

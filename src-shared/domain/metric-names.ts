@@ -1,7 +1,19 @@
 // The names under which a run's whole-set metrics are stored, in reading order: the headline figures first (AUC,
 // TPR at 0.1 %, 1 % and 10 % FPR, the threshold-free summaries), then the operating point's. Code that looks a
 // metric up by name takes a `MetricName`, so a misspelt name is a type error rather than a silent "n/a".
-export const metricNames = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage', 'precision', 'recall', 'operating_threshold', 'members', 'non_members'] as const;
+export const metricNames = [
+  'auc',
+  'tpr@0.001',
+  'tpr@0.01',
+  'tpr@0.1',
+  'balanced_accuracy',
+  'advantage',
+  'precision',
+  'recall',
+  'operating_threshold',
+  'members',
+  'non_members',
+] as const;
 
 export type MetricName = (typeof metricNames)[number];
 

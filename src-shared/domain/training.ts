@@ -24,7 +24,13 @@ export const TrainingJobSummary = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   /** The resolved recipe and architecture, as the training script ran them. */
-  recipe: z.object({ architecture: z.string(), epochs: z.number(), learningRate: z.number(), batchSize: z.number(), weightDecay: z.number() }),
+  recipe: z.object({
+    architecture: z.string(),
+    epochs: z.number(),
+    learningRate: z.number(),
+    batchSize: z.number(),
+    weightDecay: z.number(),
+  }),
   /** Per model, once trained: accuracy on its own training records and on the records it held out. */
   results: z.array(z.object({ name: z.string(), trainAccuracy: z.number(), heldOutAccuracy: z.number().nullable(), seconds: z.number() })),
   log: z.array(z.string()),

@@ -10,12 +10,20 @@ function findChromium(): string {
       // try the next name
     }
   }
-  throw new Error('Chromium was not found. Install Debian\'s chromium package (apt-get install chromium) or set MIA_CHROMIUM.');
+  throw new Error("Chromium was not found. Install Debian's chromium package (apt-get install chromium) or set MIA_CHROMIUM.");
 }
 
 export function chromiumLaunchOptions() {
   return {
     executablePath: findChromium(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   };
 }

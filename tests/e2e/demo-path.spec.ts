@@ -76,7 +76,14 @@ test('walks the demo path: import, loss and LiRA runs, compare, drill-down', asy
   const rows = page.getByTestId('runs-table').locator('tbody tr');
   await expect(rows).toHaveCount(2);
   // Live progress is best caught while LiRA scores its reference models; a fast machine may finish first.
-  if (await page.getByTestId('run-progress').first().isVisible({ timeout: 0 }).catch(() => false)) await shot('runs-progress');
+  if (
+    await page
+      .getByTestId('run-progress')
+      .first()
+      .isVisible({ timeout: 0 })
+      .catch(() => false)
+  )
+    await shot('runs-progress');
   const statuses = page.getByTestId('runs-table').locator('[data-testid^="run-status-"]');
   await expect(statuses.first()).toHaveText('finished', { timeout: 150_000 });
   await expect(statuses.nth(1)).toHaveText('finished', { timeout: 150_000 });
@@ -99,7 +106,9 @@ test('walks the demo path: import, loss and LiRA runs, compare, drill-down', asy
   await shot('compare');
 
   // Every number in the compare table is the stored metric, with three decimals.
-  const runIds = (await page.locator('[data-testid^="compare-head-"]').evaluateAll((heads) => heads.map((h) => Number(h.getAttribute('data-testid')!.split('-').pop()))));
+  const runIds = await page
+    .locator('[data-testid^="compare-head-"]')
+    .evaluateAll((heads) => heads.map((h) => Number(h.getAttribute('data-testid')!.split('-').pop())));
   expect(runIds).toHaveLength(2);
   let checked = 0;
   for (const runId of runIds) {
@@ -134,7 +143,12 @@ test('walks the demo path: import, loss and LiRA runs, compare, drill-down', asy
   await page.getByTestId('compare-table').scrollIntoViewIfNeeded();
   await page.evaluate(() => document.querySelector('.content')?.scrollTo(0, 0));
   await shot('compare-dark');
-  for (const [name, view] of [['datasets', 'datasets-view'], ['models', 'models-view'], ['runs', 'runs-view'], ['new-run', 'new-run-view']] as const) {
+  for (const [name, view] of [
+    ['datasets', 'datasets-view'],
+    ['models', 'models-view'],
+    ['runs', 'runs-view'],
+    ['new-run', 'new-run-view'],
+  ] as const) {
     await go(page, name, view);
     if (name === 'datasets') await expect(page.getByTestId('record-tile').first().locator('img')).toBeVisible();
     if (name === 'new-run') await expect(page.getByTestId('run-target')).toHaveValue(/\d+/);

@@ -13,7 +13,11 @@ export async function finishedRuns(workspaceFile: string, kitDir: string): Promi
     const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest, name: 'tiny' });
     const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
     if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-    const request = { datasetId: (dataset.data as { dataset: { id: number } }).dataset.id, targetModelId: (model.data as { id: number }).id, seed: 1 };
+    const request = {
+      datasetId: (dataset.data as { dataset: { id: number } }).dataset.id,
+      targetModelId: (model.data as { id: number }).id,
+      seed: 1,
+    };
     const ids: number[] = [];
     for (const attack of ['loss', 'entropy']) {
       const run = await backend.router.dispatch('runs.start', { attack, ...request });

@@ -10,7 +10,10 @@ import { tableCounts } from './workspace-reader';
 function writeBrokenManifest(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-broken-'));
   fs.mkdirSync(path.join(dir, 'images'));
-  const images = fs.readdirSync(path.join(classifierKit, 'images')).filter((name) => name.endsWith('.png')).slice(0, 2);
+  const images = fs
+    .readdirSync(path.join(classifierKit, 'images'))
+    .filter((name) => name.endsWith('.png'))
+    .slice(0, 2);
   images.forEach((name, i) => fs.copyFileSync(path.join(classifierKit, 'images', name), path.join(dir, 'images', `ok-${i}.png`)));
   const rows = [
     'id,path,label,caption,member,role',

@@ -21,7 +21,9 @@ function storedStatus(backend: Backend, runId: number): string | undefined {
 async function interruptedRun(backend: Backend, request: { targetModelId: number; datasetId: number; seed: number }): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const progressed = new Set<number>();
-    const stop = backend.bus.subscribe((event, payload) => event === 'runs.progress' && progressed.add((payload as { runId: number }).runId));
+    const stop = backend.bus.subscribe(
+      (event, payload) => event === 'runs.progress' && progressed.add((payload as { runId: number }).runId),
+    );
     try {
       const started = await backend.router.dispatch('runs.start', { attack: 'loss', ...request });
       if (!started.ok) throw new Error(`${started.error.code}: ${started.error.message}`);
@@ -49,18 +51,30 @@ async function prepareInterruptedRuns(workspaceFile: string, kitDir: string): Pr
     const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest, name: 'tiny' });
     const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
     if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-    const request = { datasetId: (dataset.data as { dataset: { id: number } }).dataset.id, targetModelId: (model.data as { id: number }).id };
-    return { model: kit.model, runs: [await interruptedRun(backend, { ...request, seed: 7 }), await interruptedRun(backend, { ...request, seed: 8 })] };
+    const request = {
+      datasetId: (dataset.data as { dataset: { id: number } }).dataset.id,
+      targetModelId: (model.data as { id: number }).id,
+    };
+    return {
+      model: kit.model,
+      runs: [await interruptedRun(backend, { ...request, seed: 7 }), await interruptedRun(backend, { ...request, seed: 8 })],
+    };
   } finally {
     await backend.idle();
     backend.close();
   }
 }
 
-test('explains an interrupted run, discards one only on the second click, and resumes another to the end', async ({ page, host }, testInfo) => {
+test('explains an interrupted run, discards one only on the second click, and resumes another to the end', async ({
+  page,
+  host,
+}, testInfo) => {
   const kitDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-interrupted-'));
   try {
-    const { model, runs: [toResume, toDiscard] } = await prepareInterruptedRuns(host.workspaceFile, kitDir);
+    const {
+      model,
+      runs: [toResume, toDiscard],
+    } = await prepareInterruptedRuns(host.workspaceFile, kitDir);
     await page.goto(host.url);
     await page.getByTestId('nav-runs').click();
     await expect(page.getByTestId('runs-view')).toBeVisible();
@@ -80,14 +94,18 @@ test('explains an interrupted run, discards one only on the second click, and re
     await expect(page.getByTestId(`run-discard-confirm-${toDiscard}`)).toHaveText('Really discard?');
     await page.getByTestId(`run-discard-keep-${toDiscard}`).click();
     await expect(page.getByTestId(`run-discard-confirm-${toDiscard}`)).toHaveCount(0);
-    expect(readWorkspace(host.workspaceFile, (db) => db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(toDiscard))).toEqual({ n: 1 });
+    expect(readWorkspace(host.workspaceFile, (db) => db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(toDiscard))).toEqual({
+      n: 1,
+    });
     await page.getByTestId(`run-discard-${toDiscard}`).click();
     await page.getByTestId(`run-discard-confirm-${toDiscard}`).click();
     await expect(page.getByTestId(`run-row-${toDiscard}`)).toHaveCount(0);
     await expect(rows).toHaveCount(1);
     // The details panel showed the discarded run (the newest); it moves on to the run that is left.
     await expect(page.getByTestId('run-details')).toContainText(`Run #${toResume}`);
-    expect(readWorkspace(host.workspaceFile, (db) => db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(toDiscard))).toEqual({ n: 0 });
+    expect(readWorkspace(host.workspaceFile, (db) => db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(toDiscard))).toEqual({
+      n: 0,
+    });
 
     // A resume the backend refuses (the model file changed since the run started) shows its reason; the run stays.
     const original = fs.readFileSync(model);

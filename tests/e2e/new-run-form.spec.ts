@@ -55,7 +55,12 @@ async function openNewRun(page: Page, url: string, targetId: number, datasetId: 
 }
 
 /** Ticks every attack the view offers for the chosen target, touching no parameter, and starts them all. */
-async function startAllWithDefaults(page: Page, attacks: readonly string[], shot: (name: string) => Promise<unknown>, name: string): Promise<void> {
+async function startAllWithDefaults(
+  page: Page,
+  attacks: readonly string[],
+  shot: (name: string) => Promise<unknown>,
+  name: string,
+): Promise<void> {
   await expect(page.getByTestId('new-run-view').locator('input[type="checkbox"][data-testid^="attack-"]')).toHaveCount(attacks.length);
   for (const attack of attacks) await page.getByTestId(`attack-${attack}`).check();
   for (const attack of attacks) {
@@ -73,7 +78,10 @@ async function startAllWithDefaults(page: Page, attacks: readonly string[], shot
   await expect(page.getByTestId('runs-table').locator('tbody tr')).toHaveCount(attacks.length);
 }
 
-test('refuses a seed past the contract\'s limit under the field, then starts every classifier attack with its defaults', async ({ page, host }, testInfo) => {
+test("refuses a seed past the contract's limit under the field, then starts every classifier attack with its defaults", async ({
+  page,
+  host,
+}, testInfo) => {
   test.setTimeout(240_000);
   const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
   const kit = await importKit(host.workspaceFile, 'classifier');

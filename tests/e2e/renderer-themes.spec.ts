@@ -38,7 +38,9 @@ async function themeColour(page: Page, variable: string): Promise<string> {
 }
 
 // One test: the host's token opens one browser session, which then visits every view in both themes.
-test('draws the views in both themes with the theme\'s own colours, and the grid shows why its records did not load', async ({ page }, testInfo) => {
+test("draws the views in both themes with the theme's own colours, and the grid shows why its records did not load", async ({
+  page,
+}, testInfo) => {
   await page.goto(host!.url);
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate((value) => localStorage.setItem('mia.theme', value), theme);

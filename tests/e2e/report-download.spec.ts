@@ -42,7 +42,11 @@ test('exports two runs from Compare as one-time browser downloads', async ({ pag
     // Each downloaded file is the one its downloaded signature names, byte for byte.
     for (const name of names) {
       const signature = JSON.parse(fs.readFileSync(testInfo.outputPath(`${name}.sig`), 'utf8')) as { sha256: string };
-      expect(createHash('sha256').update(fs.readFileSync(testInfo.outputPath(name))).digest('hex')).toBe(signature.sha256);
+      expect(
+        createHash('sha256')
+          .update(fs.readFileSync(testInfo.outputPath(name)))
+          .digest('hex'),
+      ).toBe(signature.sha256);
     }
     await panel.screenshot({ path: testInfo.outputPath('report-download.png') });
   } finally {

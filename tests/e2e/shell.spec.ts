@@ -22,7 +22,12 @@ test('refuses a browser that has no token', async ({ page, host }) => {
 test('moves between the views by keyboard and switches to the dark theme', async ({ page, host }, testInfo) => {
   await page.goto(host.url);
   await expect(page.getByTestId('datasets-view')).toBeVisible();
-  for (const [name, view] of [['models', 'models-view'], ['runs', 'runs-view'], ['compare', 'compare-view'], ['settings', 'settings-view']] as const) {
+  for (const [name, view] of [
+    ['models', 'models-view'],
+    ['runs', 'runs-view'],
+    ['compare', 'compare-view'],
+    ['settings', 'settings-view'],
+  ] as const) {
     await page.getByTestId(`nav-${name}`).focus();
     await page.keyboard.press('Enter');
     await expect(page.getByTestId(view)).toBeVisible();

@@ -69,7 +69,9 @@ test('writes a shadow plan of 2 models from the Models view and shows what it wr
   await expect(panel.getByRole('alert')).toHaveCount(0);
   await panel.screenshot({ path: testInfo.outputPath('training-plan.png') });
 
-  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as { models: { name: string; path: string; trained_on: unknown[] }[] };
+  const manifest = JSON.parse(fs.readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as {
+    models: { name: string; path: string; trained_on: unknown[] }[];
+  };
   expect(manifest.models).toHaveLength(2);
   for (const model of manifest.models) expect(model.trained_on.length).toBeGreaterThan(0);
   expect(fs.existsSync(path.join(folder, 'plan.json'))).toBe(true);
@@ -82,7 +84,10 @@ test('writes a shadow plan of 2 models from the Models view and shows what it wr
   expect(fs.readdirSync(path.dirname(root)).filter((name) => name === 'x')).toEqual([]);
 });
 
-test('Settings in the browser cannot change the Python: it says how the host picks one, and Detect shows what it found', async ({ page, host }, testInfo) => {
+test('Settings in the browser cannot change the Python: it says how the host picks one, and Detect shows what it found', async ({
+  page,
+  host,
+}, testInfo) => {
   test.setTimeout(120_000);
   await page.goto(host.url);
   await page.getByTestId('nav-settings').click();

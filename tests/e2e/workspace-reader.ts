@@ -20,8 +20,12 @@ export function readWorkspace<T>(file: string, read: (db: Database.Database) => 
 }
 
 export function storedMetrics(file: string, runId: number): StoredMetric[] {
-  return readWorkspace(file, (db) =>
-    (db.prepare('SELECT name, slice, value, ci_low AS ciLow, ci_high AS ciHigh FROM metrics WHERE run_id = ?').all(runId) as StoredMetric[]),
+  return readWorkspace(
+    file,
+    (db) =>
+      db
+        .prepare('SELECT name, slice, value, ci_low AS ciLow, ci_high AS ciHigh FROM metrics WHERE run_id = ?')
+        .all(runId) as StoredMetric[],
   );
 }
 

@@ -8,7 +8,8 @@ import { repoRoot } from './temp-dir';
 
 export const demoDir = path.join(repoRoot, 'resources', 'demo');
 export const classifierKit = path.join(demoDir, 'classifier');
-export const hasClassifierKit = fs.existsSync(path.join(classifierKit, 'reference', 'manifest.json')) && fs.existsSync(path.join(classifierKit, 'manifest.csv'));
+export const hasClassifierKit =
+  fs.existsSync(path.join(classifierKit, 'reference', 'manifest.json')) && fs.existsSync(path.join(classifierKit, 'manifest.csv'));
 
 export interface ImportedClassifierKit {
   datasetId: number;
@@ -20,13 +21,27 @@ export interface ImportedClassifierKit {
 }
 
 export async function importClassifierKit(db: WorkspaceDb): Promise<ImportedClassifierKit> {
-  const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo classifier' });
+  const { dataset } = await importDataset(db, {
+    kind: 'manifest-csv',
+    path: path.join(classifierKit, 'manifest.csv'),
+    name: 'demo classifier',
+  });
   const target = await importClassifier(db, { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx') });
   const twin = await importClassifier(db, { kind: 'classifier', modelPath: path.join(classifierKit, 'twin.onnx') });
   const nullModel = await importClassifier(db, { kind: 'classifier', role: 'null', modelPath: path.join(classifierKit, 'null.onnx') });
-  const references = await importModelSet(db, { purpose: 'reference', manifestPath: path.join(classifierKit, 'reference', 'manifest.json') });
+  const references = await importModelSet(db, {
+    purpose: 'reference',
+    manifestPath: path.join(classifierKit, 'reference', 'manifest.json'),
+  });
   const shadows = await importModelSet(db, { purpose: 'shadow', manifestPath: path.join(classifierKit, 'shadows', 'manifest.json') });
-  return { datasetId: dataset.id, targetId: target.id, twinId: twin.id, nullId: nullModel.id, referenceSetId: references.setId, shadowSetId: shadows.setId };
+  return {
+    datasetId: dataset.id,
+    targetId: target.id,
+    twinId: twin.id,
+    nullId: nullModel.id,
+    referenceSetId: references.setId,
+    shadowSetId: shadows.setId,
+  };
 }
 
 export const clipKit = path.join(demoDir, 'clip');
@@ -41,7 +56,11 @@ export interface ImportedClipKit {
 
 export async function importClipKit(db: WorkspaceDb): Promise<ImportedClipKit> {
   const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(clipKit, 'manifest.csv'), name: 'demo clip' });
-  const { dataset: shifted } = await importDataset(db, { kind: 'manifest-csv', path: path.join(clipKit, 'manifest-shifted.csv'), name: 'demo clip (shifted)' });
+  const { dataset: shifted } = await importDataset(db, {
+    kind: 'manifest-csv',
+    path: path.join(clipKit, 'manifest-shifted.csv'),
+    name: 'demo clip (shifted)',
+  });
   const target = await importClip(db, {
     kind: 'clip',
     imageModelPath: path.join(clipKit, 'image_encoder.onnx'),
@@ -62,7 +81,11 @@ export interface ImportedDiffusionKit {
 }
 
 export async function importDiffusionKit(db: WorkspaceDb): Promise<ImportedDiffusionKit> {
-  const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(diffusionKit, 'manifest.csv'), name: 'demo diffusion' });
+  const { dataset } = await importDataset(db, {
+    kind: 'manifest-csv',
+    path: path.join(diffusionKit, 'manifest.csv'),
+    name: 'demo diffusion',
+  });
   const target = await importDiffusion(db, { kind: 'diffusion', modelPath: path.join(diffusionKit, 'unet.onnx') });
   return { datasetId: dataset.id, targetId: target.id };
 }

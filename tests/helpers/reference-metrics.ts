@@ -18,7 +18,11 @@ export function bruteForceAuc(scores: ArrayLike<number>, members: ArrayLike<numb
 }
 
 /** True and false positives of the rule "member when score ≥ threshold". */
-function flaggedAt(scores: ArrayLike<number>, members: ArrayLike<number>, threshold: number): { truePositives: number; falsePositives: number } {
+function flaggedAt(
+  scores: ArrayLike<number>,
+  members: ArrayLike<number>,
+  threshold: number,
+): { truePositives: number; falsePositives: number } {
   let truePositives = 0;
   let falsePositives = 0;
   for (let i = 0; i < scores.length; i++) {

@@ -16,10 +16,18 @@ export interface ScriptedFrontDoor {
   /** Purposes the backend opened the training folder dialog for, in order. */
   readonly folderAsked: SplitPurpose[];
   /** The next answers; change them between calls. `folder` answers the folder dialog (absent: cancelled). */
-  answers: { python: boolean; destination: (suggestedName: string) => ExportDestination | null; overwrite?: boolean; folder?: (purpose: SplitPurpose) => string | null };
+  answers: {
+    python: boolean;
+    destination: (suggestedName: string) => ExportDestination | null;
+    overwrite?: boolean;
+    folder?: (purpose: SplitPurpose) => string | null;
+  };
 }
 
-export function scriptedFrontDoor(answers: ScriptedFrontDoor['answers'] = { python: false, destination: () => null }, options: { trainingRoot?: string } = {}): ScriptedFrontDoor {
+export function scriptedFrontDoor(
+  answers: ScriptedFrontDoor['answers'] = { python: false, destination: () => null },
+  options: { trainingRoot?: string } = {},
+): ScriptedFrontDoor {
   const scripted: ScriptedFrontDoor = {
     pythonAsked: [],
     exportAsked: [],

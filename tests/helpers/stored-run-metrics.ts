@@ -11,14 +11,20 @@ import { bruteForceAuc, bruteForceTprAtFpr } from './reference-metrics';
 export function auditScoresWithMembership(db: WorkspaceDb, runId: number): { scores: number[]; members: number[] } {
   const { recordIds, scores } = readScores(db, runId);
   const records = getRecordsByIds(db, Array.from(recordIds));
-  const kept = records.flatMap((record, i) => (record.role === 'audit' && record.member !== null ? [{ score: scores[i]!, member: record.member }] : []));
+  const kept = records.flatMap((record, i) =>
+    record.role === 'audit' && record.member !== null ? [{ score: scores[i]!, member: record.member }] : [],
+  );
   return { scores: kept.map((entry) => entry.score), members: kept.map((entry) => entry.member) };
 }
 
 /** The run's overall AUC and each `tpr@alpha` equal the brute-force figures of its stored audit scores. */
 export function expectStoredMetricsMatchScores(db: WorkspaceDb, runId: number, alphas: readonly number[] = [0.01]): void {
   const { scores, members } = auditScoresWithMembership(db, runId);
-  const overall = new Map(readMetrics(db, runId).filter((m) => m.slice === '').map((m) => [m.name, m.value]));
+  const overall = new Map(
+    readMetrics(db, runId)
+      .filter((m) => m.slice === '')
+      .map((m) => [m.name, m.value]),
+  );
   expect(overall.get('auc'), `AUC of run ${runId}`).toBeCloseTo(bruteForceAuc(scores, members), 12);
   for (const alpha of alphas) {
     const expected = bruteForceTprAtFpr(scores, members, alpha);

@@ -28,7 +28,12 @@ beforeAll(async () => {
   const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
   if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
   datasetId = (dataset.data as { dataset: { id: number } }).dataset.id;
-  const run = await backend.router.dispatch('runs.start', { attack: 'loss', targetModelId: (model.data as { id: number }).id, datasetId, seed: 1 });
+  const run = await backend.router.dispatch('runs.start', {
+    attack: 'loss',
+    targetModelId: (model.data as { id: number }).id,
+    datasetId,
+    seed: 1,
+  });
   if (!run.ok) throw new Error(run.error.message);
   await backend.idle();
 }, 120_000);
@@ -96,7 +101,8 @@ describe('the bad-input corpus', () => {
         if (!found) problems.push(`${bad.name}: the message does not name ${String(part)}: ${error.message.slice(0, 300)}`);
       }
       for (const secret of bad.kind === 'dataset' ? (bad.withholds ?? []) : []) {
-        if (JSON.stringify(error).includes(secret)) problems.push(`${bad.name}: the error gives away "${secret}": ${JSON.stringify(error).slice(0, 300)}`);
+        if (JSON.stringify(error).includes(secret))
+          problems.push(`${bad.name}: the error gives away "${secret}": ${JSON.stringify(error).slice(0, 300)}`);
       }
       if (JSON.stringify(after) !== JSON.stringify(before)) problems.push(`${bad.name}: the workspace changed`);
     }
@@ -116,12 +122,20 @@ describe('the bad-input corpus', () => {
     const imported = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: writeNanClassifier(corpusRoot) });
     expect(imported.ok).toBe(true);
     const before = dumpWorkspace(backend.db);
-    const started = await backend.router.dispatch('runs.start', { attack: 'loss', targetModelId: (imported as { ok: true; data: { id: number } }).data.id, datasetId, seed: 2 });
+    const started = await backend.router.dispatch('runs.start', {
+      attack: 'loss',
+      targetModelId: (imported as { ok: true; data: { id: number } }).data.id,
+      datasetId,
+      seed: 2,
+    });
     expect(started.ok).toBe(true);
     await backend.idle();
     const runId = (started as { ok: true; data: RunSummary }).data.id;
     const run = await backend.router.dispatch('runs.get', { runId });
-    expect(run).toMatchObject({ ok: true, data: { status: 'failed', error: { code: 'attack.non-finite-score', message: expect.stringMatching(/NaN/) } } });
+    expect(run).toMatchObject({
+      ok: true,
+      data: { status: 'failed', error: { code: 'attack.non-finite-score', message: expect.stringMatching(/NaN/) } },
+    });
     // Only the run's own row and log were added: no scores, metrics or checks, nothing else touched.
     const after = dumpWorkspace(backend.db);
     expect(withoutTables(after, 'runs', 'run_log')).toEqual(withoutTables(before, 'runs', 'run_log'));

@@ -28,7 +28,6 @@ afterAll(async () => {
   backend.close();
 });
 
-
 /** p_y(z)/Pr(z) of every population record, computed from the ONNX target and reference models as the engine does. */
 async function enginePopulationRatios(a: number): Promise<number[]> {
   const population = readRunRecords(backend.db, kit.datasetId).filter((record) => record.role === 'population');
@@ -57,7 +56,13 @@ const metric = (runId: number, name: string) => readMetrics(backend.db, runId).f
 
 describe('classifier attacks on the demo kit', () => {
   it('runs the loss attack and stores scores, metrics with intervals, per-class AUC and checks', async () => {
-    const run = await runToEnd(backend, { attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1, nullModelId: kit.nullId });
+    const run = await runToEnd(backend, {
+      attack: 'loss',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 1,
+      nullModelId: kit.nullId,
+    });
     expect(run.status).toBe('finished');
     expect(run.modelCalls).toBeGreaterThan(0);
     const auc = metric(run.id, 'auc')!;
@@ -77,7 +82,13 @@ describe('classifier attacks on the demo kit', () => {
 
   it('gives LiRA a higher TPR at 1% FPR than the loss attack on the leaky target', async () => {
     const loss = await runToEnd(backend, { attack: 'loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2 });
-    const lira = await runToEnd(backend, { attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, referenceSetId: kit.referenceSetId });
+    const lira = await runToEnd(backend, {
+      attack: 'lira',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 2,
+      referenceSetId: kit.referenceSetId,
+    });
     expect(lira.status).toBe('finished');
     expect(metric(lira.id, 'tpr@0.01')!.value!).toBeGreaterThan(metric(loss.id, 'tpr@0.01')!.value!);
   });
@@ -89,8 +100,15 @@ describe('classifier attacks on the demo kit', () => {
     expect(Array.from(second.scores)).toEqual(Array.from(first.scores));
   }, 300_000);
 
-  it('tunes RMIA\'s a on the reference models alone when asked, and says what it chose', async () => {
-    const run = await runToEnd(backend, { attack: 'rmia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 5, referenceSetId: kit.referenceSetId, params: { tuneA: true } });
+  it("tunes RMIA's a on the reference models alone when asked, and says what it chose", async () => {
+    const run = await runToEnd(backend, {
+      attack: 'rmia',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 5,
+      referenceSetId: kit.referenceSetId,
+      params: { tuneA: true },
+    });
     expect(run.error).toBeNull();
     const log = readRunLog(backend.db, run.id).map((entry) => entry.message);
     const chosen = log.find((message) => /chosen by attacking each of 16 reference models/.test(message)) ?? '';
@@ -101,7 +119,13 @@ describe('classifier attacks on the demo kit', () => {
   });
 
   it('runs the Shokri shadow-model attack with precision and recall at the 0.5 threshold', async () => {
-    const run = await runToEnd(backend, { attack: 'shokri', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, shadowSetId: kit.shadowSetId });
+    const run = await runToEnd(backend, {
+      attack: 'shokri',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 3,
+      shadowSetId: kit.shadowSetId,
+    });
     expect(run.status).toBe('finished');
     expect(metric(run.id, 'auc')!.value).toBeGreaterThan(0.5);
     // Precision and recall of "member when score ≥ 0.5", counted here from the stored audit scores.
@@ -114,13 +138,20 @@ describe('classifier attacks on the demo kit', () => {
   });
 
   const goldenFile = path.join(classifierKit, 'goldens', 'scores.json');
-  it('matches the generator\'s Python reference scores for loss, LiRA and RMIA', async () => {
+  it("matches the generator's Python reference scores for loss, LiRA and RMIA", async () => {
     const golden = JSON.parse(fs.readFileSync(goldenFile, 'utf8')) as {
       ids: string[];
       scores: { target: Record<string, number[]> };
       intermediate: { target: { phi_target: number[] }; rmia_pr_out: number[] };
     };
-    const keyOf = new Map((backend.db.prepare('SELECT id, record_key FROM records WHERE dataset_id = ?').all(kit.datasetId) as { id: number; record_key: string }[]).map((r) => [r.id, r.record_key]));
+    const keyOf = new Map(
+      (
+        backend.db.prepare('SELECT id, record_key FROM records WHERE dataset_id = ?').all(kit.datasetId) as {
+          id: number;
+          record_key: string;
+        }[]
+      ).map((r) => [r.id, r.record_key]),
+    );
     const cases: [Record<string, unknown>, string][] = [
       [{ attack: 'loss' }, 'loss'],
       [{ attack: 'lira', params: { variant: 'online' }, referenceSetId: kit.referenceSetId }, 'lira_online'],
@@ -178,7 +209,13 @@ describe('classifier attacks on the demo kit', () => {
   });
 
   it('marks a run interrupted when its engine host is killed, and the workspace stays intact', async () => {
-    const started = await backend.router.dispatch('runs.start', { attack: 'lira', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 9, referenceSetId: kit.referenceSetId });
+    const started = await backend.router.dispatch('runs.start', {
+      attack: 'lira',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 9,
+      referenceSetId: kit.referenceSetId,
+    });
     expect(started.ok).toBe(true);
     const runId = (started as { ok: true; data: RunSummary }).data.id;
     // Wait until the host reports progress, then kill it mid-job.

@@ -13,7 +13,11 @@ import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
 const mia = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], { encoding: 'utf8', env: { ...process.env, MIA_WORKSPACE: '' }, maxBuffer: 64 * 1024 * 1024 });
+  spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MIA_WORKSPACE: '' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
 
 const Rate = z.number().min(0).max(1).nullable();
 const AuditJson = z.strictObject({
@@ -30,7 +34,10 @@ const AuditJson = z.strictObject({
           balanced_accuracy: Rate,
           advantage: Rate,
         }),
-        checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'warn', 'not-applicable']), value: z.number().nullable(), message: z.string() })),
+        checks: z.record(
+          z.string(),
+          z.object({ status: z.enum(['ok', 'warn', 'not-applicable']), value: z.number().nullable(), message: z.string() }),
+        ),
       }),
     )
     .min(1),
@@ -38,33 +45,42 @@ const AuditJson = z.strictObject({
 
 const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
 // Every audit config of the committed demo kit, classifier first: the export test below uses its runs.
-const configs = ['classifier/audit.yaml', 'clip/audit-shifted.yaml', 'clip/audit.yaml', 'diffusion/audit.yaml'].map((name) => path.join(demoDir, name));
+const configs = ['classifier/audit.yaml', 'clip/audit-shifted.yaml', 'clip/audit.yaml', 'diffusion/audit.yaml'].map((name) =>
+  path.join(demoDir, name),
+);
 /** A metric as the PDF prints it: three decimals. */
 const threeDecimals = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
 
 describe('mia audit and mia export on the demo kit', () => {
   const audited: { config: string; workspace: string; runIds: number[] }[] = [];
 
-  it.each(configs.map((file) => [path.relative(demoDir, file), file]))('audits %s and prints JSON of the documented shape', (_name, config) => {
-    const workspace = path.join(dir, `${path.basename(path.dirname(config))}-${path.basename(config, '.yaml')}.sqlite`);
-    const result = mia('audit', '--config', config, '--workspace', workspace, '--json');
-    expect(result.status, result.stderr).toBe(0);
-    const parsed = AuditJson.parse(JSON.parse(result.stdout));
-    for (const run of parsed.runs) expect(run.metrics.auc).not.toBeNull();
-    if (config.includes(`${path.sep}classifier${path.sep}`)) {
-      // Every classifier attack, run against the null model (trained on none of the audited records), is at chance.
-      for (const run of parsed.runs) {
-        const nullAuc = run.checks['null-model']?.value;
-        expect(nullAuc, `${run.attack}: AUC on the null model`).not.toBeNull();
-        expect(Math.abs(nullAuc! - 0.5), `${run.attack}: AUC on the null model`).toBeLessThan(0.05);
+  it.each(configs.map((file) => [path.relative(demoDir, file), file]))(
+    'audits %s and prints JSON of the documented shape',
+    (_name, config) => {
+      const workspace = path.join(dir, `${path.basename(path.dirname(config))}-${path.basename(config, '.yaml')}.sqlite`);
+      const result = mia('audit', '--config', config, '--workspace', workspace, '--json');
+      expect(result.status, result.stderr).toBe(0);
+      const parsed = AuditJson.parse(JSON.parse(result.stdout));
+      for (const run of parsed.runs) expect(run.metrics.auc).not.toBeNull();
+      if (config.includes(`${path.sep}classifier${path.sep}`)) {
+        // Every classifier attack, run against the null model (trained on none of the audited records), is at chance.
+        for (const run of parsed.runs) {
+          const nullAuc = run.checks['null-model']?.value;
+          expect(nullAuc, `${run.attack}: AUC on the null model`).not.toBeNull();
+          expect(Math.abs(nullAuc! - 0.5), `${run.attack}: AUC on the null model`).toBeLessThan(0.05);
+        }
       }
-    }
-    audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
-  }, 900_000);
+      audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
+    },
+    900_000,
+  );
 
   it('refuses a broken config with exit code 2, naming the key and what was expected', () => {
     const broken = path.join(dir, 'broken.yaml');
-    fs.writeFileSync(broken, 'dataset:\n  path: 42\ntarget:\n  kind: classifier\n  model: m.onnx\nruns:\n  - attack: loss\n    seed: "one"\n');
+    fs.writeFileSync(
+      broken,
+      'dataset:\n  path: 42\ntarget:\n  kind: classifier\n  model: m.onnx\nruns:\n  - attack: loss\n    seed: "one"\n',
+    );
     const result = mia('audit', '--config', broken, '--workspace', path.join(dir, 'broken.sqlite'), '--json');
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
@@ -73,45 +89,53 @@ describe('mia audit and mia export on the demo kit', () => {
     expect(result.stderr).toMatch(/config\.invalid/);
   });
 
-  it.skipIf(!hasPoppler)('exports a PDF whose numbers equal the stored metrics, and CSVs with the exact stored scores', () => {
-    const first = audited[0];
-    expect(first?.config, 'the classifier audit ran first').toBe(configs[0]);
-    const pdf = path.join(dir, 'report.pdf');
-    const csv = path.join(dir, 'scores.csv');
-    const result = mia('export', ...first!.runIds.map(String), '--pdf', pdf, '--csv', csv, '--workspace', first!.workspace);
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
+  it.skipIf(!hasPoppler)(
+    'exports a PDF whose numbers equal the stored metrics, and CSVs with the exact stored scores',
+    () => {
+      const first = audited[0];
+      expect(first?.config, 'the classifier audit ran first').toBe(configs[0]);
+      const pdf = path.join(dir, 'report.pdf');
+      const csv = path.join(dir, 'scores.csv');
+      const result = mia('export', ...first!.runIds.map(String), '--pdf', pdf, '--csv', csv, '--workspace', first!.workspace);
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
 
-    const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
-    const db = openWorkspace(first!.workspace, { readonly: true });
-    try {
-      for (const runId of first!.runIds) {
-        const metrics = readMetrics(db, runId);
-        const auc = metrics.find((m) => m.name === 'auc' && m.slice === '')!;
-        const tpr = metrics.find((m) => m.name === 'tpr@0.01' && m.slice === '')!;
-        // The summary row: the run, its AUC with the 95 % interval as "low–high", and its TPR at 1 % FPR.
-        const interval = auc.ciLow === null || auc.ciHigh === null ? 'n/a' : `${threeDecimals(auc.ciLow)}–${threeDecimals(auc.ciHigh)}`;
-        const row = text.split('\n').find((line) => new RegExp(`#${runId} \\S+`).test(line) && line.includes(interval)) ?? '';
-        expect(row, `summary row of run ${runId} with AUC interval ${interval}`).toContain(threeDecimals(auc.value));
-        expect(row, `summary row of run ${runId}`).toContain(threeDecimals(tpr.value));
-      }
-      const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
-      expect(pages).toBeGreaterThanOrEqual(5);
-      expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/yes\s+yes\s+yes|emb/i);
-      execFileSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(dir, 'page')]);
-      expect(fs.readdirSync(dir).filter((name) => name.startsWith('page') && name.endsWith('.png')).length).toBe(pages);
+      const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+      const db = openWorkspace(first!.workspace, { readonly: true });
+      try {
+        for (const runId of first!.runIds) {
+          const metrics = readMetrics(db, runId);
+          const auc = metrics.find((m) => m.name === 'auc' && m.slice === '')!;
+          const tpr = metrics.find((m) => m.name === 'tpr@0.01' && m.slice === '')!;
+          // The summary row: the run, its AUC with the 95 % interval as "low–high", and its TPR at 1 % FPR.
+          const interval = auc.ciLow === null || auc.ciHigh === null ? 'n/a' : `${threeDecimals(auc.ciLow)}–${threeDecimals(auc.ciHigh)}`;
+          const row = text.split('\n').find((line) => new RegExp(`#${runId} \\S+`).test(line) && line.includes(interval)) ?? '';
+          expect(row, `summary row of run ${runId} with AUC interval ${interval}`).toContain(threeDecimals(auc.value));
+          expect(row, `summary row of run ${runId}`).toContain(threeDecimals(tpr.value));
+        }
+        const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
+        expect(pages).toBeGreaterThanOrEqual(5);
+        expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/yes\s+yes\s+yes|emb/i);
+        execFileSync('pdftoppm', ['-png', '-r', '50', pdf, path.join(dir, 'page')]);
+        expect(fs.readdirSync(dir).filter((name) => name.startsWith('page') && name.endsWith('.png')).length).toBe(pages);
 
-      const [header, ...rows] = parseCsv(fs.readFileSync(csv, 'utf8'), 'scores.csv');
-      const col = (name: string) => header!.fields.indexOf(name);
-      for (const runId of first!.runIds.slice(0, 2)) {
-        const stored = readScores(db, runId);
-        const exported = new Map(rows.filter((r) => Number(r.fields[col('run_id')]) === runId).map((r) => [Number(r.fields[col('record_id')]), Number(r.fields[col('score')])]));
-        expect(exported.size).toBe(stored.recordIds.length);
-        stored.recordIds.forEach((recordId, i) => expect(exported.get(recordId)).toBe(stored.scores[i]));
+        const [header, ...rows] = parseCsv(fs.readFileSync(csv, 'utf8'), 'scores.csv');
+        const col = (name: string) => header!.fields.indexOf(name);
+        for (const runId of first!.runIds.slice(0, 2)) {
+          const stored = readScores(db, runId);
+          const exported = new Map(
+            rows
+              .filter((r) => Number(r.fields[col('run_id')]) === runId)
+              .map((r) => [Number(r.fields[col('record_id')]), Number(r.fields[col('score')])]),
+          );
+          expect(exported.size).toBe(stored.recordIds.length);
+          stored.recordIds.forEach((recordId, i) => expect(exported.get(recordId)).toBe(stored.scores[i]));
+        }
+        expect(fs.existsSync(path.join(dir, 'scores.metrics.csv'))).toBe(true);
+      } finally {
+        db.close();
       }
-      expect(fs.existsSync(path.join(dir, 'scores.metrics.csv'))).toBe(true);
-    } finally {
-      db.close();
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 });

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
-const mia = (...args: string[]) => spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], { encoding: 'utf8', env: { ...process.env, MIA_WORKSPACE: '' } });
+const mia = (...args: string[]) =>
+  spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'mia.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, MIA_WORKSPACE: '' },
+  });
 
 describe('mia command line', () => {
   it('prints usage with --help and exits 0', () => {

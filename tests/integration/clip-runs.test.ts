@@ -36,13 +36,17 @@ afterAll(() => backend.close());
 /** A run that must finish: the CLIP tests read its results. */
 async function finishedRun(request: Record<string, unknown>): Promise<RunSummary> {
   const summary = await runToEnd(backend, request);
-  if (summary.status !== 'finished') throw new Error(`Run ${summary.id} ended ${summary.status}: ${summary.error?.code} ${summary.error?.message}`);
+  if (summary.status !== 'finished')
+    throw new Error(`Run ${summary.id} ended ${summary.status}: ${summary.error?.code} ${summary.error?.message}`);
   return summary;
 }
 
 const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
 const check = (runId: number, kind: string) => readChecks(backend.db, runId).find((c) => c.kind === kind)!;
-const log = (runId: number) => readRunLog(backend.db, runId).map((entry) => entry.message).join('\n');
+const log = (runId: number) =>
+  readRunLog(backend.db, runId)
+    .map((entry) => entry.message)
+    .join('\n');
 
 function expectHeadlineMetrics(runId: number): void {
   const auc = metric(runId, 'auc');
@@ -97,7 +101,13 @@ describe('CLIP attacks on the demo kit', () => {
   }, 240_000);
 
   it('runs AEA with the mean-similarity aggregate and says so', async () => {
-    const mean = await finishedRun({ attack: 'aea', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { views: 3, aggregate: 'mean-similarity' } });
+    const mean = await finishedRun({
+      attack: 'aea',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 3,
+      params: { views: 3, aggregate: 'mean-similarity' },
+    });
     expectHeadlineMetrics(mean.id);
     expect(log(mean.id)).toContain('3 augmented views per image, aggregate "mean-similarity"');
   }, 240_000);
@@ -114,7 +124,9 @@ describe('CLIP attacks on the demo kit', () => {
     expect(metric(first.id, 'pseudo_label_error_rate')!.value!).toBeCloseTo(reference['1.0']!.pseudo_label_error_rate!, 12);
     for (const [lambda, expected] of Object.entries(reference)) {
       expect(metric(first.id, `pseudo_members@lambda=${lambda}`)?.value, `pseudo-members at λ ${lambda}`).toBe(expected.n_pseudo_members);
-      expect(metric(first.id, `pseudo_label_error_rate@lambda=${lambda}`)?.value ?? null).toEqual(expected.pseudo_label_error_rate === null ? null : expect.closeTo(expected.pseudo_label_error_rate, 12));
+      expect(metric(first.id, `pseudo_label_error_rate@lambda=${lambda}`)?.value ?? null).toEqual(
+        expected.pseudo_label_error_rate === null ? null : expect.closeTo(expected.pseudo_label_error_rate, 12),
+      );
     }
     expect(log(first.id)).toContain('Pseudo-label error rate');
     const second = await finishedRun(request);
@@ -122,7 +134,12 @@ describe('CLIP attacks on the demo kit', () => {
   }, 240_000);
 
   it('refuses WSA on a dataset without guaranteed non-members or a pool, before creating a run', async () => {
-    const result = await backend.router.dispatch('runs.start', { attack: 'wsa', targetModelId: kit.targetId, datasetId: kit.shiftedDatasetId, seed: 1 });
+    const result = await backend.router.dispatch('runs.start', {
+      attack: 'wsa',
+      targetModelId: kit.targetId,
+      datasetId: kit.shiftedDatasetId,
+      seed: 1,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'run.missing-role' } });
   });
 });

@@ -6,7 +6,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MiaError } from '../../src-main/common/errors';
 import { importDataset, importIssuesOf, type DatasetImportRequest } from '../../src-main/services/dataset-import';
 import { openWorkspace, type WorkspaceDb } from '../../src-main/workspace/open-workspace';
-import { idxBytes, makeCsvDataset, makeTempDir, tableCounts, writeCifarBatch, writeCsvManifest, writeIdxPair, writeImage } from '../fixtures/datasets/build-fixtures';
+import {
+  idxBytes,
+  makeCsvDataset,
+  makeTempDir,
+  tableCounts,
+  writeCifarBatch,
+  writeCsvManifest,
+  writeIdxPair,
+  writeImage,
+} from '../fixtures/datasets/build-fixtures';
 
 let dir: string;
 let data: string;
@@ -76,7 +85,9 @@ describe('broken images named in a manifest', () => {
   });
 
   it('refuses an image whose header claims more than 16,384 px a side, before decoding it', async () => {
-    await sharp({ create: { width: 20_000, height: 1, channels: 3, background: '#000' } }).png().toFile(path.join(data, 'wide.png'));
+    await sharp({ create: { width: 20_000, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toFile(path.join(data, 'wide.png'));
     const file = writeManifest(['id,path', 'w,wide.png']);
     await expectImportError({ kind: 'manifest-csv', path: file }, 'dataset.image-too-large', /20000 × 1/);
   });
@@ -158,10 +169,18 @@ describe('broken manifests', () => {
 
   it('refuses an unknown column, naming it when the header is otherwise a manifest header', async () => {
     const file = writeManifest(['id,path,split', 'x,images/img_0.png,train']);
-    await expectImportError({ kind: 'manifest-csv', path: file }, 'dataset.unknown-column', /column 3 \("split"\) is not a manifest column/);
+    await expectImportError(
+      { kind: 'manifest-csv', path: file },
+      'dataset.unknown-column',
+      /column 3 \("split"\) is not a manifest column/,
+    );
     // A header with no manifest column at all is not quoted: the file may be anything.
     const stranger = writeManifest(['secret,other', 'a,b']);
-    const error = await expectImportError({ kind: 'manifest-csv', path: stranger }, 'dataset.unknown-column', /columns 1, 2 are not manifest columns/);
+    const error = await expectImportError(
+      { kind: 'manifest-csv', path: stranger },
+      'dataset.unknown-column',
+      /columns 1, 2 are not manifest columns/,
+    );
     expect(error.message).not.toMatch(/secret|other/);
   });
 
@@ -199,7 +218,11 @@ describe('broken manifests', () => {
   });
 
   it('refuses a request that does not fit the schema', async () => {
-    await expectImportError({ kind: 'manifest-csv', path: manifest, defaultRole: 'boss' as never }, 'dataset.invalid-request', /defaultRole/);
+    await expectImportError(
+      { kind: 'manifest-csv', path: manifest, defaultRole: 'boss' as never },
+      'dataset.invalid-request',
+      /defaultRole/,
+    );
   });
 });
 
@@ -217,9 +240,18 @@ describe('errors and lists never give away other files', () => {
   it('imports /etc/passwd-shaped text as a manifest without quoting a byte of it', async () => {
     const passwd = path.join(dir, 'passwd');
     fs.writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\nsecret-user:x:1000:1000::/home/secret-user:/bin/sh\n');
-    const asCsv = await expectImportError({ kind: 'manifest-csv', path: passwd }, 'dataset.unknown-column', /passwd, line 1: column 1 is not a manifest column/);
-    const asJsonl = await expectImportError({ kind: 'manifest-jsonl', path: passwd }, 'dataset.jsonl-syntax', /passwd, line 1: not valid JSON/);
-    for (const error of [asCsv, asJsonl]) expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/root:|bin\/bash|secret-user/);
+    const asCsv = await expectImportError(
+      { kind: 'manifest-csv', path: passwd },
+      'dataset.unknown-column',
+      /passwd, line 1: column 1 is not a manifest column/,
+    );
+    const asJsonl = await expectImportError(
+      { kind: 'manifest-jsonl', path: passwd },
+      'dataset.jsonl-syntax',
+      /passwd, line 1: not valid JSON/,
+    );
+    for (const error of [asCsv, asJsonl])
+      expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/root:|bin\/bash|secret-user/);
   });
 
   it('refuses an ImageFolder class folder that links outside the root without listing the files there', async () => {
@@ -237,7 +269,11 @@ describe('errors and lists never give away other files', () => {
     fs.mkdirSync(path.join(dir, 'private'));
     fs.writeFileSync(path.join(dir, 'private', 'holiday.png'), fs.readFileSync(path.join(data, 'images', 'img_0.png')));
     fs.symlinkSync(path.join(dir, 'private', 'holiday.png'), path.join(data, 'innocent.png'));
-    const error = await expectImportError({ kind: 'manifest-csv', path: writeManifest(['id,path', 'x,innocent.png']) }, 'dataset.path-outside-root', /"innocent\.png" is a symbolic link/);
+    const error = await expectImportError(
+      { kind: 'manifest-csv', path: writeManifest(['id,path', 'x,innocent.png']) },
+      'dataset.path-outside-root',
+      /"innocent\.png" is a symbolic link/,
+    );
     expect(JSON.stringify({ message: error.message, details: error.details })).not.toMatch(/holiday|private/);
   });
 });

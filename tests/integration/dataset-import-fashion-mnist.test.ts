@@ -25,16 +25,19 @@ afterEach(() => {
 });
 
 describe('the real Fashion-MNIST test set', () => {
-  it.skipIf(!installed)('imports all 10,000 images with 1,000 per class (needs the Debian package dataset-fashion-mnist; skipped without it)', async () => {
-    const result = await importDataset(db, { kind: 'idx', path: images, labelsPath: labels, name: 'Fashion-MNIST test' });
-    expect(result.dataset.recordCount).toBe(10_000);
-    expect(result.counts.byLabel).toEqual(Array.from({ length: 10 }, (_, label) => ({ label, count: 1000 })));
-    const records = listRecordsForAttack(db, result.dataset.id);
-    // The first test image is an ankle boot (class 9) in the published data set.
-    expect(records[0]!.label).toBe(9);
-    const loader = createPixelLoader();
-    const pixels = await loader.load(records[9999]!);
-    expect([pixels.width, pixels.height, pixels.channels, pixels.data.length]).toEqual([28, 28, 1, 784]);
-    expect(pixels.data.some((v) => v > 0)).toBe(true);
-  });
+  it.skipIf(!installed)(
+    'imports all 10,000 images with 1,000 per class (needs the Debian package dataset-fashion-mnist; skipped without it)',
+    async () => {
+      const result = await importDataset(db, { kind: 'idx', path: images, labelsPath: labels, name: 'Fashion-MNIST test' });
+      expect(result.dataset.recordCount).toBe(10_000);
+      expect(result.counts.byLabel).toEqual(Array.from({ length: 10 }, (_, label) => ({ label, count: 1000 })));
+      const records = listRecordsForAttack(db, result.dataset.id);
+      // The first test image is an ankle boot (class 9) in the published data set.
+      expect(records[0]!.label).toBe(9);
+      const loader = createPixelLoader();
+      const pixels = await loader.load(records[9999]!);
+      expect([pixels.width, pixels.height, pixels.channels, pixels.data.length]).toEqual([28, 28, 1, 784]);
+      expect(pixels.data.some((v) => v > 0)).toBe(true);
+    },
+  );
 });

@@ -38,17 +38,41 @@ describe('importing a CSV manifest', () => {
     const data = path.join(dir, 'data');
     const { manifest, rows } = await makeCsvDataset(data, 4);
     const progress: number[] = [];
-    const result = await importDataset(db, { kind: 'manifest-csv', path: manifest, name: 'Demo', onProgress: (p) => progress.push(p.done) });
+    const result = await importDataset(db, {
+      kind: 'manifest-csv',
+      path: manifest,
+      name: 'Demo',
+      onProgress: (p) => progress.push(p.done),
+    });
 
-    expect(result.dataset).toMatchObject({ name: 'Demo', sourceKind: 'manifest-csv', recordCount: 4, classNames: null, roleCounts: { audit: 3, calibration: 1 } });
-    expect(result.counts.byLabel).toEqual([{ label: 0, count: 2 }, { label: 1, count: 1 }, { label: 2, count: 1 }]);
+    expect(result.dataset).toMatchObject({
+      name: 'Demo',
+      sourceKind: 'manifest-csv',
+      recordCount: 4,
+      classNames: null,
+      roleCounts: { audit: 3, calibration: 1 },
+    });
+    expect(result.counts.byLabel).toEqual([
+      { label: 0, count: 2 },
+      { label: 1, count: 1 },
+      { label: 2, count: 1 },
+    ]);
     expect(progress.at(-1)).toBe(4);
     expect(listDatasets(db).map((d) => d.id)).toEqual([result.dataset.id]);
 
     const records = listRecordsForAttack(db, result.dataset.id);
     expect(records.map((r) => r.key)).toEqual(rows.map((r) => r.id));
     const first = records[0]!;
-    expect(first).toMatchObject({ label: 0, caption: 'picture, number "0"', member: 1, role: 'audit', width: 28, height: 28, channels: 1, sourceIndex: null });
+    expect(first).toMatchObject({
+      label: 0,
+      caption: 'picture, number "0"',
+      member: 1,
+      role: 'audit',
+      width: 28,
+      height: 28,
+      channels: 1,
+      sourceIndex: null,
+    });
     expect(first.path).toBe(path.join(fs.realpathSync(data), 'images', 'img_0.png'));
     expect(first.sha256).toBe(createHash('sha256').update(fs.readFileSync(first.path)).digest('hex'));
     expect(records[1]!.member).toBe(0);
@@ -62,7 +86,12 @@ describe('importing a CSV manifest', () => {
     await writeImage(path.join(data, 'a.jpg'), 'jpeg', 200, 100, 3, 1);
     await writeImage(path.join(data, 'b.webp'), 'webp', 50, 120, 3, 2);
     fs.writeFileSync(path.join(data, 'm.csv'), 'id,path\na,a.jpg\nb,b.webp\n');
-    const result = await importDataset(db, { kind: 'manifest-csv', path: path.join(data, 'm.csv'), defaultRole: 'population', defaultMember: 0 });
+    const result = await importDataset(db, {
+      kind: 'manifest-csv',
+      path: path.join(data, 'm.csv'),
+      defaultRole: 'population',
+      defaultMember: 0,
+    });
     const records = listRecordsForAttack(db, result.dataset.id);
     expect(records.map((r) => [r.width, r.height, r.channels, r.role, r.member, r.label])).toEqual([
       [200, 100, 3, 'population', 0, null],
@@ -141,7 +170,15 @@ describe('importing IDX files', () => {
       expect(result.counts.byRole).toEqual({ pool: 1203 });
       const records = listRecordsForAttack(db, result.dataset.id);
       const last = records[1202]!;
-      expect(last).toMatchObject({ key: '1202', sourceIndex: 1202, label: 1202 % 10, width: 28, height: 28, channels: 1, sourceKind: 'idx' });
+      expect(last).toMatchObject({
+        key: '1202',
+        sourceIndex: 1202,
+        label: 1202 % 10,
+        width: 28,
+        height: 28,
+        channels: 1,
+        sourceKind: 'idx',
+      });
       expect(last.path).toBe(path.join(fs.realpathSync(dir), path.basename(images)));
       const loader = createPixelLoader();
       const pixels = await loader.load(last);
@@ -199,7 +236,10 @@ describe('reading records for the UI', () => {
     expect(listRecordsPage(db, { datasetId: dataset.id }).items[0]!.thumbnail).toBeUndefined();
     const counts = countRecords(db, dataset.id);
     expect(counts).toMatchObject({ total: 7, byRole: { audit: 6, calibration: 1 } });
-    expect(counts.byMember).toEqual([{ member: 0, count: 3 }, { member: 1, count: 4 }]);
+    expect(counts.byMember).toEqual([
+      { member: 0, count: 3 },
+      { member: 1, count: 4 },
+    ]);
   });
 });
 

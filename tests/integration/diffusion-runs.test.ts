@@ -32,7 +32,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => backend.close());
 
-
 const metric = (runId: number, name: string) => readMetrics(backend.db, runId).find((m) => m.name === name && m.slice === '');
 
 /** The run's scores keyed by the manifest's record ids. */
@@ -54,14 +53,20 @@ describe('diffusion attacks on the demo kit', () => {
     const run = await runToEnd(backend, { attack: 'pia', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 1 });
     expectFinishedWithMetrics(run, 2);
     const ours = scoresByKey(run.id);
-    golden.ids.forEach((id, i) => expect(Math.abs(ours.get(id)! - golden.scores.pia[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(golden.scores.pia[i]!))));
+    golden.ids.forEach((id, i) =>
+      expect(Math.abs(ours.get(id)! - golden.scores.pia[i]!)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(golden.scores.pia[i]!))),
+    );
     expect(metric(run.id, 'auc')!.value).toBeCloseTo(golden.metrics.pia.auc, 3);
     expect(metric(run.id, 'tpr@0.01')!.value).toBeCloseTo(golden.metrics.pia['tpr_at_1%_fpr']!, 3);
   }, 120_000);
 
   it('ReDiffuse (n = 2) reports progress in model calls and separates members (AUC > 0.7; 0.85 measured, 0.90 with n = 10)', async () => {
     const progress: RunProgress[] = [];
-    const run = await runToEnd(backend, { attack: 'rediffuse', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, params: { repeats: 2 } }, progress);
+    const run = await runToEnd(
+      backend,
+      { attack: 'rediffuse', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 2, params: { repeats: 2 } },
+      progress,
+    );
     expectFinishedWithMetrics(run, 4);
     expect(metric(run.id, 'auc')!.value!).toBeGreaterThan(0.7);
     const calls = progress.filter((p) => p.runId === run.id && p.unit === 'model calls');
@@ -71,13 +76,25 @@ describe('diffusion attacks on the demo kit', () => {
   }, 180_000);
 
   it('SecMI with stride 50 (4 calls per record), PIAN and the diffusion loss (n = 1) finish with metrics', async () => {
-    const secmi = await runToEnd(backend, { attack: 'secmi', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { stride: 50 } });
+    const secmi = await runToEnd(backend, {
+      attack: 'secmi',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 3,
+      params: { stride: 50 },
+    });
     expectFinishedWithMetrics(secmi, 4);
     expect(metric(secmi.id, 'auc')!.value!).toBeGreaterThan(0.55); // 0.64 measured (0.67 with the default stride 10)
     const pian = await runToEnd(backend, { attack: 'pian', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3 });
     expectFinishedWithMetrics(pian, 2);
     expect(metric(pian.id, 'auc')!.value!).toBeGreaterThan(0.55); // 0.67 measured
-    const loss = await runToEnd(backend, { attack: 'diffusion-loss', targetModelId: kit.targetId, datasetId: kit.datasetId, seed: 3, params: { repeats: 1 } });
+    const loss = await runToEnd(backend, {
+      attack: 'diffusion-loss',
+      targetModelId: kit.targetId,
+      datasetId: kit.datasetId,
+      seed: 3,
+      params: { repeats: 1 },
+    });
     expectFinishedWithMetrics(loss, 1);
     expect(metric(loss.id, 'auc')!.value!).toBeGreaterThan(0.7); // 0.89 measured (0.92 with n = 4)
   }, 240_000);
@@ -102,9 +119,19 @@ describe('diffusion attacks on the demo kit', () => {
         nodes: [{ op: 'Mul', inputs: ['x', 'k'], outputs: ['y'] }],
       }),
     );
-    const imported = await backend.router.dispatch('models.import', { kind: 'diffusion', modelPath: path.join(diffusionKit, 'unet.onnx'), vaeEncoderPath: encoder, name: 'half VAE' });
+    const imported = await backend.router.dispatch('models.import', {
+      kind: 'diffusion',
+      modelPath: path.join(diffusionKit, 'unet.onnx'),
+      vaeEncoderPath: encoder,
+      name: 'half VAE',
+    });
     if (!imported.ok) throw new Error(`${imported.error.code}: ${imported.error.message}`);
-    const run = await runToEnd(backend, { attack: 'pia', targetModelId: (imported.data as { id: number }).id, datasetId: kit.datasetId, seed: 1 });
+    const run = await runToEnd(backend, {
+      attack: 'pia',
+      targetModelId: (imported.data as { id: number }).id,
+      datasetId: kit.datasetId,
+      seed: 1,
+    });
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ code: 'model.incomplete-latent', message: expect.stringContaining('VAE decoder') });
     expect(run.modelCalls).toBe(0);

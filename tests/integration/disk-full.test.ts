@@ -79,7 +79,10 @@ describe('a full disk', () => {
     // … which the wrapper turns into the error a person can act on.
     const mapped = workspaceErrorFrom(caught, 'the workspace workspace.sqlite');
     expect(mapped).toBeInstanceOf(MiaError);
-    expect(mapped).toMatchObject({ code: 'workspace.disk-full', message: expect.stringMatching(/disk holding the workspace workspace\.sqlite is full/) });
+    expect(mapped).toMatchObject({
+      code: 'workspace.disk-full',
+      message: expect.stringMatching(/disk holding the workspace workspace\.sqlite is full/),
+    });
     // Through the front door the message already says so, even before the router maps the code.
     const viaRouter = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: path.join(kit.dir, 'second.csv') });
     expect(viaRouter).toMatchObject({ ok: false, error: { code: 'workspace.disk-full', message: expect.stringMatching(/full/) } });
@@ -98,7 +101,8 @@ describe('a full disk', () => {
       const runId = (started.data as RunSummary).id;
       const run = await backend.router.dispatch('runs.get', { runId });
       expect(run).toMatchObject({ ok: true, data: { status: 'failed', error: { message: expect.stringMatching(/full/) } } });
-      for (const table of ['scores', 'metrics', 'checks']) expect(backend.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE run_id = ?`).get(runId)).toEqual({ n: 0 });
+      for (const table of ['scores', 'metrics', 'checks'])
+        expect(backend.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE run_id = ?`).get(runId)).toEqual({ n: 0 });
       expect(withoutTables(dumpWorkspace(backend.db), 'runs', 'run_log')).toEqual(withoutTables(before, 'runs', 'run_log'));
     } else {
       expect(started.error.message).toMatch(/full/);
@@ -128,7 +132,9 @@ describe('a full disk', () => {
     expect(fs.existsSync(path.join(dir, `full-${attempts}.mia-backup`)), 'the unregistered backup is not left in place').toBe(false);
     expect(fs.readdirSync(dir).filter((name) => name.startsWith('.'))).toEqual([]);
     // Every backup that was registered is there, and only those.
-    const registered = backend.db.prepare("SELECT path FROM exports WHERE kind = 'workspace-backup' ORDER BY id").all() as { path: string }[];
+    const registered = backend.db.prepare("SELECT path FROM exports WHERE kind = 'workspace-backup' ORDER BY id").all() as {
+      path: string;
+    }[];
     expect(registered.length - exportsBefore).toBe(attempts - 1);
     for (const { path: file } of registered) expect(fs.existsSync(file)).toBe(true);
     expect(integrityReport(backend.db)).toBe('ok');
@@ -145,7 +151,12 @@ describe('a full disk', () => {
     freeDisk();
     const { dataset } = await importDataset(backend.db, { kind: 'manifest-csv', path: path.join(kit.dir, 'second.csv') });
     expect(dataset.recordCount).toBe(400);
-    const started = await backend.router.dispatch('runs.start', { attack: 'entropy', targetModelId: targetId, datasetId: dataset.id, seed: 2 });
+    const started = await backend.router.dispatch('runs.start', {
+      attack: 'entropy',
+      targetModelId: targetId,
+      datasetId: dataset.id,
+      seed: 2,
+    });
     expect(started.ok).toBe(true);
     await backend.idle();
     const run = await backend.router.dispatch('runs.get', { runId: (started as { ok: true; data: RunSummary }).data.id });
@@ -157,9 +168,12 @@ describe('a full disk', () => {
 describe('storage errors become clear MiaErrors', () => {
   const sqliteError = (code: string) => Object.assign(new Error(`sqlite says ${code}`), { code });
 
-  it('maps SQLITE_FULL and its extended codes to workspace.disk-full, keeping SQLite\'s words in details', () => {
+  it("maps SQLITE_FULL and its extended codes to workspace.disk-full, keeping SQLite's words in details", () => {
     for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_NOSPC']) {
-      expect(workspaceErrorFrom(sqliteError(code))).toMatchObject({ code: 'workspace.disk-full', details: { sqliteCode: code, cause: `sqlite says ${code}` } });
+      expect(workspaceErrorFrom(sqliteError(code))).toMatchObject({
+        code: 'workspace.disk-full',
+        details: { sqliteCode: code, cause: `sqlite says ${code}` },
+      });
     }
   });
 
@@ -173,7 +187,11 @@ describe('storage errors become clear MiaErrors', () => {
     const constraint = sqliteError('SQLITE_CONSTRAINT_UNIQUE');
     expect(workspaceErrorFrom(constraint)).toBe(constraint);
     expect(workspaceErrorFrom('text')).toBe('text');
-    expect(() => withWorkspaceErrors(() => { throw sqliteError('SQLITE_FULL'); })).toThrow(expect.objectContaining({ code: 'workspace.disk-full' }));
+    expect(() =>
+      withWorkspaceErrors(() => {
+        throw sqliteError('SQLITE_FULL');
+      }),
+    ).toThrow(expect.objectContaining({ code: 'workspace.disk-full' }));
   });
 
   it.skipIf(!fs.existsSync('/dev/full'))('maps a real ENOSPC from the file system (writing to /dev/full)', async () => {

@@ -31,14 +31,33 @@ describe('engine host process', () => {
 
   it('answers a start whose task fits no task schema with engine.bad-task for that job, naming the field', async () => {
     const answer = await answerOfRawHost({ type: 'start', jobId: 'job-x', task: { kind: 'format-disk' } });
-    expect(answer).toMatchObject({ type: 'error', jobId: 'job-x', error: { code: 'engine.bad-task', message: expect.stringContaining('task.kind') } });
+    expect(answer).toMatchObject({
+      type: 'error',
+      jobId: 'job-x',
+      error: { code: 'engine.bad-task', message: expect.stringContaining('task.kind') },
+    });
   });
 
   it('refuses an attack task with a malformed record list before any work starts', async () => {
     const target = { id: 1, name: 'target', kind: 'classifier', files: {}, config: {}, sha256: 'x', trainedOn: null };
-    const task = { kind: 'attack', runId: 1, attack: 'loss', params: {}, seed: 1, target, records: 'all of them', references: [], shadows: [], nullModel: null };
+    const task = {
+      kind: 'attack',
+      runId: 1,
+      attack: 'loss',
+      params: {},
+      seed: 1,
+      target,
+      records: 'all of them',
+      references: [],
+      shadows: [],
+      nullModel: null,
+    };
     const answer = await answerOfRawHost({ type: 'start', jobId: 'job-y', task });
-    expect(answer).toMatchObject({ type: 'error', jobId: 'job-y', error: { code: 'engine.bad-task', message: expect.stringContaining('task.records') } });
+    expect(answer).toMatchObject({
+      type: 'error',
+      jobId: 'job-y',
+      error: { code: 'engine.bad-task', message: expect.stringContaining('task.records') },
+    });
   });
 
   it('starts a fresh host after the previous one was killed', async () => {

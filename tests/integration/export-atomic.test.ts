@@ -32,9 +32,14 @@ const miaArgs = (folder: string, ids: readonly number[], ...extra: string[]): st
   workspace,
   ...extra,
 ];
-const mia = (folder: string, ids: readonly number[], ...extra: string[]) => spawnSync(process.execPath, miaArgs(folder, ids, ...extra), { encoding: 'utf8' });
+const mia = (folder: string, ids: readonly number[], ...extra: string[]) =>
+  spawnSync(process.execPath, miaArgs(folder, ids, ...extra), { encoding: 'utf8' });
 /** The files an export wrote (the PDF, the two CSVs and whatever accompanies them, such as signatures); partial files are hidden. */
-const exportedNames = (folder: string): string[] => fs.readdirSync(folder).filter((name) => !name.startsWith('.')).sort();
+const exportedNames = (folder: string): string[] =>
+  fs
+    .readdirSync(folder)
+    .filter((name) => !name.startsWith('.'))
+    .sort();
 const readFiles = (folder: string, names: readonly string[]): Buffer[] => names.map((name) => fs.readFileSync(path.join(folder, name)));
 
 beforeAll(() => {
@@ -87,13 +92,19 @@ describe('mia export writes all files or none', () => {
       const names = fs.readdirSync(folder);
       const partials = names.filter((name) => !targets.includes(name));
       // A kill can leave a hidden partial file; it never carries a target's name and nothing reads it.
-      for (const name of partials) expect(targets.some((target) => name.startsWith(`.${target}.`) && name.endsWith(partialFileSuffix)), name).toBe(true);
+      for (const name of partials)
+        expect(
+          targets.some((target) => name.startsWith(`.${target}.`) && name.endsWith(partialFileSuffix)),
+          name,
+        ).toBe(true);
       if (partials.length > 0) killedWhileWriting++;
       const now = readFiles(folder, targets);
       const isOld = now.every((content, i) => content.equals(old[i]!));
       // The PDF (and what signs it) carries its creation time, so a new one is recognised as new and complete.
       const isNew =
-        csvs.every((i) => now[i]!.equals(fresh[i]!)) && now.every((content, i) => !content.equals(old[i]!) || content.equals(fresh[i]!)) && now[pdf]!.subarray(-8).toString().includes('%%EOF');
+        csvs.every((i) => now[i]!.equals(fresh[i]!)) &&
+        now.every((content, i) => !content.equals(old[i]!) || content.equals(fresh[i]!)) &&
+        now[pdf]!.subarray(-8).toString().includes('%%EOF');
       expect(isOld || isNew, `trial ${trial} (kill after ${delayMs} ms): the old export or the complete new one`).toBe(true);
       for (const name of partials) fs.rmSync(path.join(folder, name));
       if (isNew) targets.forEach((name, i) => fs.writeFileSync(path.join(folder, name), old[i]!));
@@ -114,16 +125,21 @@ describe('mia export writes all files or none', () => {
     const pages = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' }).split('<page ');
     const exposed = pages.find((page) => page.includes('>exposed</word>') && page.includes('>Most</word>')) ?? '';
     expect(exposed, 'the page of the most exposed records').toContain('>exposed</word>');
-    const boxes = [...exposed.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
-      x0: Number(m[1]),
-      y0: Number(m[2]),
-      x1: Number(m[3]),
-      y1: Number(m[4]),
-      word: m[5]!,
-    }));
+    const boxes = [...exposed.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map(
+      (m) => ({
+        x0: Number(m[1]),
+        y0: Number(m[2]),
+        x1: Number(m[3]),
+        y1: Number(m[4]),
+        word: m[5]!,
+      }),
+    );
     expect(boxes.length).toBeGreaterThan(20);
     const overlapping = boxes.flatMap((a, i) =>
-      boxes.slice(i + 1).filter((b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 1 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 1).map((b) => `${a.word} / ${b.word}`),
+      boxes
+        .slice(i + 1)
+        .filter((b) => Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 1 && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > 1)
+        .map((b) => `${a.word} / ${b.word}`),
     );
     expect(overlapping).toEqual([]);
   });

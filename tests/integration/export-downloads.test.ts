@@ -31,11 +31,14 @@ interface Answer {
 
 function get(target: HeadlessHost, urlPath: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: target.port, path: urlPath, method, headers: { Host: `127.0.0.1:${target.port}`, ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port: target.port, path: urlPath, method, headers: { Host: `127.0.0.1:${target.port}`, ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -55,7 +58,12 @@ async function exportRun(on: Backend): Promise<ExportedFiles> {
 
 /** The private folders of offers, by name under the temp dir. */
 function downloadFolders(): Set<string> {
-  return new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('mia-download-')).map((name) => path.join(os.tmpdir(), name)));
+  return new Set(
+    fs
+      .readdirSync(os.tmpdir())
+      .filter((name) => name.startsWith('mia-download-'))
+      .map((name) => path.join(os.tmpdir(), name)),
+  );
 }
 
 /** Runs `action` and answers the private folders it left behind. */
@@ -70,7 +78,12 @@ beforeAll(async () => {
   const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest });
   const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
   if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-  const run = await backend.router.dispatch('runs.start', { attack: 'loss', targetModelId: (model.data as { id: number }).id, datasetId: (dataset.data as { dataset: { id: number } }).dataset.id, seed: 1 });
+  const run = await backend.router.dispatch('runs.start', {
+    attack: 'loss',
+    targetModelId: (model.data as { id: number }).id,
+    datasetId: (dataset.data as { dataset: { id: number } }).dataset.id,
+    seed: 1,
+  });
   if (!run.ok) throw new Error(run.error.message);
   await backend.idle();
   runId = (run.data as RunSummary).id;
@@ -119,7 +132,11 @@ describe('report downloads from the headless host', () => {
   it('removes an offer nobody fetched once it expires, and its links then answer 404', async () => {
     const shortLived: ExportDownloads = createExportDownloads({ expiryMs: 200 });
     const other = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(shortLived, path.join(dir, 'training')) });
-    const otherHost = await startHeadlessHost({ backend: other.backend, downloads: shortLived, rendererDir: path.join(repoRoot, 'out', 'renderer') });
+    const otherHost = await startHeadlessHost({
+      backend: other.backend,
+      downloads: shortLived,
+      rendererDir: path.join(repoRoot, 'out', 'renderer'),
+    });
     try {
       const otherCookie = await sessionCookie(otherHost);
       const { result: exported, folders } = await newFolders(() => exportRun(other.backend));
@@ -133,7 +150,7 @@ describe('report downloads from the headless host', () => {
     }
   });
 
-  it('keeps a link of one host useless on another host\'s session', async () => {
+  it("keeps a link of one host useless on another host's session", async () => {
     const exported = await exportRun(backend);
     const otherDownloads = createExportDownloads();
     const otherHost = await startHeadlessHost({ backend, downloads: otherDownloads, rendererDir: path.join(repoRoot, 'out', 'renderer') });

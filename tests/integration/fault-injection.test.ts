@@ -19,7 +19,8 @@ import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 const hostKillTrials = 12;
 const processKillTrials = 8;
 const cliEntry = path.join(repoRoot, 'bin', 'mia.js');
-const hasBuiltCli = fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js')) && fs.existsSync(path.join(repoRoot, 'out', 'main', 'engine-host.js'));
+const hasBuiltCli =
+  fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js')) && fs.existsSync(path.join(repoRoot, 'out', 'main', 'engine-host.js'));
 
 const dir = makeTempDir('mia-faults-');
 let kit: TinyKit;
@@ -144,14 +145,19 @@ describe('SIGKILL of the engine host at seeded random points', () => {
     await killEngineHost();
     await backend.idle();
     expect(snapshotRun(backend.db, runId).row.status).toBe('interrupted');
-    backend.db.prepare('INSERT OR IGNORE INTO scores (run_id, record_id, score) SELECT ?, id, 0.5 FROM records WHERE dataset_id = ? LIMIT 5').run(runId, datasetId);
+    backend.db
+      .prepare('INSERT OR IGNORE INTO scores (run_id, record_id, score) SELECT ?, id, 0.5 FROM records WHERE dataset_id = ? LIMIT 5')
+      .run(runId, datasetId);
     discardRun(backend.db, runId);
     expect(backend.db.prepare('SELECT COUNT(*) AS n FROM runs WHERE id = ?').get(runId)).toEqual({ n: 0 });
     expect(backend.db.prepare('SELECT COUNT(*) AS n FROM scores WHERE run_id = ?').get(runId)).toEqual({ n: 0 });
 
     const [finishedId, before] = [...finished][0]!;
     expect(() => discardRun(backend.db, finishedId)).toThrow(expect.objectContaining({ code: 'run.not-interrupted' }));
-    await expect(resumeRun(deps(backend), finishedId)).rejects.toMatchObject({ code: 'run.not-interrupted', message: expect.stringMatching(/finished/) });
+    await expect(resumeRun(deps(backend), finishedId)).rejects.toMatchObject({
+      code: 'run.not-interrupted',
+      message: expect.stringMatching(/finished/),
+    });
     await expect(resumeRun(deps(backend), 99_999)).rejects.toMatchObject({ code: 'run.not-found' });
     expect(snapshotRun(backend.db, finishedId)).toEqual(before);
     expect(integrityReport(backend.db)).toBe('ok');
@@ -167,7 +173,10 @@ describe('SIGKILL of the engine host at seeded random points', () => {
     const original = fs.readFileSync(kit.model);
     try {
       fs.appendFileSync(kit.model, Buffer.from([0]));
-      await expect(resumeRun(deps(backend), runId)).rejects.toMatchObject({ code: 'model.file-changed', message: expect.stringMatching(/tiny\.onnx/) });
+      await expect(resumeRun(deps(backend), runId)).rejects.toMatchObject({
+        code: 'model.file-changed',
+        message: expect.stringMatching(/tiny\.onnx/),
+      });
       expect(snapshotRun(backend.db, runId).row.status).toBe('interrupted');
     } finally {
       fs.writeFileSync(kit.model, original);
@@ -212,11 +221,23 @@ describe.skipIf(!hasBuiltCli)('SIGKILL of the whole service process (the built C
     // mid-import.
     const manifest = path.join(kit.dir, 'manifest-cli.csv');
     fs.copyFileSync(kit.manifest, manifest);
-    for (const [name, manifestName] of [['reuse', 'manifest.csv'], ['import', 'manifest-cli.csv']] as const) {
+    for (const [name, manifestName] of [
+      ['reuse', 'manifest.csv'],
+      ['import', 'manifest-cli.csv'],
+    ] as const) {
       configs[name] = path.join(kit.dir, `audit-${name}.yaml`);
       fs.writeFileSync(
         configs[name],
-        ['dataset:', `  path: ${manifestName}`, 'target:', '  kind: classifier', '  model: tiny.onnx', 'runs:', ...attacks.flatMap((attack) => [`  - attack: ${attack}`, '    seed: 7']), ''].join('\n'),
+        [
+          'dataset:',
+          `  path: ${manifestName}`,
+          'target:',
+          '  kind: classifier',
+          '  model: tiny.onnx',
+          'runs:',
+          ...attacks.flatMap((attack) => [`  - attack: ${attack}`, '    seed: 7']),
+          '',
+        ].join('\n'),
       );
     }
   });
@@ -239,7 +260,8 @@ describe.skipIf(!hasBuiltCli)('SIGKILL of the whole service process (the built C
       try {
         const db = openWorkspace(workspace, { readonly: true });
         try {
-          if ((db.prepare("SELECT COUNT(*) AS n FROM runs WHERE id > ? AND status = 'running'").get(ceiling) as { n: number }).n > 0) return true;
+          if ((db.prepare("SELECT COUNT(*) AS n FROM runs WHERE id > ? AND status = 'running'").get(ceiling) as { n: number }).n > 0)
+            return true;
         } finally {
           db.close();
         }
@@ -264,7 +286,10 @@ describe.skipIf(!hasBuiltCli)('SIGKILL of the whole service process (the built C
     const ceiling = baseRunCeiling();
     const started = performance.now();
     // detached: the CLI leads its own process group, so a group kill takes its engine host with it.
-    const child = spawn(process.execPath, [cliEntry, 'audit', '--config', config, '--workspace', workspace, '--json'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [cliEntry, 'audit', '--config', config, '--workspace', workspace, '--json'], {
+      detached: true,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<{ code: number | null }>((resolve) => child.once('exit', (code) => resolve({ code })));
@@ -297,7 +322,8 @@ describe.skipIf(!hasBuiltCli)('SIGKILL of the whole service process (the built C
     const baseRuns = new Map<number, RunSnapshot>();
     {
       const db = openWorkspace(baseWorkspace, { readonly: true });
-      for (const { id } of db.prepare("SELECT id FROM runs WHERE status = 'finished'").all() as { id: number }[]) baseRuns.set(id, snapshotRun(db, id));
+      for (const { id } of db.prepare("SELECT id FROM runs WHERE status = 'finished'").all() as { id: number }[])
+        baseRuns.set(id, snapshotRun(db, id));
       db.close();
     }
     let interrupted = 0;
@@ -326,10 +352,17 @@ describe.skipIf(!hasBuiltCli)('SIGKILL of the whole service process (the built C
         expectUntouchedIn(db, baseRuns, what);
         expect(db.prepare("SELECT COUNT(*) AS n FROM runs WHERE status IN ('running', 'queued')").get(), what).toEqual({ n: 0 });
         expect(db.prepare("SELECT COUNT(*) AS n FROM datasets WHERE status = 'importing'").get(), what).toEqual({ n: 0 });
-        const newRuns = db.prepare('SELECT id, attack, status, error FROM runs WHERE id > ? ORDER BY id').all(ceiling) as { id: number; attack: string; status: string; error: string | null }[];
+        const newRuns = db.prepare('SELECT id, attack, status, error FROM runs WHERE id > ? ORDER BY id').all(ceiling) as {
+          id: number;
+          attack: string;
+          status: string;
+          error: string | null;
+        }[];
         // A run another connection saw committed must survive the kill.
         if (outcome.sawRun) expect(newRuns.length, `${what}: the run seen in progress is gone`).toBeGreaterThan(0);
-        log.push(`${what}: ${newRuns.map((r) => `${r.attack} ${r.status}`).join(', ') || 'no run yet'} exit ${outcome.code} ${outcome.stderr.slice(-300)}`);
+        log.push(
+          `${what}: ${newRuns.map((r) => `${r.attack} ${r.status}`).join(', ') || 'no run yet'} exit ${outcome.code} ${outcome.stderr.slice(-300)}`,
+        );
         for (const run of newRuns) {
           if (run.status === 'finished') {
             expectReferenceResult(db, run.id, run.attack);

@@ -117,7 +117,10 @@ function malformedHttp(random: SeededRandom): HttpCase {
     case 0:
     case 1:
     case 2:
-      return { bytes: `${pick(random, ['GET', 'HEAD', 'POST'])} ${malformedTarget(random)} HTTP/1.1\r\n${host}${withCookie}\r\n\r\n`, expect: 400 };
+      return {
+        bytes: `${pick(random, ['GET', 'HEAD', 'POST'])} ${malformedTarget(random)} HTTP/1.1\r\n${host}${withCookie}\r\n\r\n`,
+        expect: 400,
+      };
     case 3: // The same targets on the upgrade path, with everything else a real browser would send.
       return {
         bytes: `GET ${malformedTarget(random)} HTTP/1.1\r\n${host}\r\nOrigin: ${origin}\r\nCookie: ${cookie}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
@@ -134,14 +137,20 @@ function malformedHttp(random: SeededRandom): HttpCase {
         expect: 'client-error',
       };
     case 6: // Bodies that lie about themselves.
-      return { bytes: `POST / HTTP/1.1\r\n${host}\r\nTransfer-Encoding: chunked\r\n\r\n${pick(random, ['zz', '-1', 'ffffffffffffffffff', '5\r\nab'])}\r\n\r\n`, expect: 'client-error' };
+      return {
+        bytes: `POST / HTTP/1.1\r\n${host}\r\nTransfer-Encoding: chunked\r\n\r\n${pick(random, ['zz', '-1', 'ffffffffffffffffff', '5\r\nab'])}\r\n\r\n`,
+        expect: 'client-error',
+      };
     case 7: // Malformed upgrades to the bridge.
       return {
         bytes: `GET /bridge HTTP/1.1\r\n${host}\r\nOrigin: ${origin}\r\nCookie: ${cookie}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n${pick(random, ['Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: short\r\nSec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 99'])}\r\n\r\n`,
         expect: 'client-error',
       };
     default: // Random bytes.
-      return { bytes: Buffer.from(Array.from({ length: 1 + (random.uint32() % 200) }, () => random.uint32() & 0xff)), expect: 'client-error' };
+      return {
+        bytes: Buffer.from(Array.from({ length: 1 + (random.uint32() % 200) }, () => random.uint32() & 0xff)),
+        expect: 'client-error',
+      };
   }
 }
 
@@ -150,23 +159,44 @@ function malformedFrame(random: SeededRandom): { name: string; bytes: Buffer } {
   const kind = random.uint32() % 8;
   switch (kind) {
     case 0:
-      return { name: 'bad UTF-8 text', bytes: webSocketFrame({ opcode: 1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0xc3, 0x28, random.uint32() & 0xff]) }) };
+      return {
+        name: 'bad UTF-8 text',
+        bytes: webSocketFrame({ opcode: 1, payload: Buffer.from([0x7b, 0xff, 0xfe, 0xc3, 0x28, random.uint32() & 0xff]) }),
+      };
     case 1:
-      return { name: 'reserved bit', bytes: webSocketFrame({ opcode: 1, rsv: 1 + (random.uint32() % 7), payload: Buffer.from('{"id":1}') }) };
+      return {
+        name: 'reserved bit',
+        bytes: webSocketFrame({ opcode: 1, rsv: 1 + (random.uint32() % 7), payload: Buffer.from('{"id":1}') }),
+      };
     case 2:
-      return { name: 'unknown opcode', bytes: webSocketFrame({ opcode: pick(random, [3, 4, 5, 6, 7, 11, 12, 13, 14, 15]), payload: Buffer.from('x') }) };
+      return {
+        name: 'unknown opcode',
+        bytes: webSocketFrame({ opcode: pick(random, [3, 4, 5, 6, 7, 11, 12, 13, 14, 15]), payload: Buffer.from('x') }),
+      };
     case 3:
-      return { name: 'unmasked', bytes: webSocketFrame({ opcode: 1, masked: false, payload: Buffer.from('{"id":1,"channel":"datasets.list"}') }) };
+      return {
+        name: 'unmasked',
+        bytes: webSocketFrame({ opcode: 1, masked: false, payload: Buffer.from('{"id":1,"channel":"datasets.list"}') }),
+      };
     case 4:
-      return { name: 'over the size limit', bytes: webSocketFrame({ opcode: pick(random, [1, 2]), declaredLength: 16 * 1024 * 1024 + 1 + (random.uint32() % 1_000_000) }) };
+      return {
+        name: 'over the size limit',
+        bytes: webSocketFrame({ opcode: pick(random, [1, 2]), declaredLength: 16 * 1024 * 1024 + 1 + (random.uint32() % 1_000_000) }),
+      };
     case 5: {
       const code = pick(random, [0, 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535]);
       const payload = Buffer.alloc(2);
       payload.writeUInt16BE(code);
-      return { name: `close code ${code}`, bytes: webSocketFrame({ opcode: 8, payload: random.uint32() % 4 === 0 ? Buffer.from([3]) : payload }) };
+      return {
+        name: `close code ${code}`,
+        bytes: webSocketFrame({ opcode: 8, payload: random.uint32() % 4 === 0 ? Buffer.from([3]) : payload }),
+      };
     }
     case 6:
-      return { name: 'fragmented or oversized control frame', bytes: random.uint32() % 2 ? webSocketFrame({ opcode: 9, fin: false }) : webSocketFrame({ opcode: 9, payload: Buffer.alloc(126) }) };
+      return {
+        name: 'fragmented or oversized control frame',
+        bytes: random.uint32() % 2 ? webSocketFrame({ opcode: 9, fin: false }) : webSocketFrame({ opcode: 9, payload: Buffer.alloc(126) }),
+      };
     default:
       return { name: 'continuation without a start', bytes: webSocketFrame({ opcode: 0, payload: Buffer.from('}') }) };
   }
@@ -206,7 +236,11 @@ describe('headless host under hostile clients', () => {
       const key = `${testCase.expect}->${reply.status ?? 'closed'}`;
       statusSeen.set(key, (statusSeen.get(key) ?? 0) + 1);
       if (testCase.expect === 400) expect(reply.status, JSON.stringify(String(testCase.bytes).slice(0, 80))).toBe(400);
-      else expect(reply.status === null ? reply.closed : reply.status >= 400 && reply.status < 500, JSON.stringify(String(testCase.bytes).slice(0, 80))).toBe(true);
+      else
+        expect(
+          reply.status === null ? reply.closed : reply.status >= 400 && reply.status < 500,
+          JSON.stringify(String(testCase.bytes).slice(0, 80)),
+        ).toBe(true);
     });
     expect(child.exitCode, 'the host exited during the HTTP fuzzing').toBeNull();
 
@@ -242,7 +276,12 @@ describe('headless host under hostile clients', () => {
   }, 240_000);
 
   const recordsCall = (): Buffer =>
-    webSocketFrame({ opcode: 1, payload: Buffer.from(encodeWire({ id: 1, channel: 'datasets.records', payload: { datasetId: kit.datasetId, limit: 500, withThumbnails: true } })) });
+    webSocketFrame({
+      opcode: 1,
+      payload: Buffer.from(
+        encodeWire({ id: 1, channel: 'datasets.records', payload: { datasetId: kit.datasetId, limit: 500, withThumbnails: true } }),
+      ),
+    });
 
   async function expectHostStillServes(): Promise<void> {
     expect(child.exitCode).toBeNull();

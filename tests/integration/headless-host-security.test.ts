@@ -107,7 +107,15 @@ describe('headless host over HTTP', () => {
       });
     const port = host.port;
     expect(await open({ cookie })).toBe(403); // no Origin at all
-    for (const origin of ['null', `http://localhost:${port}`, `http://127.0.0.1:${port + 1}`, `https://127.0.0.1:${port}`, `${host.origin}/`, `${host.origin}.evil.example`, 'file://']) {
+    for (const origin of [
+      'null',
+      `http://localhost:${port}`,
+      `http://127.0.0.1:${port + 1}`,
+      `https://127.0.0.1:${port}`,
+      `${host.origin}/`,
+      `${host.origin}.evil.example`,
+      'file://',
+    ]) {
       expect(await open({ origin, cookie }), origin).toBe(403);
     }
     expect(await open({ origin: host.origin, cookie: 'mia_session=forged' })).toBe(403);
@@ -117,10 +125,13 @@ describe('headless host over HTTP', () => {
   it('answers only requests addressed to 127.0.0.1:PORT, whatever name resolved to it', async () => {
     const get = (hostName: string, withCookie: boolean) =>
       new Promise<number>((resolve, reject) => {
-        const request = http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { host: hostName, ...(withCookie ? { cookie } : {}) } }, (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        });
+        const request = http.get(
+          { host: '127.0.0.1', port: host.port, path: '/', headers: { host: hostName, ...(withCookie ? { cookie } : {}) } },
+          (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          },
+        );
         request.once('error', reject);
       });
     for (const name of [`localhost:${host.port}`, `evil.example:${host.port}`, '127.0.0.1', `127.0.0.1:${host.port + 1}`]) {
@@ -128,7 +139,9 @@ describe('headless host over HTTP', () => {
     }
     expect(await get(`127.0.0.1:${host.port}`, true)).toBe(200);
     const upgrade = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, { headers: { origin: host.origin, cookie, host: `evil.example:${host.port}` } });
+      const ws = new WebSocket(`${host.origin.replace('http', 'ws')}/bridge`, {
+        headers: { origin: host.origin, cookie, host: `evil.example:${host.port}` },
+      });
       ws.once('open', () => {
         ws.close();
         resolve(101);
@@ -139,7 +152,7 @@ describe('headless host over HTTP', () => {
     expect(upgrade).toBe(403);
   });
 
-  it('listens on 127.0.0.1 only: not on the machine\'s other addresses, not on IPv6 loopback', async () => {
+  it("listens on 127.0.0.1 only: not on the machine's other addresses, not on IPv6 loopback", async () => {
     expect(host.address).toBe('127.0.0.1');
     const others = Object.values(os.networkInterfaces())
       .flat()

@@ -62,7 +62,10 @@ function importManifest(name: string, rows: readonly string[]): ProbeResult {
 
 function loadAsRun(file: string): ProbeResult {
   // The hash recorded at import, as if the file had been imported before these checks existed.
-  const sha256 = fs.statSync(file).isFile() && fs.statSync(file).size < 2 ** 24 ? createHash('sha256').update(fs.readFileSync(file)).digest('hex') : '0'.repeat(64);
+  const sha256 =
+    fs.statSync(file).isFile() && fs.statSync(file).size < 2 ** 24
+      ? createHash('sha256').update(fs.readFileSync(file)).digest('hex')
+      : '0'.repeat(64);
   return runProbe('load', file, sha256);
 }
 

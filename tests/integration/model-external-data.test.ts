@@ -31,7 +31,13 @@ function writeExternalClassifier(file: string, location: string): void {
     outputs: [{ name: 'logits', type: 'float32', shape: ['batch', tinyClasses] }],
     initializers: [
       { name: 'flat', type: 'int64', dims: [2], values: [-1, features] },
-      { name: 'weights', type: 'float32', dims: [features, tinyClasses], values: Array.from({ length: features * tinyClasses }, (_, j) => ((j % 11) - 5) / 40), external: { location } },
+      {
+        name: 'weights',
+        type: 'float32',
+        dims: [features, tinyClasses],
+        values: Array.from({ length: features * tinyClasses }, (_, j) => ((j % 11) - 5) / 40),
+        external: { location },
+      },
     ],
     nodes: [
       { op: 'Reshape', inputs: ['pixel_values', 'flat'], outputs: ['features'] },
@@ -80,7 +86,11 @@ describe('external weights are part of the model', () => {
     if (!details.ok) throw new Error(details.error.message);
     const files = (details.data as ModelDetails).files;
     expect(files.map((file) => file.role).sort()).toEqual(['model', 'model:weights.bin']);
-    expect(files.find((file) => file.role === 'model:weights.bin')).toEqual({ role: 'model:weights.bin', path: weightsFile(), sha256: await sha256OfFile(weightsFile()) });
+    expect(files.find((file) => file.role === 'model:weights.bin')).toEqual({
+      role: 'model:weights.bin',
+      path: weightsFile(),
+      sha256: await sha256OfFile(weightsFile()),
+    });
     // The model's own hash (what runs record as provenance) covers the weights too.
     expect(model.sha256).toBe(combinedHash(Object.fromEntries(files.map((file) => [file.role, { path: file.path, sha256: file.sha256 }]))));
   });
@@ -123,14 +133,21 @@ describe('external weights are part of the model', () => {
     await restoreWorkspaceBackup(backup, restored);
     const copy = openWorkspace(restored);
     try {
-      const row = copy.prepare('SELECT name, files, sha256 FROM models WHERE id = ?').get(model.id) as { name: string; files: string; sha256: string };
+      const row = copy.prepare('SELECT name, files, sha256 FROM models WHERE id = ?').get(model.id) as {
+        name: string;
+        files: string;
+        sha256: string;
+      };
       const files = JSON.parse(row.files) as StoredFiles;
       expect(files['model:weights.bin']?.sha256).toBe(await sha256OfFile(weightsFile()));
       await verifyModelFiles(row.name, files, row.sha256);
       const original = fs.readFileSync(weightsFile());
       flipByte(weightsFile(), 9);
       try {
-        await expect(verifyModelFiles(row.name, files, row.sha256)).rejects.toMatchObject({ code: 'model.file-changed', message: expect.stringContaining('weights.bin') });
+        await expect(verifyModelFiles(row.name, files, row.sha256)).rejects.toMatchObject({
+          code: 'model.file-changed',
+          message: expect.stringContaining('weights.bin'),
+        });
       } finally {
         fs.writeFileSync(weightsFile(), original);
       }
@@ -141,7 +158,10 @@ describe('external weights are part of the model', () => {
 
   it('lets `mia audit` reuse the model while weights.bin is unchanged, and import it anew once it is edited', async () => {
     const configFile = path.join(dir, 'audit.yaml');
-    fs.writeFileSync(configFile, `dataset:\n  path: kit/manifest.csv\ntarget:\n  kind: classifier\n  model: external/model.onnx\nruns:\n  - attack: loss\n    seed: 3\n`);
+    fs.writeFileSync(
+      configFile,
+      `dataset:\n  path: kit/manifest.csv\ntarget:\n  kind: classifier\n  model: external/model.onnx\nruns:\n  - attack: loss\n    seed: 3\n`,
+    );
     const { config, baseDir } = readAuditConfig(configFile);
     const [reused] = await runAudit(backend, config, baseDir);
     expect(reused).toMatchObject({ status: 'finished', targetModelId: model.id });
@@ -182,7 +202,12 @@ describe('refusals', () => {
         outputs: [{ name: 'logits', type: 'float32', shape: ['batch', tinyClasses] }],
         initializers: [
           { name: 'flat', type: 'int64', dims: [2], values: [-1, features + 1] },
-          { name: 'weights', type: 'float32', dims: [features + 1, tinyClasses], values: new Array<number>((features + 1) * tinyClasses).fill(0.01) },
+          {
+            name: 'weights',
+            type: 'float32',
+            dims: [features + 1, tinyClasses],
+            values: new Array<number>((features + 1) * tinyClasses).fill(0.01),
+          },
         ],
         nodes: [
           { op: 'Reshape', inputs: ['pixel_values', 'flat'], outputs: ['features'] },

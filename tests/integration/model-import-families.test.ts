@@ -13,7 +13,12 @@ import { makeTempDir } from '../helpers/temp-dir';
 
 /** Each stored file with the SHA-256 of its bytes, computed here rather than by the code under test. */
 function hashedFiles(paths: Record<string, string>): Record<string, { path: string; sha256: string }> {
-  return Object.fromEntries(Object.entries(paths).map(([role, file]) => [role, { path: file, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') }]));
+  return Object.fromEntries(
+    Object.entries(paths).map(([role, file]) => [
+      role,
+      { path: file, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') },
+    ]),
+  );
 }
 
 const root = makeTempDir('mia-model-families-');
@@ -31,11 +36,22 @@ describe('CLIP import', () => {
       tokenizer: path.join(clipKit, 'tokenizer.json'),
       tokenizer_config: path.join(clipKit, 'tokenizer_config.json'),
     };
-    const summary = await importClip(db, { kind: 'clip', imageModelPath: files.image, textModelPath: files.text, tokenizerPath: files.tokenizer });
+    const summary = await importClip(db, {
+      kind: 'clip',
+      imageModelPath: files.image,
+      textModelPath: files.text,
+      tokenizerPath: files.tokenizer,
+    });
     const row = getStoredModel(db, summary.id);
     expect(row.files).toEqual(hashedFiles(files));
-    const golden = JSON.parse(fs.readFileSync(path.join(clipKit, 'goldens', 'parity.json'), 'utf8')) as { text_encoder: { max_length: number } };
-    expect(row.config).toMatchObject({ kind: 'clip', maxLength: golden.text_encoder.max_length, io: { textIds: 'input_ids', textMask: 'attention_mask' } });
+    const golden = JSON.parse(fs.readFileSync(path.join(clipKit, 'goldens', 'parity.json'), 'utf8')) as {
+      text_encoder: { max_length: number };
+    };
+    expect(row.config).toMatchObject({
+      kind: 'clip',
+      maxLength: golden.text_encoder.max_length,
+      io: { textIds: 'input_ids', textMask: 'attention_mask' },
+    });
   });
 });
 

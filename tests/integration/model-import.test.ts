@@ -46,7 +46,13 @@ describe('import into a fresh workspace', () => {
   test('refuses a non-ONNX file named .onnx and writes no row', async () => {
     const fake = path.join(folder, 'model.onnx');
     fs.writeFileSync(fake, '{"not": "a model"}');
-    const error = await caught(importClassifier(db, { kind: 'classifier', modelPath: fake, config: { classes: 10, preprocess: { width: 28, height: 28, channels: 1 } } }));
+    const error = await caught(
+      importClassifier(db, {
+        kind: 'classifier',
+        modelPath: fake,
+        config: { classes: 10, preprocess: { width: 28, height: 28, channels: 1 } },
+      }),
+    );
     expect(error.code).toBe('model.not-onnx');
     expect(error.message).toContain('model.onnx');
     expect(modelCount()).toBe(0);
@@ -70,13 +76,35 @@ describe('import into a fresh workspace', () => {
     writeLinearClassifier(path.join(folder, 'shadow_00.onnx'));
     writeLinearClassifier(path.join(folder, 'shadow_01.onnx'), { softmax: true });
     const manifestFile = path.join(folder, 'manifest.json');
-    fs.writeFileSync(manifestFile, JSON.stringify({ models: [{ path: 'shadow_00.onnx', trained_on: ['r1', 'r2'] }, { path: 'shadow_01.onnx', trained_on: ['r3'] }] }));
+    fs.writeFileSync(
+      manifestFile,
+      JSON.stringify({
+        models: [
+          { path: 'shadow_00.onnx', trained_on: ['r1', 'r2'] },
+          { path: 'shadow_01.onnx', trained_on: ['r3'] },
+        ],
+      }),
+    );
     const { setId, models } = await importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig });
-    expect(models.map((m) => [m.name, m.role])).toEqual([['shadow_00', 'shadow'], ['shadow_01', 'shadow']]);
+    expect(models.map((m) => [m.name, m.role])).toEqual([
+      ['shadow_00', 'shadow'],
+      ['shadow_01', 'shadow'],
+    ]);
     const stored = listStoredModelsInSet(db, setId);
-    expect(stored.map((row) => [row.name, row.trainedOn])).toEqual([['shadow_00', ['r1', 'r2']], ['shadow_01', ['r3']]]);
+    expect(stored.map((row) => [row.name, row.trainedOn])).toEqual([
+      ['shadow_00', ['r1', 'r2']],
+      ['shadow_01', ['r3']],
+    ]);
 
-    fs.writeFileSync(manifestFile, JSON.stringify({ models: [{ path: 'shadow_00.onnx', trained_on: ['a'] }, { path: 'shadow_99.onnx', trained_on: ['b'] }] }));
+    fs.writeFileSync(
+      manifestFile,
+      JSON.stringify({
+        models: [
+          { path: 'shadow_00.onnx', trained_on: ['a'] },
+          { path: 'shadow_99.onnx', trained_on: ['b'] },
+        ],
+      }),
+    );
     const error = await caught(importModelSet(db, { purpose: 'shadow', manifestPath: manifestFile, config: tinyConfig }));
     expect(error.code).toBe('model.file-missing');
     expect(error.message).toContain('shadow_99.onnx');
@@ -96,16 +124,27 @@ describe('import into a fresh workspace', () => {
     expect(summary).toMatchObject({ name: 'target', kind: 'classifier', role: 'target' });
     const row = getStoredModel(db, summary.id);
     expect(row.files).toEqual({ model: { path: modelFile, sha256: sha256Of(modelFile) } });
-    expect(row.config).toMatchObject({ kind: 'classifier', classes: 10, output: 'logits', preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' } });
+    expect(row.config).toMatchObject({
+      kind: 'classifier',
+      classes: 10,
+      output: 'logits',
+      preprocess: { width: 28, channels: 1, mean: [0.5], layout: 'NCHW' },
+    });
     expect(row.io.model?.inputs).toEqual([{ name: 'pixel_values', dtype: 'float32', shape: ['batch', 1, 28, 28] }]);
   });
 
   test('refuses a demo import whose preprocessing does not fit the model, before writing anything', async () => {
     const error = await caught(
-      importClassifier(db, { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx'), config: { preprocess: { width: 32, height: 32, channels: 3 } } }),
+      importClassifier(db, {
+        kind: 'classifier',
+        modelPath: path.join(classifierKit, 'target.onnx'),
+        config: { preprocess: { width: 32, height: 32, channels: 3 } },
+      }),
     );
     expect(error.code).toBe('model.incompatible');
-    expect(error.message).toMatch(/channels: the model takes 1, the preprocessing gives 3; height: the model takes 28, the preprocessing gives 32/);
+    expect(error.message).toMatch(
+      /channels: the model takes 1, the preprocessing gives 3; height: the model takes 28, the preprocessing gives 32/,
+    );
     expect(modelCount()).toBe(0);
   });
 

@@ -82,7 +82,9 @@ describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('the engine host
       });`;
     const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
     started.push(parent);
-    const enginePid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+    const enginePid = Number(
+      await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))),
+    );
     expect(isRunning(enginePid), 'the engine host is working').toBe(true);
     parent.kill('SIGKILL');
     const ms = await goneWithin(enginePid, 5_000);
@@ -106,17 +108,20 @@ describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('a `mia audit` k
     const statusEvents: { runId: number; status: string }[] = [];
     backend.bus.subscribe((event, payload) => event === 'runs.status' && statusEvents.push(payload as { runId: number; status: string }));
 
-    const cli = spawn(process.execPath, [cliEntry, 'audit', '--config', demoConfig, '--workspace', workspace, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const cli = spawn(process.execPath, [cliEntry, 'audit', '--config', demoConfig, '--workspace', workspace, '--json'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     started.push(cli);
     let stderr = '';
     cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<void>((resolve) => cli.once('exit', () => resolve()));
     const runId = await until('a run of the CLI in progress', 120_000, () => {
       if (cli.exitCode !== null) throw new Error(`mia audit ended early: ${stderr}`);
-      const row = backend.db.prepare("SELECT id FROM runs WHERE status = 'running' AND owner_pid = ?").get(cli.pid) as { id: number } | undefined;
+      const row = backend.db.prepare("SELECT id FROM runs WHERE status = 'running' AND owner_pid = ?").get(cli.pid) as
+        { id: number } | undefined;
       return row?.id;
     });
-    const enginePid = await until('the CLI\'s engine host', 10_000, () => childrenOf(cli.pid!)[0]);
+    const enginePid = await until("the CLI's engine host", 10_000, () => childrenOf(cli.pid!)[0]);
     // Killed while the engine host is at work: it has spent a tenth of a second of CPU time on the run.
     await until('the engine host at work', 60_000, () => (cpuTicks(enginePid) >= 10 ? true : null));
 
@@ -130,7 +135,9 @@ describe.skipIf(!hasBuild || !fs.existsSync('/proc/self/stat'))('a `mia audit` k
     // No call reaches the backend: its own sweep has to notice.
     await until(`run ${runId} marked interrupted`, 6_000, () => (getRun(backend.db, runId).status === 'interrupted' ? true : null));
     const interruptedMs = Date.now() - killedAt;
-    console.info(`after SIGKILL of mia audit: engine host gone in ${engineGoneMs} ms, run ${runId} interrupted by the live backend after ${interruptedMs} ms`);
+    console.info(
+      `after SIGKILL of mia audit: engine host gone in ${engineGoneMs} ms, run ${runId} interrupted by the live backend after ${interruptedMs} ms`,
+    );
     expect(getRun(backend.db, runId).error?.code).toBe('run.interrupted');
     expect(statusEvents).toContainEqual(expect.objectContaining({ runId, status: 'interrupted' }));
 

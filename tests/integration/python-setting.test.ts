@@ -24,7 +24,7 @@ async function dispatch(backend: Backend, channel: string, request?: unknown) {
   return backend.router.dispatch(channel, request);
 }
 
-describe('changing the training bridge\'s Python', () => {
+describe("changing the training bridge's Python", () => {
   it('never runs a proposed interpreter the person declined, and saves one they confirmed', async () => {
     const dir = makeTempDir();
     const door = scriptedFrontDoor({ python: false, destination: () => null });
@@ -35,17 +35,29 @@ describe('changing the training bridge\'s Python', () => {
       expect(declined).toMatchObject({ ok: false, error: { code: 'settings.python-not-confirmed' } });
       expect(door.pythonAsked).toEqual([python.file]);
       expect(python.ran()).toBe(false);
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
+      expect(await dispatch(backend, 'settings.get')).toEqual({
+        ok: true,
+        data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null },
+      });
 
       door.answers.python = true;
       const confirmed = await dispatch(backend, 'settings.update', { pythonPath: python.file });
-      expect(confirmed).toEqual({ ok: true, data: { pythonPath: python.file, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
+      expect(confirmed).toEqual({
+        ok: true,
+        data: { pythonPath: python.file, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null },
+      });
       expect(python.ran()).toBe(true);
-      expect(((await dispatch(backend, 'training.python')) as { data: PythonProbe }).data).toMatchObject({ path: python.file, source: 'setting' });
+      expect(((await dispatch(backend, 'training.python')) as { data: PythonProbe }).data).toMatchObject({
+        path: python.file,
+        source: 'setting',
+      });
 
       // Going back to the search is a change too, and is asked about.
       door.answers.python = false;
-      expect(await dispatch(backend, 'settings.update', { pythonPath: null })).toMatchObject({ ok: false, error: { code: 'settings.python-not-confirmed' } });
+      expect(await dispatch(backend, 'settings.update', { pythonPath: null })).toMatchObject({
+        ok: false,
+        error: { code: 'settings.python-not-confirmed' },
+      });
       expect(door.pythonAsked).toEqual([python.file, python.file, null]);
       expect(((await dispatch(backend, 'settings.get')) as { data: TrainingSettings }).data.pythonPath).toBe(python.file);
     } finally {
@@ -59,8 +71,14 @@ describe('changing the training bridge\'s Python', () => {
     const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: door.frontDoor });
     try {
       const missing = await dispatch(backend, 'settings.update', { pythonPath: path.join(dir, 'no-such-python') });
-      expect(missing).toMatchObject({ ok: false, error: { code: 'settings.bad-python', message: expect.stringMatching(/no executable file/) } });
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null } });
+      expect(missing).toMatchObject({
+        ok: false,
+        error: { code: 'settings.bad-python', message: expect.stringMatching(/no executable file/) },
+      });
+      expect(await dispatch(backend, 'settings.get')).toEqual({
+        ok: true,
+        data: { pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null },
+      });
     } finally {
       backend.close();
     }
@@ -72,10 +90,16 @@ describe('changing the training bridge\'s Python', () => {
     const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: headlessFrontDoor(downloads, path.join(dir, 'training')) });
     try {
       const python = markingPython(dir, 'python3');
-      expect(await dispatch(backend, 'settings.get')).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: false, folderChoice: 'name', trainingRoot: path.join(dir, 'training') } });
+      expect(await dispatch(backend, 'settings.get')).toEqual({
+        ok: true,
+        data: { pythonPath: null, pythonChangeable: false, folderChoice: 'name', trainingRoot: path.join(dir, 'training') },
+      });
       for (const pythonPath of [python.file, null]) {
         const refused = await dispatch(backend, 'settings.update', { pythonPath });
-        expect(refused).toMatchObject({ ok: false, error: { code: 'settings.python-fixed', message: expect.stringMatching(/--python PATH.*MIA_PYTHON/) } });
+        expect(refused).toMatchObject({
+          ok: false,
+          error: { code: 'settings.python-fixed', message: expect.stringMatching(/--python PATH.*MIA_PYTHON/) },
+        });
       }
       expect(python.ran()).toBe(false);
     } finally {
@@ -88,7 +112,9 @@ describe('changing the training bridge\'s Python', () => {
     const dir = makeTempDir();
     const saved = markingPython(dir, 'saved-python');
     const option = markingPython(dir, 'option-python');
-    const first = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor({ python: true, destination: () => null }).frontDoor });
+    const first = createTestBackend(dir, 'workspace.sqlite', {
+      frontDoor: scriptedFrontDoor({ python: true, destination: () => null }).frontDoor,
+    });
     try {
       expect(await dispatch(first.backend, 'settings.update', { pythonPath: saved.file })).toMatchObject({ ok: true });
     } finally {

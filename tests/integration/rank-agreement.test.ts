@@ -58,7 +58,16 @@ beforeAll(async () => {
   made.db.close();
   let err = '';
   const code = await runCli(
-    ['export', String(runId), '--pdf', path.join(exported, 'report.pdf'), '--csv', path.join(exported, 'scores.csv'), '--workspace', workspace],
+    [
+      'export',
+      String(runId),
+      '--pdf',
+      path.join(exported, 'report.pdf'),
+      '--csv',
+      path.join(exported, 'scores.csv'),
+      '--workspace',
+      workspace,
+    ],
     sink(() => undefined),
     sink((text) => (err += text)),
   );
@@ -79,7 +88,9 @@ describe('the rank of a record', () => {
     if (!result.ok) throw new Error(result.error.message);
     const exposed = result.data as ExposedRecords;
     expect(exposed.scored).toBe(table.filter((row) => row.role === 'audit').length);
-    expect(exposed.items.map((item) => [item.key, item.rank])).toEqual(table.filter((row) => row.role === 'audit').map((row) => [row.key, row.rank]));
+    expect(exposed.items.map((item) => [item.key, item.rank])).toEqual(
+      table.filter((row) => row.role === 'audit').map((row) => [row.key, row.rank]),
+    );
     // Only members: the ranks stay those among every audited record.
     const members = await backend.router.dispatch('runs.exposed', { runId, limit: 50, membersOnly: true });
     if (!members.ok) throw new Error(members.error.message);
@@ -88,12 +99,17 @@ describe('the rank of a record', () => {
     for (const item of memberItems) expect(item.rank).toBe(expectedRank.get(item.key as (typeof table)[number]['key']));
   });
 
-  it('is the same under each thumbnail of the PDF\'s most exposed records', () => {
+  it("is the same under each thumbnail of the PDF's most exposed records", () => {
     const text = execFileSync('pdftotext', ['-layout', path.join(exported, 'report.pdf'), '-'], { encoding: 'utf8' });
     const section = text.slice(text.indexOf('Most exposed records'));
     const shown = [...section.matchAll(/#(\d+) (a-[a-z-]+|cal-[a-z]+)/g)].map((match) => [match[2]!, Number(match[1])] as const);
     // The page has room for seven thumbnails: the seven highest audited records, in order.
-    expect(shown).toEqual(table.filter((row) => row.role === 'audit').slice(0, 7).map((row) => [row.key, row.rank]));
+    expect(shown).toEqual(
+      table
+        .filter((row) => row.role === 'audit')
+        .slice(0, 7)
+        .map((row) => [row.key, row.rank]),
+    );
     expect(section).toContain('tied scores share a rank');
   });
 });

@@ -29,7 +29,11 @@ async function mia(args: string[]): Promise<{ code: number; out: string; err: st
         done();
       },
     });
-  const code = await runCli(args, sink((text) => (out += text)), sink((text) => (err += text)));
+  const code = await runCli(
+    args,
+    sink((text) => (out += text)),
+    sink((text) => (err += text)),
+  );
   return { code, out, err };
 }
 
@@ -42,7 +46,8 @@ function tampered(name: string, file: string, change: (bytes: Buffer) => Buffer)
   return folder;
 }
 
-const readSignature = (file: string): DetachedSignature => DetachedSignature.parse(JSON.parse(fs.readFileSync(signatureFileOf(file), 'utf8')));
+const readSignature = (file: string): DetachedSignature =>
+  DetachedSignature.parse(JSON.parse(fs.readFileSync(signatureFileOf(file), 'utf8')));
 const signatureBytes = (signature: DetachedSignature): Buffer => Buffer.from(JSON.stringify(signature));
 
 beforeAll(async () => {
@@ -53,11 +58,23 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('signed reports', () => {
-  it('writes a signature beside every exported file, naming this installation\'s key and the file\'s SHA-256', () => {
-    expect(fs.readdirSync(exported).sort()).toEqual(['report.pdf', 'report.pdf.sig', 'scores.csv', 'scores.csv.sig', 'scores.metrics.csv', 'scores.metrics.csv.sig']);
+  it("writes a signature beside every exported file, naming this installation's key and the file's SHA-256", () => {
+    expect(fs.readdirSync(exported).sort()).toEqual([
+      'report.pdf',
+      'report.pdf.sig',
+      'scores.csv',
+      'scores.csv.sig',
+      'scores.metrics.csv',
+      'scores.metrics.csv.sig',
+    ]);
     const key = installationKey();
     for (const name of ['report.pdf', 'scores.csv', 'scores.metrics.csv']) {
-      expect(readSignature(path.join(exported, name))).toMatchObject({ file: name, algorithm: 'ed25519', publicKey: key.publicKey, fingerprint: fingerprintOf(key.publicKey) });
+      expect(readSignature(path.join(exported, name))).toMatchObject({
+        file: name,
+        algorithm: 'ed25519',
+        publicKey: key.publicKey,
+        fingerprint: fingerprintOf(key.publicKey),
+      });
     }
   });
 
@@ -69,10 +86,14 @@ describe('signed reports', () => {
       expect(result.out).toContain(`signed by this installation (fingerprint ${fingerprint})`);
     }
     const json = await mia(['verify', pdf, '--json']);
-    expect(JSON.parse(json.out)).toMatchObject({ file: pdf, signer: { kind: 'this-installation', fingerprint }, sha256: readSignature(pdf).sha256 });
+    expect(JSON.parse(json.out)).toMatchObject({
+      file: pdf,
+      signer: { kind: 'this-installation', fingerprint },
+      sha256: readSignature(pdf).sha256,
+    });
   });
 
-  it('names another installation\'s key by its fingerprint', async () => {
+  it("names another installation's key by its fingerprint", async () => {
     const own = process.env.MIA_CONFIG_DIR;
     process.env.MIA_CONFIG_DIR = path.join(dir, 'other-config');
     try {
@@ -102,21 +123,36 @@ describe('signed reports', () => {
   it('refuses a signature file whose fingerprint does not belong to its key, or that is missing', async () => {
     const folder = tampered('fingerprint', 'report.pdf.sig', (bytes) => {
       const signature = DetachedSignature.parse(JSON.parse(bytes.toString('utf8')));
-      return signatureBytes({ ...signature, fingerprint: fingerprintOf(installationKey({ MIA_CONFIG_DIR: path.join(dir, 'third') }).publicKey) });
+      return signatureBytes({
+        ...signature,
+        fingerprint: fingerprintOf(installationKey({ MIA_CONFIG_DIR: path.join(dir, 'third') }).publicKey),
+      });
     });
-    expect(await mia(['verify', path.join(folder, 'report.pdf')])).toMatchObject({ code: 1, err: expect.stringContaining('[signature.invalid]') });
+    expect(await mia(['verify', path.join(folder, 'report.pdf')])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[signature.invalid]'),
+    });
     fs.rmSync(path.join(folder, 'report.pdf.sig'));
-    expect(await mia(['verify', path.join(folder, 'report.pdf')])).toMatchObject({ code: 1, err: expect.stringContaining('[signature.missing]') });
+    expect(await mia(['verify', path.join(folder, 'report.pdf')])).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('[signature.missing]'),
+    });
   });
 
-  it('reports a file re-signed with someone else\'s key as signed by another key, never by this installation', async () => {
+  it("reports a file re-signed with someone else's key as signed by another key, never by this installation", async () => {
     // What a signature cannot prevent: anyone can sign a file with their own key. `mia verify` then names that key.
     const folder = tampered('re-signed', 'scores.csv', (bytes) => Buffer.concat([bytes, Buffer.from('r9999,0.99\n')]));
     const file = path.join(folder, 'scores.csv');
     const sha256 = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     const privateKey = generateKeyPairSync('ed25519').privateKey;
     const attacker = { privateKey, publicKey: publicKeyText(privateKey) };
-    const signature = { ...readSignature(file), sha256, publicKey: attacker.publicKey, fingerprint: fingerprintOf(attacker.publicKey), signature: signDigest(attacker, 'report-file', sha256) };
+    const signature = {
+      ...readSignature(file),
+      sha256,
+      publicKey: attacker.publicKey,
+      fingerprint: fingerprintOf(attacker.publicKey),
+      signature: signDigest(attacker, 'report-file', sha256),
+    };
     fs.writeFileSync(signatureFileOf(file), signatureBytes(signature));
     const result = await mia(['verify', file]);
     expect(result.code, result.err).toBe(0);

@@ -16,7 +16,8 @@ import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
 const dir = makeTempDir('mia-cancel-');
 const cliEntry = path.join(repoRoot, 'bin', 'mia.js');
-const hasBuild = fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js')) && fs.existsSync(path.join(repoRoot, 'out', 'main', 'engine-host.js'));
+const hasBuild =
+  fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js')) && fs.existsSync(path.join(repoRoot, 'out', 'main', 'engine-host.js'));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seededTrials = 10;
 
@@ -54,7 +55,8 @@ describe('a cancel in this process', () => {
     const stop = backend.bus.subscribe((event, payload) => {
       const progress = payload as { runId: number; phase: string };
       // The blind baseline is the run's last phase: after it, the engine sends its result.
-      if (event === 'runs.progress' && progress.phase === 'blind baseline' && cancel === null) cancel = backend.router.dispatch('runs.cancel', { runId: progress.runId });
+      if (event === 'runs.progress' && progress.phase === 'blind baseline' && cancel === null)
+        cancel = backend.router.dispatch('runs.cancel', { runId: progress.runId });
     });
     try {
       const runId = await startRun(2);
@@ -87,7 +89,9 @@ describe('a cancel in this process', () => {
         expect(run.status, what).toBe('finished');
       }
     }
-    console.info(`seeded cancels on a ${Math.round(runMs)} ms run: ${outcomes.cancelled} acknowledged (all cancelled), ${outcomes.refused} refused after finishing`);
+    console.info(
+      `seeded cancels on a ${Math.round(runMs)} ms run: ${outcomes.cancelled} acknowledged (all cancelled), ${outcomes.refused} refused after finishing`,
+    );
     expect(outcomes.cancelled).toBeGreaterThan(0);
   });
 
@@ -96,10 +100,13 @@ describe('a cancel in this process', () => {
     await backend.idle();
     // Stand-in for a run left by a process that died: back to running under a pid that cannot exist.
     backend.db.prepare("UPDATE runs SET status = 'interrupted' WHERE id = ?").run(runId);
-    backend.db.prepare("DELETE FROM metrics WHERE run_id = ?").run(runId);
+    backend.db.prepare('DELETE FROM metrics WHERE run_id = ?').run(runId);
     backend.db.prepare("UPDATE runs SET status = 'running', owner_pid = 2147483646, owner_started = NULL WHERE id = ?").run(runId);
     const reply = await backend.router.dispatch('runs.cancel', { runId });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'run.not-running', message: expect.stringMatching(/is interrupted.*resume or discard/) } });
+    expect(reply).toMatchObject({
+      ok: false,
+      error: { code: 'run.not-running', message: expect.stringMatching(/is interrupted.*resume or discard/) },
+    });
     expect((await backend.router.dispatch('runs.discard', { runId })).ok).toBe(true);
   });
 });
@@ -113,9 +120,24 @@ describe.skipIf(!hasBuild)('a cancel of a run that another process owns', () => 
       const inKit = (file: string) => JSON.stringify(path.join(classifierKit, file));
       fs.writeFileSync(
         config,
-        ['dataset:', `  path: ${inKit('manifest.csv')}`, 'target:', '  kind: classifier', `  model: ${inKit('target.onnx')}`, 'references:', `  manifest: ${inKit('reference/manifest.json')}`, 'runs:', '  - attack: lira', '    seed: 1', '    params: { variant: online }', ''].join('\n'),
+        [
+          'dataset:',
+          `  path: ${inKit('manifest.csv')}`,
+          'target:',
+          '  kind: classifier',
+          `  model: ${inKit('target.onnx')}`,
+          'references:',
+          `  manifest: ${inKit('reference/manifest.json')}`,
+          'runs:',
+          '  - attack: lira',
+          '    seed: 1',
+          '    params: { variant: online }',
+          '',
+        ].join('\n'),
       );
-      const cli = spawn(process.execPath, [cliEntry, 'audit', '--config', config, '--workspace', workspace, '--json'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const cli = spawn(process.execPath, [cliEntry, 'audit', '--config', config, '--workspace', workspace, '--json'], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       cli.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((resolve) => cli.once('exit', (code) => resolve(code)));
@@ -123,14 +145,18 @@ describe.skipIf(!hasBuild)('a cancel of a run that another process owns', () => 
       const from = Date.now();
       while (runId === undefined) {
         if (cli.exitCode !== null || Date.now() - from > 120_000) throw new Error(`mia audit never started its run: ${stderr}`);
-        runId = (live.db.prepare("SELECT id FROM runs WHERE status = 'running' AND owner_pid = ?").get(cli.pid) as { id: number } | undefined)?.id;
+        runId = (
+          live.db.prepare("SELECT id FROM runs WHERE status = 'running' AND owner_pid = ?").get(cli.pid) as { id: number } | undefined
+        )?.id;
         await sleep(25);
       }
 
       const reply = await live.router.dispatch('runs.cancel', { runId });
       const askedAt = Date.now();
       expect(reply, JSON.stringify(reply)).toMatchObject({ ok: true, data: { id: runId } });
-      expect(readRunLog(live.db, runId).map((line) => line.message)).toContainEqual(expect.stringContaining(`process ${cli.pid}, which runs this run`));
+      expect(readRunLog(live.db, runId).map((line) => line.message)).toContainEqual(
+        expect.stringContaining(`process ${cli.pid}, which runs this run`),
+      );
       const code = await exited;
       const landedMs = Date.now() - askedAt;
       console.info(`cross-process cancel: mia audit ended ${landedMs} ms after the cancel was acknowledged, with exit code ${code}`);

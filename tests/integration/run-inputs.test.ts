@@ -28,7 +28,9 @@ const scoreRows = (): number => (backend.db.prepare('SELECT COUNT(*) AS n FROM s
 function recordingSpawner(): SpawnHost {
   return tappedSpawner((message, deliver) => {
     const { type, ...rest } = message as { type: string };
-    const typedArrays = JSON.stringify(rest, (_key, value: unknown) => (ArrayBuffer.isView(value) ? '<typed array>' : value)).split('<typed array>').length - 1;
+    const typedArrays =
+      JSON.stringify(rest, (_key, value: unknown) => (ArrayBuffer.isView(value) ? '<typed array>' : value)).split('<typed array>').length -
+      1;
     received.push({ type, typedArrays, scoreRowsThen: scoreRows() });
     deliver(message);
   });
@@ -63,7 +65,7 @@ afterAll(async () => {
   backend?.close();
 });
 
-describe('a run\'s scores travel once', () => {
+describe("a run's scores travel once", () => {
   it('reach the workspace only with the finished result, in the one host message that carries them', async () => {
     received.length = 0;
     const before = scoreRows();
@@ -96,7 +98,10 @@ describe('start, re-run and resume resolve the same inputs', () => {
     markInterrupted(runId);
     const resume = () => backend.router.dispatch('runs.resume', { runId });
 
-    const record = backend.db.prepare('SELECT id, label FROM records WHERE dataset_id = ? ORDER BY id LIMIT 1').get(datasetId) as { id: number; label: number };
+    const record = backend.db.prepare('SELECT id, label FROM records WHERE dataset_id = ? ORDER BY id LIMIT 1').get(datasetId) as {
+      id: number;
+      label: number;
+    };
     backend.db.prepare('UPDATE records SET label = ? WHERE id = ?').run(record.label + 1, record.id);
     expect(await resume()).toMatchObject({ ok: false, error: { code: 'run.inputs-changed', details: { what: 'records' } } });
     backend.db.prepare('UPDATE records SET label = ? WHERE id = ?').run(record.label, record.id);

@@ -63,12 +63,16 @@ function audit(config: Record<string, unknown>): AuditOutcome {
   const configFile = path.join(dir, `audit-${audits}.json`);
   fs.writeFileSync(configFile, JSON.stringify(config));
   const started = Date.now();
-  const child = spawnSync(process.execPath, [miaJs, 'audit', '--config', configFile, '--workspace', path.join(dir, `workspace-${audits}.sqlite`)], {
-    encoding: 'utf8',
-    env: { ...process.env, MIA_WORKSPACE: '' },
-    timeout: refusedWithinMs,
-    killSignal: 'SIGKILL',
-  });
+  const child = spawnSync(
+    process.execPath,
+    [miaJs, 'audit', '--config', configFile, '--workspace', path.join(dir, `workspace-${audits}.sqlite`)],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, MIA_WORKSPACE: '' },
+      timeout: refusedWithinMs,
+      killSignal: 'SIGKILL',
+    },
+  );
   return { status: child.status, signal: child.signal, stderr: child.stderr, ms: Date.now() - started };
 }
 
@@ -80,7 +84,8 @@ function expectRefused(outcome: AuditOutcome, code: string): void {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js'))) throw new Error('Run `npm run build` first: this test runs the built CLI.');
+  if (!fs.existsSync(path.join(repoRoot, 'out', 'main', 'cli.js')))
+    throw new Error('Run `npm run build` first: this test runs the built CLI.');
   kit = await writeTinyKit(path.join(dir, 'kit'), 12);
 }, 60_000);
 
@@ -131,7 +136,10 @@ describe.runIf(hasFifos)('mia audit refuses special files instead of hanging', (
   });
 
   it('refuses a FIFO given as the target sidecar, and one found beside the model by its name', () => {
-    expectRefused(audit(auditConfig({ target: { kind: 'classifier', model: kit.model, sidecar: fifo('sidecar.json') } })), 'model.not-a-file');
+    expectRefused(
+      audit(auditConfig({ target: { kind: 'classifier', model: kit.model, sidecar: fifo('sidecar.json') } })),
+      'model.not-a-file',
+    );
     const folder = path.join(dir, 'beside');
     fs.mkdirSync(folder, { recursive: true });
     const model = path.join(folder, 'model.onnx');

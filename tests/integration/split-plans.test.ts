@@ -36,7 +36,9 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
   const dir = makeTempDir();
   // As under the headless host: the page names folders, created under this root.
   const root = path.join(dir, 'training');
-  const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor(undefined, { trainingRoot: root }).frontDoor });
+  const { backend } = createTestBackend(dir, 'workspace.sqlite', {
+    frontDoor: scriptedFrontDoor(undefined, { trainingRoot: root }).frontDoor,
+  });
   const kit = importClassifierKit(backend.db);
   const keysByRole = (role: string) =>
     new Set(
@@ -45,14 +47,23 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
         .map((row) => row.id),
     );
 
-  it('plans Shokri shadows from the aux pool with the target\'s training-set size, in the importable manifest format', async () => {
+  it("plans Shokri shadows from the aux pool with the target's training-set size, in the importable manifest format", async () => {
     const { datasetId, targetId } = await kit;
-    const summary = await invoke<SplitPlanSummary>(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, count: 3, seed: 4, folderName: 'shadow-plan' });
+    const summary = await invoke<SplitPlanSummary>(backend, 'training.plan', {
+      purpose: 'shadow',
+      datasetId,
+      targetModelId: targetId,
+      count: 3,
+      seed: 4,
+      folderName: 'shadow-plan',
+    });
     expect(summary.folder).toBe(path.join(root, 'shadow-plan'));
     expect(summary.manifestPath).toBe(path.join(root, 'shadow-plan', 'manifest.json'));
     expect(summary.pool).toEqual({ roles: ['aux'], size: 2400 });
     // The demo target's sidecar says it trained on 600 records; each shadow trains on 600 and holds out 600.
-    expect(summary.models).toEqual(['shadow_00', 'shadow_01', 'shadow_02'].map((name) => ({ name, file: `${name}.onnx`, trainCount: 600, heldOutCount: 600 })));
+    expect(summary.models).toEqual(
+      ['shadow_00', 'shadow_01', 'shadow_02'].map((name) => ({ name, file: `${name}.onnx`, trainCount: 600, heldOutCount: 600 })),
+    );
     expect(summary.notes.join(' ')).toMatch(/600 records, the target's training-set size/);
 
     const manifest = JSON.parse(fs.readFileSync(summary.manifestPath, 'utf8')) as { models: { path: string; trained_on: string[] }[] };
@@ -62,7 +73,10 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
       expect(new Set(model.trained_on).size).toBe(600);
       expect(model.trained_on.every((key) => aux.has(key))).toBe(true);
     }
-    const plan = JSON.parse(fs.readFileSync(summary.planPath, 'utf8')) as { seed: number; models: { trained_on: string[]; held_out: string[] }[] };
+    const plan = JSON.parse(fs.readFileSync(summary.planPath, 'utf8')) as {
+      seed: number;
+      models: { trained_on: string[]; held_out: string[] }[];
+    };
     expect(plan.seed).toBe(4);
     for (const model of plan.models) expect(model.trained_on.filter((key) => model.held_out.includes(key))).toEqual([]);
 
@@ -70,18 +84,40 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
     expect(rows).toHaveLength(3 * 1200);
     const first = rows.find((row) => row.model === 'shadow_00' && row.split === 'train')!;
     expect(fs.existsSync(first.path!)).toBe(true); // absolute paths the auditor's pipeline can open
-    expect(rows.filter((row) => row.model === 'shadow_01' && row.split === 'train').map((row) => row.id)).toEqual(manifest.models[1]!.trained_on);
+    expect(rows.filter((row) => row.model === 'shadow_01' && row.split === 'train').map((row) => row.id)).toEqual(
+      manifest.models[1]!.trained_on,
+    );
 
     // Same seed, same plan; another seed, another plan.
-    const again = await invoke<SplitPlanSummary>(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, count: 3, seed: 4, folderName: 'again' });
+    const again = await invoke<SplitPlanSummary>(backend, 'training.plan', {
+      purpose: 'shadow',
+      datasetId,
+      targetModelId: targetId,
+      count: 3,
+      seed: 4,
+      folderName: 'again',
+    });
     expect(fs.readFileSync(again.manifestPath, 'utf8')).toBe(fs.readFileSync(summary.manifestPath, 'utf8'));
-    const other = await invoke<SplitPlanSummary>(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, count: 3, seed: 5, folderName: 'other' });
+    const other = await invoke<SplitPlanSummary>(backend, 'training.plan', {
+      purpose: 'shadow',
+      datasetId,
+      targetModelId: targetId,
+      count: 3,
+      seed: 5,
+      folderName: 'other',
+    });
     expect(fs.readFileSync(other.manifestPath, 'utf8')).not.toBe(fs.readFileSync(summary.manifestPath, 'utf8'));
   });
 
   it('plans reference models on complementary halves of the audit and calibration records, leaving the population out', async () => {
     const { datasetId, targetId } = await kit;
-    const summary = await invoke<SplitPlanSummary>(backend, 'training.plan', { purpose: 'reference', datasetId, targetModelId: targetId, count: 4, folderName: 'reference-plan' });
+    const summary = await invoke<SplitPlanSummary>(backend, 'training.plan', {
+      purpose: 'reference',
+      datasetId,
+      targetModelId: targetId,
+      count: 4,
+      folderName: 'reference-plan',
+    });
     expect(summary.pool).toEqual({ roles: ['audit', 'calibration'], size: 1200 });
     const manifest = JSON.parse(fs.readFileSync(summary.manifestPath, 'utf8')) as { models: { trained_on: string[] }[] };
     const inCount = new Map<string, number>();
@@ -95,9 +131,16 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
   it('refuses plans it cannot honour, naming the field and the limit', async () => {
     const { datasetId, targetId } = await kit;
     const folderName = 'refused';
-    expect((await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, trainSize: 1201, folderName })).message).toMatch(/trainSize 1201.*at most 1200/);
-    expect((await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId: 999, targetModelId: targetId, folderName })).code).toBe('dataset.not-found');
-    expect((await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: 999, folderName })).code).toBe('model.not-found');
+    expect(
+      (await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, trainSize: 1201, folderName }))
+        .message,
+    ).toMatch(/trainSize 1201.*at most 1200/);
+    expect((await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId: 999, targetModelId: targetId, folderName })).code).toBe(
+      'dataset.not-found',
+    );
+    expect((await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: 999, folderName })).code).toBe(
+      'model.not-found',
+    );
     const unnamed = await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId });
     expect(unnamed.code).toBe('training.folder-name-required');
     expect(unnamed.message).toContain(root);
@@ -108,7 +151,16 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
     const { datasetId, targetId } = await kit;
     const outside = path.join(makeTempDir('mia-outside-'), 'x');
     const before = fs.readdirSync(root).sort();
-    const attempts = [{ folderName: '../x' }, { folderName: '/tmp/x' }, { folderName: outside }, { folderName: 'a/b' }, { folderName: 'a\\b' }, { folderName: '..' }, { folderName: 'x'.repeat(81) }, { folder: outside }];
+    const attempts = [
+      { folderName: '../x' },
+      { folderName: '/tmp/x' },
+      { folderName: outside },
+      { folderName: 'a/b' },
+      { folderName: 'a\\b' },
+      { folderName: '..' },
+      { folderName: 'x'.repeat(81) },
+      { folder: outside },
+    ];
     for (const attempt of attempts) {
       for (const channel of ['training.plan', 'training.start']) {
         const error = await errorOf(backend, channel, { purpose: 'reference', datasetId, targetModelId: targetId, count: 2, ...attempt });
@@ -125,7 +177,13 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
     const { datasetId, targetId } = await kit;
     const elsewhere = makeTempDir('mia-elsewhere-');
     fs.symlinkSync(elsewhere, path.join(root, 'linked'));
-    const error = await errorOf(backend, 'training.plan', { purpose: 'reference', datasetId, targetModelId: targetId, count: 2, folderName: 'linked' });
+    const error = await errorOf(backend, 'training.plan', {
+      purpose: 'reference',
+      datasetId,
+      targetModelId: targetId,
+      count: 2,
+      folderName: 'linked',
+    });
     expect(error.code).toBe('training.folder-not-a-folder');
     expect(fs.readdirSync(elsewhere)).toEqual([]);
   });
@@ -138,7 +196,13 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
       const chosen = path.join(makeTempDir('mia-chosen-'), 'reference models');
       door.answers.folder = () => chosen;
       // A name the page sends is not where the app writes: only the dialog's answer counts.
-      const summary = await invoke<SplitPlanSummary>(app.backend, 'training.plan', { purpose: 'reference', datasetId, targetModelId: targetId, count: 2, folderName: 'ignored' });
+      const summary = await invoke<SplitPlanSummary>(app.backend, 'training.plan', {
+        purpose: 'reference',
+        datasetId,
+        targetModelId: targetId,
+        count: 2,
+        folderName: 'ignored',
+      });
       expect(summary.folder).toBe(chosen);
       expect(fs.readdirSync(chosen).sort()).toEqual(['manifest.json', 'plan.json', 'splits.csv']);
 
@@ -153,11 +217,13 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
     }
   });
 
-  it('lets no page plan where the front door cannot ask (the CLI\'s backend), which takes folders only from its command line', async () => {
+  it("lets no page plan where the front door cannot ask (the CLI's backend), which takes folders only from its command line", async () => {
     const { datasetId, targetId } = await kit;
     const cli = createTestBackend(dir);
     try {
-      expect((await errorOf(cli.backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, folderName: 'cli' })).code).toBe('training.no-folder-chooser');
+      expect(
+        (await errorOf(cli.backend, 'training.plan', { purpose: 'shadow', datasetId, targetModelId: targetId, folderName: 'cli' })).code,
+      ).toBe('training.no-folder-chooser');
       expect(await invoke<TrainingSettings>(cli.backend, 'settings.get')).toMatchObject({ folderChoice: 'none', trainingRoot: null });
       expect(fs.existsSync(path.join(root, 'cli'))).toBe(false);
     } finally {
@@ -176,32 +242,54 @@ describe.skipIf(!hasClassifierKit)('training.plan on the demo classifier kit', (
     }
     fs.writeFileSync(manifest, `${lines.join('\n')}\n`);
     const dataset = await invoke<{ dataset: { id: number } }>(backend, 'datasets.import', { kind: 'manifest-csv', path: manifest });
-    const error = await errorOf(backend, 'training.plan', { purpose: 'shadow', datasetId: dataset.dataset.id, targetModelId: targetId, folderName: 'no-aux' });
+    const error = await errorOf(backend, 'training.plan', {
+      purpose: 'shadow',
+      datasetId: dataset.dataset.id,
+      targetModelId: targetId,
+      folderName: 'no-aux',
+    });
     expect(error.code).toBe('plan.empty-pool');
     expect(error.message).toMatch(/no records with role aux/);
   });
 });
 
-describe('the training bridge\'s Python setting', () => {
+describe("the training bridge's Python setting", () => {
   it('stores a working interpreter, refuses one that cannot train, and clears back to searching', async () => {
     const dir = makeTempDir();
     // The person at the app confirms every change here; python-setting.test.ts covers declining and the host.
-    const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor({ python: true, destination: () => null }).frontDoor });
+    const { backend } = createTestBackend(dir, 'workspace.sqlite', {
+      frontDoor: scriptedFrontDoor({ python: true, destination: () => null }).frontDoor,
+    });
     try {
-      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null });
+      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({
+        pythonPath: null,
+        pythonChangeable: true,
+        folderChoice: 'dialog',
+        trainingRoot: null,
+      });
       const missing = await errorOf(backend, 'settings.update', { pythonPath: path.join(dir, 'no-such-python') });
       expect(missing.code).toBe('settings.bad-python');
       expect(missing.message).toMatch(/no executable file/);
       const probe = await invoke<PythonProbe>(backend, 'training.python');
       if (probe.found) {
         await invoke(backend, 'settings.update', { pythonPath: probe.path });
-        expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: probe.path, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null });
+        expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({
+          pythonPath: probe.path,
+          pythonChangeable: true,
+          folderChoice: 'dialog',
+          trainingRoot: null,
+        });
         expect((await invoke<PythonProbe>(backend, 'training.python')).source).toBe('setting');
       } else {
         expect(probe.tried.length).toBeGreaterThan(0);
       }
       await invoke(backend, 'settings.update', { pythonPath: null });
-      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({ pythonPath: null, pythonChangeable: true, folderChoice: 'dialog', trainingRoot: null });
+      expect(await invoke<TrainingSettings>(backend, 'settings.get')).toEqual({
+        pythonPath: null,
+        pythonChangeable: true,
+        folderChoice: 'dialog',
+        trainingRoot: null,
+      });
     } finally {
       backend.close();
     }
@@ -214,10 +302,15 @@ describe('the training bridge\'s Python setting', () => {
     const saved = process.env.MIA_PYTHON;
     process.env.MIA_PYTHON = fakePython;
     const root = path.join(dir, 'training');
-    const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor(undefined, { trainingRoot: root }).frontDoor });
+    const { backend } = createTestBackend(dir, 'workspace.sqlite', {
+      frontDoor: scriptedFrontDoor(undefined, { trainingRoot: root }).frontDoor,
+    });
     try {
       const probe = await invoke<PythonProbe>(backend, 'training.python');
-      expect(probe).toMatchObject({ found: false, tried: [{ path: fakePython, problem: 'Python runs but has no PyTorch (import torch failed)' }] });
+      expect(probe).toMatchObject({
+        found: false,
+        tried: [{ path: fakePython, problem: 'Python runs but has no PyTorch (import torch failed)' }],
+      });
       const error = await errorOf(backend, 'training.start', { purpose: 'shadow', datasetId: 1, targetModelId: 1, folderName: 'never' });
       expect(error.code).toBe('training.no-python');
       expect(error.message).toContain(fakePython);

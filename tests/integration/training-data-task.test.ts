@@ -32,7 +32,11 @@ describe('prepare-training-data in the engine host', () => {
     const expected = await createRecordImages(0).tensors(batch, spec);
     expect(tensors).toBeInstanceOf(Float32Array);
     expect(tensors.length).toBe(40 * spec.channels * spec.height * spec.width);
-    expect(Buffer.from(tensors.buffer, tensors.byteOffset, tensors.byteLength).equals(Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength))).toBe(true);
+    expect(
+      Buffer.from(tensors.buffer, tensors.byteOffset, tensors.byteLength).equals(
+        Buffer.from(expected.buffer, expected.byteOffset, expected.byteLength),
+      ),
+    ).toBe(true);
   });
 
   it('writes the tensor file of a pool larger than one engine job, identical to in-process preprocessing', async () => {
@@ -48,13 +52,18 @@ describe('prepare-training-data in the engine host', () => {
   it('refuses a task whose preprocessing spec does not fit, naming the field, before any work starts', async () => {
     const task = { kind: 'prepare-training-data', records: records.slice(0, 2), preprocess: { ...spec, channels: 2 } } as const;
     // @ts-expect-error channels 2 is not a spec the schema allows: the host must refuse it, not the type checker alone
-    await expect(engine.run(task).done).rejects.toMatchObject({ code: 'engine.bad-task', message: expect.stringContaining('task.preprocess.channels') });
+    await expect(engine.run(task).done).rejects.toMatchObject({
+      code: 'engine.bad-task',
+      message: expect.stringContaining('task.preprocess.channels'),
+    });
   });
 
   it('stops with training.cancelled when its signal is raised, whether before or during an engine job', async () => {
     const before = new AbortController();
     before.abort();
-    await expect(writeTrainingTensors(engine, records, spec, path.join(dir, 'before.f32'), before.signal)).rejects.toMatchObject({ code: 'training.cancelled' });
+    await expect(writeTrainingTensors(engine, records, spec, path.join(dir, 'before.f32'), before.signal)).rejects.toMatchObject({
+      code: 'training.cancelled',
+    });
     const during = new AbortController();
     const writing = writeTrainingTensors(engine, records, spec, path.join(dir, 'during.f32'), during.signal);
     during.abort();

@@ -39,10 +39,13 @@ let referenceSetId: number;
 let lossRun: RunSummary;
 
 beforeAll(async () => {
-  datasetId = (await call('datasets.import', { kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo' })).dataset.id;
+  datasetId = (await call('datasets.import', { kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo' }))
+    .dataset.id;
   target = await call('models.import', { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx') });
   nullModel = await call('models.import', { kind: 'classifier', role: 'null', modelPath: path.join(classifierKit, 'null.onnx') });
-  referenceSetId = (await call('models.importSet', { purpose: 'reference', manifestPath: path.join(classifierKit, 'reference', 'manifest.json') })).set.id;
+  referenceSetId = (
+    await call('models.importSet', { purpose: 'reference', manifestPath: path.join(classifierKit, 'reference', 'manifest.json') })
+  ).set.id;
   lossRun = await call('runs.start', { attack: 'loss', targetModelId: target.id, datasetId, seed: 3 });
   await backend.idle();
 }, 240_000);
@@ -60,19 +63,29 @@ describe('UI channels on the classifier demo kit', () => {
     expect(attacks.find((a) => a.id === 'loss')!.paramsSchema.properties).toEqual({});
   });
 
-  it('estimates model calls with the attack\'s own formula and refuses invalid parameters', async () => {
+  it("estimates model calls with the attack's own formula and refuses invalid parameters", async () => {
     const dataset = (await call('datasets.list')).find((d) => d.id === datasetId)!;
     const scored = (dataset.roleCounts.audit ?? 0) + (dataset.roleCounts.calibration ?? 0);
     const loss = await call('runs.estimate', { attack: 'loss', targetModelId: target.id, datasetId });
     expect(loss).toMatchObject({ modelCalls: scored, scoredRecords: scored, includesNullModel: false });
-    expect((await call('runs.estimate', { attack: 'loss', targetModelId: target.id, datasetId, nullModelId: nullModel.id })).modelCalls).toBe(2 * scored);
-    const lira = await call('runs.estimate', { attack: 'lira', targetModelId: target.id, datasetId, referenceSetId, params: { flipAugmentation: true } });
+    expect(
+      (await call('runs.estimate', { attack: 'loss', targetModelId: target.id, datasetId, nullModelId: nullModel.id })).modelCalls,
+    ).toBe(2 * scored);
+    const lira = await call('runs.estimate', {
+      attack: 'lira',
+      targetModelId: target.id,
+      datasetId,
+      referenceSetId,
+      params: { flipAugmentation: true },
+    });
     expect(lira.references).toBe(16);
     expect(lira.modelCalls).toBe(scored * 17 * 2);
-    expect(await refusal('runs.estimate', { attack: 'lira', targetModelId: target.id, datasetId, params: { variant: 'sideways' } })).toBe('run.invalid-params');
+    expect(await refusal('runs.estimate', { attack: 'lira', targetModelId: target.id, datasetId, params: { variant: 'sideways' } })).toBe(
+      'run.invalid-params',
+    );
   });
 
-  it('lists model sets with their sizes and describes a model\'s files, I/O and training set', async () => {
+  it("lists model sets with their sizes and describes a model's files, I/O and training set", async () => {
     const sets = await call('models.sets');
     expect(sets).toEqual([expect.objectContaining({ id: referenceSetId, purpose: 'reference', modelCount: 16 })]);
     const details = await call('models.details', { modelId: target.id });
@@ -84,8 +97,12 @@ describe('UI channels on the classifier demo kit', () => {
     expect((await call('models.details', { modelId: reference.id })).trainedOnCount).toBeGreaterThan(0);
   });
 
-  it('refuses a model import whose overrides do not fit the family\'s configuration', async () => {
-    const code = await refusal('models.import', { kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx'), config: { classes: 'ten' } });
+  it("refuses a model import whose overrides do not fit the family's configuration", async () => {
+    const code = await refusal('models.import', {
+      kind: 'classifier',
+      modelPath: path.join(classifierKit, 'target.onnx'),
+      config: { classes: 'ten' },
+    });
     expect(code).toBe('model.bad-import-request');
   });
 
@@ -106,7 +123,7 @@ describe('UI channels on the classifier demo kit', () => {
     expect(report.findings.find((f) => f.check === 'classes')!.message).toMatch(/label 12/);
   });
 
-  it('gives a run\'s details exactly as stored: metrics, checks with messages, log and configuration', async () => {
+  it("gives a run's details exactly as stored: metrics, checks with messages, log and configuration", async () => {
     expect(lossRun.status).toBe('running');
     const details = await call('runs.details', { runId: lossRun.id });
     expect(details.run.status).toBe('finished');
@@ -130,7 +147,9 @@ describe('UI channels on the classifier demo kit', () => {
     expect(sum(curves.histogram.members)).toBe(500);
     expect(sum(curves.histogram.nonMembers)).toBe(500);
     const stored = readMetrics(backend.db, lossRun.id).filter((m) => m.name === 'auc' && m.slice.startsWith('class:'));
-    expect(curves.perClass.map((c) => c.auc)).toEqual(stored.sort((a, b) => Number(a.slice.slice(6)) - Number(b.slice.slice(6))).map((m) => m.value));
+    expect(curves.perClass.map((c) => c.auc)).toEqual(
+      stored.sort((a, b) => Number(a.slice.slice(6)) - Number(b.slice.slice(6))).map((m) => m.value),
+    );
     expect(curves.perClass[0]!.className).toBe('T-shirt/top'); // from the target's sidecar: the manifest names no classes
     // The WebSocket codec carries the typed arrays as typed arrays.
     const decoded = decodeWire(encodeWire(curves)) as typeof curves;
@@ -157,21 +176,36 @@ describe('UI channels on the classifier demo kit', () => {
     expect(again.id).not.toBe(lossRun.id);
     await backend.idle();
     expect((await call('runs.get', { runId: again.id })).status).toBe('finished');
-    expect((await call('runs.details', { runId: again.id })).config).toMatchObject({ attack: 'loss', seed: 3, targetModelId: target.id, datasetId });
+    expect((await call('runs.details', { runId: again.id })).config).toMatchObject({
+      attack: 'loss',
+      seed: 3,
+      targetModelId: target.id,
+      datasetId,
+    });
     expect(Array.from(readScores(backend.db, again.id).scores)).toEqual(Array.from(readScores(backend.db, lossRun.id).scores));
     expect(await refusal('runs.rerun', { runId: 9999 })).toBe('run.not-found');
   });
 
   it('writes a split plan into a folder the page names under the training root, shows that folder back, and refuses a path', async () => {
     expect(await call('settings.get')).toMatchObject({ folderChoice: 'name', trainingRoot });
-    const plan = await call('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, count: 2, folderName: 'reference plan' });
+    const plan = await call('training.plan', {
+      purpose: 'reference',
+      datasetId,
+      targetModelId: target.id,
+      count: 2,
+      folderName: 'reference plan',
+    });
     expect(plan.folder).toBe(path.join(trainingRoot, 'reference plan'));
     expect(plan.manifestPath).toBe(path.join(trainingRoot, 'reference plan', 'manifest.json'));
     expect(decodeWire(encodeWire(plan))).toEqual(plan);
     for (const folderName of ['../escaped', path.join(dir, 'escaped')]) {
-      expect(await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folderName })).toBe('ipc.invalid-payload');
+      expect(await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folderName })).toBe(
+        'ipc.invalid-payload',
+      );
     }
-    expect(await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folder: path.join(dir, 'escaped') })).toBe('ipc.invalid-payload');
+    expect(
+      await refusal('training.plan', { purpose: 'reference', datasetId, targetModelId: target.id, folder: path.join(dir, 'escaped') }),
+    ).toBe('ipc.invalid-payload');
     expect(fs.existsSync(path.join(dir, 'escaped'))).toBe(false);
   });
 

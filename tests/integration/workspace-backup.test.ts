@@ -93,7 +93,9 @@ describe('workspace backup', () => {
     const restored = path.join(dir, 'elsewhere', 'restored.sqlite');
     const result = await cli(['restore', backupFile], restored);
     expect(result.code, result.err).toBe(0);
-    expect(JSON.parse(result.out)).toMatchObject({ signer: { kind: 'this-installation', fingerprint: fingerprintOf(installationKey().publicKey) } });
+    expect(JSON.parse(result.out)).toMatchObject({
+      signer: { kind: 'this-installation', fingerprint: fingerprintOf(installationKey().publicKey) },
+    });
     const copy = openWorkspace(restored);
     try {
       expect(integrityReport(copy)).toBe('ok');
@@ -144,11 +146,25 @@ describe('workspace backup', () => {
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
     old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', '2026-01-01T00:00:00Z')").run();
     const now = new Date().toISOString();
-    const oldDataset = Number(old.prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)").run(now).lastInsertRowid);
-    const oldModel = Number(old.prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)").run(now).lastInsertRowid);
+    const oldDataset = Number(
+      old
+        .prepare(
+          "INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)",
+        )
+        .run(now).lastInsertRowid,
+    );
+    const oldModel = Number(
+      old
+        .prepare(
+          "INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)",
+        )
+        .run(now).lastInsertRowid,
+    );
     const oldRun = Number(
       old
-        .prepare("INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash, created_at, owner_pid) VALUES ('loss', 'classifier', ?, ?, '{}', 'running', 'old', 'h', 'd', ?, ?)")
+        .prepare(
+          "INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash, created_at, owner_pid) VALUES ('loss', 'classifier', ?, ?, '{}', 'running', 'old', 'h', 'd', ?, ?)",
+        )
         .run(oldModel, oldDataset, now, process.pid).lastInsertRowid,
     );
     const file = path.join(dir, 'schema-1.mia-backup');
@@ -188,10 +204,15 @@ describe('workspace backup', () => {
       const forged = path.join(dir, 'attack', 'recomputed.mia-backup');
       const { version: _version, signer: _signer, ...description } = header;
       const attacker = generateKeyPairSync('ed25519').privateKey;
-      await writeBackupFile(database, { ...description, database: { bytes: fs.statSync(database).size, sha256: await sha256OfFile(database) } }, forged, {
-        privateKey: attacker,
-        publicKey: header.signer.publicKey,
-      });
+      await writeBackupFile(
+        database,
+        { ...description, database: { bytes: fs.statSync(database).size, sha256: await sha256OfFile(database) } },
+        forged,
+        {
+          privateKey: attacker,
+          publicKey: header.signer.publicKey,
+        },
+      );
       // The checksums really do match: without the signature this copy would restore.
       const check = path.join(dir, 'attack', 'recomputed-check.sqlite');
       await expect(readBackupFile(forged, check)).rejects.toMatchObject({ code: 'backup.bad-signature' });
@@ -268,13 +289,51 @@ describe('workspace backup', () => {
     const headerEnd = () => fs.readFileSync(backupFile).indexOf(0x0a, backupMagic.length);
 
     const cases: [string, () => string, string, RegExp][] = [
-      ['a copy cut off in the database', () => damaged('cut.mia-backup', (b) => b.subarray(0, Math.floor(b.length * 0.7))), 'backup.truncated', /cut off/],
-      ['a copy cut off in its header', () => damaged('cut-header.mia-backup', (b) => b.subarray(0, backupMagic.length + 20)), 'backup.truncated', /cut off/],
-      ['a copy without its end marker', () => damaged('no-end.mia-backup', (b) => b.subarray(0, b.length - 3)), 'backup.truncated', /cut off/],
-      ['one flipped byte in the database', () => damaged('flip.mia-backup', (b) => flip(b, headerEnd() + 5000)), 'backup.corrupt', /checksum/],
-      ['an edited header', () => damaged('header.mia-backup', (b) => Buffer.from(b.toString('latin1').replace('"engineVersion":"', '"engineVersion":"9'), 'latin1')), 'backup.corrupt', /./],
-      ['extra bytes at the end', () => damaged('extra.mia-backup', (b) => Buffer.concat([b, Buffer.from('more')])), 'backup.corrupt', /more than its header promises/],
-      ['a file that is not a backup', () => damaged('plain.mia-backup', () => Buffer.from('SQLite format 3\u0000 or anything else')), 'backup.not-a-backup', /not a workbench backup/],
+      [
+        'a copy cut off in the database',
+        () => damaged('cut.mia-backup', (b) => b.subarray(0, Math.floor(b.length * 0.7))),
+        'backup.truncated',
+        /cut off/,
+      ],
+      [
+        'a copy cut off in its header',
+        () => damaged('cut-header.mia-backup', (b) => b.subarray(0, backupMagic.length + 20)),
+        'backup.truncated',
+        /cut off/,
+      ],
+      [
+        'a copy without its end marker',
+        () => damaged('no-end.mia-backup', (b) => b.subarray(0, b.length - 3)),
+        'backup.truncated',
+        /cut off/,
+      ],
+      [
+        'one flipped byte in the database',
+        () => damaged('flip.mia-backup', (b) => flip(b, headerEnd() + 5000)),
+        'backup.corrupt',
+        /checksum/,
+      ],
+      [
+        'an edited header',
+        () =>
+          damaged('header.mia-backup', (b) =>
+            Buffer.from(b.toString('latin1').replace('"engineVersion":"', '"engineVersion":"9'), 'latin1'),
+          ),
+        'backup.corrupt',
+        /./,
+      ],
+      [
+        'extra bytes at the end',
+        () => damaged('extra.mia-backup', (b) => Buffer.concat([b, Buffer.from('more')])),
+        'backup.corrupt',
+        /more than its header promises/,
+      ],
+      [
+        'a file that is not a backup',
+        () => damaged('plain.mia-backup', () => Buffer.from('SQLite format 3\u0000 or anything else')),
+        'backup.not-a-backup',
+        /not a workbench backup/,
+      ],
     ];
     for (const [what, make, code, message] of cases) {
       it(`refuses ${what} (${code})`, async () => {

@@ -63,7 +63,9 @@ describe('docs/ARCHITECTURE.md', () => {
   });
 
   it('names only files and folders that exist', () => {
-    const named = [...architecture.matchAll(/`((?:src-main|src-preload|src-shared|src-renderer|resources|tools|bench|tests|docs|bin)\/[^`\s]*)`/g)]
+    const named = [
+      ...architecture.matchAll(/`((?:src-main|src-preload|src-shared|src-renderer|resources|tools|bench|tests|docs|bin)\/[^`\s]*)`/g),
+    ]
       .map((match) => match[1]!)
       // Placeholders (`<family>`) and patterns (`*-math.ts`) stand for files a change would add.
       .filter((name) => !/[<*]/.test(name));

@@ -35,20 +35,27 @@ describe('layer boundaries', () => {
       ['src-shared/domain/x.ts', "export * from '../contract/contract';"],
       ['src-shared/contract/x.ts', "const lazy = import('../../src-main/common/errors');"],
     ];
-    for (const [file, source] of refused) expect(problems(file, source), `${file}: ${source}`).toEqual([expect.stringMatching(/may not import from/)]);
+    for (const [file, source] of refused)
+      expect(problems(file, source), `${file}: ${source}`).toEqual([expect.stringMatching(/may not import from/)]);
   });
 
   it('lets the workspace take types, but no code, from the engine', () => {
     expect(problems('src-main/workspace/x.ts', "import type { PreparedRecord } from '../engine/data/record-source';")).toEqual([]);
     expect(problems('src-main/workspace/x.ts', "import { type PreparedRecord } from '../engine/data/record-source';")).toEqual([]);
-    expect(problems('src-main/workspace/x.ts', "import { readManifest } from '../engine/data/manifest';")).toEqual([expect.stringMatching(/only types/)]);
+    expect(problems('src-main/workspace/x.ts', "import { readManifest } from '../engine/data/manifest';")).toEqual([
+      expect.stringMatching(/only types/),
+    ]);
   });
 
   it('keeps Electron, Vue and Node modules where they belong', () => {
-    expect(problems('src-main/services/x.ts', "import { app } from 'electron';")).toEqual([expect.stringMatching(/Electron is imported only/)]);
+    expect(problems('src-main/services/x.ts', "import { app } from 'electron';")).toEqual([
+      expect.stringMatching(/Electron is imported only/),
+    ]);
     expect(problems('src-main/electron/x.ts', "import { app } from 'electron';")).toEqual([]);
     expect(problems('src-preload/index.ts', "import { contextBridge } from 'electron';")).toEqual([]);
-    expect(problems('src-shared/charts/x.ts', "import { ref } from 'vue';")).toEqual([expect.stringMatching(/Vue belongs to the renderer/)]);
+    expect(problems('src-shared/charts/x.ts', "import { ref } from 'vue';")).toEqual([
+      expect.stringMatching(/Vue belongs to the renderer/),
+    ]);
     expect(problems('src-renderer/x.ts', "import fs from 'node:fs';")).toEqual([expect.stringMatching(/without Node/)]);
     expect(problems('src-shared/contract/x.ts', "import Database from 'better-sqlite3';")).toEqual([expect.stringMatching(/without Node/)]);
   });

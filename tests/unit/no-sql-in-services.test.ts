@@ -19,7 +19,7 @@ describe('no SQL in services', () => {
     const refused = [
       "db.prepare('SELECT id FROM runs WHERE rerun_of = ?').all(runId);",
       'db.prepare("INSERT INTO exports (kind, path) VALUES (?, ?)").run(kind, file);',
-      "db.prepare(\"UPDATE runs SET status = 'running' WHERE id = ?\").run(runId);",
+      'db.prepare("UPDATE runs SET status = \'running\' WHERE id = ?").run(runId);',
       "db.prepare('DELETE FROM scores WHERE run_id = ?').run(runId);",
       'db.prepare(`SELECT ${columns} FROM models WHERE id = ?`).get(modelId);',
       "db.prepare('VACUUM INTO ?').run(file);",

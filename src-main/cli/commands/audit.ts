@@ -24,7 +24,15 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
       onProgress: (progress, attack) => bar.update(progress, attack),
       onTrainingProgress: (p) =>
         bar.update(
-          { runId: p.jobId, phase: `model ${p.model + 1} of ${p.modelCount}, epoch ${p.epoch} of ${p.epochs}`, done: p.model * p.epochs + p.epoch, total: p.modelCount * p.epochs, unit: 'epochs', ratePerSecond: null, etaSeconds: null },
+          {
+            runId: p.jobId,
+            phase: `model ${p.model + 1} of ${p.modelCount}, epoch ${p.epoch} of ${p.epochs}`,
+            done: p.model * p.epochs + p.epoch,
+            total: p.modelCount * p.epochs,
+            unit: 'epochs',
+            ratePerSecond: null,
+            etaSeconds: null,
+          },
           'training',
         ),
     });
@@ -35,7 +43,9 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
     } else {
       for (const h of headlines) {
         const fmt = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
-        const warnings = Object.entries(h.checks).filter(([, c]) => c.status === 'warn').map(([kind]) => kind);
+        const warnings = Object.entries(h.checks)
+          .filter(([, c]) => c.status === 'warn')
+          .map(([kind]) => kind);
         io.out.write(
           `run ${h.id} ${h.attack.padEnd(16)} ${h.status.padEnd(10)} AUC ${fmt(h.metrics.auc)} [${fmt(h.metrics.auc_ci[0])}, ${fmt(h.metrics.auc_ci[1])}]  TPR@1%FPR ${fmt(h.metrics.tpr_at_fpr['0.01'])}${warnings.length ? `  warnings: ${warnings.join(', ')}` : ''}\n`,
         );

@@ -13,7 +13,10 @@ export const backupUsage = `  mia backup export FILE [--workspace FILE] [--json]
                                                    check a backup and restore it as a new workspace file;
                                                    says whether this installation's key signed it`;
 
-export async function backupCommand(io: CliIo, options: { args: readonly string[]; workspaceFile: string; json: boolean }): Promise<number> {
+export async function backupCommand(
+  io: CliIo,
+  options: { args: readonly string[]; workspaceFile: string; json: boolean },
+): Promise<number> {
   const [action, file, ...extra] = options.args;
   if ((action !== 'export' && action !== 'restore') || !file || extra.length > 0) {
     io.err.write(`mia backup needs "export FILE" or "restore FILE".\n\nUsage:\n${backupUsage}\n`);
@@ -32,7 +35,9 @@ export async function backupCommand(io: CliIo, options: { args: readonly string[
   }
   const { counts } = summary.header;
   if (options.json) {
-    io.out.write(`${JSON.stringify({ action, file: summary.file, bytes: summary.bytes, sha256: summary.sha256, schemaVersion: summary.header.schemaVersion, counts, signer: summary.signer }, null, 2)}\n`);
+    io.out.write(
+      `${JSON.stringify({ action, file: summary.file, bytes: summary.bytes, sha256: summary.sha256, schemaVersion: summary.header.schemaVersion, counts, signer: summary.signer }, null, 2)}\n`,
+    );
   } else {
     const what = `${counts.datasets} datasets (${counts.records} records), ${counts.models} models, ${counts.runs} runs`;
     io.out.write(

@@ -69,12 +69,16 @@ export async function demoCommand(io: CliIo, options: { outDir: string; demoDir?
     const fmt = (v: number | null): string => (v === null ? '  n/a' : v.toFixed(3));
     io.out.write(`\n${'run'.padEnd(5)}${'attack'.padEnd(18)}${'target'.padEnd(34)}${'AUC'.padStart(7)}${'TPR@1%'.padStart(9)}  warnings\n`);
     for (const h of headlines) {
-      const warnings = Object.entries(h.checks).filter(([, c]) => c.status === 'warn').map(([kind]) => kind);
+      const warnings = Object.entries(h.checks)
+        .filter(([, c]) => c.status === 'warn')
+        .map(([kind]) => kind);
       io.out.write(
         `${String(h.id).padEnd(5)}${h.attack.padEnd(18)}${h.target.name.slice(0, 32).padEnd(34)}${fmt(h.metrics.auc).padStart(7)}${fmt(h.metrics.tpr_at_fpr['0.01']).padStart(9)}  ${h.status === 'finished' ? warnings.join(', ') : `${h.status}: ${h.error?.message ?? ''}`}\n`,
       );
     }
-    io.out.write(`\n${files.map((f) => `${f.kind.toUpperCase()} ${f.path}`).join('\n')}\nWorkspace ${workspaceFile}\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`);
+    io.out.write(
+      `\n${files.map((f) => `${f.kind.toUpperCase()} ${f.path}`).join('\n')}\nWorkspace ${workspaceFile}\nDone in ${((Date.now() - started) / 1000).toFixed(0)} s.\n`,
+    );
     return headlines.every((h) => h.status === 'finished') ? 0 : 1;
   } finally {
     bar.done();

@@ -4,7 +4,10 @@ import { openWorkspace } from '../../workspace/open-workspace';
 import { exportRuns } from '../../services/reports/export-service';
 import type { CliIo } from '../cli-io';
 
-export async function exportCommand(io: CliIo, options: { runIds: string[]; pdf?: string; csv?: string; workspaceFile: string; title?: string; force?: boolean }): Promise<number> {
+export async function exportCommand(
+  io: CliIo,
+  options: { runIds: string[]; pdf?: string; csv?: string; workspaceFile: string; title?: string; force?: boolean },
+): Promise<number> {
   const runIds = options.runIds.map(Number);
   const bad = options.runIds.find((id, i) => !Number.isInteger(runIds[i]) || runIds[i]! <= 0);
   if (options.runIds.length === 0 || bad !== undefined) {
@@ -17,7 +20,13 @@ export async function exportCommand(io: CliIo, options: { runIds: string[]; pdf?
   }
   const db = openWorkspace(options.workspaceFile);
   try {
-    const { files } = await exportRuns(db, { runIds, force: options.force ?? false, ...(options.pdf ? { pdf: options.pdf } : {}), ...(options.csv ? { csv: options.csv } : {}), ...(options.title ? { title: options.title } : {}) });
+    const { files } = await exportRuns(db, {
+      runIds,
+      force: options.force ?? false,
+      ...(options.pdf ? { pdf: options.pdf } : {}),
+      ...(options.csv ? { csv: options.csv } : {}),
+      ...(options.title ? { title: options.title } : {}),
+    });
     for (const file of files) io.out.write(`${file.kind.toUpperCase()} ${file.path}\n`);
     return 0;
   } finally {

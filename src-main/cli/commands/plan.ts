@@ -51,7 +51,9 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
   const { config, baseDir } = readAuditConfig(options.config);
   const backend = createBackend({ workspaceFile: options.workspaceFile, spawnHost: forkHostSpawner() });
   try {
-    const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, { onStep: (message) => !options.json && io.err.write(`${message}\n`) });
+    const { datasetId, targetId } = await importAuditTarget(backend, config, baseDir, {
+      onStep: (message) => !options.json && io.err.write(`${message}\n`),
+    });
     // The whole request against the contract, refused as a command-line mistake like the options above.
     const request = parseWith(
       SplitPlanRequest,
@@ -69,7 +71,9 @@ export async function planCommand(io: CliIo, options: PlanOptions): Promise<numb
     const plan = backend.training.plan(request, path.resolve(options.out));
     if (options.json) io.out.write(`${JSON.stringify(plan, null, 2)}\n`);
     else {
-      io.out.write(`${plan.models.length} ${plan.purpose} models planned (seed ${plan.seed}) from ${plan.pool.size} ${plan.pool.roles.join('/')} records:\n`);
+      io.out.write(
+        `${plan.models.length} ${plan.purpose} models planned (seed ${plan.seed}) from ${plan.pool.size} ${plan.pool.roles.join('/')} records:\n`,
+      );
       for (const model of plan.models) io.out.write(`  ${model.file}: trains on ${model.trainCount}, holds out ${model.heldOutCount}\n`);
       for (const note of plan.notes) io.out.write(`  note: ${note}\n`);
       io.out.write(`Wrote ${plan.planPath}\n      ${plan.manifestPath}\n      ${plan.splitsPath}\n`);

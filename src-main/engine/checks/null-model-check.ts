@@ -22,7 +22,10 @@ export interface NullModelCheckInput {
 export function checkNullModel(input: NullModelCheckInput): ValidityCheck {
   const tolerance = input.tolerance ?? NULL_MODEL_TOLERANCE;
   const estimate = input.nullModel;
-  const besideTarget = input.targetAuc === undefined || input.targetAuc === null ? '' : ` On the target model the attack's AUC is ${formatAuc(input.targetAuc)}.`;
+  const besideTarget =
+    input.targetAuc === undefined || input.targetAuc === null
+      ? ''
+      : ` On the target model the attack's AUC is ${formatAuc(input.targetAuc)}.`;
   if (estimate === null || estimate.auc === null) {
     return {
       kind: 'null-model',
@@ -32,7 +35,12 @@ export function checkNullModel(input: NullModelCheckInput): ValidityCheck {
       details: { tolerance, targetAuc: input.targetAuc ?? null },
     };
   }
-  const details = { ...estimateDetails(estimate), tolerance, targetAuc: input.targetAuc ?? null, nullModelName: input.nullModelName ?? null };
+  const details = {
+    ...estimateDetails(estimate),
+    tolerance,
+    targetAuc: input.targetAuc ?? null,
+    nullModelName: input.nullModelName ?? null,
+  };
   const model = input.nullModelName ? `the null model "${input.nullModelName}"` : 'the null model';
   const intervalHoldsChance = estimate.ciLow !== null && estimate.ciHigh !== null && estimate.ciLow <= 0.5 && 0.5 <= estimate.ciHigh;
   const nearChance = Math.abs(estimate.auc - 0.5) <= tolerance;

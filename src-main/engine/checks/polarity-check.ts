@@ -44,5 +44,10 @@ export function checkPolarity(estimate: AucEstimate): ValidityCheck {
 /** The polarity check of a finished run, read from its `auc` row. */
 export function checkRunPolarity(metrics: RunMetrics): ValidityCheck {
   const row = findMetric(metrics, 'auc');
-  return checkPolarity({ auc: row?.value ?? null, ciLow: row?.ciLow ?? null, ciHigh: row?.ciHigh ?? null, confidence: metrics.bootstrap?.confidence });
+  return checkPolarity({
+    auc: row?.value ?? null,
+    ciLow: row?.ciLow ?? null,
+    ciHigh: row?.ciHigh ?? null,
+    confidence: metrics.bootstrap?.confidence,
+  });
 }

@@ -29,14 +29,21 @@ export function openCifarSource(batchFile: string, variant: CifarVariant | undef
           const n = Math.min(groupSize, layout.count - first);
           const block = await stream.read(n * layout.recordBytes);
           if (block.length < n * layout.recordBytes) {
-            throw new MiaError('dataset.cifar-size', `${relativePath} changed while it was being imported (it ended early).`, { file: sourcePath });
+            throw new MiaError('dataset.cifar-size', `${relativePath} changed while it was being imported (it ended early).`, {
+              file: sourcePath,
+            });
           }
           const group: PreparedRecord[] = [];
           for (let i = 0; i < n; i += 1) {
             const record = block.subarray(i * layout.recordBytes, (i + 1) * layout.recordBytes);
             const label = cifarLabel(record, layout.labelBytes);
             if (label >= layout.classCount) {
-              issues.add({ code: 'dataset.bad-label', file: relativePath, index: first + i, message: `${relativePath}, record ${first + i}: label ${label} is outside 0–${layout.classCount - 1} for ${layout.variant}.` });
+              issues.add({
+                code: 'dataset.bad-label',
+                file: relativePath,
+                index: first + i,
+                message: `${relativePath}, record ${first + i}: label ${label} is outside 0–${layout.classCount - 1} for ${layout.variant}.`,
+              });
               continue;
             }
             const pixels = cifarStoredPixels(record, layout.labelBytes);

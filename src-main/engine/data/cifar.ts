@@ -46,7 +46,10 @@ export function cifarLayout(file: string, variant?: CifarVariant): CifarLayout {
   } else if (fits('cifar-10') && !fits('cifar-100')) chosen = 'cifar-10';
   else if (fits('cifar-100') && !fits('cifar-10')) chosen = 'cifar-100';
   else if (fits('cifar-10')) {
-    throw new MiaError('dataset.cifar-ambiguous', `${name} could be CIFAR-10 or CIFAR-100 by its size (${size} bytes); say which it is.`, { file, size });
+    throw new MiaError('dataset.cifar-ambiguous', `${name} could be CIFAR-10 or CIFAR-100 by its size (${size} bytes); say which it is.`, {
+      file,
+      size,
+    });
   } else {
     throw new MiaError(
       'dataset.cifar-size',
@@ -89,7 +92,14 @@ export function cifarClassNames(file: string, layout: CifarLayout): string[] | n
   const metaName = layout.variant === 'cifar-10' ? 'batches.meta.txt' : 'fine_label_names.txt';
   const meta = path.join(path.dirname(file), metaName);
   if (!fs.existsSync(meta)) return null;
-  const text = readRegularFileSync(meta, { domain: 'dataset', subject: `CIFAR class names file ${meta}`, maxBytes: maxClassNamesFileBytes }).toString('utf8');
-  const names = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  const text = readRegularFileSync(meta, {
+    domain: 'dataset',
+    subject: `CIFAR class names file ${meta}`,
+    maxBytes: maxClassNamesFileBytes,
+  }).toString('utf8');
+  const names = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   return names.length === layout.classCount ? names : null;
 }

@@ -39,7 +39,11 @@ export function parseCsv(text: string, fileName: string): CsvRow[] {
     const ch = text[i];
     if (ch === '"') {
       if (field.length > 0) {
-        throw new MiaError('dataset.csv-syntax', `${fileName}, line ${line}: a quote character appears inside an unquoted field; quote the whole field and double any quote inside it.`, { file: fileName, line });
+        throw new MiaError(
+          'dataset.csv-syntax',
+          `${fileName}, line ${line}: a quote character appears inside an unquoted field; quote the whole field and double any quote inside it.`,
+          { file: fileName, line },
+        );
       }
       rowHasContent = true;
       const quoteLine = line;
@@ -62,11 +66,18 @@ export function parseCsv(text: string, fileName: string): CsvRow[] {
         i += 1;
       }
       if (!closed) {
-        throw new MiaError('dataset.csv-syntax', `${fileName}, line ${quoteLine}: a quoted field is never closed.`, { file: fileName, line: quoteLine });
+        throw new MiaError('dataset.csv-syntax', `${fileName}, line ${quoteLine}: a quoted field is never closed.`, {
+          file: fileName,
+          line: quoteLine,
+        });
       }
       const next = text[i];
       if (i < length && next !== ',' && next !== '\n' && next !== '\r') {
-        throw new MiaError('dataset.csv-syntax', `${fileName}, line ${line}: unexpected text after a closing quote; expected a comma or the end of the line.`, { file: fileName, line });
+        throw new MiaError(
+          'dataset.csv-syntax',
+          `${fileName}, line ${line}: unexpected text after a closing quote; expected a comma or the end of the line.`,
+          { file: fileName, line },
+        );
       }
       continue;
     }

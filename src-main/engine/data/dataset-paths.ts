@@ -28,11 +28,17 @@ export function resolveInsideRoot(root: string, recordPath: string, where: strin
     throw new MiaError('dataset.path-empty', `${where}: the path is empty.`);
   }
   if (path.isAbsolute(recordPath) || path.win32.isAbsolute(recordPath) || recordPath.includes('\0')) {
-    throw new MiaError('dataset.path-outside-root', `${where}: path "${recordPath}" is absolute; record paths must be relative to the manifest's folder ${root}.`, { path: recordPath });
+    throw new MiaError(
+      'dataset.path-outside-root',
+      `${where}: path "${recordPath}" is absolute; record paths must be relative to the manifest's folder ${root}.`,
+      { path: recordPath },
+    );
   }
   const absolute = path.resolve(root, recordPath);
   if (!isInside(root, absolute)) {
-    throw new MiaError('dataset.path-outside-root', `${where}: path "${recordPath}" points outside the dataset folder ${root}.`, { path: recordPath });
+    throw new MiaError('dataset.path-outside-root', `${where}: path "${recordPath}" points outside the dataset folder ${root}.`, {
+      path: recordPath,
+    });
   }
   let real: string;
   try {
@@ -42,7 +48,11 @@ export function resolveInsideRoot(root: string, recordPath: string, where: strin
   }
   if (!isInside(root, real)) {
     // The link's target is not named: it would tell whoever sees the error about files outside the dataset.
-    throw new MiaError('dataset.path-outside-root', `${where}: "${recordPath}" is a symbolic link that leads outside the dataset folder ${root}.`, { path: recordPath });
+    throw new MiaError(
+      'dataset.path-outside-root',
+      `${where}: "${recordPath}" is a symbolic link that leads outside the dataset folder ${root}.`,
+      { path: recordPath },
+    );
   }
   return { relative: path.relative(root, absolute).split(path.sep).join('/'), absolute };
 }

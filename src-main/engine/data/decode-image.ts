@@ -28,7 +28,11 @@ export async function decodeImageBytes(bytes: Buffer, file: string, where: strin
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     return { data: keepChannels(pixels, info.channels, wanted), width: info.width, height: info.height, channels: wanted };
   } catch (error) {
-    throw new MiaError('dataset.image-undecodable', `${where}: image ${file} does not decode completely (${firstLineOf(error)}). The file may be truncated or corrupt.`, { file });
+    throw new MiaError(
+      'dataset.image-undecodable',
+      `${where}: image ${file} does not decode completely (${firstLineOf(error)}). The file may be truncated or corrupt.`,
+      { file },
+    );
   }
 }
 

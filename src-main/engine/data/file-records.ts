@@ -21,7 +21,11 @@ export interface PlannedFileRecord {
   readonly line?: number;
 }
 
-export async function* prepareFileRecords(planned: readonly PlannedFileRecord[], groupSize: number, issues: IssueCollector): AsyncGenerator<PreparedRecord[]> {
+export async function* prepareFileRecords(
+  planned: readonly PlannedFileRecord[],
+  groupSize: number,
+  issues: IssueCollector,
+): AsyncGenerator<PreparedRecord[]> {
   for (let start = 0; start < planned.length; start += groupSize) {
     const slice = planned.slice(start, start + groupSize);
     const prepared = await mapLimited(slice, decodeConcurrency, async (plan): Promise<PreparedRecord | null> => {

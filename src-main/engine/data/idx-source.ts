@@ -53,7 +53,11 @@ function readLabels(labelsFile: string, imageCount: number, imagesFile: string):
   const header = parseIdxHeader(bytes, labelsFile, [1]);
   const name = path.basename(labelsFile);
   if (bytes.length !== header.headerBytes + header.count) {
-    throw new MiaError('dataset.idx-size', `${name} holds ${bytes.length - header.headerBytes} label bytes, but its header says ${header.count}.`, { file: labelsFile });
+    throw new MiaError(
+      'dataset.idx-size',
+      `${name} holds ${bytes.length - header.headerBytes} label bytes, but its header says ${header.count}.`,
+      { file: labelsFile },
+    );
   }
   if (header.count !== imageCount) {
     throw new MiaError(

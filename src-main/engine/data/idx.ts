@@ -28,20 +28,27 @@ const otherIdxTypes: Record<number, string> = { 0x09: 'signed byte', 0x0b: 'shor
 export function parseIdxHeader(bytes: Uint8Array, file: string, expectedDims: readonly number[]): IdxHeader {
   const name = path.basename(file);
   if (bytes.length < 4 || bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new MiaError('dataset.idx-bad-magic', `${name} is not an IDX file: it does not start with the IDX magic number (00 00 08 0N).`, { file });
+    throw new MiaError('dataset.idx-bad-magic', `${name} is not an IDX file: it does not start with the IDX magic number (00 00 08 0N).`, {
+      file,
+    });
   }
   const type = bytes[2] as number;
   if (type !== 0x08) {
     const known = otherIdxTypes[type];
     throw new MiaError(
       known ? 'dataset.idx-unsupported-type' : 'dataset.idx-bad-magic',
-      known ? `${name} holds ${known} values; the workbench imports IDX files of unsigned bytes (type 0x08).` : `${name} is not an IDX file: data type byte 0x${type.toString(16)} is unknown.`,
+      known
+        ? `${name} holds ${known} values; the workbench imports IDX files of unsigned bytes (type 0x08).`
+        : `${name} is not an IDX file: data type byte 0x${type.toString(16)} is unknown.`,
       { file },
     );
   }
   const ndims = bytes[3] as number;
   if (!expectedDims.includes(ndims)) {
-    throw new MiaError('dataset.idx-bad-magic', `${name} has ${ndims} dimensions; expected ${expectedDims.join(' or ')} here.`, { file, ndims });
+    throw new MiaError('dataset.idx-bad-magic', `${name} has ${ndims} dimensions; expected ${expectedDims.join(' or ')} here.`, {
+      file,
+      ndims,
+    });
   }
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) throw new MiaError('dataset.idx-truncated', `${name} ends inside its header.`, { file });
@@ -69,7 +76,11 @@ export function imageLayout(header: IdxHeader, file: string): IdxImageLayout {
   const [, height = 0, width = 0, channels = 1] = header.dims;
   const name = path.basename(file);
   if (width === 0 || height === 0 || width > maxImageSide || height > maxImageSide || width * height > maxImagePixels) {
-    throw new MiaError('dataset.image-too-large', `${name}: images of ${width} × ${height} pixels are outside what the workbench accepts (1–${maxImageSide} px a side).`, { file });
+    throw new MiaError(
+      'dataset.image-too-large',
+      `${name}: images of ${width} × ${height} pixels are outside what the workbench accepts (1–${maxImageSide} px a side).`,
+      { file },
+    );
   }
   if (![1, 3, 4].includes(channels)) {
     throw new MiaError('dataset.idx-bad-magic', `${name}: ${channels} channels per pixel; expected 1, 3 or 4.`, { file });
@@ -108,7 +119,11 @@ export async function* streamIdxItems(file: string, header: IdxHeader, groupSize
       yield Array.from({ length: n }, (_, i) => block.subarray(i * header.itemBytes, (i + 1) * header.itemBytes));
     }
     if (!(await atEndOrFail(stream, file))) {
-      throw new MiaError('dataset.idx-size', `${path.basename(file)} has data after its ${header.count} items; the header and the file disagree.`, { file });
+      throw new MiaError(
+        'dataset.idx-size',
+        `${path.basename(file)} has data after its ${header.count} items; the header and the file disagree.`,
+        { file },
+      );
     }
   } finally {
     await stream.close();
@@ -126,7 +141,11 @@ export function readIdxFileWhole(file: string, subject: string): Buffer {
     return zlib.gunzipSync(bytes, { maxOutputLength: maxContainerBytes });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new MiaError('dataset.file-too-large', `${path.basename(file)} unpacks to more than ${maxContainerBytes / 2 ** 20} MiB, the most an IDX file may hold.`, { file });
+      throw new MiaError(
+        'dataset.file-too-large',
+        `${path.basename(file)} unpacks to more than ${maxContainerBytes / 2 ** 20} MiB, the most an IDX file may hold.`,
+        { file },
+      );
     }
     throw new MiaError('dataset.idx-corrupt', `${path.basename(file)} is not a valid gzip file (${(error as Error).message}).`, { file });
   }

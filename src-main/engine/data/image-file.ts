@@ -23,7 +23,11 @@ export async function probeImageFile(file: string, where: string): Promise<Probe
   const { width, height, channels } = checkHeader(await metadataOf(bytes, file, where), file, where);
   const decoded = await decodeImageBytes(bytes, file, where);
   if (decoded.width !== width || decoded.height !== height || decoded.channels !== channels) {
-    throw new MiaError('dataset.image-undecodable', `${where}: image ${file} decodes to ${decoded.width} × ${decoded.height} × ${decoded.channels}, not the ${width} × ${height} × ${channels} its header gives.`, { file });
+    throw new MiaError(
+      'dataset.image-undecodable',
+      `${where}: image ${file} decodes to ${decoded.width} × ${decoded.height} × ${decoded.channels}, not the ${width} × ${height} × ${channels} its header gives.`,
+      { file },
+    );
   }
   // From the decoded pixels: a second sharp pass over the file would cost more than the decode itself.
   const thumbnail = await rawThumbnail(decoded.data, width, height, channels);
@@ -36,7 +40,12 @@ export async function probeImageFile(file: string, where: string): Promise<Probe
  * too many pixels is refused before the rest is read.
  */
 export async function readImageBytes(file: string, where: string, options: { headerFirst?: boolean } = {}): Promise<Buffer> {
-  const { handle, size } = await openRegularFile(file, { domain: 'dataset', subject: `${where}: image ${file}`, maxBytes: maxImageFileBytes, refuseEmpty: true });
+  const { handle, size } = await openRegularFile(file, {
+    domain: 'dataset',
+    subject: `${where}: image ${file}`,
+    maxBytes: maxImageFileBytes,
+    refuseEmpty: true,
+  });
   try {
     if (options.headerFirst && size > imageHeaderProbeBytes) {
       const early = await sharp(await readRange(handle, 0, imageHeaderProbeBytes), { limitInputPixels: false })
@@ -61,7 +70,11 @@ async function metadataOf(bytes: Buffer, file: string, where: string): Promise<M
 function checkHeader(metadata: Metadata, file: string, where: string): { width: number; height: number; channels: number } {
   const format = metadata.format;
   if (!(supportedImageFormats as readonly string[]).includes(format)) {
-    throw new MiaError('dataset.image-format', `${where}: ${file} is a ${format} image; the workbench imports ${supportedImageFormats.join(', ')}.`, { file, format });
+    throw new MiaError(
+      'dataset.image-format',
+      `${where}: ${file} is a ${format} image; the workbench imports ${supportedImageFormats.join(', ')}.`,
+      { file, format },
+    );
   }
   const { width, height } = metadata;
   const channels = decodedChannels(metadata);

@@ -15,7 +15,9 @@ import type { IssueCollector } from './import-issues';
 export function openImageFolderSource(folder: string, defaults: ImportDefaults, issues: IssueCollector): RecordSource {
   const sourcePath = path.resolve(folder);
   if (!fs.existsSync(sourcePath) || !fs.statSync(sourcePath).isDirectory()) {
-    throw new MiaError('dataset.not-a-folder', `ImageFolder root ${sourcePath} is not a folder; expected root/<class>/<image> files.`, { file: sourcePath });
+    throw new MiaError('dataset.not-a-folder', `ImageFolder root ${sourcePath} is not a folder; expected root/<class>/<image> files.`, {
+      file: sourcePath,
+    });
   }
   const rootPath = realRoot(sourcePath);
   const skipped: string[] = [];
@@ -30,7 +32,11 @@ export function openImageFolderSource(folder: string, defaults: ImportDefaults, 
       // files elsewhere on the machine into `skipped` and into errors.
       if (!isInside(rootPath, fs.realpathSync(folder))) {
         issues.addError(
-          new MiaError('dataset.path-outside-root', `Class folder "${entry}" of ${sourcePath} is a symbolic link that leads outside the dataset folder; its files were not read.`, { path: entry }),
+          new MiaError(
+            'dataset.path-outside-root',
+            `Class folder "${entry}" of ${sourcePath} is a symbolic link that leads outside the dataset folder; its files were not read.`,
+            { path: entry },
+          ),
           { file: entry },
         );
         return false;
@@ -66,7 +72,11 @@ export function openImageFolderSource(folder: string, defaults: ImportDefaults, 
     }
   });
   if (planned.length === 0 && issues.count === 0) {
-    throw new MiaError('dataset.empty', `ImageFolder root ${sourcePath} holds no images; expected root/<class>/<image> with ${imageFileExtensions.join(', ')} files.`, { file: sourcePath });
+    throw new MiaError(
+      'dataset.empty',
+      `ImageFolder root ${sourcePath} holds no images; expected root/<class>/<image> with ${imageFileExtensions.join(', ')} files.`,
+      { file: sourcePath },
+    );
   }
   return {
     kind: 'imagefolder',

@@ -50,7 +50,8 @@ export class IssueCollector {
     const first = this.kept[0];
     if (!first) return new MiaError('dataset.import-failed', `Import of ${sourceFile} failed.`);
     const shown = this.kept.slice(0, 3).map((issue) => issue.message);
-    const more = this.total > shown.length ? ` …and ${this.total - shown.length} more problem${this.total - shown.length === 1 ? '' : 's'}.` : '';
+    const more =
+      this.total > shown.length ? ` …and ${this.total - shown.length} more problem${this.total - shown.length === 1 ? '' : 's'}.` : '';
     return new MiaError(
       first.code,
       `Import of ${sourceFile} found ${this.total} problem${this.total === 1 ? '' : 's'}; nothing was imported. ${shown.join(' ')}${more}`,

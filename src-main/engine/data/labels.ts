@@ -47,7 +47,13 @@ export function resolveLabels(rows: readonly LabelledRow[], file: string, issues
     if (row.label === null) return null;
     const value = typeof row.label === 'number' ? row.label : Number(row.label.trim());
     if (!Number.isSafeInteger(value) || value < 0 || value > 0x7fffffff) {
-      issues.add({ code: 'dataset.bad-label', file, line: row.line, field: 'label', message: `${file}, line ${row.line}, field label: ${JSON.stringify(row.label)} is not a class index; integer labels must be between 0 and 2147483647.` });
+      issues.add({
+        code: 'dataset.bad-label',
+        file,
+        line: row.line,
+        field: 'label',
+        message: `${file}, line ${row.line}, field label: ${JSON.stringify(row.label)} is not a class index; integer labels must be between 0 and 2147483647.`,
+      });
       return null;
     }
     return value;

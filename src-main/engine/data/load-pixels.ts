@@ -143,8 +143,12 @@ function describe(record: PixelRecord): string {
 }
 
 function changed(record: PixelRecord, what: string, why: string): MiaError {
-  return new MiaError('dataset.file-changed', `${what}: ${record.path} changed since import (${why}). Re-import the dataset to use the new file.`, {
-    file: record.path,
-    sourceIndex: record.sourceIndex,
-  });
+  return new MiaError(
+    'dataset.file-changed',
+    `${what}: ${record.path} changed since import (${why}). Re-import the dataset to use the new file.`,
+    {
+      file: record.path,
+      sourceIndex: record.sourceIndex,
+    },
+  );
 }

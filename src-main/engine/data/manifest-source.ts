@@ -9,7 +9,12 @@ import { resolveLabels } from './labels';
 import { readManifest } from './manifest';
 import type { ImportDefaults, RecordSource } from './record-source';
 
-export function openManifestSource(manifestFile: string, format: 'csv' | 'jsonl', defaults: ImportDefaults, issues: IssueCollector): RecordSource {
+export function openManifestSource(
+  manifestFile: string,
+  format: 'csv' | 'jsonl',
+  defaults: ImportDefaults,
+  issues: IssueCollector,
+): RecordSource {
   const sourcePath = path.resolve(manifestFile);
   const entries = readManifest(sourcePath, format, defaults, issues);
   const name = path.basename(sourcePath);

@@ -53,7 +53,13 @@ export function readManifest(file: string, format: 'csv' | 'jsonl', defaults: Ma
     if (!entry) continue;
     const earlier = firstLineOfId.get(entry.id);
     if (earlier !== undefined) {
-      issues.add({ code: 'dataset.duplicate-id', file: name, line: row.line, field: 'id', message: `${name}, line ${row.line}: id "${entry.id}" is already used on line ${earlier}; ids must be unique.` });
+      issues.add({
+        code: 'dataset.duplicate-id',
+        file: name,
+        line: row.line,
+        field: 'id',
+        message: `${name}, line ${row.line}: id "${entry.id}" is already used on line ${earlier}; ids must be unique.`,
+      });
       continue;
     }
     firstLineOfId.set(entry.id, row.line);
@@ -67,8 +73,14 @@ export function readManifest(file: string, format: 'csv' | 'jsonl', defaults: Ma
 
 function csvRows(text: string, name: string): { rows: RawRow[]; columns: Set<ManifestColumn> } {
   const [header, ...body] = parseCsv(text, name);
-  if (!header) throw new MiaError('dataset.empty', `Manifest ${name} is empty; expected a header line ${manifestColumns.join(',')}.`, { file: name });
-  const columns = checkColumns(header.fields.map((field) => field.trim()), name, header.line, 'column');
+  if (!header)
+    throw new MiaError('dataset.empty', `Manifest ${name} is empty; expected a header line ${manifestColumns.join(',')}.`, { file: name });
+  const columns = checkColumns(
+    header.fields.map((field) => field.trim()),
+    name,
+    header.line,
+    'column',
+  );
   const order = header.fields.map((field) => field.trim() as ManifestColumn);
   const rows = body.map((row): RawRow => {
     if (row.fields.length !== order.length) {
@@ -89,10 +101,18 @@ function jsonlRows(text: string, name: string): { rows: RawRow[]; columns: Set<M
       value = JSON.parse(lineText);
     } catch {
       // JSON.parse's message quotes the text around the fault, so it is not passed on.
-      throw new MiaError('dataset.jsonl-syntax', `${name}, line ${i + 1}: not valid JSON; each line must be one JSON object with keys ${manifestColumns.join(', ')}.`, { file: name, line: i + 1 });
+      throw new MiaError(
+        'dataset.jsonl-syntax',
+        `${name}, line ${i + 1}: not valid JSON; each line must be one JSON object with keys ${manifestColumns.join(', ')}.`,
+        { file: name, line: i + 1 },
+      );
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new MiaError('dataset.jsonl-syntax', `${name}, line ${i + 1}: expected a JSON object with keys ${manifestColumns.join(', ')}.`, { file: name, line: i + 1 });
+      throw new MiaError(
+        'dataset.jsonl-syntax',
+        `${name}, line ${i + 1}: expected a JSON object with keys ${manifestColumns.join(', ')}.`,
+        { file: name, line: i + 1 },
+      );
     }
     const keys = checkColumns(Object.keys(value), name, i + 1, 'key');
     keys.forEach((key) => seen.add(key));
@@ -109,7 +129,9 @@ function checkColumns(names: string[], file: string, line: number, noun: 'column
     // Positions only, unless the header already names a manifest column: then the file is a manifest with a typo
     // and naming the column helps; otherwise the "name" is text of a file that may not be a manifest at all.
     const looksLikeManifest = names.some((name) => known.has(name));
-    const which = unknown.map((position) => (looksLikeManifest ? `${position} (${JSON.stringify(names[position - 1]!.slice(0, 40))})` : String(position)));
+    const which = unknown.map((position) =>
+      looksLikeManifest ? `${position} (${JSON.stringify(names[position - 1]!.slice(0, 40))})` : String(position),
+    );
     throw new MiaError(
       'dataset.unknown-column',
       `${file}, line ${line}: ${noun}${unknown.length > 1 ? 's' : ''} ${which.join(', ')} ${unknown.length > 1 ? 'are not manifest columns' : 'is not a manifest column'}; a manifest may only have ${manifestColumns.join(', ')}.`,
@@ -122,16 +144,31 @@ function checkColumns(names: string[], file: string, line: number, noun: 'column
   }
   for (const required of ['id', 'path'] as const) {
     if (!names.includes(required)) {
-      throw new MiaError('dataset.missing-column', `${file}, line ${line}: the manifest has no "${required}" column; ${manifestColumns.join(', ')} are expected (id and path at least).`, { file, line });
+      throw new MiaError(
+        'dataset.missing-column',
+        `${file}, line ${line}: the manifest has no "${required}" column; ${manifestColumns.join(', ')} are expected (id and path at least).`,
+        { file, line },
+      );
     }
   }
   return names as ManifestColumn[];
 }
 
-function checkRow(row: RawRow, columns: Set<ManifestColumn>, defaults: ManifestDefaults, file: string, issues: IssueCollector): ManifestEntry | null {
+function checkRow(
+  row: RawRow,
+  columns: Set<ManifestColumn>,
+  defaults: ManifestDefaults,
+  file: string,
+  issues: IssueCollector,
+): ManifestEntry | null {
   const at = `${file}, line ${row.line}`;
   if (row.fieldCount !== undefined) {
-    issues.add({ code: 'dataset.csv-field-count', file, line: row.line, message: `${at}: ${row.fieldCount} fields, but the header has ${columns.size}.` });
+    issues.add({
+      code: 'dataset.csv-field-count',
+      file,
+      line: row.line,
+      message: `${at}: ${row.fieldCount} fields, but the header has ${columns.size}.`,
+    });
     return null;
   }
   const problem = (code: string, field: ManifestColumn, message: string): null => {
@@ -141,8 +178,10 @@ function checkRow(row: RawRow, columns: Set<ManifestColumn>, defaults: ManifestD
   const v = row.values;
   const id = typeof v.id === 'number' && Number.isSafeInteger(v.id) ? String(v.id) : v.id;
   if (id === undefined || id === null || id === '') return problem('dataset.bad-id', 'id', 'the id is missing or empty.');
-  if (typeof id !== 'string' || id.trim() === '') return problem('dataset.bad-id', 'id', `${JSON.stringify(id)} is not an id; use non-empty text or an integer.`);
-  if (id.length > maxIdLength) return problem('dataset.bad-id', 'id', `the id is ${id.length} characters long; at most ${maxIdLength} are allowed.`);
+  if (typeof id !== 'string' || id.trim() === '')
+    return problem('dataset.bad-id', 'id', `${JSON.stringify(id)} is not an id; use non-empty text or an integer.`);
+  if (id.length > maxIdLength)
+    return problem('dataset.bad-id', 'id', `the id is ${id.length} characters long; at most ${maxIdLength} are allowed.`);
   if (typeof v.path !== 'string' || v.path.trim() === '') return problem('dataset.path-empty', 'path', 'the path is missing or empty.');
 
   // Surrounding spaces in the short fields are almost always an editor's doing, not meaning: "cat " is "cat".
@@ -155,7 +194,11 @@ function checkRow(row: RawRow, columns: Set<ManifestColumn>, defaults: ManifestD
   const caption = v.caption === undefined || v.caption === null || v.caption === '' ? null : v.caption;
   if (caption !== null && typeof caption !== 'string') return problem('dataset.bad-caption', 'caption', 'the caption must be text.');
   if (caption !== null && caption.length > maxCaptionLength) {
-    return problem('dataset.caption-too-long', 'caption', `the caption is ${caption.length} characters long; at most ${maxCaptionLength} are allowed.`);
+    return problem(
+      'dataset.caption-too-long',
+      'caption',
+      `the caption is ${caption.length} characters long; at most ${maxCaptionLength} are allowed.`,
+    );
   }
 
   let member: 0 | 1 | null;
@@ -164,7 +207,12 @@ function checkRow(row: RawRow, columns: Set<ManifestColumn>, defaults: ManifestD
   else if (memberValue === null || memberValue === '') member = null;
   else if (memberValue === 1 || memberValue === '1') member = 1;
   else if (memberValue === 0 || memberValue === '0') member = 0;
-  else return problem('dataset.bad-member', 'member', `${JSON.stringify(v.member)} is not a membership value; use 1 (member), 0 (non-member) or leave it empty (unknown).`);
+  else
+    return problem(
+      'dataset.bad-member',
+      'member',
+      `${JSON.stringify(v.member)} is not a membership value; use 1 (member), 0 (non-member) or leave it empty (unknown).`,
+    );
 
   let role: RecordRole;
   const roleValue = trimmed(v.role);

@@ -25,7 +25,13 @@ export interface CheckedPng {
 
 const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const samplesOfColourType: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const depthsOfColourType: Readonly<Record<number, readonly number[]>> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const depthsOfColourType: Readonly<Record<number, readonly number[]>> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 /** Adam7 passes: first column, first row, column step, row step. */
 const adam7Passes = [
   [0, 0, 8, 8],
@@ -43,7 +49,8 @@ export function hasPngSignature(bytes: Uint8Array): boolean {
 
 /** `where` names the record for messages ("manifest.csv, line 4"); nothing of the file's content is quoted. */
 export function checkPng(bytes: Uint8Array, file: string, where: string): CheckedPng {
-  const corrupt = (why: string): MiaError => new MiaError('dataset.image-undecodable', `${where}: PNG ${file} is corrupt: ${why}.`, { file });
+  const corrupt = (why: string): MiaError =>
+    new MiaError('dataset.image-undecodable', `${where}: PNG ${file} is corrupt: ${why}.`, { file });
   if (!hasPngSignature(bytes)) throw corrupt('it does not start with the PNG signature');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const chunkTypes = new Set<string>();
@@ -54,7 +61,8 @@ export function checkPng(bytes: Uint8Array, file: string, where: string): Checke
   while (offset < bytes.length && !ended) {
     if (offset + 12 > bytes.length) throw corrupt(`it ends inside the chunk at byte ${offset}; the file is truncated`);
     const length = view.getUint32(offset);
-    if (length > 0x7fffffff || offset + 12 + length > bytes.length) throw corrupt(`the chunk at byte ${offset} runs past the end of the file; the file is truncated`);
+    if (length > 0x7fffffff || offset + 12 + length > bytes.length)
+      throw corrupt(`the chunk at byte ${offset} runs past the end of the file; the file is truncated`);
     const typeBytes = bytes.subarray(offset + 4, offset + 8);
     if (!typeBytes.every(isAsciiLetter)) throw corrupt(`the chunk at byte ${offset} has no valid chunk type`);
     const type = Buffer.from(typeBytes).toString('latin1');
@@ -93,7 +101,8 @@ export function checkPng(bytes: Uint8Array, file: string, where: string): Checke
     }
     throw corrupt('its image data is not a complete zlib stream');
   }
-  if (scanlines.length < expected) throw corrupt(`its image data ends after ${scanlines.length} of the ${expected} bytes its header implies`);
+  if (scanlines.length < expected)
+    throw corrupt(`its image data ends after ${scanlines.length} of the ${expected} bytes its header implies`);
   return { header, chunkTypes, scanlines };
 }
 
@@ -117,9 +126,12 @@ function parseHeader(body: Uint8Array, corrupt: (why: string) => MiaError): PngH
   const width = view.getUint32(0);
   const height = view.getUint32(4);
   const [bitDepth, colourType, compression, filter, interlace] = [body[8]!, body[9]!, body[10]!, body[11]!, body[12]!];
-  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) throw corrupt(`its header gives a size of ${width} × ${height}`);
-  if (!depthsOfColourType[colourType]?.includes(bitDepth)) throw corrupt(`its header gives bit depth ${bitDepth} for colour type ${colourType}, which PNG does not allow`);
-  if (compression !== 0 || filter !== 0 || interlace > 1) throw corrupt('its header names a compression, filter or interlace method PNG does not define');
+  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff)
+    throw corrupt(`its header gives a size of ${width} × ${height}`);
+  if (!depthsOfColourType[colourType]?.includes(bitDepth))
+    throw corrupt(`its header gives bit depth ${bitDepth} for colour type ${colourType}, which PNG does not allow`);
+  if (compression !== 0 || filter !== 0 || interlace > 1)
+    throw corrupt('its header names a compression, filter or interlace method PNG does not define');
   return { width, height, bitDepth, colourType, interlaced: interlace === 1 };
 }
 

@@ -24,7 +24,12 @@ export function encodePng(pixels: Uint8Array, width: number, height: number, cha
   header.writeUInt32BE(height, 4);
   header[8] = 8;
   header[9] = colourType;
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', zlib.deflateSync(filtered, { level: 6 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(filtered, { level: 6 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 function chunk(type: string, data: Buffer): Buffer {

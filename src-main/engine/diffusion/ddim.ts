@@ -64,7 +64,8 @@ export async function estimateX0(model: EpsilonModel, xt: Sample, t: number): Pr
 }
 
 function checkStride(schedule: NoiseSchedule, t: number, stride: number): void {
-  if (!Number.isInteger(stride) || stride <= 0) throw new MiaError('diffusion.bad-stride', `The DDIM stride must be a positive integer, got ${stride}.`);
+  if (!Number.isInteger(stride) || stride <= 0)
+    throw new MiaError('diffusion.bad-stride', `The DDIM stride must be a positive integer, got ${stride}.`);
   if (!Number.isInteger(t) || t < 0 || t >= schedule.timesteps) {
     throw new MiaError('diffusion.bad-timestep', `Timestep ${t} is outside the schedule's 0…${schedule.timesteps - 1}.`);
   }

@@ -83,7 +83,14 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
     checks.push(await blindBaseline(evaluation.records, evaluation.labels, images, random, targetAuc));
     const checksMs = performance.now() - checksStarted;
 
-    const extra = (result.extraMetrics ?? []).map((m) => ({ name: m.name, slice: '', value: m.value, ciLow: null, ciHigh: null, note: m.note ?? null }));
+    const extra = (result.extraMetrics ?? []).map((m) => ({
+      name: m.name,
+      slice: '',
+      value: m.value,
+      ciLow: null,
+      ciHigh: null,
+      note: m.note ?? null,
+    }));
     return {
       kind: 'attack',
       recordIds: Int32Array.from(result.recordIds),
@@ -101,11 +108,17 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
 
 function checkResult(result: AttackResult, scored: readonly RunRecord[], attack: AttackModule): void {
   if (result.recordIds.length !== scored.length || result.scores.length !== scored.length) {
-    throw new MiaError('attack.bad-result', `The ${attack.id} attack returned ${result.scores.length} scores for ${scored.length} records.`);
+    throw new MiaError(
+      'attack.bad-result',
+      `The ${attack.id} attack returned ${result.scores.length} scores for ${scored.length} records.`,
+    );
   }
   for (let i = 0; i < result.scores.length; i++) {
     if (!Number.isFinite(result.scores[i]!)) {
-      throw new MiaError('attack.non-finite-score', `The ${attack.id} attack gave record ${result.recordIds[i]} the score ${result.scores[i]}; the model may output NaN or infinite values.`);
+      throw new MiaError(
+        'attack.non-finite-score',
+        `The ${attack.id} attack gave record ${result.recordIds[i]} the score ${result.scores[i]}; the model may output NaN or infinite values.`,
+      );
     }
   }
 }
@@ -115,7 +128,8 @@ function evaluated(result: AttackResult, audit: readonly RunRecord[]) {
   const byId = new Map<number, number>();
   result.recordIds.forEach((id, i) => byId.set(id, result.scores[i]!));
   const records = audit.filter((r) => r.member !== null);
-  if (records.length === 0) throw new MiaError('run.no-ground-truth', 'No audited record has a known membership (member 1 or 0), so no metric can be computed.');
+  if (records.length === 0)
+    throw new MiaError('run.no-ground-truth', 'No audited record has a known membership (member 1 or 0), so no metric can be computed.');
   return {
     records,
     scores: Float64Array.from(records, (r) => byId.get(r.id)!),
@@ -125,27 +139,46 @@ function evaluated(result: AttackResult, audit: readonly RunRecord[]) {
 }
 
 function operatingPointFor(result: AttackResult, calibration: readonly RunRecord[]): OperatingPointRequest | null {
-  if (result.decisionThreshold) return { source: 'fixed', threshold: result.decisionThreshold.threshold, reason: result.decisionThreshold.reason };
+  if (result.decisionThreshold)
+    return { source: 'fixed', threshold: result.decisionThreshold.threshold, reason: result.decisionThreshold.reason };
   const known = calibration.filter((r) => r.member !== null);
   if (known.length === 0) return null;
   const byId = new Map<number, number>();
   result.recordIds.forEach((id, i) => byId.set(id, result.scores[i]!));
-  return { source: 'calibration', scores: Float64Array.from(known, (r) => byId.get(r.id)!), labels: Uint8Array.from(known, (r) => r.member!) };
+  return {
+    source: 'calibration',
+    scores: Float64Array.from(known, (r) => byId.get(r.id)!),
+    labels: Uint8Array.from(known, (r) => r.member!),
+  };
 }
 
-async function blindBaseline(records: readonly RunRecord[], labels: Uint8Array, images: RecordImages, random: SeededRandom, attackAuc: number | null): Promise<ValidityCheck> {
+async function blindBaseline(
+  records: readonly RunRecord[],
+  labels: Uint8Array,
+  images: RecordImages,
+  random: SeededRandom,
+  attackAuc: number | null,
+): Promise<ValidityCheck> {
   const withCaptions = records.some((r) => r.caption);
   const rows: Float32Array[] = [];
   for (const record of records) {
     const pixels = await images.pixels(record);
-    const image = imageFeatures({ pixels: pixels.data, width: pixels.width, height: pixels.height, channels: pixels.channels, layout: 'hwc' });
+    const image = imageFeatures({
+      pixels: pixels.data,
+      width: pixels.width,
+      height: pixels.height,
+      channels: pixels.channels,
+      layout: 'hwc',
+    });
     rows.push(withCaptions ? concatFeatures(image, captionFeatures(record.caption ?? '')) : image);
   }
   return checkBlindBaseline({
     features: stackFeatureRows(rows),
     labels,
     random: random.fork('blind-baseline'),
-    featureDescription: withCaptions ? 'downsampled pixels, colour statistics and caption statistics' : 'downsampled pixels and colour statistics',
+    featureDescription: withCaptions
+      ? 'downsampled pixels, colour statistics and caption statistics'
+      : 'downsampled pixels and colour statistics',
     attackAuc,
   });
 }

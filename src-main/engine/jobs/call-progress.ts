@@ -5,7 +5,10 @@ export interface CallProgress {
   readonly calls: number;
 }
 
-export function createCallProgress(total: number, report: (phase: string, done: number, total: number, unit: string) => void): CallProgress {
+export function createCallProgress(
+  total: number,
+  report: (phase: string, done: number, total: number, unit: string) => void,
+): CallProgress {
   let calls = 0;
   let expected = Math.max(1, total);
   return {

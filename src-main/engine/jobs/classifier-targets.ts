@@ -9,7 +9,13 @@ import type { RecordImages } from './record-images';
 
 const chunkRecords = 256;
 
-export function classifierTarget(name: string, adapter: ClassifierAdapter, images: RecordImages, progress: CallProgress, signal: AbortSignal): ClassifierTarget {
+export function classifierTarget(
+  name: string,
+  adapter: ClassifierAdapter,
+  images: RecordImages,
+  progress: CallProgress,
+  signal: AbortSignal,
+): ClassifierTarget {
   let calls = 0;
   return {
     name,

@@ -10,7 +10,13 @@ import type { RecordImages } from './record-images';
 
 const chunkRecords = 256;
 
-export function clipTarget(name: string, adapter: ClipAdapter, images: RecordImages, progress: CallProgress, signal: AbortSignal): ClipTarget {
+export function clipTarget(
+  name: string,
+  adapter: ClipAdapter,
+  images: RecordImages,
+  progress: CallProgress,
+  signal: AbortSignal,
+): ClipTarget {
   const spec = adapter.config.preprocess;
   const size = imageSize(spec);
   const imageCache = new Map<number, Float32Array>();
@@ -24,7 +30,11 @@ export function clipTarget(name: string, adapter: ClipAdapter, images: RecordIma
   };
 
   /** Embeds the records' images in order through the image encoder, optionally transforming each tensor first. */
-  async function embedRecordImages(records: readonly RunRecord[], phase: string, transform: ImageTransform | null): Promise<Float32Array[]> {
+  async function embedRecordImages(
+    records: readonly RunRecord[],
+    phase: string,
+    transform: ImageTransform | null,
+  ): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
     for (let start = 0; start < records.length; start += chunkRecords) {
       signal.throwIfAborted();
@@ -55,7 +65,10 @@ export function clipTarget(name: string, adapter: ClipAdapter, images: RecordIma
       return calls;
     },
     async imageEmbeddings(records, options = {}) {
-      const missing = uniqueBy(records.filter((r) => !imageCache.has(r.id)), (r) => r.id);
+      const missing = uniqueBy(
+        records.filter((r) => !imageCache.has(r.id)),
+        (r) => r.id,
+      );
       const embedded = await embedRecordImages(missing, options.phase ?? 'image embeddings', null);
       missing.forEach((record, i) => imageCache.set(record.id, embedded[i]!));
       return stack(records.map((r) => imageCache.get(r.id)!));

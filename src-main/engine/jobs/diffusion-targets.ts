@@ -20,7 +20,14 @@ export const epsilonChunk = 64;
 const codecChunk = 16;
 export const diffusionPhase = 'denoiser calls';
 
-async function inChunks(data: Float32Array, count: number, inSize: number, outSize: number, chunk: number, run: (part: Float32Array, n: number) => Promise<Float32Array>): Promise<Float32Array> {
+async function inChunks(
+  data: Float32Array,
+  count: number,
+  inSize: number,
+  outSize: number,
+  chunk: number,
+  run: (part: Float32Array, n: number) => Promise<Float32Array>,
+): Promise<Float32Array> {
   const out = new Float32Array(count * outSize);
   for (let start = 0; start < count; start += chunk) {
     const n = Math.min(chunk, count - start);
@@ -75,12 +82,16 @@ export function diffusionTarget(
     async predictEpsilon(x, t) {
       const count = x.length / sampleSize;
       const timesteps = typeof t === 'number' ? null : t;
-      if (timesteps && timesteps.length !== count) throw new MiaError('model.bad-input', `${count} samples but ${timesteps.length} timesteps.`);
+      if (timesteps && timesteps.length !== count)
+        throw new MiaError('model.bad-input', `${count} samples but ${timesteps.length} timesteps.`);
       const out = new Float32Array(x.length);
       for (let start = 0; start < count; start += epsilonChunk) {
         signal.throwIfAborted();
         const end = Math.min(count, start + epsilonChunk);
-        const part = await adapter.predictEpsilon(x.subarray(start * sampleSize, end * sampleSize), timesteps ? timesteps.slice(start, end) : (t as number));
+        const part = await adapter.predictEpsilon(
+          x.subarray(start * sampleSize, end * sampleSize),
+          timesteps ? timesteps.slice(start, end) : (t as number),
+        );
         out.set(part, start * sampleSize);
         calls += end - start;
         progress.add(end - start, diffusionPhase);

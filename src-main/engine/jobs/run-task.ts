@@ -22,9 +22,13 @@ export async function runTask(task: EngineTask, ctx: JobContext): Promise<Engine
 function hold(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(new MiaError('job.cancelled', 'The job was cancelled.'));
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(new MiaError('job.cancelled', 'The job was cancelled.'));
+      },
+      { once: true },
+    );
   });
 }

@@ -83,7 +83,10 @@ export function trainBinaryMlp(data: TrainingSet, options: MlpOptions, random: S
   const rows = data.labels.length;
   const width = data.featureCount;
   if (rows === 0 || data.features.length !== rows * width) {
-    throw new MiaError('learn.bad-training-set', `The attack model's training set has ${rows} rows and ${data.features.length} values; expected ${width} values per row.`);
+    throw new MiaError(
+      'learn.bad-training-set',
+      `The attack model's training set has ${rows} rows and ${data.features.length} values; expected ${width} values per row.`,
+    );
   }
   const sizes = [width, ...options.hidden, 1];
   const layers: Layer[] = [];
@@ -188,10 +191,11 @@ export function trainBinaryMlp(data: TrainingSet, options: MlpOptions, random: S
       break;
     }
   }
-  if (useValidation) layers.forEach((layer, l) => {
-    layer.weights.set(bestLayers[l]!.weights);
-    layer.bias.set(bestLayers[l]!.bias);
-  });
+  if (useValidation)
+    layers.forEach((layer, l) => {
+      layer.weights.set(bestLayers[l]!.weights);
+      layer.bias.set(bestLayers[l]!.bias);
+    });
 
   return {
     featureCount: width,

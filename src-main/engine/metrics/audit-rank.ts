@@ -14,10 +14,14 @@ export const notRanked = 0;
  */
 export function auditRanks(scores: Float64Array, audited: Uint8Array): Int32Array {
   if (scores.length !== audited.length) {
-    throw new MiaError('metrics.length-mismatch', `Ranking: ${scores.length} scores but ${audited.length} audited flags; each scored record needs exactly one of each.`, {
-      scores: scores.length,
-      audited: audited.length,
-    });
+    throw new MiaError(
+      'metrics.length-mismatch',
+      `Ranking: ${scores.length} scores but ${audited.length} audited flags; each scored record needs exactly one of each.`,
+      {
+        scores: scores.length,
+        audited: audited.length,
+      },
+    );
   }
   const auditedScores = Float64Array.from(scores.filter((_, i) => audited[i] === 1));
   // The native numeric sort of a typed array; each record then finds how many audited scores lie strictly above it.

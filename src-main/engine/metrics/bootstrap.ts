@@ -33,10 +33,18 @@ export function bootstrapIntervals(ranked: RankedScores, options: BootstrapOptio
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const fprBounds = options.fprBounds ?? [];
   if (!Number.isInteger(resamples) || resamples < 2) {
-    throw new MiaError('metrics.invalid-bootstrap', `The bootstrap needs a whole number of at least 2 resamples; got ${String(resamples)}.`, { resamples });
+    throw new MiaError(
+      'metrics.invalid-bootstrap',
+      `The bootstrap needs a whole number of at least 2 resamples; got ${String(resamples)}.`,
+      { resamples },
+    );
   }
   if (!(confidence > 0 && confidence < 1)) {
-    throw new MiaError('metrics.invalid-bootstrap', `The interval's confidence must lie strictly between 0 and 1; got ${String(confidence)}.`, { confidence });
+    throw new MiaError(
+      'metrics.invalid-bootstrap',
+      `The interval's confidence must lie strictly between 0 and 1; got ${String(confidence)}.`,
+      { confidence },
+    );
   }
   const { members, nonMembers } = ranked;
   const groups = ranked.groupScores.length;

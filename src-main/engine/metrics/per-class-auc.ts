@@ -6,7 +6,12 @@ import { rankScores } from './ranked-scores';
 import { countClasses } from './score-inputs';
 import type { PerClassAuc } from './run-metrics-schema';
 
-export function perClassAuc(scores: Float64Array, labels: Uint8Array, classOfRecord: ArrayLike<number>, classNames?: readonly string[]): PerClassAuc[] {
+export function perClassAuc(
+  scores: Float64Array,
+  labels: Uint8Array,
+  classOfRecord: ArrayLike<number>,
+  classNames?: readonly string[],
+): PerClassAuc[] {
   countClasses(scores, labels);
   if (classOfRecord.length !== scores.length) {
     throw new MiaError('metrics.length-mismatch', `Per-class AUC: ${scores.length} scores but ${classOfRecord.length} class labels.`, {
@@ -18,7 +23,11 @@ export function perClassAuc(scores: Float64Array, labels: Uint8Array, classOfRec
   for (let i = 0; i < classOfRecord.length; i++) {
     const classIndex = classOfRecord[i]!;
     if (!Number.isInteger(classIndex) || classIndex < 0) {
-      throw new MiaError('metrics.invalid-class', `Per-class AUC: the class label at position ${i} is ${String(classIndex)}; expected a class index ≥ 0.`, { index: i });
+      throw new MiaError(
+        'metrics.invalid-class',
+        `Per-class AUC: the class label at position ${i} is ${String(classIndex)}; expected a class index ≥ 0.`,
+        { index: i },
+      );
     }
     let positions = positionsByClass.get(classIndex);
     if (!positions) positionsByClass.set(classIndex, (positions = []));

@@ -50,7 +50,16 @@ export function rankScores(scores: Float64Array, labels: Uint8Array, what = 'the
       nonMemberGroups[nonMember++] = group;
     }
   }
-  return { groupScores, groupMembers, groupNonMembers, groupOfRecord, memberGroups, nonMemberGroups, members: counts.members, nonMembers: counts.nonMembers };
+  return {
+    groupScores,
+    groupMembers,
+    groupNonMembers,
+    groupOfRecord,
+    memberGroups,
+    nonMemberGroups,
+    members: counts.members,
+    nonMembers: counts.nonMembers,
+  };
 }
 
 /** Index of `score` in the descending array of distinct values (it is always present). */

@@ -60,10 +60,7 @@ export function computeRunMetrics(input: RunMetricsInput): RunMetrics {
     }
   }
   const counts = countClasses(scores, labels, 'the run scores');
-  const rows: MetricRow[] = [
-    row('members', counts.members, null, null),
-    row('non_members', counts.nonMembers, null, null),
-  ];
+  const rows: MetricRow[] = [row('members', counts.members, null, null), row('non_members', counts.nonMembers, null, null)];
   const bothClasses = counts.members > 0 && counts.nonMembers > 0;
   const operating = resolveOperatingPoint(input.operatingPoint ?? null, scores, labels);
 
@@ -79,13 +76,22 @@ export function computeRunMetrics(input: RunMetricsInput): RunMetrics {
     fprBounds.forEach((alpha, b) => {
       const value = tprAtFpr(roc, alpha);
       const note =
-        value === null ? `n/a: ${counts.nonMembers} non-members are too few to measure a false-positive rate of ${alpha} (at least ${Math.ceil(1 / alpha - 1e-9)} needed).` : null;
+        value === null
+          ? `n/a: ${counts.nonMembers} non-members are too few to measure a false-positive rate of ${alpha} (at least ${Math.ceil(1 / alpha - 1e-9)} needed).`
+          : null;
       rows.push(row(tprMetricName(alpha), value, intervals?.tprAtFpr[b]?.interval ?? null, note));
     });
     rows.push(row('balanced_accuracy', balancedAccuracy(roc), intervals?.balancedAccuracy ?? null, null));
     rows.push(row('advantage', advantage(roc), intervals?.advantage ?? null, null));
   }
-  rows.push(row('precision', operating.result?.precision ?? null, null, operating.result?.precision === null ? 'n/a: no record scored at or above the operating threshold.' : operating.note));
+  rows.push(
+    row(
+      'precision',
+      operating.result?.precision ?? null,
+      null,
+      operating.result?.precision === null ? 'n/a: no record scored at or above the operating threshold.' : operating.note,
+    ),
+  );
   rows.push(row('recall', operating.result?.recall ?? null, null, operating.note));
   rows.push(row('operating_threshold', operating.threshold, null, operating.note));
 
@@ -122,7 +128,12 @@ interface ResolvedOperatingPoint {
 
 function resolveOperatingPoint(request: OperatingPointRequest | null, scores: Float64Array, labels: Uint8Array): ResolvedOperatingPoint {
   if (request === null) {
-    return { source: 'none', threshold: null, result: null, note: 'n/a: no calibration records and no fixed threshold were given, so no operating threshold was chosen.' };
+    return {
+      source: 'none',
+      threshold: null,
+      result: null,
+      note: 'n/a: no calibration records and no fixed threshold were given, so no operating threshold was chosen.',
+    };
   }
   if (request.source === 'fixed') {
     const threshold = Number.isFinite(request.threshold) ? request.threshold : null;

@@ -9,19 +9,31 @@ export interface ClassCounts {
 
 export function countClasses(scores: Float64Array, labels: Uint8Array, what = 'the scores'): ClassCounts {
   if (scores.length !== labels.length) {
-    throw new MiaError('metrics.length-mismatch', `${what}: ${scores.length} scores but ${labels.length} membership labels; each evaluated record needs exactly one of each.`, {
-      scores: scores.length,
-      labels: labels.length,
-    });
+    throw new MiaError(
+      'metrics.length-mismatch',
+      `${what}: ${scores.length} scores but ${labels.length} membership labels; each evaluated record needs exactly one of each.`,
+      {
+        scores: scores.length,
+        labels: labels.length,
+      },
+    );
   }
   let members = 0;
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i]!;
     if (label > 1) {
-      throw new MiaError('metrics.invalid-label', `${what}: membership label at position ${i} is ${label}; expected 1 (member) or 0 (non-member).`, { index: i, label });
+      throw new MiaError(
+        'metrics.invalid-label',
+        `${what}: membership label at position ${i} is ${label}; expected 1 (member) or 0 (non-member).`,
+        { index: i, label },
+      );
     }
     if (Number.isNaN(scores[i]!)) {
-      throw new MiaError('metrics.invalid-score', `${what}: the score at position ${i} is NaN; an attack must give every evaluated record a number.`, { index: i });
+      throw new MiaError(
+        'metrics.invalid-score',
+        `${what}: the score at position ${i} is NaN; an attack must give every evaluated record a number.`,
+        { index: i },
+      );
     }
     members += label;
   }

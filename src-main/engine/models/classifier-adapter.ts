@@ -65,7 +65,14 @@ export function createClassifier(model: OnnxModel, config: ClassifierConfig, opt
     }
     const raw = new Float32Array(count * classes);
     await forEachChunk(count, step, async (start, end) => {
-      const feeds = { [input.name]: makeTensor(input.dtype, batch.subarray(start * size, end * size), batchDims(config.preprocess, end - start), input.name) };
+      const feeds = {
+        [input.name]: makeTensor(
+          input.dtype,
+          batch.subarray(start * size, end * size),
+          batchDims(config.preprocess, end - start),
+          input.name,
+        ),
+      };
       const result = await model.run(feeds);
       const tensor = result[output.name];
       if (!tensor) throw new MiaError('model.bad-output', `${model.file} returned no output named ${output.name}.`);

@@ -33,7 +33,12 @@ export interface ClipOptions extends SessionOptions {
   readonly maxBatch?: number;
 }
 
-export async function openClip(files: { image: string; text: string }, config: ClipConfig, tokenizer: TextTokenizer, options: ClipOptions = {}): Promise<ClipAdapter> {
+export async function openClip(
+  files: { image: string; text: string },
+  config: ClipConfig,
+  tokenizer: TextTokenizer,
+  options: ClipOptions = {},
+): Promise<ClipAdapter> {
   const image = await openOnnxModel(files.image, options);
   let text: OnnxModel | null = null;
   try {
@@ -56,22 +61,37 @@ function findTextInputs(model: OnnxModel, config: ClipConfig): { ids: TensorInfo
   if (!ids) throw incompatible(model.file, 'the text encoder has no inputs.');
   const mask = named(config.io.textMask) ?? model.inputs.find((t) => t !== ids && /mask/i.test(t.name)) ?? null;
   const others = model.inputs.filter((t) => t !== ids && t !== mask);
-  if (others.length > 0) throw incompatible(model.file, `text encoder inputs ${others.map(formatTensorInfo).join(', ')} are not understood; map the token-id and attention-mask inputs in the model configuration.`);
+  if (others.length > 0)
+    throw incompatible(
+      model.file,
+      `text encoder inputs ${others.map(formatTensorInfo).join(', ')} are not understood; map the token-id and attention-mask inputs in the model configuration.`,
+    );
   for (const input of [ids, mask]) {
-    if (input && !['int64', 'int32'].includes(input.dtype)) throw incompatible(model.file, `text input ${formatTensorInfo(input)} must be int64 or int32.`);
-    if (input && input.shape.length !== 0 && input.shape.length !== 2) throw incompatible(model.file, `text input ${formatTensorInfo(input)} must be [batch, sequence].`);
+    if (input && !['int64', 'int32'].includes(input.dtype))
+      throw incompatible(model.file, `text input ${formatTensorInfo(input)} must be int64 or int32.`);
+    if (input && input.shape.length !== 0 && input.shape.length !== 2)
+      throw incompatible(model.file, `text input ${formatTensorInfo(input)} must be [batch, sequence].`);
   }
   return { ids, mask };
 }
 
 function checkEmbeddingOutput(file: string, output: TensorInfo): number | null {
   if (output.shape.length !== 0 && output.shape.length !== 2) {
-    throw incompatible(file, `output ${formatTensorInfo(output)} must be a pooled embedding [batch, D]; per-token outputs need pooling inside the exported graph.`);
+    throw incompatible(
+      file,
+      `output ${formatTensorInfo(output)} must be a pooled embedding [batch, D]; per-token outputs need pooling inside the exported graph.`,
+    );
   }
   return fixedDim(output.shape[1]);
 }
 
-export function createClip(image: OnnxModel, text: OnnxModel, config: ClipConfig, tokenizer: TextTokenizer, options: ClipOptions = {}): ClipAdapter {
+export function createClip(
+  image: OnnxModel,
+  text: OnnxModel,
+  config: ClipConfig,
+  tokenizer: TextTokenizer,
+  options: ClipOptions = {},
+): ClipAdapter {
   const imageInput = pickTensor(image.inputs, config.io.imageInput, 'input', image.file);
   checkImageInput(imageInput, config.preprocess, image.file);
   const imageOutput = pickTensor(image.outputs, config.io.imageOutput, 'output', image.file);
@@ -85,9 +105,13 @@ export function createClip(image: OnnxModel, text: OnnxModel, config: ClipConfig
   const { ids: idsInput, mask: maskInput } = findTextInputs(text, config);
   const fixedLength = fixedDim(idsInput.shape[1]);
   const maxLength = config.maxLength ?? fixedLength;
-  if (maxLength === null) throw incompatible(text.file, `the token sequence length is not fixed in the model; give max_length in the sidecar.`);
+  if (maxLength === null)
+    throw incompatible(text.file, `the token sequence length is not fixed in the model; give max_length in the sidecar.`);
   if (fixedLength !== null && fixedLength !== maxLength) {
-    throw incompatible(text.file, `input ${formatTensorInfo(idsInput)} takes ${fixedLength} tokens, but the configuration says max_length ${maxLength}.`);
+    throw incompatible(
+      text.file,
+      `input ${formatTensorInfo(idsInput)} takes ${fixedLength} tokens, but the configuration says max_length ${maxLength}.`,
+    );
   }
   const size = imageSize(config.preprocess);
   const imageStep = chunkSize(imageInput, options.maxBatch);
@@ -102,10 +126,18 @@ export function createClip(image: OnnxModel, text: OnnxModel, config: ClipConfig
   }
 
   async function embedImages(batch: Float32Array, count: number): Promise<Float32Array> {
-    if (batch.length !== count * size) throw new MiaError('model.bad-input', `${image.file}: ${count} images need ${count * size} values, got ${batch.length}.`);
+    if (batch.length !== count * size)
+      throw new MiaError('model.bad-input', `${image.file}: ${count} images need ${count * size} values, got ${batch.length}.`);
     const parts: Float32Array[] = [];
     await forEachChunk(count, imageStep, async (start, end) => {
-      const feeds = { [imageInput.name]: makeTensor(imageInput.dtype, batch.subarray(start * size, end * size), batchDims(config.preprocess, end - start), imageInput.name) };
+      const feeds = {
+        [imageInput.name]: makeTensor(
+          imageInput.dtype,
+          batch.subarray(start * size, end * size),
+          batchDims(config.preprocess, end - start),
+          imageInput.name,
+        ),
+      };
       const result = await image.run(feeds);
       const tensor = result[imageOutput.name];
       if (!tensor) throw new MiaError('model.bad-output', `${image.file} returned no output named ${imageOutput.name}.`);

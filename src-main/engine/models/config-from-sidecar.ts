@@ -92,17 +92,31 @@ export function buildDiffusionConfig(
   const width = sidecar?.sample_size ?? sidecar?.preprocess?.width ?? fromModel[2];
   const sampleShape = overrides.sampleShape ?? (channels && height && width ? { channels, height, width } : undefined);
   if (!sampleShape) {
-    throw new MiaError('model.bad-config', `${what}: the sample size is not fixed in the model; give channels, height and width in the sidecar or the import settings.`);
+    throw new MiaError(
+      'model.bad-config',
+      `${what}: the sample size is not fixed in the model; give channels, height and width in the sidecar or the import settings.`,
+    );
   }
   const pixels = overrides.pixelShape ?? sampleShape;
   const candidate = {
     kind: 'diffusion',
     sampleShape,
     preprocess: overrides.preprocess ??
-      sidecar?.preprocess ?? { width: pixels.width, height: pixels.height, channels: pixels.channels, scale: 1 / 255, mean: [0.5], std: [0.5] },
+      sidecar?.preprocess ?? {
+        width: pixels.width,
+        height: pixels.height,
+        channels: pixels.channels,
+        scale: 1 / 255,
+        mean: [0.5],
+        std: [0.5],
+      },
     scheduler: overrides.scheduler ?? scheduler,
     predictionType: overrides.predictionType ?? sidecar?.prediction_type,
-    io: defined({ sample: sampleName, timestep: overrides.io?.timestep ?? sidecar?.timestep_name ?? sidecar?.input_names?.[1], output: overrides.io?.output ?? sidecar?.output_name }),
+    io: defined({
+      sample: sampleName,
+      timestep: overrides.io?.timestep ?? sidecar?.timestep_name ?? sidecar?.input_names?.[1],
+      output: overrides.io?.output ?? sidecar?.output_name,
+    }),
     vaeScalingFactor: overrides.vaeScalingFactor ?? sidecar?.vae_scaling_factor,
   };
   return parseWith(DiffusionConfig, candidate, `${what}: diffusion configuration`, 'model.bad-config');

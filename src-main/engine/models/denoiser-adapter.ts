@@ -53,14 +53,26 @@ function incompatible(file: string, message: string): MiaError {
 function findInputs(model: OnnxModel, config: DiffusionConfig): { sample: TensorInfo; timestep: TensorInfo } {
   const byName = (name: string | undefined) => (name === undefined ? undefined : pickTensor(model.inputs, name, 'input', model.file));
   const sample = byName(config.io.sample) ?? model.inputs.find((t) => t.shape.length === 4 && t.dtype.startsWith('float'));
-  if (!sample) throw incompatible(model.file, `no input looks like a sample batch [N, C, H, W]; the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`);
+  if (!sample)
+    throw incompatible(
+      model.file,
+      `no input looks like a sample batch [N, C, H, W]; the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`,
+    );
   const timestep = byName(config.io.timestep) ?? model.inputs.find((t) => t !== sample && t.shape.length <= 1);
-  if (!timestep) throw incompatible(model.file, `no input looks like a timestep ([], [1] or [N]); the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`);
+  if (!timestep)
+    throw incompatible(
+      model.file,
+      `no input looks like a timestep ([], [1] or [N]); the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`,
+    );
   const others = model.inputs.filter((t) => t !== sample && t !== timestep);
   if (others.length > 0) {
-    throw incompatible(model.file, `inputs ${others.map(formatTensorInfo).join(', ')} are not supported yet (conditioning); the workbench feeds a sample and a timestep.`);
+    throw incompatible(
+      model.file,
+      `inputs ${others.map(formatTensorInfo).join(', ')} are not supported yet (conditioning); the workbench feeds a sample and a timestep.`,
+    );
   }
-  if (!timestepTypes.has(timestep.dtype)) throw incompatible(model.file, `timestep input ${formatTensorInfo(timestep)} must be int64, int32, float32 or float64.`);
+  if (!timestepTypes.has(timestep.dtype))
+    throw incompatible(model.file, `timestep input ${formatTensorInfo(timestep)} must be int64, int32, float32 or float64.`);
   return { sample, timestep };
 }
 
@@ -73,7 +85,12 @@ function checkSampleShape(file: string, sample: TensorInfo, shape: DiffusionConf
   if (problems.length > 0) throw incompatible(file, `sample input ${formatTensorInfo(sample)} does not fit — ${problems.join('; ')}.`);
 }
 
-export function createDenoiser(model: OnnxModel, config: DiffusionConfig, schedule: NoiseSchedule, options: DenoiserOptions = {}): DenoiserAdapter {
+export function createDenoiser(
+  model: OnnxModel,
+  config: DiffusionConfig,
+  schedule: NoiseSchedule,
+  options: DenoiserOptions = {},
+): DenoiserAdapter {
   const { sample, timestep } = findInputs(model, config);
   checkSampleShape(model.file, sample, config.sampleShape);
   const output = pickTensor(model.outputs, config.io.output, 'output', model.file);
@@ -93,7 +110,12 @@ export function createDenoiser(model: OnnxModel, config: DiffusionConfig, schedu
       const tValues = typeof t === 'number' ? (perItemTimesteps ? new Array<number>(n).fill(t) : [t]) : t.slice(start, end);
       const tDims = timestep.shape.length === 0 ? [] : [tValues.length];
       const feeds = {
-        [sample.name]: makeTensor(sample.dtype, x.subarray(start * sampleSize, end * sampleSize), [n, channels, height, width], sample.name),
+        [sample.name]: makeTensor(
+          sample.dtype,
+          x.subarray(start * sampleSize, end * sampleSize),
+          [n, channels, height, width],
+          sample.name,
+        ),
         [timestep.name]: makeTensor(timestep.dtype, tValues, tDims, timestep.name),
       };
       const result = await model.run(feeds);
@@ -102,7 +124,10 @@ export function createDenoiser(model: OnnxModel, config: DiffusionConfig, schedu
       if (!tensor) throw new MiaError('model.bad-output', `${model.file} returned no output named ${output.name}.`);
       const values = tensorToFloat32(tensor, output.name);
       if (values.length !== n * sampleSize) {
-        throw incompatible(model.file, `output ${output.name} has shape [${tensor.dims.join(', ')}]; expected [${n}, ${channels}, ${height}, ${width}].`);
+        throw incompatible(
+          model.file,
+          `output ${output.name} has shape [${tensor.dims.join(', ')}]; expected [${n}, ${channels}, ${height}, ${width}].`,
+        );
       }
       out.set(values, start * sampleSize);
       calls += n;
@@ -119,7 +144,10 @@ export function createDenoiser(model: OnnxModel, config: DiffusionConfig, schedu
       const a = Math.sqrt(alphaBar);
       const s = Math.sqrt(1 - alphaBar);
       for (let i = item * sampleSize; i < (item + 1) * sampleSize; i += 1) {
-        eps[i] = predictionType === 'v_prediction' ? a * (raw[i] as number) + s * (x[i] as number) : ((x[i] as number) - a * (raw[i] as number)) / s;
+        eps[i] =
+          predictionType === 'v_prediction'
+            ? a * (raw[i] as number) + s * (x[i] as number)
+            : ((x[i] as number) - a * (raw[i] as number)) / s;
       }
     });
     return eps;
@@ -128,10 +156,14 @@ export function createDenoiser(model: OnnxModel, config: DiffusionConfig, schedu
   async function predictEpsilon(x: Float32Array, t: number | readonly number[]): Promise<Float32Array> {
     const count = x.length / sampleSize;
     if (!Number.isInteger(count) || count === 0) {
-      throw new MiaError('model.bad-input', `${model.file}: a batch of samples [N, ${channels}, ${height}, ${width}] needs a multiple of ${sampleSize} values, got ${x.length}.`);
+      throw new MiaError(
+        'model.bad-input',
+        `${model.file}: a batch of samples [N, ${channels}, ${height}, ${width}] needs a multiple of ${sampleSize} values, got ${x.length}.`,
+      );
     }
     const timesteps = typeof t === 'number' ? new Array<number>(count).fill(t) : [...t];
-    if (timesteps.length !== count) throw new MiaError('model.bad-input', `${model.file}: ${count} samples but ${timesteps.length} timesteps.`);
+    if (timesteps.length !== count)
+      throw new MiaError('model.bad-input', `${model.file}: ${count} samples but ${timesteps.length} timesteps.`);
     timesteps.forEach((value) => schedule.alphaBar(value)); // throws on a timestep outside the schedule
     const distinct = [...new Set(timesteps)];
     let raw: Float32Array;

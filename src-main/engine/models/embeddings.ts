@@ -21,7 +21,10 @@ export function l2NormalizeRows(values: Float32Array, dim: number): Float32Array
 /** cs(x_i, c_i) for paired rows of two [count, dim] matrices (both already normalised). */
 export function cosineSimilarity(images: Float32Array, texts: Float32Array, dim: number): Float64Array {
   if (images.length !== texts.length) {
-    throw new MiaError('model.bad-input', `Cannot pair ${images.length / dim} image embeddings with ${texts.length / dim} text embeddings.`);
+    throw new MiaError(
+      'model.bad-input',
+      `Cannot pair ${images.length / dim} image embeddings with ${texts.length / dim} text embeddings.`,
+    );
   }
   const count = images.length / dim;
   const out = new Float64Array(count);

@@ -15,12 +15,18 @@ export function pickTensor(list: readonly TensorInfo[], wanted: string | undefin
   if (wanted !== undefined) {
     const found = list.find((t) => t.name === wanted);
     if (!found) {
-      throw incompatible(file, `the configuration names ${what} "${wanted}", but the model has ${list.map((t) => `"${t.name}"`).join(', ') || 'none'}.`);
+      throw incompatible(
+        file,
+        `the configuration names ${what} "${wanted}", but the model has ${list.map((t) => `"${t.name}"`).join(', ') || 'none'}.`,
+      );
     }
     return found;
   }
   if (list.length !== 1) {
-    throw incompatible(file, `the model has ${list.length} ${what}s (${list.map((t) => `"${t.name}"`).join(', ')}); say which one to use in the model configuration.`);
+    throw incompatible(
+      file,
+      `the model has ${list.length} ${what}s (${list.map((t) => `"${t.name}"`).join(', ')}); say which one to use in the model configuration.`,
+    );
   }
   return list[0] as TensorInfo;
 }
@@ -32,19 +38,32 @@ export function checkImageInput(input: TensorInfo, spec: PreprocessSpec, file: s
   }
   if (input.shape.length === 0) return; // the model does not declare a shape: nothing to check before running
   if (input.shape.length !== 4) {
-    throw incompatible(file, `input ${formatTensorInfo(input)} has rank ${input.shape.length}; an image batch has rank 4 (${spec.layout}).`);
+    throw incompatible(
+      file,
+      `input ${formatTensorInfo(input)} has rank ${input.shape.length}; an image batch has rank 4 (${spec.layout}).`,
+    );
   }
   const expected =
     spec.layout === 'NCHW'
-      ? [['channels', spec.channels], ['height', spec.height], ['width', spec.width]]
-      : [['height', spec.height], ['width', spec.width], ['channels', spec.channels]];
+      ? [
+          ['channels', spec.channels],
+          ['height', spec.height],
+          ['width', spec.width],
+        ]
+      : [
+          ['height', spec.height],
+          ['width', spec.width],
+          ['channels', spec.channels],
+        ];
   const problems: string[] = [];
   expected.forEach(([label, value], index) => {
     const dim = fixedDim(input.shape[index + 1]);
     if (dim !== null && dim !== value) problems.push(`${label}: the model takes ${dim}, the preprocessing gives ${value}`);
   });
   if (problems.length > 0) {
-    throw incompatible(file, `input ${formatTensorInfo(input)} does not fit the preprocessing (${spec.layout}) — ${problems.join('; ')}.`, { problems });
+    throw incompatible(file, `input ${formatTensorInfo(input)} does not fit the preprocessing (${spec.layout}) — ${problems.join('; ')}.`, {
+      problems,
+    });
   }
 }
 
@@ -55,7 +74,10 @@ export function checkClassifierOutput(output: TensorInfo, classes: number, file:
   }
   if (output.shape.length === 0) return;
   if (output.shape.length !== 2) {
-    throw incompatible(file, `output ${formatTensorInfo(output)} has rank ${output.shape.length}; a classifier output is [batch, classes].`);
+    throw incompatible(
+      file,
+      `output ${formatTensorInfo(output)} has rank ${output.shape.length}; a classifier output is [batch, classes].`,
+    );
   }
   const dim = fixedDim(output.shape[1]);
   if (dim !== null && dim !== classes) {

@@ -52,7 +52,9 @@ export const DiffusionConfig = z.object({
   /** Latent models: the VAE scales latents by this factor (Stable Diffusion: 0.18215). */
   vaeScalingFactor: z.number().positive().optional(),
   /** Latent models: the image size the VAE encoder takes (sampleShape is then the latent size). */
-  pixelShape: z.object({ channels: z.number().int().positive(), height: z.number().int().positive(), width: z.number().int().positive() }).optional(),
+  pixelShape: z
+    .object({ channels: z.number().int().positive(), height: z.number().int().positive(), width: z.number().int().positive() })
+    .optional(),
 });
 export type DiffusionConfig = z.output<typeof DiffusionConfig>;
 

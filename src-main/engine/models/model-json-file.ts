@@ -25,6 +25,10 @@ export function readModelJsonFile(file: string, what: string, badJsonCode: strin
   } catch (error) {
     // Only the position: JSON.parse's own message quotes the start of the text, which may be any file's content.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    throw new MiaError(badJsonCode, `${what} ${file} is not valid JSON${position === undefined ? '' : ` (the problem is at character ${position})`}.`, { file });
+    throw new MiaError(
+      badJsonCode,
+      `${what} ${file} is not valid JSON${position === undefined ? '' : ` (the problem is at character ${position})`}.`,
+      { file },
+    );
   }
 }

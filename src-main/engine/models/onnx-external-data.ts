@@ -61,7 +61,8 @@ function externalLocationOf(source: FileWindow, start: number, end: number): str
     let value: string | null = null;
     for (const part of messageFields(source, field.start, field.end)) {
       if (part.wireType !== wireType.lengthDelimited) continue;
-      if (part.end - part.start > maxEntryBytes) throw new ProtobufFormatError(`an external data entry at byte ${part.start} is ${part.end - part.start} bytes long`);
+      if (part.end - part.start > maxEntryBytes)
+        throw new ProtobufFormatError(`an external data entry at byte ${part.start} is ${part.end - part.start} bytes long`);
       if (part.number === entry.key) key = source.bytes(part.start, part.end).toString('utf8');
       if (part.number === entry.value) value = source.bytes(part.start, part.end).toString('utf8');
     }
@@ -81,7 +82,8 @@ function collect(source: FileWindow, kind: Kind, start: number, end: number, dep
   for (const field of messageFields(source, start, end)) {
     const child = next[field.number];
     if (child === undefined) continue;
-    if (field.wireType !== wireType.lengthDelimited) throw new ProtobufFormatError(`field ${field.number} of a ${kind} at byte ${field.start} is not a message`);
+    if (field.wireType !== wireType.lengthDelimited)
+      throw new ProtobufFormatError(`field ${field.number} of a ${kind} at byte ${field.start} is not a message`);
     collect(source, child, field.start, field.end, depth + 1, found);
   }
 }
@@ -141,14 +143,25 @@ export function resolveExternalData(modelFile: string): ExternalDataFile[] {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        throw new MiaError('model.file-unreadable', `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} cannot be read (${(error as Error).message}).`, { file: resolved, location });
+        throw new MiaError(
+          'model.file-unreadable',
+          `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} cannot be read (${(error as Error).message}).`,
+          { file: resolved, location },
+        );
       }
-      throw new MiaError('model.file-missing', `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} does not exist.`, { file: resolved, location });
+      throw new MiaError('model.file-missing', `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} does not exist.`, {
+        file: resolved,
+        location,
+      });
     }
     // ONNX Runtime follows symbolic links and refuses targets outside the folder; refuse them here with our code.
     if (!isInside(fs.realpathSync(folder), fs.realpathSync(resolved))) throw outside();
     if (!stat.isFile()) {
-      throw new MiaError('model.not-a-file', `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} is not a regular file.`, { file: resolved, location });
+      throw new MiaError(
+        'model.not-a-file',
+        `${path.basename(modelFile)} keeps weights in ${quoted}, and ${resolved} is not a regular file.`,
+        { file: resolved, location },
+      );
     }
     files.set(path.relative(folder, resolved).split(path.sep).join('/'), resolved);
   }

@@ -69,7 +69,10 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
       } catch (error) {
         // Out of memory, a shape the graph cannot take, a failing kernel: the runtime's own words say which.
         const cause = error instanceof Error ? error.message : String(error);
-        throw new MiaError('model.runtime-failed', `${path.basename(absolute)} failed in ONNX Runtime while computing a batch: ${cause}`, { file: absolute, cause });
+        throw new MiaError('model.runtime-failed', `${path.basename(absolute)} failed in ONNX Runtime while computing a batch: ${cause}`, {
+          file: absolute,
+          cause,
+        });
       }
     },
     async release() {

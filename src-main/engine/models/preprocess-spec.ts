@@ -12,7 +12,10 @@ export const PreprocessSpec = z
     /** "stretch" resizes straight to width×height; "shorter-side-crop" scales the shorter side and crops the centre. */
     resize: ResizeMode.default('stretch'),
     /** Pixel values 0–255 are multiplied by this before mean/std. */
-    scale: z.number().positive().default(1 / 255),
+    scale: z
+      .number()
+      .positive()
+      .default(1 / 255),
     /** One value for every channel, or one per channel (in the model's channel order). */
     mean: z.array(z.number()).min(1).default([0]),
     std: z.array(z.number().positive()).min(1).default([1]),

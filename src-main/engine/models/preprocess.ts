@@ -51,7 +51,8 @@ function perChannel(values: readonly number[], channel: number): number {
 export function preprocess(pixels: PixelImage, spec: PreprocessSpec): Float32Array {
   let image = toPlanar(pixels, spec.channels);
   if (image.width !== spec.width || image.height !== spec.height) {
-    image = spec.resize === 'stretch' ? resizePlanar(image, spec.width, spec.height) : resizeShorterSideAndCrop(image, spec.width, spec.height);
+    image =
+      spec.resize === 'stretch' ? resizePlanar(image, spec.width, spec.height) : resizeShorterSideAndCrop(image, spec.width, spec.height);
   }
   const planes = spec.channelOrder === 'BGR' && spec.channels === 3 ? [...image.planes].reverse() : image.planes;
   const count = spec.width * spec.height;
@@ -84,5 +85,8 @@ export function assembleBatch(images: readonly Float32Array[], spec: PreprocessS
 }
 
 export function preprocessBatch(images: readonly PixelImage[], spec: PreprocessSpec): { data: Float32Array; dims: number[] } {
-  return assembleBatch(images.map((image) => preprocess(image, spec)), spec);
+  return assembleBatch(
+    images.map((image) => preprocess(image, spec)),
+    spec,
+  );
 }

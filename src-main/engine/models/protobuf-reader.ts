@@ -89,7 +89,8 @@ export function* messageFields(source: FileWindow, start: number, end: number): 
       case wireType.lengthDelimited: {
         const length = readVarint(source, position, end);
         const payloadEnd = length.next + Number(length.value);
-        if (length.value > BigInt(end - length.next)) throw new ProtobufFormatError(`field ${number} at byte ${position} claims more bytes than its message holds`);
+        if (length.value > BigInt(end - length.next))
+          throw new ProtobufFormatError(`field ${number} at byte ${position} claims more bytes than its message holds`);
         yield { number, wireType: type, value: 0n, start: length.next, end: payloadEnd };
         position = payloadEnd;
         break;

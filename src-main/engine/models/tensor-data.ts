@@ -21,9 +21,16 @@ export function makeTensor(dtype: string, values: NumericSource, dims: readonly 
       return new ort.Tensor('int64', data, dims);
     }
     case 'int32':
-      return new ort.Tensor('int32', Int32Array.from(values, (v) => Math.round(v)), dims);
+      return new ort.Tensor(
+        'int32',
+        Int32Array.from(values, (v) => Math.round(v)),
+        dims,
+      );
     default:
-      throw new MiaError('model.unsupported-dtype', `${what}: the model wants ${dtype} values; the workbench feeds float32, float64, int32 or int64.`);
+      throw new MiaError(
+        'model.unsupported-dtype',
+        `${what}: the model wants ${dtype} values; the workbench feeds float32, float64, int32 or int64.`,
+      );
   }
 }
 
@@ -33,5 +40,8 @@ export function tensorToFloat32(tensor: ort.Tensor, what: string): Float32Array 
   if (data instanceof Float32Array) return data;
   if (data instanceof Float64Array || data instanceof Int32Array) return Float32Array.from(data);
   if (data instanceof BigInt64Array) return Float32Array.from(data, (v) => Number(v));
-  throw new MiaError('model.unsupported-dtype', `${what}: the model returned ${tensor.type} values; the workbench reads float32, float64, int32 or int64.`);
+  throw new MiaError(
+    'model.unsupported-dtype',
+    `${what}: the model returned ${tensor.type} values; the workbench reads float32, float64, int32 or int64.`,
+  );
 }

@@ -38,7 +38,12 @@ export function loadTextTokenizer(tokenizerFile: string, tokenizerConfigFile?: s
   return createTextTokenizer(json, config, tokenizerFile, padIdOverride);
 }
 
-export function createTextTokenizer(tokenizerJson: unknown, tokenizerConfig: unknown, what = 'tokenizer.json', padIdOverride?: number): TextTokenizer {
+export function createTextTokenizer(
+  tokenizerJson: unknown,
+  tokenizerConfig: unknown,
+  what = 'tokenizer.json',
+  padIdOverride?: number,
+): TextTokenizer {
   const parsedJson = parseWith(TokenizerJson, tokenizerJson, what, 'model.bad-tokenizer');
   const parsedConfig = parseWith(TokenizerConfigJson, tokenizerConfig, `tokenizer configuration for ${what}`, 'model.bad-tokenizer');
   let tokenizer: Tokenizer;
@@ -50,9 +55,7 @@ export function createTextTokenizer(tokenizerJson: unknown, tokenizerConfig: unk
   const padText = typeof parsedConfig.pad_token === 'string' ? parsedConfig.pad_token : parsedConfig.pad_token?.content;
   // Order: the model configuration, the tokenizer's own padding setting, tokenizer_config's pad_token, then id 0
   // (OpenAI CLIP pads with 0).
-  const padId =
-    padIdOverride ??
-    parsedJson.padding?.pad_id ?? (padText !== undefined ? tokenizer.token_to_id(padText) : undefined) ?? 0;
+  const padId = padIdOverride ?? parsedJson.padding?.pad_id ?? (padText !== undefined ? tokenizer.token_to_id(padText) : undefined) ?? 0;
   const specialIds = new Set([...tokenizer.get_added_tokens_decoder().entries()].filter(([, token]) => token.special).map(([id]) => id));
 
   const tokenize = (text: string): number[] => tokenizer.encode(text).ids;

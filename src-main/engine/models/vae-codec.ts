@@ -24,7 +24,13 @@ export interface LatentCodec {
 
 const sizeOf = (shape: SampleShape) => shape.channels * shape.height * shape.width;
 
-async function runSingle(model: OnnxModel, input: TensorInfo, output: TensorInfo, data: Float32Array, dims: number[]): Promise<Float32Array> {
+async function runSingle(
+  model: OnnxModel,
+  input: TensorInfo,
+  output: TensorInfo,
+  data: Float32Array,
+  dims: number[],
+): Promise<Float32Array> {
   const result = await model.run({ [input.name]: makeTensor(input.dtype, data, dims, input.name) });
   const tensor = result[output.name];
   if (!tensor) throw new MiaError('model.bad-output', `${model.file} returned no output named ${output.name}.`);
@@ -39,7 +45,10 @@ function takeMean(values: Float32Array, count: number, latent: SampleShape): Flo
   const size = sizeOf(latent);
   if (values.length === count * size) return values;
   if (values.length !== count * size * 2) {
-    throw new MiaError('model.incompatible', `The VAE encoder gave ${values.length / count} values per image; expected ${size} (or ${size * 2} with log-variance).`);
+    throw new MiaError(
+      'model.incompatible',
+      `The VAE encoder gave ${values.length / count} values per image; expected ${size} (or ${size * 2} with log-variance).`,
+    );
   }
   const out = new Float32Array(count * size);
   for (let i = 0; i < count; i += 1) out.set(values.subarray(i * size * 2, i * size * 2 + size), i * size);
@@ -72,15 +81,28 @@ export async function openVaeCodec(
     latentShape: shapes.latent,
     scalingFactor,
     async encode(pixels, count) {
-      if (pixels.length !== count * pixelSize) throw new MiaError('model.bad-input', `${encoder.file}: ${count} images need ${count * pixelSize} values.`);
-      const raw = await runSingle(encoder, encoderInput, encoderOutput, pixels, [count, shapes.pixel.channels, shapes.pixel.height, shapes.pixel.width]);
+      if (pixels.length !== count * pixelSize)
+        throw new MiaError('model.bad-input', `${encoder.file}: ${count} images need ${count * pixelSize} values.`);
+      const raw = await runSingle(encoder, encoderInput, encoderOutput, pixels, [
+        count,
+        shapes.pixel.channels,
+        shapes.pixel.height,
+        shapes.pixel.width,
+      ]);
       return takeMean(raw, count, shapes.latent).map((v) => v * scalingFactor);
     },
     async decode(latents, count) {
-      if (latents.length !== count * latentSize) throw new MiaError('model.bad-input', `${dec.file}: ${count} latents need ${count * latentSize} values.`);
+      if (latents.length !== count * latentSize)
+        throw new MiaError('model.bad-input', `${dec.file}: ${count} latents need ${count * latentSize} values.`);
       const unscaled = latents.map((v) => v / scalingFactor);
-      const out = await runSingle(dec, decoderInput, decoderOutput, unscaled, [count, shapes.latent.channels, shapes.latent.height, shapes.latent.width]);
-      if (out.length !== count * pixelSize) throw new MiaError('model.incompatible', `${dec.file} gave ${out.length / count} values per image; expected ${pixelSize}.`);
+      const out = await runSingle(dec, decoderInput, decoderOutput, unscaled, [
+        count,
+        shapes.latent.channels,
+        shapes.latent.height,
+        shapes.latent.width,
+      ]);
+      if (out.length !== count * pixelSize)
+        throw new MiaError('model.incompatible', `${dec.file} gave ${out.length / count} values per image; expected ${pixelSize}.`);
       return out;
     },
     async release() {

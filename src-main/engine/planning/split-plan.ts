@@ -14,7 +14,8 @@ export interface PlannedModel {
 }
 
 const ascending = (values: ArrayLike<number>): number[] => Array.from(values).sort((a, b) => a - b);
-const modelName = (prefix: string, index: number, count: number): string => `${prefix}_${String(index).padStart(Math.max(2, String(count - 1).length), '0')}`;
+const modelName = (prefix: string, index: number, count: number): string =>
+  `${prefix}_${String(index).padStart(Math.max(2, String(count - 1).length), '0')}`;
 
 /**
  * Shokri et al.: each shadow draws 2m records from the auxiliary pool without replacement, trains on the first m
@@ -22,8 +23,10 @@ const modelName = (prefix: string, index: number, count: number): string => `${p
  * each shadow has its own forked stream, so adding shadows never changes the earlier ones.
  */
 export function planShadowSplits(poolSize: number, count: number, trainSize: number, seed: number): PlannedModel[] {
-  if (!Number.isInteger(count) || count < 1) throw new MiaError('plan.bad-count', `A shadow plan needs at least one model; got count ${String(count)}.`);
-  if (!Number.isInteger(trainSize) || trainSize < 1) throw new MiaError('plan.bad-train-size', `trainSize must be a whole number of at least 1; got ${String(trainSize)}.`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new MiaError('plan.bad-count', `A shadow plan needs at least one model; got count ${String(count)}.`);
+  if (!Number.isInteger(trainSize) || trainSize < 1)
+    throw new MiaError('plan.bad-train-size', `trainSize must be a whole number of at least 1; got ${String(trainSize)}.`);
   if (2 * trainSize > poolSize) {
     throw new MiaError(
       'plan.pool-too-small',
@@ -34,7 +37,11 @@ export function planShadowSplits(poolSize: number, count: number, trainSize: num
   const root = new SeededRandom(seed).fork('split-plan/shadow');
   return Array.from({ length: count }, (_, k) => {
     const draw = root.fork(`model/${k}`).sampleWithoutReplacement(poolSize, 2 * trainSize);
-    return { name: modelName('shadow', k, count), trainOn: ascending(draw.subarray(0, trainSize)), heldOut: ascending(draw.subarray(trainSize)) };
+    return {
+      name: modelName('shadow', k, count),
+      trainOn: ascending(draw.subarray(0, trainSize)),
+      heldOut: ascending(draw.subarray(trainSize)),
+    };
   });
 }
 
@@ -45,8 +52,14 @@ export function planShadowSplits(poolSize: number, count: number, trainSize: num
  * model without its complement.
  */
 export function planReferenceSplits(poolSize: number, count: number, seed: number): PlannedModel[] {
-  if (!Number.isInteger(count) || count < 1) throw new MiaError('plan.bad-count', `A reference plan needs at least one model; got count ${String(count)}.`);
-  if (poolSize < 2) throw new MiaError('plan.pool-too-small', `Reference models train on halves of the audited records; the pool has ${poolSize}, at least 2 are needed.`, { poolSize });
+  if (!Number.isInteger(count) || count < 1)
+    throw new MiaError('plan.bad-count', `A reference plan needs at least one model; got count ${String(count)}.`);
+  if (poolSize < 2)
+    throw new MiaError(
+      'plan.pool-too-small',
+      `Reference models train on halves of the audited records; the pool has ${poolSize}, at least 2 are needed.`,
+      { poolSize },
+    );
   const root = new SeededRandom(seed).fork('split-plan/reference');
   const half = Math.floor(poolSize / 2);
   const models: PlannedModel[] = [];

@@ -44,7 +44,11 @@ function keyFromSeed(seed: number | string): Uint32Array {
     return key;
   }
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new MiaError('random.invalid-seed', `A random seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER} or a text; got ${String(seed)}.`, { seed });
+    throw new MiaError(
+      'random.invalid-seed',
+      `A random seed must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER} or a text; got ${String(seed)}.`,
+      { seed },
+    );
   }
   absorb(key, TAG_NUMBER_SEED);
   absorb(key, seed % TWO_POW_32);
@@ -171,8 +175,19 @@ export class SeededRandom {
 
   /** `count` distinct indices from [0, population), in random order; O(count) time and memory. */
   sampleWithoutReplacement(population: number, count: number): Int32Array {
-    if (!Number.isInteger(population) || population < 0 || population > 0x7fffffff || !Number.isInteger(count) || count < 0 || count > population) {
-      throw new MiaError('random.invalid-sample', `Cannot draw ${String(count)} distinct items from a population of ${String(population)}.`, { population, count });
+    if (
+      !Number.isInteger(population) ||
+      population < 0 ||
+      population > 0x7fffffff ||
+      !Number.isInteger(count) ||
+      count < 0 ||
+      count > population
+    ) {
+      throw new MiaError(
+        'random.invalid-sample',
+        `Cannot draw ${String(count)} distinct items from a population of ${String(population)}.`,
+        { population, count },
+      );
     }
     // A partial Fisher–Yates over a virtual identity array: only the swapped positions are stored.
     const swapped = new Map<number, number>();

@@ -14,7 +14,10 @@ export function chartToSvg(option: WorkbenchChartOption, width: number, height: 
     // On paper a scrolling legend would hide entries behind a page arrow: lay every entry out instead.
     // A laid-out legend may wrap onto a second line, so the plot area leaves room for it.
     const legend = option.legend && !Array.isArray(option.legend) ? { ...option.legend, type: 'plain' as const } : option.legend;
-    const grid = legend && option.grid && !Array.isArray(option.grid) ? { ...option.grid, bottom: Number(option.grid.bottom ?? 60) + 22 } : option.grid;
+    const grid =
+      legend && option.grid && !Array.isArray(option.grid)
+        ? { ...option.grid, bottom: Number(option.grid.bottom ?? 60) + 22 }
+        : option.grid;
     chart.setOption({ ...option, ...(legend ? { legend } : {}), ...(grid ? { grid } : {}), animation: false });
     return chart.renderToSVGString();
   } finally {

@@ -13,14 +13,33 @@ import { createRunScoresReader, type RunScoresReader } from '../run-report-score
  * rank). Calibration rows are exported with their scores but an empty rank: they are not audited. Rows are in
  * rank order, highest score first.
  */
-export const scoreColumns = ['run_id', 'attack', 'record_id', 'record_key', 'image_sha256', 'label', 'member', 'role', 'score', 'audit_rank'] as const;
+export const scoreColumns = [
+  'run_id',
+  'attack',
+  'record_id',
+  'record_key',
+  'image_sha256',
+  'label',
+  'member',
+  'role',
+  'score',
+  'audit_rank',
+] as const;
 export const metricColumns = ['run_id', 'attack', 'status', 'metric', 'slice', 'value', 'ci_low', 'ci_high', 'note'] as const;
 
-export function writeScoresCsv(db: WorkspaceDb, runIds: readonly number[], file: string, scoresOf: RunScoresReader = createRunScoresReader(db)): number {
+export function writeScoresCsv(
+  db: WorkspaceDb,
+  runIds: readonly number[],
+  file: string,
+  scoresOf: RunScoresReader = createRunScoresReader(db),
+): number {
   const runs = runIds.map((id) => getRun(db, id));
   const unfinished = runs.filter((run) => run.status !== 'finished');
   if (unfinished.length > 0) {
-    throw new MiaError('export.run-not-finished', `Run ${unfinished[0]!.id} is ${unfinished[0]!.status}; only finished runs are exported (partial scores are never reported).`);
+    throw new MiaError(
+      'export.run-not-finished',
+      `Run ${unfinished[0]!.id} is ${unfinished[0]!.status}; only finished runs are exported (partial scores are never reported).`,
+    );
   }
   const out = fs.openSync(file, 'w');
   let written = 0;
@@ -31,7 +50,21 @@ export function writeScoresCsv(db: WorkspaceDb, runIds: readonly number[], file:
       for (const index of scored.highestFirst) {
         const record = scored.records[index]!;
         const rank = scored.ranks[index]!;
-        fs.writeSync(out, csvRow([run.id, run.attack, record.id, record.key, record.sha256, record.label, record.member, record.role, scored.scores[index]!, rank === notRanked ? null : rank]));
+        fs.writeSync(
+          out,
+          csvRow([
+            run.id,
+            run.attack,
+            record.id,
+            record.key,
+            record.sha256,
+            record.label,
+            record.member,
+            record.role,
+            scored.scores[index]!,
+            rank === notRanked ? null : rank,
+          ]),
+        );
         written++;
       }
     }
@@ -45,7 +78,8 @@ export function writeMetricsCsv(db: WorkspaceDb, runIds: readonly number[], file
   const lines = [csvRow(metricColumns)];
   for (const runId of runIds) {
     const run = getRun(db, runId);
-    for (const m of readMetrics(db, runId)) lines.push(csvRow([run.id, run.attack, run.status, m.name, m.slice, m.value, m.ciLow, m.ciHigh, m.note]));
+    for (const m of readMetrics(db, runId))
+      lines.push(csvRow([run.id, run.attack, run.status, m.name, m.slice, m.value, m.ciLow, m.ciHigh, m.note]));
   }
   fs.writeFileSync(file, lines.join(''));
   return lines.length - 1;

@@ -42,7 +42,12 @@ export function createPdfLayout(report: AuditReport, fonts: ReportFonts): PdfLay
     size: 'A4',
     margin: pageMargin,
     bufferPages: true,
-    info: { Title: report.title, Creator: `MIA Workbench ${report.workbenchVersion}`, Producer: 'MIA Workbench', CreationDate: new Date(report.generatedAt) },
+    info: {
+      Title: report.title,
+      Creator: `MIA Workbench ${report.workbenchVersion}`,
+      Producer: 'MIA Workbench',
+      CreationDate: new Date(report.generatedAt),
+    },
   });
   const body = fonts.regular ? 'body' : 'Helvetica';
   const bold = fonts.bold ? 'bold' : 'Helvetica-Bold';
@@ -73,13 +78,19 @@ export function createPdfLayout(report: AuditReport, fonts: ReportFonts): PdfLay
       const y = doc.y;
       let x = pageMargin;
       cells.forEach((cell, i) => {
-        doc.font(font).fontSize(9).text(cell, x, y, { width: columns[i]!.width - 4 });
+        doc
+          .font(font)
+          .fontSize(9)
+          .text(cell, x, y, { width: columns[i]!.width - 4 });
         x += columns[i]!.width;
       });
       doc.y = y + tallest + 4;
       doc.x = pageMargin;
     };
-    drawRow(columns.map((c) => c.title), bold);
+    drawRow(
+      columns.map((c) => c.title),
+      bold,
+    );
     for (const row of rows) drawRow(row, body);
     doc.moveDown(0.5);
   };

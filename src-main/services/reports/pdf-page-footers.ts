@@ -12,11 +12,15 @@ export function writePageFooters({ doc, body, width, show }: PdfLayout, reportTi
     // The footer sits inside the bottom margin; with the margin in force pdfkit would start a new page for it.
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(body).fontSize(8).fillColor('#5b6470').text(`${title} — page ${i + 1} of ${range.count}`, pageMargin, doc.page.height - pageMargin + 15, {
-      width,
-      align: 'center',
-      lineBreak: false,
-    });
+    doc
+      .font(body)
+      .fontSize(8)
+      .fillColor('#5b6470')
+      .text(`${title} — page ${i + 1} of ${range.count}`, pageMargin, doc.page.height - pageMargin + 15, {
+        width,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
 }

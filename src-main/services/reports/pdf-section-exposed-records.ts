@@ -36,7 +36,10 @@ function writeRunThumbnails({ doc, body, width, show, runLabel, heading, paragra
     // A long id is cut with an ellipsis here so that it cannot run into the next section, and listed whole below.
     if (doc.heightOfString(caption, { width: captionWidth }) > captionHeight + 0.5 || item.caption) listedInFull.push(item);
     doc.text(caption, x, top + thumbnailSize + 2, { width: captionWidth, height: captionHeight, ellipsis: true });
-    doc.text(item.member === null ? 'member ?' : item.member ? 'member' : 'non-member', x, top + thumbnailSize + 2 + captionHeight, { width: captionWidth, lineBreak: false });
+    doc.text(item.member === null ? 'member ?' : item.member ? 'member' : 'non-member', x, top + thumbnailSize + 2 + captionHeight, {
+      width: captionWidth,
+      lineBreak: false,
+    });
     bottom = Math.max(bottom, doc.y);
     x += thumbnailSize + thumbnailGap;
   }

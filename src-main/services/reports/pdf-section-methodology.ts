@@ -14,7 +14,9 @@ export function writeMethodology({ heading, paragraph, ensureSpace, runLabel }: 
     paragraph(run.attackDescription);
     const config = run.details.config as { params?: unknown; seed?: unknown };
     paragraph(`Parameters: ${JSON.stringify(config.params ?? {})}; seed ${String(config.seed ?? 'n/a')}.`);
-    paragraph(`Target model SHA-256 ${run.targetSha256}; models hash ${run.modelHash}; data hash ${run.dataHash}; engine ${run.engineVersion}; ${run.details.run.modelCalls} model calls.`);
+    paragraph(
+      `Target model SHA-256 ${run.targetSha256}; models hash ${run.modelHash}; data hash ${run.dataHash}; engine ${run.engineVersion}; ${run.details.run.modelCalls} model calls.`,
+    );
     for (const check of run.details.checks) paragraph(`Check ${check.kind} (${check.status}): ${check.message}`);
   }
 }

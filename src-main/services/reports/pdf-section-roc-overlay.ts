@@ -7,6 +7,12 @@ const chartHeight = 380;
 
 export function writeRocOverlay({ heading, chart, palette, runLabel }: PdfLayout, report: AuditReport): void {
   heading('ROC curves (log–log)', 18);
-  const curves = report.runs.map((run) => ({ name: runLabel(run), fpr: run.curves.roc.fpr, tpr: run.curves.roc.tpr, members: run.curves.members, nonMembers: run.curves.nonMembers }));
+  const curves = report.runs.map((run) => ({
+    name: runLabel(run),
+    fpr: run.curves.roc.fpr,
+    tpr: run.curves.roc.tpr,
+    members: run.curves.members,
+    nonMembers: run.curves.nonMembers,
+  }));
   chart(rocOption(curves, palette), chartHeight);
 }

@@ -2,7 +2,10 @@
 import type { PdfLayout } from './pdf-layout';
 import type { AuditReport } from './report-model';
 
-export function writeTitlePage({ doc, body, bold, width, show, runLabel, paragraph, usesBuiltInFont }: PdfLayout, report: AuditReport): void {
+export function writeTitlePage(
+  { doc, body, bold, width, show, runLabel, paragraph, usesBuiltInFont }: PdfLayout,
+  report: AuditReport,
+): void {
   doc.font(bold).fontSize(26).text(show(report.title), { width }).moveDown(0.5);
   doc.font(body).fontSize(12);
   const targets = [...new Set(report.runs.map((r) => r.details.targetModelName ?? `model ${r.details.run.targetModelId}`))];

@@ -21,7 +21,8 @@ export function fontGlyphCheck(doc: PDFKit.PDFDocument, fontName: string): Glyph
   const holder: unknown = Reflect.get(doc, '_font');
   const font = isFontHolder(holder) ? holder.font : undefined;
   if (typeof font?.hasGlyphForCodePoint === 'function') return (codePoint) => font.hasGlyphForCodePoint!(codePoint);
-  if (typeof font?.characterToGlyph === 'function') return (codePoint) => codePoint <= 0xffff && font.characterToGlyph!(codePoint) !== '.notdef';
+  if (typeof font?.characterToGlyph === 'function')
+    return (codePoint) => codePoint <= 0xffff && font.characterToGlyph!(codePoint) !== '.notdef';
   return (codePoint) => codePoint >= 0x20 && codePoint < 0x7f;
 }
 
@@ -35,6 +36,8 @@ export function displayableText(fonts: readonly GlyphCheck[]): (text: string) =>
   // The labels' own brackets must be drawable too, else `<U+200B>`.
   const ascii = !drawable(0x27e8) || !drawable(0x27e9);
   // Line feeds are kept: pdfkit breaks the line there, so nothing is hidden.
-  const hide = (codePoint: number): boolean => codePoint !== 0x0a && (isControlCharacter(codePoint) || codePoint === 0x09 || codePoint === 0x0d || isInvisibleCharacter(codePoint) || !drawable(codePoint));
+  const hide = (codePoint: number): boolean =>
+    codePoint !== 0x0a &&
+    (isControlCharacter(codePoint) || codePoint === 0x09 || codePoint === 0x0d || isInvisibleCharacter(codePoint) || !drawable(codePoint));
   return (text) => escapeCharacters(text, hide, ascii);
 }

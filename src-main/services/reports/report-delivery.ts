@@ -35,20 +35,36 @@ export function scoresCsvBeside(pdfPath: string): string {
 /** The export's files, then the detached signature written beside each one (a few hundred bytes each). */
 function withSignatures(written: ExportedFiles): DeliveredFile[] {
   const signatures = written.files.map((file) => signatureFileOf(file.path)).filter((file) => fs.existsSync(file));
-  return [...written.files, ...signatures.map((file) => ({ kind: 'signature' as const, path: file, sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex') }))];
+  return [
+    ...written.files,
+    ...signatures.map((file) => ({
+      kind: 'signature' as const,
+      path: file,
+      sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex'),
+    })),
+  ];
 }
 
 export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, request: ReportDeliveryRequest): Promise<ExportedFilesResponse> {
   // Refused before anyone is asked where to save: no dialog opens for an export that cannot be written.
   for (const runId of request.runIds) {
     const run = getRun(db, runId);
-    if (run.status !== 'finished') throw new MiaError('export.run-not-finished', `Run ${runId} is ${run.status}; only finished runs are exported.`, { runId });
+    if (run.status !== 'finished')
+      throw new MiaError('export.run-not-finished', `Run ${runId} is ${run.status}; only finished runs are exported.`, { runId });
   }
   const baseName = reportBaseName(request.runIds);
   const destination = await frontDoor.chooseExportDestination(`${baseName}.pdf`);
   if (!destination) return { delivery: 'cancelled', files: [] };
   const write = async (pdf: string, force: boolean): Promise<DeliveredFile[]> =>
-    withSignatures(await exportRuns(db, { runIds: request.runIds, pdf, csv: scoresCsvBeside(pdf), force, ...(request.title ? { title: request.title } : {}) }));
+    withSignatures(
+      await exportRuns(db, {
+        runIds: request.runIds,
+        pdf,
+        csv: scoresCsvBeside(pdf),
+        force,
+        ...(request.title ? { title: request.title } : {}),
+      }),
+    );
 
   if (destination.kind === 'file') {
     const pdf = destination.pdfPath;
@@ -63,7 +79,16 @@ export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, reque
       force = true;
     }
     const files = await write(pdf, force);
-    return { delivery: 'saved', files: files.map((file) => ({ kind: file.kind, name: path.basename(file.path), sha256: file.sha256, path: file.path, download: null })) };
+    return {
+      delivery: 'saved',
+      files: files.map((file) => ({
+        kind: file.kind,
+        name: path.basename(file.path),
+        sha256: file.sha256,
+        path: file.path,
+        download: null,
+      })),
+    };
   }
 
   // mkdtemp makes the folder readable by this user only; nothing outside the host learns its name.
@@ -78,7 +103,13 @@ export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, reque
     offered = true;
     return {
       delivery: 'download',
-      files: files.map((file, index) => ({ kind: file.kind, name: path.basename(file.path), sha256: file.sha256, path: null, download: urls[index]! })),
+      files: files.map((file, index) => ({
+        kind: file.kind,
+        name: path.basename(file.path),
+        sha256: file.sha256,
+        path: null,
+        download: urls[index]!,
+      })),
     };
   } finally {
     if (!offered) fs.rmSync(folder, { recursive: true, force: true });

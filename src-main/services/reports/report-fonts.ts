@@ -3,8 +3,18 @@
 import fs from 'node:fs';
 
 const candidates = {
-  regular: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', '/usr/share/fonts/TTF/DejaVuSans.ttf', '/Library/Fonts/DejaVuSans.ttf', 'C:\\Windows\\Fonts\\DejaVuSans.ttf'],
-  bold: ['/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf', '/Library/Fonts/DejaVuSans-Bold.ttf', 'C:\\Windows\\Fonts\\DejaVuSans-Bold.ttf'],
+  regular: [
+    '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+    '/usr/share/fonts/TTF/DejaVuSans.ttf',
+    '/Library/Fonts/DejaVuSans.ttf',
+    'C:\\Windows\\Fonts\\DejaVuSans.ttf',
+  ],
+  bold: [
+    '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
+    '/usr/share/fonts/TTF/DejaVuSans-Bold.ttf',
+    '/Library/Fonts/DejaVuSans-Bold.ttf',
+    'C:\\Windows\\Fonts\\DejaVuSans-Bold.ttf',
+  ],
 };
 
 export interface ReportFonts {

@@ -51,7 +51,10 @@ export function buildAuditReport(
   const runs = runIds.map((runId): ReportRun => {
     const details = runDetails(db, runId);
     if (details.run.status !== 'finished') {
-      throw new MiaError('export.run-not-finished', `Run ${runId} is ${details.run.status}; only finished runs are reported (partial scores are never reported).`);
+      throw new MiaError(
+        'export.run-not-finished',
+        `Run ${runId} is ${details.run.status}; only finished runs are reported (partial scores are never reported).`,
+      );
     }
     const provenance = getRunProvenance(db, runId);
     let attackTitle = details.run.attack;

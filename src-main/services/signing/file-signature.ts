@@ -7,7 +7,16 @@ import { z } from 'zod';
 import type { PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
-import { fingerprintOf, PublicKeyText, Sha256Text, SignatureText, signatureAlgorithm, signDigest, verifyDigest, type SigningKey } from '../../common/signatures';
+import {
+  fingerprintOf,
+  PublicKeyText,
+  Sha256Text,
+  SignatureText,
+  signatureAlgorithm,
+  signDigest,
+  verifyDigest,
+  type SigningKey,
+} from '../../common/signatures';
 import { sha256OfFile } from '../../workspace/backup-format';
 import { identifySigner, installationKey, type KeySigner } from './installation-key';
 
@@ -59,25 +68,21 @@ export function detachedSignatureText(fileName: string, sha256: string, key: Sig
  */
 export function withDetachedSignatures(files: readonly PlannedFile[], key: SigningKey = installationKey()): PlannedFile[] {
   const temps: (string | undefined)[] = files.map(() => undefined);
-  const recorded = files.map(
-    (file, i): PlannedFile => ({
-      ...file,
-      write: async (temp) => {
-        await file.write(temp);
-        temps[i] = temp;
-      },
-    }),
-  );
-  const signatures = files.map(
-    (file, i): PlannedFile => ({
-      path: signatureFileOf(file.path),
-      write: async (temp) => {
-        const written = temps[i];
-        if (!written) throw new MiaError('internal', `The signature of ${file.path} was due before the file itself was written.`);
-        fs.writeFileSync(temp, detachedSignatureText(path.basename(file.path), await sha256OfFile(written), key));
-      },
-    }),
-  );
+  const recorded = files.map((file, i): PlannedFile => ({
+    ...file,
+    write: async (temp) => {
+      await file.write(temp);
+      temps[i] = temp;
+    },
+  }));
+  const signatures = files.map((file, i): PlannedFile => ({
+    path: signatureFileOf(file.path),
+    write: async (temp) => {
+      const written = temps[i];
+      if (!written) throw new MiaError('internal', `The signature of ${file.path} was due before the file itself was written.`);
+      fs.writeFileSync(temp, detachedSignatureText(path.basename(file.path), await sha256OfFile(written), key));
+    },
+  }));
   return [...recorded, ...signatures];
 }
 
@@ -88,7 +93,11 @@ export async function verifyDetachedSignature(file: string, signatureFile: strin
   requireRegularFile(target, 'signature.file-missing', 'file to verify');
   requireRegularFile(sigPath, 'signature.missing', 'signature file');
   if (fs.statSync(sigPath).size > maxSignatureFileBytes) {
-    throw new MiaError('signature.invalid', `${sigPath} is not a workbench signature file: it is larger than ${maxSignatureFileBytes} bytes.`, { file: sigPath });
+    throw new MiaError(
+      'signature.invalid',
+      `${sigPath} is not a workbench signature file: it is larger than ${maxSignatureFileBytes} bytes.`,
+      { file: sigPath },
+    );
   }
   let raw: unknown;
   try {
@@ -99,14 +108,26 @@ export async function verifyDetachedSignature(file: string, signatureFile: strin
   const claimed = parseWith(DetachedSignature, raw, `The signature file ${sigPath}`, 'signature.invalid');
   const fingerprint = fingerprintOf(claimed.publicKey);
   if (claimed.fingerprint !== fingerprint) {
-    throw new MiaError('signature.invalid', `The signature file ${sigPath} states fingerprint ${claimed.fingerprint}, but its public key has fingerprint ${fingerprint}; it was altered.`, { file: sigPath });
+    throw new MiaError(
+      'signature.invalid',
+      `The signature file ${sigPath} states fingerprint ${claimed.fingerprint}, but its public key has fingerprint ${fingerprint}; it was altered.`,
+      { file: sigPath },
+    );
   }
   if (!verifyDigest(claimed.publicKey, 'report-file', claimed.sha256, claimed.signature)) {
-    throw new MiaError('signature.bad-signature', `The signature in ${sigPath} does not match its own content: the signature file was altered. Do not trust ${target}.`, { file: sigPath });
+    throw new MiaError(
+      'signature.bad-signature',
+      `The signature in ${sigPath} does not match its own content: the signature file was altered. Do not trust ${target}.`,
+      { file: sigPath },
+    );
   }
   const sha256 = await sha256OfFile(target);
   if (sha256 !== claimed.sha256) {
-    throw new MiaError('signature.file-changed', `${target} is not the file that was signed: its SHA-256 is ${sha256}, the signature in ${sigPath} is for ${claimed.sha256}.`, { file: target, sha256, signed: claimed.sha256 });
+    throw new MiaError(
+      'signature.file-changed',
+      `${target} is not the file that was signed: its SHA-256 is ${sha256}, the signature in ${sigPath} is for ${claimed.sha256}.`,
+      { file: target, sha256, signed: claimed.sha256 },
+    );
   }
   return { file: target, signatureFile: sigPath, sha256, signer: identifySigner(claimed.publicKey) };
 }
@@ -117,7 +138,11 @@ function requireRegularFile(file: string, missingCode: string, what: string): vo
     stat = fs.statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MiaError(code === 'ENOENT' ? missingCode : 'signature.unreadable', `Cannot read the ${what} ${file}: ${code === 'ENOENT' ? 'it does not exist' : (code ?? (error as Error).message)}.`, { file });
+    throw new MiaError(
+      code === 'ENOENT' ? missingCode : 'signature.unreadable',
+      `Cannot read the ${what} ${file}: ${code === 'ENOENT' ? 'it does not exist' : (code ?? (error as Error).message)}.`,
+      { file },
+    );
   }
   if (!stat.isFile()) throw new MiaError('signature.not-a-file', `The ${what} ${file} is not a regular file.`, { file });
 }

@@ -55,18 +55,30 @@ function readKeyFile(file: string): SigningKey | null {
     stat = fs.statSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new MiaError('signing.key-unreadable', `Cannot read the signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { file });
+    throw new MiaError(
+      'signing.key-unreadable',
+      `Cannot read the signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      { file },
+    );
   }
   if (!stat.isFile()) throw new MiaError('signing.key-invalid', `The signing key ${file} is not a regular file.`, { file });
   // Like ssh, refuse a private key that others can read: signatures made with it would prove nothing.
   if ((stat.mode & 0o077) !== 0) {
-    throw new MiaError('signing.key-exposed', `The signing key ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8)}); make it private with "chmod 600 ${file}".`, { file });
+    throw new MiaError(
+      'signing.key-exposed',
+      `The signing key ${file} can be read by other users (mode ${(stat.mode & 0o777).toString(8)}); make it private with "chmod 600 ${file}".`,
+      { file },
+    );
   }
   try {
     const privateKey = createPrivateKey(fs.readFileSync(file));
     return { privateKey, publicKey: publicKeyText(createPublicKey(privateKey)) };
   } catch (error) {
-    throw new MiaError('signing.key-invalid', `The signing key ${file} is not an Ed25519 private key in PEM form; move it away and a new key is made on next use.`, { file, reason: (error as Error).message });
+    throw new MiaError(
+      'signing.key-invalid',
+      `The signing key ${file} is not an Ed25519 private key in PEM form; move it away and a new key is made on next use.`,
+      { file, reason: (error as Error).message },
+    );
   }
 }
 
@@ -93,7 +105,11 @@ function createInstallationKey(file: string): SigningKey {
     }
   } catch (error) {
     if (error instanceof MiaError) throw error;
-    throw new MiaError('signing.key-unwritable', `Cannot create the signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, { file });
+    throw new MiaError(
+      'signing.key-unwritable',
+      `Cannot create the signing key ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      { file },
+    );
   } finally {
     fs.rmSync(partial, { force: true });
   }

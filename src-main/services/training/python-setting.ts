@@ -22,7 +22,10 @@ export interface PythonSetting {
 
 export function createPythonSetting(options: { db: WorkspaceDb; frontDoor: FrontDoor; option?: string | undefined }): PythonSetting {
   const { db, frontDoor } = options;
-  const get = (): PythonSettings => ({ pythonPath: getSetting(db, settingKeys.pythonPath), pythonChangeable: frontDoor.confirmPythonInterpreter !== undefined });
+  const get = (): PythonSettings => ({
+    pythonPath: getSetting(db, settingKeys.pythonPath),
+    pythonChangeable: frontDoor.confirmPythonInterpreter !== undefined,
+  });
   return {
     get,
     async update(pythonPath) {
@@ -34,11 +37,16 @@ export function createPythonSetting(options: { db: WorkspaceDb; frontDoor: Front
         );
       }
       if (!(await confirm(pythonPath))) {
-        throw new MiaError('settings.python-not-confirmed', `The change of the training bridge's Python to ${pythonPath ?? 'the automatic search'} was not confirmed; nothing changed.`, { path: pythonPath });
+        throw new MiaError(
+          'settings.python-not-confirmed',
+          `The change of the training bridge's Python to ${pythonPath ?? 'the automatic search'} was not confirmed; nothing changed.`,
+          { path: pythonPath },
+        );
       }
       if (pythonPath !== null) {
         const probe = await probeInterpreter(pythonPath);
-        if ('problem' in probe) throw new MiaError('settings.bad-python', `Python ${pythonPath} cannot train models: ${probe.problem}.`, { path: pythonPath });
+        if ('problem' in probe)
+          throw new MiaError('settings.bad-python', `Python ${pythonPath} cannot train models: ${probe.problem}.`, { path: pythonPath });
       }
       setSetting(db, settingKeys.pythonPath, pythonPath);
       return get();

@@ -33,9 +33,16 @@ export const planFileNames = { plan: 'plan.json', manifest: 'manifest.json', spl
 const poolRoles = { shadow: ['aux'], reference: ['audit', 'calibration'] } as const;
 
 function readClassifierTarget(db: WorkspaceDb, modelId: number): { target: ModelSpec; config: ClassifierConfig } {
-  const target = readModelSpec(db, modelId, `There is no model with id ${modelId} in this workspace to plan shadow or reference models for.`);
+  const target = readModelSpec(
+    db,
+    modelId,
+    `There is no model with id ${modelId} in this workspace to plan shadow or reference models for.`,
+  );
   if (target.kind !== 'classifier') {
-    throw new MiaError('plan.not-classifier', `Model "${target.name}" is a ${target.kind} model; shadow and reference models are planned for classifier targets.`);
+    throw new MiaError(
+      'plan.not-classifier',
+      `Model "${target.name}" is a ${target.kind} model; shadow and reference models are planned for classifier targets.`,
+    );
   }
   return { target, config: ClassifierConfig.parse(target.config) };
 }
@@ -43,7 +50,10 @@ function readClassifierTarget(db: WorkspaceDb, modelId: number): { target: Model
 function poolOf(records: readonly RunRecord[], roles: readonly string[], classes: number, datasetName: string): RunRecord[] {
   const pool = records.filter((record) => roles.includes(record.role));
   if (pool.length === 0) {
-    throw new MiaError('plan.empty-pool', `Dataset "${datasetName}" has no records with role ${roles.join(' or ')}; that is the pool these models are drawn from.`);
+    throw new MiaError(
+      'plan.empty-pool',
+      `Dataset "${datasetName}" has no records with role ${roles.join(' or ')}; that is the pool these models are drawn from.`,
+    );
   }
   for (const record of pool) {
     if (record.label === null || record.label < 0 || record.label >= classes) {
@@ -84,7 +94,12 @@ function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>
   const keys = (indices: readonly number[]) => indices.map((i) => plan.pool[i]!.key);
   // One entry per model for both files: the manifest carries `held_out` as the demo kit writes it (the importer
   // reads only `trained_on`; the rest is for the record).
-  const entries = plan.models.map((model) => ({ path: `${model.name}.onnx`, name: model.name, trained_on: keys(model.trainOn), held_out: keys(model.heldOut) }));
+  const entries = plan.models.map((model) => ({
+    path: `${model.name}.onnx`,
+    name: model.name,
+    trained_on: keys(model.trainOn),
+    held_out: keys(model.heldOut),
+  }));
   writeWhole(
     path.join(folder, planFileNames.plan),
     `${JSON.stringify(
@@ -99,13 +114,13 @@ function writePlanFiles(folder: string, plan: Omit<ResolvedSplitPlan, 'summary'>
       1,
     )}\n`,
   );
-  writeWhole(
-    path.join(folder, planFileNames.manifest),
-    `${JSON.stringify({ models: entries }, null, 1)}\n`,
-  );
+  writeWhole(path.join(folder, planFileNames.manifest), `${JSON.stringify({ models: entries }, null, 1)}\n`);
   const rows = [csvRow(['model', 'split', 'id', 'path', 'source_index', 'label'])];
   for (const model of plan.models) {
-    for (const [split, indices] of [['train', model.trainOn], ['held_out', model.heldOut]] as const) {
+    for (const [split, indices] of [
+      ['train', model.trainOn],
+      ['held_out', model.heldOut],
+    ] as const) {
       for (const index of indices) {
         const record = plan.pool[index]!;
         rows.push(csvRow([model.name, split, record.key, record.path, record.sourceIndex, record.label]));
@@ -153,9 +168,13 @@ export function writeSplitPlan(db: WorkspaceDb, request: ParsedSplitPlanRequest)
     );
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new MiaError('plan.write-failed', `Could not write the split plan into ${request.folder}: ${code ?? ''} ${(error as Error).message}`.replace(/\s+/g, ' '), {
-      folder: request.folder,
-    });
+    throw new MiaError(
+      'plan.write-failed',
+      `Could not write the split plan into ${request.folder}: ${code ?? ''} ${(error as Error).message}`.replace(/\s+/g, ' '),
+      {
+        folder: request.folder,
+      },
+    );
   }
   const summary: SplitPlanSummary = {
     purpose: request.purpose,
@@ -165,7 +184,12 @@ export function writeSplitPlan(db: WorkspaceDb, request: ParsedSplitPlanRequest)
     splitsPath: path.join(request.folder, planFileNames.splits),
     seed: request.seed,
     pool: { roles: [...roles], size: pool.length },
-    models: models.map((model) => ({ name: model.name, file: `${model.name}.onnx`, trainCount: model.trainOn.length, heldOutCount: model.heldOut.length })),
+    models: models.map((model) => ({
+      name: model.name,
+      file: `${model.name}.onnx`,
+      trainCount: model.trainOn.length,
+      heldOutCount: model.heldOut.length,
+    })),
     notes,
   };
   return { summary, target, targetConfig: config, pool, models };

@@ -20,7 +20,9 @@ export function targetTrainingHints(target: ModelSpec): TargetTrainingHints {
   const sidecar = modelFile ? sidecarBeside(modelFile) : null;
   if (!sidecar) return {};
   try {
-    const parsed = TrainingBlock.safeParse((readModelJsonFile(sidecar, 'Model sidecar', 'model.bad-sidecar') as { training?: unknown } | null)?.training);
+    const parsed = TrainingBlock.safeParse(
+      (readModelJsonFile(sidecar, 'Model sidecar', 'model.bad-sidecar') as { training?: unknown } | null)?.training,
+    );
     return parsed.success ? parsed.data : {};
   } catch {
     return {}; // the sidecar was read at import; if it is unreadable now, the defaults apply

@@ -12,12 +12,22 @@ import { trainingCancelled } from './training-process';
 const chunkSize = 512;
 
 /** Writes the tensors of `records` to `file`; an abort stops the engine job in flight and rejects with training.cancelled. */
-export async function writeTrainingTensors(engine: EngineClient, records: readonly RunRecord[], spec: PreprocessSpec, file: string, signal: AbortSignal): Promise<void> {
+export async function writeTrainingTensors(
+  engine: EngineClient,
+  records: readonly RunRecord[],
+  spec: PreprocessSpec,
+  file: string,
+  signal: AbortSignal,
+): Promise<void> {
   const handle = fs.openSync(file, 'w');
   try {
     for (let start = 0; start < records.length; start += chunkSize) {
       if (signal.aborted) throw trainingCancelled();
-      const { jobId, done } = engine.run({ kind: 'prepare-training-data', records: records.slice(start, start + chunkSize), preprocess: spec });
+      const { jobId, done } = engine.run({
+        kind: 'prepare-training-data',
+        records: records.slice(start, start + chunkSize),
+        preprocess: spec,
+      });
       const stop = () => engine.cancel(jobId);
       signal.addEventListener('abort', stop, { once: true });
       let tensors: Float32Array;

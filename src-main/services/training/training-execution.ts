@@ -69,7 +69,9 @@ export async function executeTrainingJob(
     fs.mkdirSync(workDir, { recursive: true });
     const spec = plan.targetConfig.preprocess;
     const tensorFile = path.join(workDir, 'tensors.f32');
-    log(`Preparing ${plan.pool.length} records with the target's preprocessing (${spec.width}×${spec.height}×${spec.channels}, ${spec.layout}).`);
+    log(
+      `Preparing ${plan.pool.length} records with the target's preprocessing (${spec.width}×${spec.height}×${spec.channels}, ${spec.layout}).`,
+    );
     await writeTrainingTensors(deps.engine, plan.pool, spec, tensorFile, job.signal);
     if (job.signal.aborted) throw trainingCancelled();
     const seeds = new SeededRandom(request.seed).fork('training/model-seeds');
@@ -80,27 +82,53 @@ export async function executeTrainingJob(
       JSON.stringify({
         format: 'mia-workbench/training-job',
         version: 1,
-        data: { file: tensorFile, count: plan.pool.length, shape: batchDims(spec, 1).slice(1), layout: spec.layout, labels: plan.pool.map((r) => r.label) },
+        data: {
+          file: tensorFile,
+          count: plan.pool.length,
+          shape: batchDims(spec, 1).slice(1),
+          layout: spec.layout,
+          labels: plan.pool.map((r) => r.label),
+        },
         classes: plan.targetConfig.classes,
         architecture: trainingArchitecture,
         recipe: summary.recipe,
         threads,
         inputName: plan.targetConfig.io.input ?? 'pixel_values',
         outputName: 'logits',
-        models: plan.models.map((model) => ({ name: model.name, onnx: modelFile(model.name), trainOn: model.trainOn, heldOut: model.heldOut, seed: seeds.nextInt(2 ** 31) })),
+        models: plan.models.map((model) => ({
+          name: model.name,
+          onnx: modelFile(model.name),
+          trainOn: model.trainOn,
+          heldOut: model.heldOut,
+          seed: seeds.nextInt(2 ** 31),
+        })),
       }),
     );
     const onEvent = (event: ScriptEvent) => {
       if (event.event === 'start') log(`PyTorch ${event.torch}: training ${event.models} models, ${threads} thread(s).`);
       if (event.event === 'epoch') {
-        bus.emit('training.progress', { jobId: summary.id, model: event.model, modelCount: summary.modelCount, epoch: event.epoch, epochs: event.epochs, loss: event.loss });
+        bus.emit('training.progress', {
+          jobId: summary.id,
+          model: event.model,
+          modelCount: summary.modelCount,
+          epoch: event.epoch,
+          epochs: event.epochs,
+          loss: event.loss,
+        });
       }
       if (event.event === 'model') {
         const planned = plan.models[event.model]!;
         writeSidecar(modelFile(planned.name), plan, summary, planned.trainOn.length, event);
-        summary.results.push({ name: event.name, trainAccuracy: event.trainAccuracy, heldOutAccuracy: event.heldOutAccuracy, seconds: event.seconds });
+        summary.results.push({
+          name: event.name,
+          trainAccuracy: event.trainAccuracy,
+          heldOutAccuracy: event.heldOutAccuracy,
+          seconds: event.seconds,
+        });
         summary.modelsDone += 1;
-        log(`${event.name}: trained in ${event.seconds.toFixed(1)} s; accuracy ${event.trainAccuracy.toFixed(3)} on its training records, ${event.heldOutAccuracy?.toFixed(3) ?? 'n/a'} held out.`);
+        log(
+          `${event.name}: trained in ${event.seconds.toFixed(1)} s; accuracy ${event.trainAccuracy.toFixed(3)} on its training records, ${event.heldOutAccuracy?.toFixed(3) ?? 'n/a'} held out.`,
+        );
         publishTrainingJob(deps, job);
       }
     };
@@ -112,7 +140,9 @@ export async function executeTrainingJob(
     } finally {
       job.signal.removeEventListener('abort', stop);
     }
-    const name = request.name ?? `${plan.target.name} ${request.purpose === 'shadow' ? 'shadows' : 'reference models'} (trained, seed ${request.seed})`;
+    const name =
+      request.name ??
+      `${plan.target.name} ${request.purpose === 'shadow' ? 'shadows' : 'reference models'} (trained, seed ${request.seed})`;
     const imported = await importModelSet(deps.db, { purpose: request.purpose, manifestPath: plan.summary.manifestPath, name });
     summary.modelSetId = imported.setId;
     summary.status = 'finished';
@@ -134,7 +164,13 @@ export async function executeTrainingJob(
 }
 
 /** The sidecar that tells the importer how to feed the model: the target's preprocessing, classes and names. */
-function writeSidecar(onnxFile: string, plan: ResolvedSplitPlan, summary: TrainingJobSummary, trainCount: number, event: Extract<ScriptEvent, { event: 'model' }>): void {
+function writeSidecar(
+  onnxFile: string,
+  plan: ResolvedSplitPlan,
+  summary: TrainingJobSummary,
+  trainCount: number,
+  event: Extract<ScriptEvent, { event: 'model' }>,
+): void {
   const config = plan.targetConfig;
   const sidecar = {
     kind: 'classifier',
@@ -144,7 +180,13 @@ function writeSidecar(onnxFile: string, plan: ResolvedSplitPlan, summary: Traini
     input_name: config.io.input ?? 'pixel_values',
     output: 'logits',
     output_name: 'logits',
-    training: { ...summary.recipe, n_train: trainCount, purpose: summary.purpose, train_accuracy: event.trainAccuracy, held_out_accuracy: event.heldOutAccuracy },
+    training: {
+      ...summary.recipe,
+      n_train: trainCount,
+      purpose: summary.purpose,
+      train_accuracy: event.trainAccuracy,
+      held_out_accuracy: event.heldOutAccuracy,
+    },
     description: `${summary.purpose} model ${event.name}, trained by MIA Workbench for target "${plan.target.name}"`,
   };
   fs.writeFileSync(onnxFile.replace(/\.onnx$/, '.json'), `${JSON.stringify(sidecar, null, 1)}\n`);

@@ -27,25 +27,39 @@ export function namedTrainingFolder(root: string, name: string): string {
   }
   const existing = fs.lstatSync(folder, { throwIfNoEntry: false });
   if (existing && !existing.isDirectory()) {
-    throw new MiaError('training.folder-not-a-folder', `${folder} exists but is not a plain folder (a link or a file); choose another folder name.`, { folder });
+    throw new MiaError(
+      'training.folder-not-a-folder',
+      `${folder} exists but is not a plain folder (a link or a file); choose another folder name.`,
+      { folder },
+    );
   }
   return folder;
 }
 
 /** The absolute folder for a page's plan or training job; refuses with a code when the front door gives none. */
-export async function chooseTrainingFolder(frontDoor: FrontDoor, request: { purpose: SplitPurpose; folderName?: string | undefined }): Promise<string> {
+export async function chooseTrainingFolder(
+  frontDoor: FrontDoor,
+  request: { purpose: SplitPurpose; folderName?: string | undefined },
+): Promise<string> {
   const folders = frontDoor.trainingFolders;
   if (!folders) {
-    throw new MiaError('training.no-folder-chooser', 'This front door cannot ask where to write a plan; use `mia plan --out DIR`, or `train.folder` in an audit config.');
+    throw new MiaError(
+      'training.no-folder-chooser',
+      'This front door cannot ask where to write a plan; use `mia plan --out DIR`, or `train.folder` in an audit config.',
+    );
   }
   if (folders.kind === 'named') {
     if (!request.folderName) {
-      throw new MiaError('training.folder-name-required', `Name the folder for the ${request.purpose} plan (folderName); it is created under the training root ${folders.root}.`);
+      throw new MiaError(
+        'training.folder-name-required',
+        `Name the folder for the ${request.purpose} plan (folderName); it is created under the training root ${folders.root}.`,
+      );
     }
     return namedTrainingFolder(folders.root, request.folderName);
   }
   const chosen = await folders.choose(request.purpose);
-  if (chosen === null) throw new MiaError('training.folder-not-chosen', `No folder was chosen for the ${request.purpose} models, so nothing was written.`);
+  if (chosen === null)
+    throw new MiaError('training.folder-not-chosen', `No folder was chosen for the ${request.purpose} models, so nothing was written.`);
   if (!path.isAbsolute(chosen)) throw new MiaError('training.bad-folder', `The chosen training folder ${chosen} is not an absolute path.`);
   return chosen;
 }

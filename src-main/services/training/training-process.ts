@@ -7,7 +7,13 @@ import { MiaError } from '../../common/errors';
 
 export const ScriptEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('start'), models: z.number().int().nonnegative(), torch: z.string() }),
-  z.object({ event: z.literal('epoch'), model: z.number().int().nonnegative(), epoch: z.number().int().nonnegative(), epochs: z.number().int().positive(), loss: z.number().nullable() }),
+  z.object({
+    event: z.literal('epoch'),
+    model: z.number().int().nonnegative(),
+    epoch: z.number().int().nonnegative(),
+    epochs: z.number().int().positive(),
+    loss: z.number().nullable(),
+  }),
   z.object({
     event: z.literal('model'),
     model: z.number().int().nonnegative(),
@@ -104,7 +110,13 @@ export function startTrainingProcess(options: TrainingProcessOptions): TrainingP
       else {
         const how = code === null ? `was stopped by ${String(signal)}` : `exited with status ${code}`;
         const tail = stderrTail.slice(-3).join(' | ');
-        reject(new MiaError('training.script-failed', `The training script ${how}${sawDone ? '' : ' before it finished'}${tail ? `: ${tail}` : '.'}`, { code, signal }));
+        reject(
+          new MiaError(
+            'training.script-failed',
+            `The training script ${how}${sawDone ? '' : ' before it finished'}${tail ? `: ${tail}` : '.'}`,
+            { code, signal },
+          ),
+        );
       }
     });
   });

@@ -54,14 +54,25 @@ function defaultThreads(): number {
 
 export function createTrainingService(options: TrainingServiceOptions): TrainingService {
   const { db, bus, engine, runner } = options;
-  const execution = { db, bus, engine, script: options.script ?? resourcePath('training', 'train_classifier.py'), threads: options.threads ?? defaultThreads() };
+  const execution = {
+    db,
+    bus,
+    engine,
+    script: options.script ?? resourcePath('training', 'train_classifier.py'),
+    threads: options.threads ?? defaultThreads(),
+  };
 
   const python = () => options.python.find();
   /** A running job owns its folder: another plan there would rewrite the manifest it is about to import. */
   const assertFolderFree = (folder: string) => {
     // From the workspace, so a job another front door runs on the same workspace counts too.
     const busy = listTrainingJobs(db).find((job) => job.status === 'running' && path.resolve(job.folder) === path.resolve(folder));
-    if (busy) throw new MiaError('training.folder-busy', `Training job ${busy.id} is writing into ${folder}; wait for it or cancel it, or pick another folder.`, { folder });
+    if (busy)
+      throw new MiaError(
+        'training.folder-busy',
+        `Training job ${busy.id} is writing into ${folder}; wait for it or cancel it, or pick another folder.`,
+        { folder },
+      );
   };
 
   return {
@@ -75,7 +86,10 @@ export function createTrainingService(options: TrainingServiceOptions): Training
       const probe = await python();
       if (!probe.found || !probe.path) {
         const tried = probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ');
-        throw new MiaError('training.no-python', `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Choose one in the app's Settings, start the headless host with --python PATH or set MIA_PYTHON; or write a plan and train in your own pipeline.`);
+        throw new MiaError(
+          'training.no-python',
+          `No Python with PyTorch was found, so the workbench cannot train models here (${tried}). Choose one in the app's Settings, start the headless host with --python PATH or set MIA_PYTHON; or write a plan and train in your own pipeline.`,
+        );
       }
       assertFolderFree(folder); // again: the probe took seconds, and another start may have come in
       const plan = writeSplitPlan(db, { ...request, folder });
@@ -100,7 +114,10 @@ export function createTrainingService(options: TrainingServiceOptions): Training
         finishedAt: null,
         recipe,
         results: [],
-        log: [...plan.summary.notes, `Architecture: ${trainingArchitecture.name} (the stated default; an ONNX target's own architecture cannot be read back into PyTorch).`],
+        log: [
+          ...plan.summary.notes,
+          `Architecture: ${trainingArchitecture.name} (the stated default; an ONNX target's own architecture cannot be read back into PyTorch).`,
+        ],
         error: null,
       };
       const job = createTrainingJob({ id: insertTrainingJob(db, fields), ...fields });

@@ -10,4 +10,9 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [migration001Initial, migration002OwnerStarted, migration003TrainingJobs, migration004RunCancelRequests];
+export const migrations: readonly Migration[] = [
+  migration001Initial,
+  migration002OwnerStarted,
+  migration003TrainingJobs,
+  migration004RunCancelRequests,
+];

@@ -12,7 +12,14 @@ import { PreprocessSpec } from '../../../src-main/engine/models/preprocess-spec'
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 
 const grey = PreprocessSpec.parse({ width: 6, height: 6, channels: 1, mean: [0.5], std: [0.5] });
-const colourNhwc = PreprocessSpec.parse({ width: 5, height: 4, channels: 3, mean: [0.48, 0.46, 0.41], std: [0.27, 0.26, 0.28], layout: 'NHWC' });
+const colourNhwc = PreprocessSpec.parse({
+  width: 5,
+  height: 4,
+  channels: 3,
+  mean: [0.48, 0.46, 0.41],
+  std: [0.27, 0.26, 0.28],
+  layout: 'NHWC',
+});
 
 /** A model tensor from pixel values in [0, 1] given per (channel, y, x). */
 function tensorOf(spec: PreprocessSpec, pixel: (c: number, y: number, x: number) => number): Float32Array {
@@ -34,7 +41,15 @@ function tensorOf(spec: PreprocessSpec, pixel: (c: number, y: number, x: number)
 const gradient = (c: number, y: number, x: number) => (0.1 + 0.12 * x + 0.05 * y + 0.1 * c) % 1;
 
 function neutral(spec: PreprocessSpec, change: Partial<ViewParameters> = {}): ViewParameters {
-  return { crop: { left: 0, top: 0, width: spec.width, height: spec.height }, flip: false, angleDegrees: 0, brightness: 1, contrast: 1, saturation: 1, ...change };
+  return {
+    crop: { left: 0, top: 0, width: spec.width, height: spec.height },
+    flip: false,
+    angleDegrees: 0,
+    brightness: 1,
+    contrast: 1,
+    saturation: 1,
+    ...change,
+  };
 }
 
 describe('augmentation determinism', () => {
@@ -122,7 +137,13 @@ describe('view operations', () => {
     ];
     const matches = turned.filter((expected) => expected.every((v, i) => Math.abs(v - quarter[i]!) < 1e-4));
     expect(matches.length).toBe(1);
-    const corners = applyView(tensorOf(grey, () => 0.8), grey, neutral(grey, { angleDegrees: 45 }), 0, new SeededRandom(1));
+    const corners = applyView(
+      tensorOf(grey, () => 0.8),
+      grey,
+      neutral(grey, { angleDegrees: 45 }),
+      0,
+      new SeededRandom(1),
+    );
     expect(corners[0]! * 0.5 + 0.5).toBeCloseTo(0, 6);
     expect(corners[2 * 6 + 2]! * 0.5 + 0.5).toBeCloseTo(0.8, 5);
   });

@@ -19,8 +19,16 @@ const embeddings = (dimension: number, rows: number[][]) => ({ dimension, values
 describe('CSA similarities', () => {
   it('is the dot product of each image row with its own caption row', () => {
     const s = Math.SQRT1_2;
-    const images = embeddings(2, [[1, 0], [s, s], [0, 1]]);
-    const texts = embeddings(2, [[1, 0], [1, 0], [0, -1]]);
+    const images = embeddings(2, [
+      [1, 0],
+      [s, s],
+      [0, 1],
+    ]);
+    const texts = embeddings(2, [
+      [1, 0],
+      [1, 0],
+      [0, -1],
+    ]);
     const cs = pairedSimilarities(images, texts);
     expect(cs[0]).toBeCloseTo(1, 12);
     expect(cs[1]).toBeCloseTo(Math.fround(s), 12);
@@ -28,12 +36,16 @@ describe('CSA similarities', () => {
   });
 
   it('refuses embeddings of different widths', () => {
-    expect(() => pairedSimilarities(embeddings(2, [[1, 0]]), embeddings(1, [[1], [0]]))).toThrow(expect.objectContaining({ code: 'attack.embedding-mismatch' }));
+    expect(() => pairedSimilarities(embeddings(2, [[1, 0]]), embeddings(1, [[1], [0]]))).toThrow(
+      expect.objectContaining({ code: 'attack.embedding-mismatch' }),
+    );
   });
 
   it('refuses a record without a caption, naming it', () => {
     const record = { id: 1, key: 'img-7', caption: '  ' } as RunRecord;
-    expect(() => captionsOf([record], 'csa')).toThrow(expect.objectContaining({ code: 'attack.missing-caption', message: expect.stringContaining('img-7') }));
+    expect(() => captionsOf([record], 'csa')).toThrow(
+      expect.objectContaining({ code: 'attack.missing-caption', message: expect.stringContaining('img-7') }),
+    );
   });
 });
 
@@ -118,8 +130,16 @@ describe('WSA balancing', () => {
   });
 
   it('builds feature rows as the image embedding followed by the caption embedding', () => {
-    const images = embeddings(2, [[1, 2], [3, 4], [5, 6]]);
-    const texts = embeddings(2, [[-1, -2], [-3, -4], [-5, -6]]);
+    const images = embeddings(2, [
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    const texts = embeddings(2, [
+      [-1, -2],
+      [-3, -4],
+      [-5, -6],
+    ]);
     expect(Array.from(concatenatedFeatures(images, texts, [2, 0]))).toEqual([5, 6, -5, -6, 1, 2, -1, -2]);
   });
 });
@@ -148,8 +168,12 @@ describe('WSA roles', () => {
   });
 
   it('refuses a dataset without guaranteed non-members or without a pool', () => {
-    expect(() => wsaRoles([...audit, ...pool], audit)).toThrow(expect.objectContaining({ code: 'run.missing-role', message: expect.stringContaining('nonmember-reference') }));
-    expect(() => wsaRoles([...audit, ...nonMembers], audit)).toThrow(expect.objectContaining({ code: 'run.missing-role', message: expect.stringContaining('"pool"') }));
+    expect(() => wsaRoles([...audit, ...pool], audit)).toThrow(
+      expect.objectContaining({ code: 'run.missing-role', message: expect.stringContaining('nonmember-reference') }),
+    );
+    expect(() => wsaRoles([...audit, ...nonMembers], audit)).toThrow(
+      expect.objectContaining({ code: 'run.missing-role', message: expect.stringContaining('"pool"') }),
+    );
   });
 
   it('refuses pool or non-member records that share a key with a reported record', () => {
@@ -158,6 +182,8 @@ describe('WSA roles', () => {
       expect.objectContaining({ code: 'wsa.overlaps-reported', message: expect.stringContaining('"a2"') }),
     );
     const leakedNonMember = record('a1', 'nonmember-reference', 0);
-    expect(() => wsaRoles([...audit, ...nonMembers, leakedNonMember, ...pool], audit)).toThrow(expect.objectContaining({ code: 'wsa.overlaps-reported' }));
+    expect(() => wsaRoles([...audit, ...nonMembers, leakedNonMember, ...pool], audit)).toThrow(
+      expect.objectContaining({ code: 'wsa.overlaps-reported' }),
+    );
   });
 });

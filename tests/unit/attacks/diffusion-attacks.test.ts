@@ -30,7 +30,15 @@ const runtimes: FamilyRuntime[] = [];
 
 function spec(files: Record<string, string>, extraConfig: Record<string, unknown> = {}): ModelSpec {
   const entries = Object.fromEntries(Object.entries(files).map(([role, file]) => [role, { path: file, sha256: 'unchecked' }]));
-  return { id: 1, name: 'tiny denoiser', kind: 'diffusion', files: entries, config: { ...config, ...extraConfig }, sha256: 'unchecked', trainedOn: null };
+  return {
+    id: 1,
+    name: 'tiny denoiser',
+    kind: 'diffusion',
+    files: entries,
+    config: { ...config, ...extraConfig },
+    sha256: 'unchecked',
+    trainedOn: null,
+  };
 }
 
 interface Opened {
@@ -38,7 +46,12 @@ interface Opened {
   reports: { phase: string; done: number; total: number }[];
 }
 
-async function open(estimate: number, files: Record<string, string> = { denoiser: path.join(folder, 'affine.onnx') }, extraConfig = {}, signal = new AbortController().signal): Promise<Opened> {
+async function open(
+  estimate: number,
+  files: Record<string, string> = { denoiser: path.join(folder, 'affine.onnx') },
+  extraConfig = {},
+  signal = new AbortController().signal,
+): Promise<Opened> {
   const reports: Opened['reports'] = [];
   const progress = createCallProgress(estimate, (phase, done, total) => reports.push({ phase, done, total }));
   const task = { target: spec(files, extraConfig), nullModel: null } as unknown as AttackTask;
@@ -47,7 +60,13 @@ async function open(estimate: number, files: Record<string, string> = { denoiser
   return { target: runtime.target as DiffusionTarget, reports };
 }
 
-function context(attack: AttackModule, params: Record<string, unknown>, target: DiffusionTarget, seed: number, signal = new AbortController().signal) {
+function context(
+  attack: AttackModule,
+  params: Record<string, unknown>,
+  target: DiffusionTarget,
+  seed: number,
+  signal = new AbortController().signal,
+) {
   return {
     signal,
     progress: () => undefined,
@@ -98,10 +117,14 @@ describe('each diffusion attack', () => {
     expect(result.scores.every((v) => Number.isFinite(v))).toBe(true);
   });
 
-  test('scores are the negated statistics (higher = member): ReDiffuse equals −‖x − x̂‖² with the records\' seeded noise', async () => {
+  test("scores are the negated statistics (higher = member): ReDiffuse equals −‖x − x̂‖² with the records' seeded noise", async () => {
     const { result, target } = await run('rediffuse', { repeats: 2 }, 5);
     const x = await target.samples(records);
-    const mean = await rediffuseReconstructions(target, x, target.sampleSize, seededNoise(new SeededRandom(5).fork('attack'), records), { repeats: 2, t: 200, stride: 100 });
+    const mean = await rediffuseReconstructions(target, x, target.sampleSize, seededNoise(new SeededRandom(5).fork('attack'), records), {
+      repeats: 2,
+      t: 200,
+      stride: 100,
+    });
     records.forEach((_, item) => {
       let sum = 0;
       for (let i = item * 16; i < (item + 1) * 16; i += 1) sum += (x[i]! - mean[i]!) ** 2;
@@ -179,14 +202,19 @@ describe('progress and batching', () => {
 describe('parameter and model checks', () => {
   test('refuses a timestep outside the model schedule, naming the parameter', async () => {
     await expect(run('pia', { t: 1000 })).rejects.toMatchObject({ code: 'run.invalid-params' });
-    await expect(run('secmi', { t: 995, stride: 10 })).rejects.toMatchObject({ code: 'run.invalid-params', message: expect.stringContaining('t = 995') });
+    await expect(run('secmi', { t: 995, stride: 10 })).rejects.toMatchObject({
+      code: 'run.invalid-params',
+      message: expect.stringContaining('t = 995'),
+    });
   });
 
   test('every diffusion attack is registered with a form schema whose fields have defaults and help text', () => {
     for (const id of ['rediffuse', 'secmi', 'pia', 'pian', 'diffusion-loss']) {
       const attack = findAttack(id);
       expect(attack.family).toBe('diffusion');
-      const schema = z.toJSONSchema(attack.params, { io: 'input' }) as { properties: Record<string, { default?: unknown; description?: string }> };
+      const schema = z.toJSONSchema(attack.params, { io: 'input' }) as {
+        properties: Record<string, { default?: unknown; description?: string }>;
+      };
       for (const field of Object.values(schema.properties)) {
         expect(field.default).toBeDefined();
         expect(field.description).toBeTruthy();
@@ -200,7 +228,9 @@ describe('parameter and model checks', () => {
   });
 
   test('refuses a latent configuration without its VAE files', async () => {
-    await expect(open(1, undefined, { pixelShape: { channels: 1, height: side, width: side } })).rejects.toMatchObject({ code: 'model.incomplete-latent' });
+    await expect(open(1, undefined, { pixelShape: { channels: 1, height: side, width: side } })).rejects.toMatchObject({
+      code: 'model.incomplete-latent',
+    });
   });
 });
 
@@ -216,7 +246,11 @@ describe('latent diffusion', () => {
   test('works in latent space and compares decoded reconstructions with the original pixels for ssim', async () => {
     fs.writeFileSync(path.join(folder, 'encoder.onnx'), scaleModel(2));
     fs.writeFileSync(path.join(folder, 'decoder.onnx'), scaleModel(0.5));
-    const files = { denoiser: path.join(folder, 'affine.onnx'), vae_encoder: path.join(folder, 'encoder.onnx'), vae_decoder: path.join(folder, 'decoder.onnx') };
+    const files = {
+      denoiser: path.join(folder, 'affine.onnx'),
+      vae_encoder: path.join(folder, 'encoder.onnx'),
+      vae_decoder: path.join(folder, 'decoder.onnx'),
+    };
     const attack = findAttack('rediffuse');
     const params = { repeats: 2, distance: 'ssim' };
     const opened = await open(4 * records.length, files, { pixelShape: { channels: 1, height: side, width: side }, vaeScalingFactor: 1 });
@@ -225,8 +259,16 @@ describe('latent diffusion', () => {
     const pixels = await opened.target.pixels(records);
     const latents = await opened.target.samples(records);
     latents.forEach((v, i) => expect(v).toBeCloseTo(2 * pixels[i]!, 6));
-    const mean = await rediffuseReconstructions(opened.target, latents, 16, seededNoise(new SeededRandom(3).fork('attack'), records), { repeats: 2, t: 200, stride: 100 });
-    const expected = ssim(pixels, mean.map((v) => v * 0.5), { channels: 1, height: side, width: side });
+    const mean = await rediffuseReconstructions(opened.target, latents, 16, seededNoise(new SeededRandom(3).fork('attack'), records), {
+      repeats: 2,
+      t: 200,
+      stride: 100,
+    });
+    const expected = ssim(
+      pixels,
+      mean.map((v) => v * 0.5),
+      { channels: 1, height: side, width: side },
+    );
     records.forEach((_, i) => expect(result.scores[i]).toBeCloseTo(-(1 - expected[i]!), 6));
     expect(result.notes.join(' ')).toContain('decoded pixels');
   });

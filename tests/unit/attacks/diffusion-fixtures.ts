@@ -54,9 +54,22 @@ export async function writeRecords(folder: string, count: number): Promise<RunRe
   for (let i = 0; i < count; i += 1) {
     const pixels = Buffer.from(Array.from({ length: sampleSize }, (_, p) => (37 * i + 53 * p + 11 * i * p) % 256));
     const file = path.join(folder, `r${i}.png`);
-    await sharp(pixels, { raw: { width: side, height: side, channels: 1 } }).png().toFile(file);
+    await sharp(pixels, { raw: { width: side, height: side, channels: 1 } })
+      .png()
+      .toFile(file);
     const sha256 = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-    records.push({ id: i + 1, key: `img-${i}`, path: file, sourceIndex: null, sha256, label: null, caption: null, member: i % 2 === 0 ? 1 : 0, role: 'audit', sourceKind: 'manifest-csv' });
+    records.push({
+      id: i + 1,
+      key: `img-${i}`,
+      path: file,
+      sourceIndex: null,
+      sha256,
+      label: null,
+      caption: null,
+      member: i % 2 === 0 ? 1 : 0,
+      role: 'audit',
+      sourceKind: 'manifest-csv',
+    });
   }
   return records;
 }

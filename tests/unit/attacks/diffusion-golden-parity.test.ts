@@ -3,7 +3,13 @@
 // Scores must agree to 1e-4 relative (the statistics are sums over 256 pixels, from ~1e-4 for SecMI to ~50 for the
 // loss; measured on a stand-in UNet of the same architecture the largest relative difference was ~1e-6).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lossStatistics, piaStatistics, powerDistances, rediffuseReconstructions, secmiStatistics } from '../../../src-main/engine/attacks/diffusion/diffusion-statistics';
+import {
+  lossStatistics,
+  piaStatistics,
+  powerDistances,
+  rediffuseReconstructions,
+  secmiStatistics,
+} from '../../../src-main/engine/attacks/diffusion/diffusion-statistics';
 import { suppliedNoise } from '../../../src-main/engine/attacks/diffusion/noise-source';
 import { buildDiffusionConfig } from '../../../src-main/engine/models/config-from-sidecar';
 import { openDenoiser, type DenoiserAdapter } from '../../../src-main/engine/models/denoiser-adapter';
@@ -17,10 +23,14 @@ interface AttacksGolden {
   x: TensorDescriptor;
   rediffuse_noise: TensorDescriptor;
   loss_noise: TensorDescriptor;
-  params: { rediffuse: { n: number; t: number; stride: number }; pia: { t: number }; secmi: { t_sec: number; stride: number }; loss: { t: number; n: number } };
+  params: {
+    rediffuse: { n: number; t: number; stride: number };
+    pia: { t: number };
+    secmi: { t_sec: number; stride: number };
+    loss: { t: number; n: number };
+  };
   scores: { rediffuse: number[]; pia: number[]; secmi: number[]; loss: number[] };
 }
-
 
 function expectScores(actual: Float64Array, expected: readonly number[]): void {
   expect(actual.length).toBe(expected.length);
@@ -51,21 +61,33 @@ describe('diffusion attacks against the PyTorch goldens', () => {
     const before = denoiser.modelCalls;
     const mean = await rediffuseReconstructions(denoiser, x, size, suppliedNoise(noise), { repeats: n, t, stride });
     expect(denoiser.modelCalls - before).toBe(8 * 20);
-    expectScores(powerDistances(x, mean, size, 2).map((v) => -v), golden.scores.rediffuse);
+    expectScores(
+      powerDistances(x, mean, size, 2).map((v) => -v),
+      golden.scores.rediffuse,
+    );
   });
 
   test('PIA (t = 200) matches to 1e-4 with 2 calls per record', async () => {
     const before = denoiser.modelCalls;
     const stats = await piaStatistics(denoiser, x, size, { t: golden.params.pia.t, gaussianScale: false });
     expect(denoiser.modelCalls - before).toBe(16);
-    expectScores(stats.map((v) => -v), golden.scores.pia);
+    expectScores(
+      stats.map((v) => -v),
+      golden.scores.pia,
+    );
   });
 
   test('SecMI (t_sec = 100, k = 10) and the diffusion loss (t = 100, n = 4, reference noise) match to 1e-4', async () => {
     const secmi = await secmiStatistics(denoiser, x, size, { t: golden.params.secmi.t_sec, stride: golden.params.secmi.stride });
-    expectScores(secmi.map((v) => -v), golden.scores.secmi);
+    expectScores(
+      secmi.map((v) => -v),
+      golden.scores.secmi,
+    );
     const noise = readTensor(golden.loss_noise, demoFile('diffusion', 'goldens'));
     const loss = await lossStatistics(denoiser, x, size, suppliedNoise(noise), { repeats: golden.params.loss.n, t: golden.params.loss.t });
-    expectScores(loss.map((v) => -v), golden.scores.loss);
+    expectScores(
+      loss.map((v) => -v),
+      golden.scores.loss,
+    );
   });
 });

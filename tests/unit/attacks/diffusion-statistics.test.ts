@@ -25,7 +25,8 @@ const lambda = (t: number) => g + f * t;
 const a = (t: number) => Math.sqrt(alphaBar(t));
 const s = (t: number) => Math.sqrt(1 - alphaBar(t));
 /** The factor one DDIM step from t to t′ multiplies x_t by, under ε = λ_t·x_t. */
-const stepFactor = (t: number, next: number) => (next <= 0 && next < t ? (1 - s(t) * lambda(t)) / a(t) : (a(next) * (1 - s(t) * lambda(t))) / a(t) + s(next) * lambda(t));
+const stepFactor = (t: number, next: number) =>
+  next <= 0 && next < t ? (1 - s(t) * lambda(t)) / a(t) : (a(next) * (1 - s(t) * lambda(t))) / a(t) + s(next) * lambda(t);
 
 let folder: string;
 let denoiser: DenoiserAdapter;
@@ -56,7 +57,8 @@ describe('PIA and PIAN', () => {
     const stats = await piaStatistics(denoiser, x, sampleSize, { t: 200, gaussianScale: false });
     expect(denoiser.modelCalls - before).toBe(4);
     const c = g - lambda(200) * (a(200) + s(200) * g);
-    for (let item = 0; item < 2; item += 1) expectRelative(stats[item]!, c ** 4 * sumOf(x, item * sampleSize, (item + 1) * sampleSize, (v) => v ** 4));
+    for (let item = 0; item < 2; item += 1)
+      expectRelative(stats[item]!, c ** 4 * sumOf(x, item * sampleSize, (item + 1) * sampleSize, (v) => v ** 4));
   });
 
   test('PIAN rescales ε₀ to mean |ε₀| = √(2/π) per sample before noising and comparing', async () => {
@@ -83,7 +85,8 @@ describe('SecMI', () => {
     let inversion = 1;
     for (let t = 0; t < 100; t += 10) inversion *= stepFactor(t, t + 10);
     const c = (stepFactor(100, 110) * stepFactor(110, 100) - 1) * inversion;
-    for (let item = 0; item < 2; item += 1) expectRelative(stats[item]!, c * c * sumOf(x, item * sampleSize, (item + 1) * sampleSize, (v) => v * v), 1e-4);
+    for (let item = 0; item < 2; item += 1)
+      expectRelative(stats[item]!, c * c * sumOf(x, item * sampleSize, (item + 1) * sampleSize, (v) => v * v), 1e-4);
   });
 });
 

@@ -10,12 +10,19 @@ import { auc } from '../../../src-main/engine/metrics/roc';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
 
 /** Gaussian features; members are shifted by `shift` along the first `informative` features. */
-function syntheticFeatures(rowCount: number, featureCount: number, shift: number, seed: number, informative = 3): { matrix: FeatureMatrix; labels: Uint8Array } {
+function syntheticFeatures(
+  rowCount: number,
+  featureCount: number,
+  shift: number,
+  seed: number,
+  informative = 3,
+): { matrix: FeatureMatrix; labels: Uint8Array } {
   const random = new SeededRandom(seed);
   const labels = Uint8Array.from({ length: rowCount }, (_, i) => (i % 3 === 0 ? 1 : 0));
   const data = new Float32Array(rowCount * featureCount);
   for (let r = 0; r < rowCount; r++) {
-    for (let j = 0; j < featureCount; j++) data[r * featureCount + j] = 10 + 3 * random.normal() + (j < informative ? shift * 3 * labels[r]! : 0);
+    for (let j = 0; j < featureCount; j++)
+      data[r * featureCount + j] = 10 + 3 * random.normal() + (j < informative ? shift * 3 * labels[r]! : 0);
   }
   return { matrix: { data, rowCount, featureCount }, labels };
 }
@@ -33,7 +40,12 @@ describe('fitLogisticRegression', () => {
       data[2 * r + 1] = b;
       labels[r] = random.next() < 1 / (1 + Math.exp(-(1.5 * a - 1 * b + 0.5))) ? 1 : 0;
     }
-    const model = fitLogisticRegression({ data, rowCount, featureCount: 2 }, labels, Int32Array.from({ length: rowCount }, (_, i) => i), { l2: 1e-6 });
+    const model = fitLogisticRegression(
+      { data, rowCount, featureCount: 2 },
+      labels,
+      Int32Array.from({ length: rowCount }, (_, i) => i),
+      { l2: 1e-6 },
+    );
     // Weights live on standardised features: divide by the scale to compare with the generating ones.
     expect(model.weights[0]! / model.scale[0]!).toBeCloseTo(1.5, 0);
     expect(model.weights[1]! / model.scale[1]!).toBeCloseTo(-1, 0);
@@ -62,7 +74,14 @@ describe('crossValidatedScores and checkBlindBaseline', () => {
     const { matrix, labels } = syntheticFeatures(600, 20, 3, 54);
     const { scores } = crossValidatedScores(matrix, labels, new SeededRandom(1));
     expect(auc(scores, labels)).toBeGreaterThan(0.99);
-    const check = checkBlindBaseline({ features: matrix, labels, random: new SeededRandom(1), featureDescription: 'synthetic features', attackAuc: 0.97, bootstrapResamples: 200 });
+    const check = checkBlindBaseline({
+      features: matrix,
+      labels,
+      random: new SeededRandom(1),
+      featureDescription: 'synthetic features',
+      attackAuc: 0.97,
+      bootstrapResamples: 200,
+    });
     expect(check.status).toBe('warn');
     expect(check.value!).toBeGreaterThan(0.99);
     expect(check.message).toMatch(/differ in distribution, so the attack's AUC \(0\.97\) overstates memorisation/);
@@ -71,7 +90,13 @@ describe('crossValidatedScores and checkBlindBaseline', () => {
 
   it('stays near chance for identically distributed sets and reports ok', () => {
     const { matrix, labels } = syntheticFeatures(900, 30, 0, 55);
-    const check = checkBlindBaseline({ features: matrix, labels, random: new SeededRandom(2), featureDescription: 'synthetic features', bootstrapResamples: 200 });
+    const check = checkBlindBaseline({
+      features: matrix,
+      labels,
+      random: new SeededRandom(2),
+      featureDescription: 'synthetic features',
+      bootstrapResamples: 200,
+    });
     expect(Math.abs(check.value! - 0.5)).toBeLessThan(0.07);
     expect(check.status).toBe('ok');
     expect(check.details).toMatchObject({ folds: 5, members: 300, nonMembers: 600, featureCount: 30 });
@@ -79,7 +104,13 @@ describe('crossValidatedScores and checkBlindBaseline', () => {
 
   it('warns on a small but certain shift: interval wholly above 0.55', () => {
     const { matrix, labels } = syntheticFeatures(6000, 10, 0.2, 56, 2);
-    const check = checkBlindBaseline({ features: matrix, labels, random: new SeededRandom(3), featureDescription: 'synthetic features', bootstrapResamples: 200 });
+    const check = checkBlindBaseline({
+      features: matrix,
+      labels,
+      random: new SeededRandom(3),
+      featureDescription: 'synthetic features',
+      bootstrapResamples: 200,
+    });
     expect(check.value!).toBeLessThan(0.6);
     expect((check.details as { ciLow: number }).ciLow).toBeGreaterThan(0.55);
     expect(check.status).toBe('warn');

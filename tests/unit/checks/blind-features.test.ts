@@ -50,7 +50,9 @@ describe('imageFeatures', () => {
   });
 
   it('refuses pixel buffers that do not match the stated size', () => {
-    expect(errorCodeOf(() => imageFeatures({ pixels: new Float32Array(10), width: 3, height: 3, channels: 1, layout: 'hwc' }))).toBe('checks.image-shape');
+    expect(errorCodeOf(() => imageFeatures({ pixels: new Float32Array(10), width: 3, height: 3, channels: 1, layout: 'hwc' }))).toBe(
+      'checks.image-shape',
+    );
   });
 });
 

@@ -37,7 +37,9 @@ describe('checkRunPolarity', () => {
     const losses = Float64Array.from(labels, (label) => random.normal() - 0.5 * label); // members have lower loss
     const metrics = computeRunMetrics({ scores: losses, labels, random, bootstrapResamples: 200 });
     expect(checkRunPolarity(metrics).status).toBe('warn');
-    expect(checkRunPolarity(computeRunMetrics({ scores: losses.map((loss) => -loss), labels, random, bootstrapResamples: 200 })).status).toBe('ok');
+    expect(
+      checkRunPolarity(computeRunMetrics({ scores: losses.map((loss) => -loss), labels, random, bootstrapResamples: 200 })).status,
+    ).toBe('ok');
   });
 });
 

@@ -38,7 +38,10 @@ describe('audit config limits and YAML tags', () => {
   });
 
   it('refuses training settings beyond the contract limits', () => {
-    const file = config('big-train.yaml', `${head}shadows:\n  train: { folder: s, count: 300, seed: -1, epochs: 5000 }\nruns:\n  - attack: shokri\n`);
+    const file = config(
+      'big-train.yaml',
+      `${head}shadows:\n  train: { folder: s, count: 300, seed: -1, epochs: 5000 }\nruns:\n  - attack: shokri\n`,
+    );
     const message = messageOf(() => readAuditConfig(file));
     for (const key of ['shadows.train.count', 'shadows.train.seed', 'shadows.train.epochs']) expect(message).toContain(key);
   });
@@ -51,7 +54,10 @@ describe('audit config limits and YAML tags', () => {
     ];
     cases.forEach(([runs, expected], i) => {
       const file = config(`bad-run-${i}.yaml`, `${head}runs:\n${runs}`);
-      expect(errorCodeOf(() => readAuditConfig(file)), runs).toBe('config.invalid');
+      expect(
+        errorCodeOf(() => readAuditConfig(file)),
+        runs,
+      ).toBe('config.invalid');
       expect(messageOf(() => readAuditConfig(file))).toMatch(expected);
     });
   });
@@ -66,9 +72,16 @@ describe('audit config limits and YAML tags', () => {
   });
 
   it('refuses other custom and unknown tags without printing YAML warnings', () => {
-    for (const [name, value] of [['set', '!!set { a }'], ['timestamp', '!!timestamp 2001-12-14'], ['local', '!secret x']] as const) {
+    for (const [name, value] of [
+      ['set', '!!set { a }'],
+      ['timestamp', '!!timestamp 2001-12-14'],
+      ['local', '!secret x'],
+    ] as const) {
       const file = config(`${name}.yaml`, `${head}title: ${value}\nruns:\n  - attack: loss\n`);
-      expect(errorCodeOf(() => readAuditConfig(file)), name).toBe('config.yaml-tag');
+      expect(
+        errorCodeOf(() => readAuditConfig(file)),
+        name,
+      ).toBe('config.yaml-tag');
     }
     // Explicit core tags mean what they say and are accepted.
     const file = config('core-tags.yaml', `${head}title: !!str 42\nruns:\n  - attack: loss\n    seed: !!int 3\n`);

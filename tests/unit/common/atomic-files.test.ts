@@ -38,14 +38,22 @@ describe('writeFilesAtomically', () => {
     );
     expect(fs.readFileSync(path.join(folder, 'a.txt'), 'utf8')).toBe('alpha');
     expect(fs.readFileSync(path.join(folder, 'sub', 'b.txt'), 'utf8')).toBe('beta');
-    expect(written.map((file) => file.sha256)).toEqual(['alpha', 'beta'].map((content) => createHash('sha256').update(content).digest('hex')));
+    expect(written.map((file) => file.sha256)).toEqual(
+      ['alpha', 'beta'].map((content) => createHash('sha256').update(content).digest('hex')),
+    );
     expect(fs.readdirSync(folder).sort()).toEqual(['a.txt', 'sub']);
   });
 
   it('refuses an existing file without force, naming it, and writes none of the others', async () => {
     const folder = freshFolder();
     fs.writeFileSync(path.join(folder, 'b.txt'), 'old');
-    const attempt = writeFilesAtomically([{ path: path.join(folder, 'a.txt'), write: text('new a') }, { path: path.join(folder, 'b.txt'), write: text('new b') }], { force: false });
+    const attempt = writeFilesAtomically(
+      [
+        { path: path.join(folder, 'a.txt'), write: text('new a') },
+        { path: path.join(folder, 'b.txt'), write: text('new b') },
+      ],
+      { force: false },
+    );
     const error = await expectMiaError(attempt, 'export.file-exists');
     expect(error.message).toContain(path.join(folder, 'b.txt'));
     expect(fs.readdirSync(folder)).toEqual(['b.txt']);
@@ -104,9 +112,21 @@ describe('writeFilesAtomically', () => {
 
   it('refuses two files of one export with the same name, and a folder as a target, even with force', async () => {
     const folder = freshFolder();
-    await expectMiaError(writeFilesAtomically([{ path: path.join(folder, 'x.csv'), write: text('1') }, { path: path.join(folder, '.', 'x.csv'), write: text('2') }], { force: true }), 'export.same-file');
+    await expectMiaError(
+      writeFilesAtomically(
+        [
+          { path: path.join(folder, 'x.csv'), write: text('1') },
+          { path: path.join(folder, '.', 'x.csv'), write: text('2') },
+        ],
+        { force: true },
+      ),
+      'export.same-file',
+    );
     fs.mkdirSync(path.join(folder, 'report.pdf'));
-    await expectMiaError(writeFilesAtomically([{ path: path.join(folder, 'report.pdf'), write: text('%PDF') }], { force: true }), 'export.target-not-a-file');
+    await expectMiaError(
+      writeFilesAtomically([{ path: path.join(folder, 'report.pdf'), write: text('%PDF') }], { force: true }),
+      'export.target-not-a-file',
+    );
     expect(fs.readdirSync(folder)).toEqual(['report.pdf']);
     expect(fs.readdirSync(folder).some((name) => name.endsWith(partialFileSuffix))).toBe(false);
   });

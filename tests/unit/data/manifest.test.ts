@@ -13,7 +13,11 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const defaults = { role: 'population', member: 1 } as const;
 
-function read(name: string, text: string, format: 'csv' | 'jsonl' = 'csv'): { entries: ReturnType<typeof readManifest>; issues: IssueCollector } {
+function read(
+  name: string,
+  text: string,
+  format: 'csv' | 'jsonl' = 'csv',
+): { entries: ReturnType<typeof readManifest>; issues: IssueCollector } {
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   const issues = new IssueCollector();

@@ -44,12 +44,16 @@ describe('checkPng', () => {
     const started = performance.now();
     expect(errorCodeOf(() => check(deflateBombPng(64)))).toBe('dataset.image-excess-data');
     // One more byte than 28 rows of 1 + 28 is already too much.
-    expect(errorCodeOf(() => check(greyPngWithData(28, 28, zlib.deflateSync(Buffer.alloc(28 * 29 + 1)))))).toBe('dataset.image-excess-data');
+    expect(errorCodeOf(() => check(greyPngWithData(28, 28, zlib.deflateSync(Buffer.alloc(28 * 29 + 1)))))).toBe(
+      'dataset.image-excess-data',
+    );
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('refuses image data short of the header, and a file without IEND', async () => {
-    expect(errorCodeOf(() => check(greyPngWithData(28, 28, zlib.deflateSync(Buffer.alloc(28 * 29 - 1)))))).toBe('dataset.image-undecodable');
+    expect(errorCodeOf(() => check(greyPngWithData(28, 28, zlib.deflateSync(Buffer.alloc(28 * 29 - 1)))))).toBe(
+      'dataset.image-undecodable',
+    );
     expect(() => check(greyPngWithData(28, 28, zlib.deflateSync(Buffer.alloc(28 * 29 - 1))))).toThrow(/ends after 811 of the 812 bytes/);
     const { rgb } = await samplePngs();
     expect(() => check(rgb.subarray(0, rgb.length - 12))).toThrow(/no IEND chunk/);

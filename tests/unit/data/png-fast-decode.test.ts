@@ -14,20 +14,30 @@ async function viaSharp(bytes: Buffer) {
   const image = sharp(bytes);
   const wanted = decodedChannels(await image.metadata());
   const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
-  return { data: keepChannels(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.channels, wanted), width: info.width, height: info.height, channels: wanted };
+  return {
+    data: keepChannels(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), info.channels, wanted),
+    width: info.width,
+    height: info.height,
+    channels: wanted,
+  };
 }
 
 const decode = (bytes: Buffer) => decodeSimplePng(checkPng(bytes, 'test.png', 'test'));
 
 function demoPngs(family: string, count: number): string[] {
   const folder = path.join(demoDir, family, 'images');
-  return fs.readdirSync(folder).filter((name) => name.endsWith('.png')).sort().slice(0, count).map((name) => path.join(folder, name));
+  return fs
+    .readdirSync(folder)
+    .filter((name) => name.endsWith('.png'))
+    .sort()
+    .slice(0, count)
+    .map((name) => path.join(folder, name));
 }
 
 describe('direct PNG decoding', () => {
   const files = [...demoPngs('classifier', 150), ...demoPngs('clip', 50), ...demoPngs('diffusion', 50)];
 
-  it('decodes the demo kit\'s PNGs exactly as sharp does', async () => {
+  it("decodes the demo kit's PNGs exactly as sharp does", async () => {
     expect(files).toHaveLength(250);
     for (const file of files) {
       const bytes = fs.readFileSync(file);
@@ -48,7 +58,7 @@ describe('direct PNG decoding', () => {
       ] as const) {
         const pixels = Buffer.alloc(width * height * channels);
         // Smooth gradients plus noise, so the encoder's adaptive filtering picks every filter type somewhere.
-        for (let i = 0; i < pixels.length; i++) pixels[i] = ((i * 7) % 256 + random.nextInt(9)) & 0xff;
+        for (let i = 0; i < pixels.length; i++) pixels[i] = (((i * 7) % 256) + random.nextInt(9)) & 0xff;
         for (const adaptiveFiltering of [false, true]) {
           const image = sharp(pixels, { raw: { width, height, channels } });
           // Grey input is written as grey (colour types 0 and 4), not widened to RGB.

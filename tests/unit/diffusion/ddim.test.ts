@@ -9,11 +9,19 @@ import { DiffusionConfig } from '../../../src-main/engine/models/model-config';
 import { writeLinearDenoiser } from '../models/helpers/onnx-builder';
 
 const factor = 0.001;
-const config = DiffusionConfig.parse({ kind: 'diffusion', sampleShape: { channels: 1, height: 4, width: 4 }, preprocess: { width: 4, height: 4, channels: 1 }, scheduler: {} });
+const config = DiffusionConfig.parse({
+  kind: 'diffusion',
+  sampleShape: { channels: 1, height: 4, width: 4 },
+  preprocess: { width: 4, height: 4, channels: 1 },
+  scheduler: {},
+});
 let folder: string;
 const opened: DenoiserAdapter[] = [];
 
-async function open(timestepType: 'int64' | 'float32', extra: { timestepShape?: (number | string)[]; prediction?: 'v_prediction' | 'sample' } = {}) {
+async function open(
+  timestepType: 'int64' | 'float32',
+  extra: { timestepShape?: (number | string)[]; prediction?: 'v_prediction' | 'sample' } = {},
+) {
   const file = path.join(folder, `denoiser-${timestepType}-${extra.timestepShape?.length ?? 1}.onnx`);
   writeLinearDenoiser(file, { timestepType, factor, ...(extra.timestepShape ? { timestepShape: extra.timestepShape } : {}) });
   const adapter = await openDenoiser(file, { ...config, ...(extra.prediction ? { predictionType: extra.prediction } : {}) });

@@ -39,7 +39,9 @@ describe('diffusion demo parity', () => {
 
   test('feeds int64 timesteps read from the model and matches the golden ε to 1e-4', async () => {
     expect(denoiser.timestepInput.dtype).toBe('int64');
-    const golden = readJson<{ x: TensorDescriptor; t: TensorDescriptor; epsilon: TensorDescriptor }>(demoFile('diffusion', 'goldens', 'parity.json'));
+    const golden = readJson<{ x: TensorDescriptor; t: TensorDescriptor; epsilon: TensorDescriptor }>(
+      demoFile('diffusion', 'goldens', 'parity.json'),
+    );
     const eps = await denoiser.predictEpsilon(Float32Array.from(tensor(golden.x)), Array.from(tensor(golden.t)));
     expect(maxAbsDifference(eps, tensor(golden.epsilon))).toBeLessThan(1e-4);
   });

@@ -35,7 +35,11 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
 
 test('encodes with the scaling factor and decodes after dividing by it', async () => {
-  const codec = await openVaeCodec({ encoder: path.join(folder, 'encoder.onnx'), decoder: path.join(folder, 'decoder.onnx') }, { pixel: shape, latent: shape }, 0.5);
+  const codec = await openVaeCodec(
+    { encoder: path.join(folder, 'encoder.onnx'), decoder: path.join(folder, 'decoder.onnx') },
+    { pixel: shape, latent: shape },
+    0.5,
+  );
   const pixels = Float32Array.of(0.1, -0.2, 0.3, -0.4, 1, 0.5, 0, -1);
   expect(Array.from(await codec.encode(pixels, 2))).toEqual(Array.from(pixels, (v) => Math.fround(Math.fround(v * 3) * 0.5)));
   const decoded = await codec.decode(pixels, 2);
@@ -44,7 +48,11 @@ test('encodes with the scaling factor and decodes after dividing by it', async (
 });
 
 test('reads the mean half when the encoder returns mean and log-variance stacked', async () => {
-  const codec = await openVaeCodec({ encoder: path.join(folder, 'encoder-moments.onnx'), decoder: path.join(folder, 'decoder.onnx') }, { pixel: shape, latent: shape }, 1);
+  const codec = await openVaeCodec(
+    { encoder: path.join(folder, 'encoder-moments.onnx'), decoder: path.join(folder, 'decoder.onnx') },
+    { pixel: shape, latent: shape },
+    1,
+  );
   const latents = await codec.encode(Float32Array.of(1, 2, 3, 4), 1);
   expect(Array.from(latents)).toEqual([3, 6, 9, 12]);
   await codec.release();

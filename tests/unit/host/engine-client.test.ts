@@ -56,12 +56,18 @@ describe('engine client', () => {
 
   it('fails the job with engine.bad-result, naming the field, when scores arrive as a plain list', async () => {
     const engine = scriptedHost(({ jobId }) => [{ type: 'result', jobId, result: { ...goodResult, scores: [0.25, 0.75] } }]);
-    await expect(engine.run(attackTask).done).rejects.toMatchObject({ code: 'engine.bad-result', message: expect.stringContaining('result.scores') });
+    await expect(engine.run(attackTask).done).rejects.toMatchObject({
+      code: 'engine.bad-result',
+      message: expect.stringContaining('result.scores'),
+    });
   });
 
   it('fails the job with engine.bad-result when the result is of another kind than its task', async () => {
     const engine = scriptedHost(({ jobId }) => [{ type: 'result', jobId, result: { kind: 'ping', echo: 'x', pid: 2 } }]);
-    await expect(engine.run(attackTask).done).rejects.toMatchObject({ code: 'engine.bad-result', message: expect.stringContaining('ping result') });
+    await expect(engine.run(attackTask).done).rejects.toMatchObject({
+      code: 'engine.bad-result',
+      message: expect.stringContaining('ping result'),
+    });
   });
 
   it('drops a malformed progress message and still ends the job by its result', async () => {

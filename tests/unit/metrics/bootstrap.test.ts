@@ -49,7 +49,7 @@ describe('bootstrapIntervals', () => {
   });
 
   it('gives the same intervals for the same seed and different ones for another seed', () => {
-    const ranked = rankScores(...Object.values(syntheticScores(500, 22)) as [Float64Array, Uint8Array]);
+    const ranked = rankScores(...(Object.values(syntheticScores(500, 22)) as [Float64Array, Uint8Array]));
     const first = bootstrapIntervals(ranked, { random: new SeededRandom(1), resamples: 300, fprBounds: [0.01] });
     const again = bootstrapIntervals(ranked, { random: new SeededRandom(1), resamples: 300, fprBounds: [0.01] });
     const other = bootstrapIntervals(ranked, { random: new SeededRandom(2), resamples: 300, fprBounds: [0.01] });
@@ -74,13 +74,17 @@ describe('bootstrapIntervals', () => {
 
   it('reports no interval for an FPR bound the non-members cannot reach', () => {
     const { scores, labels } = syntheticScores(150, 25);
-    const intervals = bootstrapIntervals(rankScores(scores, labels), { random: new SeededRandom(3), resamples: 50, fprBounds: [0.001, 0.1] });
+    const intervals = bootstrapIntervals(rankScores(scores, labels), {
+      random: new SeededRandom(3),
+      resamples: 50,
+      fprBounds: [0.001, 0.1],
+    });
     expect(intervals.tprAtFpr[0]).toEqual({ alpha: 0.001, interval: null });
     expect(intervals.tprAtFpr[1]!.interval).not.toBeNull();
   });
 
   it('refuses fewer than two resamples and confidences outside (0, 1)', () => {
-    const ranked = rankScores(...Object.values(syntheticScores(20, 26)) as [Float64Array, Uint8Array]);
+    const ranked = rankScores(...(Object.values(syntheticScores(20, 26)) as [Float64Array, Uint8Array]));
     expect(errorCodeOf(() => bootstrapIntervals(ranked, { random: new SeededRandom(1), resamples: 1 }))).toBe('metrics.invalid-bootstrap');
     expect(errorCodeOf(() => bootstrapIntervals(ranked, { random: new SeededRandom(1), confidence: 1 }))).toBe('metrics.invalid-bootstrap');
   });

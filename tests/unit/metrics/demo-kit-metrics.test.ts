@@ -24,7 +24,9 @@ const bounds: [string, number][] = [
 describe('metrics on the classifier demo kit scores agree with scikit-learn', () => {
   // The scores are committed: a missing file fails this file rather than skipping it.
   const golden = JSON.parse(readFileSync(scoresFile, 'utf8')) as DemoScores;
-  const cases = Object.entries(golden.scores).flatMap(([model, byAttack]) => Object.keys(byAttack).map((attack) => [model, attack] as const));
+  const cases = Object.entries(golden.scores).flatMap(([model, byAttack]) =>
+    Object.keys(byAttack).map((attack) => [model, attack] as const),
+  );
 
   it('has the scores of four attacks on each of the three demo models', () => {
     const attacks = ['loss', 'lira_online', 'lira_offline', 'rmia_offline'];

@@ -83,14 +83,34 @@ describe('auc properties on random data', () => {
   it('is unchanged by strictly increasing transforms of the scores', () => {
     const { scores, labels } = syntheticScores(300, 6, 0.5, 2);
     const reference = auc(scores, labels);
-    expect(auc(scores.map((s) => Math.exp(s)), labels)).toBe(reference);
-    expect(auc(scores.map((s) => s ** 3), labels)).toBe(reference);
-    expect(auc(scores.map((s) => 5 * s + 3), labels)).toBe(reference);
+    expect(
+      auc(
+        scores.map((s) => Math.exp(s)),
+        labels,
+      ),
+    ).toBe(reference);
+    expect(
+      auc(
+        scores.map((s) => s ** 3),
+        labels,
+      ),
+    ).toBe(reference);
+    expect(
+      auc(
+        scores.map((s) => 5 * s + 3),
+        labels,
+      ),
+    ).toBe(reference);
   });
 
   it('gives 1 − AUC when the scores are negated', () => {
     const { scores, labels } = syntheticScores(300, 7, 0.8, 1);
-    expect(auc(scores.map((s) => -s), labels)).toBeCloseTo(1 - auc(scores, labels), 14);
+    expect(
+      auc(
+        scores.map((s) => -s),
+        labels,
+      ),
+    ).toBeCloseTo(1 - auc(scores, labels), 14);
   });
 
   it('gives a non-decreasing ROC from (0, 0) to (1, 1)', () => {

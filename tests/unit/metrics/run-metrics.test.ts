@@ -27,7 +27,19 @@ describe('computeRunMetrics', () => {
       operatingPoint: { source: 'fixed', threshold: 0.5, reason: 'Attack models decide at probability 0.5.' },
     });
     const names = metrics.metrics.filter((row) => row.slice === '').map((row) => row.name);
-    expect(names).toEqual(['members', 'non_members', 'auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage', 'precision', 'recall', 'operating_threshold']);
+    expect(names).toEqual([
+      'members',
+      'non_members',
+      'auc',
+      'tpr@0.001',
+      'tpr@0.01',
+      'tpr@0.1',
+      'balanced_accuracy',
+      'advantage',
+      'precision',
+      'recall',
+      'operating_threshold',
+    ]);
     expect(metrics.members + metrics.nonMembers).toBe(1200);
     const aucRow = findMetric(metrics, 'auc')!;
     expect(aucRow.value).toBe(auc(scores, labels));
@@ -56,7 +68,13 @@ describe('computeRunMetrics', () => {
 
   it('fits precision and recall on calibration records, not on the reported ones', () => {
     const calibration = syntheticScores(400, 32, 0.8);
-    const metrics = computeRunMetrics({ scores, labels, random: new SeededRandom(4), bootstrapResamples: 0, operatingPoint: { source: 'calibration', ...calibration } });
+    const metrics = computeRunMetrics({
+      scores,
+      labels,
+      random: new SeededRandom(4),
+      bootstrapResamples: 0,
+      operatingPoint: { source: 'calibration', ...calibration },
+    });
     expect(metrics.operatingPoint.source).toBe('calibration');
     const threshold = metrics.operatingPoint.threshold!;
     let predicted = 0;
@@ -80,7 +98,10 @@ describe('computeRunMetrics', () => {
       operatingPoint: { source: 'calibration', scores: scoresOf([0.1]), labels: labelsOf([0]) },
     });
     expect(findMetric(metrics, 'auc')).toMatchObject({ value: null, note: expect.stringMatching(/2 members and 0 non-members/) });
-    expect(findMetric(metrics, 'precision')).toMatchObject({ value: null, note: expect.stringMatching(/calibration records hold 0 members/) });
+    expect(findMetric(metrics, 'precision')).toMatchObject({
+      value: null,
+      note: expect.stringMatching(/calibration records hold 0 members/),
+    });
     const noOperatingPoint = computeRunMetrics({ scores, labels, random: new SeededRandom(5), bootstrapResamples: 0 });
     expect(findMetric(noOperatingPoint, 'recall')).toMatchObject({ value: null, note: expect.stringMatching(/no calibration records/) });
   });

@@ -41,7 +41,8 @@ describe('metrics agree with scikit-learn (resources/demo/metrics-goldens.json)'
       // scikit-learn 1.2 puts max(score) + 1 first, newer versions +inf; the workbench uses +inf.
       expect(roc.thresholds[0]).toBe(Infinity);
       // Compared with ===: a tied group of −0 and +0 is one threshold, whichever sign either side prints.
-      for (let i = 1; i < expected.thresholds.length; i++) expect(roc.thresholds[i] === expected.thresholds[i], `threshold ${i}`).toBe(true);
+      for (let i = 1; i < expected.thresholds.length; i++)
+        expect(roc.thresholds[i] === expected.thresholds[i], `threshold ${i}`).toBe(true);
       for (const [bound, value] of Object.entries(golden.tpr_at_fpr)) {
         const ours = tprAtFpr(roc, Number(bound));
         if (value === null) expect(ours, `tpr@${bound}`).toBeNull();

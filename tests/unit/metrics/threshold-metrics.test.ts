@@ -10,7 +10,10 @@ import { errorCodeOf, labelsOf, scoresOf } from './fixtures';
 // Members 10, 9.5, 5.5, 3.5; non-members 9, 8, …, 0 (ten of them).
 const memberScores = [10, 9.5, 5.5, 3.5];
 const nonMemberScores = [9, 8, 7, 6, 5, 4, 3, 2, 1, 0];
-const handRoc = rocCurve(scoresOf([...memberScores, ...nonMemberScores]), labelsOf([...memberScores.map(() => 1), ...nonMemberScores.map(() => 0)]));
+const handRoc = rocCurve(
+  scoresOf([...memberScores, ...nonMemberScores]),
+  labelsOf([...memberScores.map(() => 1), ...nonMemberScores.map(() => 0)]),
+);
 
 describe('tprAtFpr', () => {
   it('takes the largest TPR among points whose FPR does not exceed the bound', () => {

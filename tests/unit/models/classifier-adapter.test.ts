@@ -85,13 +85,17 @@ describe('classifier adapter on models written by the tests', () => {
 
   test('refuses RGB preprocessing for a grey model and a dataset label beyond the classes, saying what does not fit', async () => {
     writeLinearClassifier(path.join(folder, 'grey.onnx'));
-    const rgb = await caught(openClassifier(path.join(folder, 'grey.onnx'), { ...config, preprocess: { ...config.preprocess, channels: 3 } }));
+    const rgb = await caught(
+      openClassifier(path.join(folder, 'grey.onnx'), { ...config, preprocess: { ...config.preprocess, channels: 3 } }),
+    );
     expect(rgb.code).toBe('model.incompatible');
     expect(rgb.message).toBe(
       'grey.onnx: input pixel_values [batch, 1, 2, 2] float32 does not fit the preprocessing (NCHW) — channels: the model takes 1, the preprocessing gives 3.',
     );
     const adapter = await openClassifier(path.join(folder, 'grey.onnx'), config);
-    expect(() => adapter.checkDataset({ name: 'four-classes', maxLabel: 3 })).toThrow(/the model has 3 classes \(labels 0–2\), but dataset "four-classes" has label 3/);
+    expect(() => adapter.checkDataset({ name: 'four-classes', maxLabel: 3 })).toThrow(
+      /the model has 3 classes \(labels 0–2\), but dataset "four-classes" has label 3/,
+    );
     expect(() => adapter.checkDataset({ name: 'named', maxLabel: 1, classNames: ['a', 'b', 'c', 'd'] })).toThrow(/names 4/);
     adapter.checkDataset({ name: 'fits', maxLabel: 2 });
     await adapter.release();
@@ -144,7 +148,9 @@ describe('demo classifier', () => {
 
   test('refuses 3-channel preprocessing for a 1-channel model before any run, naming the channels', async () => {
     const base = configOf('target');
-    const error = await caught(openClassifier(demoFile('classifier', 'target.onnx'), { ...base, preprocess: { ...base.preprocess, channels: 3 } }));
+    const error = await caught(
+      openClassifier(demoFile('classifier', 'target.onnx'), { ...base, preprocess: { ...base.preprocess, channels: 3 } }),
+    );
     expect(error.code).toBe('model.incompatible');
     expect(error.message).toMatch(/channels: the model takes 1, the preprocessing gives 3/);
   });

@@ -7,7 +7,6 @@ import { ModelSidecar } from '../../../src-main/engine/models/sidecar';
 import { loadTextTokenizer } from '../../../src-main/engine/models/text-tokenizer';
 import { decodeImage, demoFile, maxAbsDifference, readJson, readTensor, type TensorDescriptor } from './helpers/demo-kit';
 
-
 interface ClipParity {
   ids: string[];
   captions: string[];
@@ -18,11 +17,14 @@ interface ClipParity {
 const goldens = demoFile('clip', 'goldens');
 const sidecar = (name: string) => ModelSidecar.parse(readJson(demoFile('clip', name)));
 const tokenizer = () => loadTextTokenizer(demoFile('clip', 'tokenizer.json'), demoFile('clip', 'tokenizer_config.json'));
-const config = () => buildClipConfig({ image: sidecar('image_encoder.json'), text: sidecar('text_encoder.json') }, {}, [], 'image_encoder.onnx');
+const config = () =>
+  buildClipConfig({ image: sidecar('image_encoder.json'), text: sidecar('text_encoder.json') }, {}, [], 'image_encoder.onnx');
 
 describe('CLIP demo parity', () => {
   test('tokenizes every golden case to the same ids and attention mask', () => {
-    const cases = readJson<{ max_length: number; cases: { text: string; input_ids: number[]; attention_mask: number[] }[] }>(demoFile('clip', 'goldens', 'tokenizer.json'));
+    const cases = readJson<{ max_length: number; cases: { text: string; input_ids: number[]; attention_mask: number[] }[] }>(
+      demoFile('clip', 'goldens', 'tokenizer.json'),
+    );
     const encoded = tokenizer().encodeBatch(
       cases.cases.map((c) => c.text),
       cases.max_length,
@@ -37,10 +39,19 @@ describe('CLIP demo parity', () => {
   test('image and text embeddings match PyTorch to 1e-5, and the PNGs preprocess to the golden input', async () => {
     const golden = readJson<ClipParity>(demoFile('clip', 'goldens', 'parity.json'));
     const clipConfig = config();
-    const clip = await openClip({ image: demoFile('clip', 'image_encoder.onnx'), text: demoFile('clip', 'text_encoder.onnx') }, clipConfig, tokenizer());
+    const clip = await openClip(
+      { image: demoFile('clip', 'image_encoder.onnx'), text: demoFile('clip', 'text_encoder.onnx') },
+      clipConfig,
+      tokenizer(),
+    );
     const input = readTensor(golden.image_encoder.input, goldens);
     const images = await Promise.all(golden.ids.map((id) => decodeImage(demoFile('clip', 'images', `${id}.png`))));
-    expect(maxAbsDifference(images.flatMap((image) => Array.from(preprocess(image, clipConfig.preprocess))), input)).toBe(0);
+    expect(
+      maxAbsDifference(
+        images.flatMap((image) => Array.from(preprocess(image, clipConfig.preprocess))),
+        input,
+      ),
+    ).toBe(0);
     const imageEmbeddings = await clip.embedImages(Float32Array.from(input), golden.ids.length);
     const textEmbeddings = await clip.embedTexts(golden.captions);
     const encoded = clip.tokenizer.encodeBatch(golden.captions, clip.maxLength);

@@ -26,7 +26,7 @@ describe('readModelJsonFile', () => {
     expect(readModelJsonFile(file, 'Model sidecar', 'model.bad-sidecar')).toEqual({ kind: 'classifier' });
   });
 
-  it('refuses /etc/passwd-shaped text with the caller\'s code and without quoting it', () => {
+  it("refuses /etc/passwd-shaped text with the caller's code and without quoting it", () => {
     const file = path.join(dir, 'passwd.json');
     fs.writeFileSync(file, 'root:x:0:0:root:/root:/bin/bash\n');
     const { code, message } = refusal(file);

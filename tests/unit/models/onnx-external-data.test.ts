@@ -72,7 +72,11 @@ describe('finding external data', () => {
   test('lists every external file of a model, each once, and ONNX Runtime computes with their bytes', async () => {
     const folder = modelFolder();
     const file = path.join(folder, 'affine.onnx');
-    writeAffine(file, { external: { location: 'weights.bin', offset: 0, length: 16 } }, { external: { location: 'data/shift.bin', offset: 0, length: 8 } });
+    writeAffine(
+      file,
+      { external: { location: 'weights.bin', offset: 0, length: 16 } },
+      { external: { location: 'data/shift.bin', offset: 0, length: 8 } },
+    );
     expect(externalDataLocations(file).sort()).toEqual(['data/shift.bin', 'weights.bin']);
     expect(resolveExternalData(file)).toEqual([
       { location: 'data/shift.bin', path: path.join(folder, 'data', 'shift.bin') },
@@ -92,7 +96,11 @@ describe('finding external data', () => {
 
   test('two spellings of one file ("./w.bin", "w.bin") are one external file', () => {
     const file = path.join(modelFolder(), 'twice.onnx');
-    writeAffine(file, { external: { location: './w.bin', offset: 0, length: 16 } }, { external: { location: 'w.bin', offset: 16, length: 8 } });
+    writeAffine(
+      file,
+      { external: { location: './w.bin', offset: 0, length: 16 } },
+      { external: { location: 'w.bin', offset: 16, length: 8 } },
+    );
     expect(resolveExternalData(file).map((entry) => entry.location)).toEqual(['w.bin']);
   });
 });

@@ -11,19 +11,33 @@ type Series = { name: string; data: unknown[]; type: string };
 
 describe('chart option builders', () => {
   it('draws ROC curves on log–log axes with the chance diagonal, leaving out points a log axis cannot show', () => {
-    const option = rocOption([{ name: '#1 loss', fpr: [0, 0, 0.01, 0.5, 1], tpr: [0, 0.2, 0.3, 0.8, 1], members: 500, nonMembers: 500 }], palette);
+    const option = rocOption(
+      [{ name: '#1 loss', fpr: [0, 0, 0.01, 0.5, 1], tpr: [0, 0.2, 0.3, 0.8, 1], members: 500, nonMembers: 500 }],
+      palette,
+    );
     const series = option.series as Series[];
     expect(series.map((s) => s.name)).toEqual(['Chance', '#1 loss']);
-    expect(series[1]!.data).toEqual([[0.01, 0.3], [0.5, 0.8], [1, 1]]);
+    expect(series[1]!.data).toEqual([
+      [0.01, 0.3],
+      [0.5, 0.8],
+      [1, 1],
+    ]);
     expect(option.xAxis).toMatchObject({ type: 'log', min: 0.001, max: 1 });
     expect(option.yAxis).toMatchObject({ type: 'log', min: 0.001, max: 1 });
     expect(option.animation).toBe(false);
   });
 
   it('draws member and non-member histograms from backend bins and says when outliers sit in the outer bars', () => {
-    const option = histogramOption({ edges: [0, 1, 2], members: [3, 4], nonMembers: [5, 6], tails: { below: 2, above: 0 } }, palette, 'run');
+    const option = histogramOption(
+      { edges: [0, 1, 2], members: [3, 4], nonMembers: [5, 6], tails: { below: 2, above: 0 } },
+      palette,
+      'run',
+    );
     const series = option.series as Series[];
-    expect(series.map((s) => s.data)).toEqual([[3, 4], [5, 6]]);
+    expect(series.map((s) => s.data)).toEqual([
+      [3, 4],
+      [5, 6],
+    ]);
     expect((option.xAxis as { data: string[]; name: string }).data).toEqual(['0.500', '1.50']);
     expect((option.xAxis as { name: string }).name).toMatch(/2 lower and 0 higher outliers/);
   });
@@ -31,13 +45,22 @@ describe('chart option builders', () => {
   it('groups per-class AUC bars by class with one series per run and no bar for n/a', () => {
     const option = perClassOption(
       [
-        { name: 'a', classes: [{ classIndex: 1, className: 'Trouser', auc: 0.6 }, { classIndex: 0, className: 'T-shirt', auc: null }] },
+        {
+          name: 'a',
+          classes: [
+            { classIndex: 1, className: 'Trouser', auc: 0.6 },
+            { classIndex: 0, className: 'T-shirt', auc: null },
+          ],
+        },
         { name: 'b', classes: [{ classIndex: 0, className: 'T-shirt', auc: 0.7 }] },
       ],
       palette,
     );
     expect((option.xAxis as { data: string[] }).data).toEqual(['T-shirt', 'Trouser']);
-    expect((option.series as Series[]).map((s) => s.data)).toEqual([[null, 0.6], [0.7, null]]);
+    expect((option.series as Series[]).map((s) => s.data)).toEqual([
+      [null, 0.6],
+      [0.7, null],
+    ]);
   });
 
   it('formats compare cells as stored: three decimals, the 95 % interval, n/a when not measured', () => {

@@ -16,7 +16,10 @@ describe('contract validation', () => {
   });
 
   it("names a seed outside the contract's range by its field, in words for a person", () => {
-    expect(checkAgainstContract(RunStartRequest, run({ seed: 2 ** 31 }))).toEqual({ value: null, messages: { seed: 'Must be at most 2147483647.' } });
+    expect(checkAgainstContract(RunStartRequest, run({ seed: 2 ** 31 }))).toEqual({
+      value: null,
+      messages: { seed: 'Must be at most 2147483647.' },
+    });
     expect(checkAgainstContract(RunStartRequest, run({ seed: -1 })).messages).toEqual({ seed: 'Must be at least 0.' });
     expect(checkAgainstContract(RunStartRequest, run({ seed: 1.5 })).messages).toEqual({ seed: 'Enter a whole number.' });
     // A blank number input gives Vue's '' and a text one NaN: both ask for a number.
@@ -28,21 +31,29 @@ describe('contract validation', () => {
   });
 
   it('keys nested fields by their path and reports every field that does not fit', () => {
-    const schema = z.strictObject({ recipe: z.strictObject({ rate: z.number().positive().max(10) }), name: z.string().trim().min(1).max(3) });
+    const schema = z.strictObject({
+      recipe: z.strictObject({ rate: z.number().positive().max(10) }),
+      name: z.string().trim().min(1).max(3),
+    });
     expect(checkAgainstContract(schema, { recipe: { rate: 0 }, name: 'long' }).messages).toEqual({
       'recipe.rate': 'Must be greater than 0.',
       name: 'Must be at most 3 characters.',
     });
-    expect(checkAgainstContract(schema, { recipe: { rate: 10.5 }, name: '  ' }).messages).toEqual({ 'recipe.rate': 'Must be at most 10.', name: 'Must not be empty.' });
+    expect(checkAgainstContract(schema, { recipe: { rate: 10.5 }, name: '  ' }).messages).toEqual({
+      'recipe.rate': 'Must be at most 10.',
+      name: 'Must not be empty.',
+    });
   });
 
   it("keeps a message the contract's schema sets itself, as a sentence", () => {
     const { messages } = checkAgainstContract(SplitPlanRequest, { purpose: 'shadow', datasetId: 1, targetModelId: 2, folderName: '../x' });
     expect(messages).toEqual({ folderName: 'Must be a single name of letters, digits, spaces, dots, dashes and underscores, not a path.' });
-    expect(checkAgainstContract(SplitPlanRequest, { purpose: 'shadow', datasetId: 1, targetModelId: 2, folderName: 'a..b' }).messages).toEqual({ folderName: 'Must not contain "..".' });
+    expect(
+      checkAgainstContract(SplitPlanRequest, { purpose: 'shadow', datasetId: 1, targetModelId: 2, folderName: 'a..b' }).messages,
+    ).toEqual({ folderName: 'Must not contain "..".' });
   });
 
-  it('reads the number inputs\' limits from the contract, leaving out a bound the contract does not set', () => {
+  it("reads the number inputs' limits from the contract, leaving out a bound the contract does not set", () => {
     const limits = contractInputLimits(RunStartRequest);
     expect(limits.seed).toEqual({ min: 0, max: 2147483647 });
     expect(contractInputLimits(SplitPlanRequest).trainSize).toEqual({ min: 1 });

@@ -27,12 +27,11 @@ describe('theme colours', () => {
     expect(dark.get('--series-1')).not.toBe(light.get('--series-1'));
   });
 
-  it('draws the PDF with the light theme\'s values', () => {
+  it("draws the PDF with the light theme's values", () => {
     const light = variablesOf("[data-theme='light']");
     expect(Object.keys(paperColours).sort()).toEqual([...named].sort());
     for (const [variable, colour] of Object.entries(paperColours)) expect(colour, variable).toBe(light.get(variable));
     expect(paperPalette.member).toBe(light.get('--member'));
     expect(paperPalette.series).toEqual(chartColourVariables.series.map((variable) => light.get(variable)));
   });
-
 });

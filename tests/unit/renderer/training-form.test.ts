@@ -3,9 +3,20 @@
 // path ever sent: a folder name in the browser, nothing in the app (its dialog asks).
 import { describe, expect, it } from 'vitest';
 import { SplitPlanRequest, TrainingStartRequest } from '../../../src-shared/contract/contract';
-import { buildTrainingRequests, emptyTrainingForm, trainingInputLimits, type TrainingForm } from '../../../src-renderer/composables/training-form';
+import {
+  buildTrainingRequests,
+  emptyTrainingForm,
+  trainingInputLimits,
+  type TrainingForm,
+} from '../../../src-renderer/composables/training-form';
 
-const filled = (changes: Partial<TrainingForm> = {}): TrainingForm => ({ ...emptyTrainingForm(), datasetId: 3, targetModelId: 5, folderName: ' shadows ', ...changes });
+const filled = (changes: Partial<TrainingForm> = {}): TrainingForm => ({
+  ...emptyTrainingForm(),
+  datasetId: 3,
+  targetModelId: 5,
+  folderName: ' shadows ',
+  ...changes,
+});
 
 describe('training form', () => {
   it('starts with 8 shadow models and seed 0, and asks for a dataset, a target and a folder name', () => {
@@ -27,10 +38,31 @@ describe('training form', () => {
   });
 
   it('sends train size, recipe and set name when given (text or number), and drops train size for reference plans', () => {
-    const form = filled({ count: '2', seed: 7, trainSize: 500, epochs: '3', learningRate: 0.01, batchSize: '64', weightDecay: '0', name: ' my shadows ' });
+    const form = filled({
+      count: '2',
+      seed: 7,
+      trainSize: 500,
+      epochs: '3',
+      learningRate: 0.01,
+      batchSize: '64',
+      weightDecay: '0',
+      name: ' my shadows ',
+    });
     const built = buildTrainingRequests(form, 'name');
-    expect(built.plan).toEqual({ purpose: 'shadow', datasetId: 3, targetModelId: 5, count: 2, seed: 7, trainSize: 500, folderName: 'shadows' });
-    expect(built.start).toEqual({ ...built.plan, recipe: { epochs: 3, learningRate: 0.01, batchSize: 64, weightDecay: 0 }, name: 'my shadows' });
+    expect(built.plan).toEqual({
+      purpose: 'shadow',
+      datasetId: 3,
+      targetModelId: 5,
+      count: 2,
+      seed: 7,
+      trainSize: 500,
+      folderName: 'shadows',
+    });
+    expect(built.start).toEqual({
+      ...built.plan,
+      recipe: { epochs: 3, learningRate: 0.01, batchSize: 64, weightDecay: 0 },
+      name: 'my shadows',
+    });
     expect(TrainingStartRequest.safeParse(built.start).success).toBe(true);
     expect(buildTrainingRequests({ ...form, purpose: 'reference' }, 'name').plan).not.toHaveProperty('trainSize');
   });
@@ -53,7 +85,10 @@ describe('training form', () => {
   });
 
   it('names every value the contract would refuse under its own field, with the limits the contract sets', () => {
-    const built = buildTrainingRequests(filled({ count: 0, seed: '', trainSize: 2.5, epochs: '1001', learningRate: 0, batchSize: 'many', weightDecay: 2, name: ' ' }), 'name');
+    const built = buildTrainingRequests(
+      filled({ count: 0, seed: '', trainSize: 2.5, epochs: '1001', learningRate: 0, batchSize: 'many', weightDecay: 2, name: ' ' }),
+      'name',
+    );
     expect(built.plan).toBeNull();
     expect(built.start).toBeNull();
     // The limits below are written out here (SplitPlanRequest and TrainingRecipe in src-shared/contract), not read
@@ -67,7 +102,15 @@ describe('training form', () => {
       'recipe.batchSize': 'Enter a number.',
       'recipe.weightDecay': 'Must be at most 1.',
     });
-    expect(built.problems).toEqual(['fix the number of models', 'fix the seed', 'fix the train size', 'fix the epochs', 'fix the learning rate', 'fix the batch size', 'fix the weight decay']);
+    expect(built.problems).toEqual([
+      'fix the number of models',
+      'fix the seed',
+      'fix the train size',
+      'fix the epochs',
+      'fix the learning rate',
+      'fix the batch size',
+      'fix the weight decay',
+    ]);
   });
 
   it("refuses a seed or a count just past the contract's limit and takes the limit itself", () => {

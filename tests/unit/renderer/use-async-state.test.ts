@@ -9,7 +9,7 @@ const fail = (message: string) => async (): Promise<never> => {
 const succeed = async (): Promise<string> => 'ok';
 
 describe('useAsyncState', () => {
-  it('keeps an action\'s error through successful reads, and the next action clears it', async () => {
+  it("keeps an action's error through successful reads, and the next action clears it", async () => {
     const state = useAsyncState();
     expect(await state.track(fail('refused'))).toBeUndefined();
     expect(state.error.value?.message).toBe('refused');
@@ -19,7 +19,7 @@ describe('useAsyncState', () => {
     expect(state.error.value).toBeNull();
   });
 
-  it('shows a read\'s failure until a read succeeds, behind any action error', async () => {
+  it("shows a read's failure until a read succeeds, behind any action error", async () => {
     const state = useAsyncState();
     await state.trackRead(fail('list failed'));
     expect(state.error.value?.message).toBe('list failed');

@@ -13,16 +13,47 @@ const dir = makeTempDir();
 function seededWorkspace() {
   const db = openWorkspace(path.join(dir, `csv-${Math.random().toString(36).slice(2)}.sqlite`));
   const now = new Date().toISOString();
-  const datasetId = Number(db.prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)").run(now).lastInsertRowid);
-  const insertRecord = db.prepare("INSERT INTO records (dataset_id, record_key, path, sha256, width, height, channels, label, member, role) VALUES (?, ?, ?, ?, 1, 1, 1, ?, ?, 'audit')");
+  const datasetId = Number(
+    db
+      .prepare(
+        "INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)",
+      )
+      .run(now).lastInsertRowid,
+  );
+  const insertRecord = db.prepare(
+    "INSERT INTO records (dataset_id, record_key, path, sha256, width, height, channels, label, member, role) VALUES (?, ?, ?, ?, 1, 1, 1, ?, ?, 'audit')",
+  );
   const keys = ['=HYPERLINK("http://x","y")', 'plain', 'with,comma', '+1', '-2', '@SUM(A1)', 'quote"inside'];
   const recordIds = keys.map((key, i) => Number(insertRecord.run(datasetId, key, `${i}.png`, `hash${i}`, i % 3, i % 2).lastInsertRowid));
-  const modelId = Number(db.prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)").run(now).lastInsertRowid);
-  const runId = createRun(db, { attack: 'loss', family: 'classifier', targetModelId: modelId, datasetId, config: {}, engineVersion: 't', modelHash: 'h', dataHash: 'd' });
+  const modelId = Number(
+    db
+      .prepare(
+        "INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)",
+      )
+      .run(now).lastInsertRowid,
+  );
+  const runId = createRun(db, {
+    attack: 'loss',
+    family: 'classifier',
+    targetModelId: modelId,
+    datasetId,
+    config: {},
+    engineVersion: 't',
+    modelHash: 'h',
+    dataHash: 'd',
+  });
   // Scores that stress the number format: negatives, tiny, many digits, and a tie.
   const scores = [-0.1, 0.30000000000000004, 1e-300, -123456.789012345, 0.5, 0.5, 2 / 3];
   insertScores(db, runId, recordIds, scores);
-  finishRun(db, runId, { metrics: [{ name: 'auc', value: 0.6180339887498949, ciLow: 0.5, ciHigh: 0.7 }, { name: 'tpr@0.001', value: null, note: 'n/a: fewer than 1000 non-members' }], checks: [], timings: {}, modelCalls: 7 });
+  finishRun(db, runId, {
+    metrics: [
+      { name: 'auc', value: 0.6180339887498949, ciLow: 0.5, ciHigh: 0.7 },
+      { name: 'tpr@0.001', value: null, note: 'n/a: fewer than 1000 non-members' },
+    ],
+    checks: [],
+    timings: {},
+    modelCalls: 7,
+  });
   return { db, runId, keys, scores, recordIds };
 }
 
@@ -39,7 +70,9 @@ describe('CSV export', () => {
 
   it('neutralises fullwidth formula starts and writes control characters as code points', () => {
     for (const start of ['\uff1d', '\uff0b', '\uff0d', '\uff20']) expect(csvField(`${start}SUM(A1)`)).toBe(`'${start}SUM(A1)`);
-    expect(csvField('a\u001b[31mred\u0007b\u0000c\u009bd')).toBe('a\u27e8U+001B\u27e9[31mred\u27e8U+0007\u27e9b\u27e8U+0000\u27e9c\u27e8U+009B\u27e9d');
+    expect(csvField('a\u001b[31mred\u0007b\u0000c\u009bd')).toBe(
+      'a\u27e8U+001B\u27e9[31mred\u27e8U+0007\u27e9b\u27e8U+0000\u27e9c\u27e8U+009B\u27e9d',
+    );
     // An escaped control character at the start cannot hide a formula behind it, and line breaks are still quoted.
     expect(csvField('\u0000=1+1')).toBe('\u27e8U+0000\u27e9=1+1');
     expect(csvField('two\nlines')).toBe('"two\nlines"');
@@ -87,7 +120,16 @@ describe('CSV export', () => {
 
   it('refuses to export an unfinished run', () => {
     const { db } = seededWorkspace();
-    const runId = createRun(db, { attack: 'loss', family: 'classifier', targetModelId: 1, datasetId: 1, config: {}, engineVersion: 't', modelHash: 'h', dataHash: 'd' });
+    const runId = createRun(db, {
+      attack: 'loss',
+      family: 'classifier',
+      targetModelId: 1,
+      datasetId: 1,
+      config: {},
+      engineVersion: 't',
+      modelHash: 'h',
+      dataHash: 'd',
+    });
     expect(() => writeScoresCsv(db, [runId], path.join(dir, 'no.csv'))).toThrowError(/only finished runs/);
     db.close();
   });

@@ -13,11 +13,29 @@ const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
 const dir = makeTempDir();
 
 function reportRun(id: number, attack: string, tprAt1: number, options: { warn?: boolean; perClass?: boolean } = {}): ReportRun {
-  const checks: StoredCheckRow[] = [{ kind: 'polarity', status: options.warn ? 'warn' : 'ok', value: null, message: options.warn ? 'scores look inverted' : 'scores point the right way' }];
+  const checks: StoredCheckRow[] = [
+    {
+      kind: 'polarity',
+      status: options.warn ? 'warn' : 'ok',
+      value: null,
+      message: options.warn ? 'scores look inverted' : 'scores point the right way',
+    },
+  ];
   const metric = (name: string, value: number) => ({ name, slice: '', value, ciLow: null, ciHigh: null, note: null });
   return {
     details: {
-      run: { id, attack, family: 'classifier', status: 'finished', targetModelId: 1, datasetId: 1, createdAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:01:00Z', modelCalls: 10, error: null },
+      run: {
+        id,
+        attack,
+        family: 'classifier',
+        status: 'finished',
+        targetModelId: 1,
+        datasetId: 1,
+        createdAt: '2026-01-01T00:00:00Z',
+        finishedAt: '2026-01-01T00:01:00Z',
+        modelCalls: 10,
+        error: null,
+      },
       targetModelName: 'Target net',
       datasetName: 'Records',
       config: { params: {}, seed: 1 },
@@ -30,7 +48,12 @@ function reportRun(id: number, attack: string, tprAt1: number, options: { warn?:
       members: 2,
       nonMembers: 2,
       roc: { fpr: Float64Array.from([0, 0.5, 1]), tpr: Float64Array.from([0, 0.75, 1]) },
-      histogram: { edges: Float64Array.from([0, 0.5, 1]), members: Int32Array.from([0, 2]), nonMembers: Int32Array.from([2, 0]), tails: { below: 0, above: 0 } },
+      histogram: {
+        edges: Float64Array.from([0, 0.5, 1]),
+        members: Int32Array.from([0, 2]),
+        nonMembers: Int32Array.from([2, 0]),
+        tails: { below: 0, above: 0 },
+      },
       perClass: options.perClass
         ? [
             { classIndex: 0, className: 'cat', auc: 0.61, note: null },
@@ -51,7 +74,13 @@ function reportRun(id: number, attack: string, tprAt1: number, options: { warn?:
 
 /** The report's pages as pdftotext lays them out (it ends every page with a form feed). */
 async function pdfPages(runs: ReportRun[], name: string): Promise<string[]> {
-  const report: AuditReport = { title: 'Section test', generatedAt: '2026-01-02T03:04:05.000Z', workbenchVersion: 'test', runs, environment: { 'Node.js': 'v0' } };
+  const report: AuditReport = {
+    title: 'Section test',
+    generatedAt: '2026-01-02T03:04:05.000Z',
+    workbenchVersion: 'test',
+    runs,
+    environment: { 'Node.js': 'v0' },
+  };
   const file = path.join(dir, `${name}.pdf`);
   await writePdfReport(report, file);
   return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).split('\f').slice(0, -1);
@@ -66,18 +95,30 @@ describe.skipIf(!hasPoppler)('PDF report sections', () => {
   it('starts the summary, methodology, charts, exposed records and appendix each on a new page, with a footer on every page', async () => {
     const pages = await pdfPages([reportRun(1, 'loss', 0.2)], 'order');
     const firstLine = (page: string): string => page.trim().split('\n')[0]!.trim();
-    expect(pages.map(firstLine)).toEqual(['Section test', 'Executive summary', 'Methodology', 'ROC curves (log–log)', 'Most exposed records', 'Appendix: environment']);
+    expect(pages.map(firstLine)).toEqual([
+      'Section test',
+      'Executive summary',
+      'Methodology',
+      'ROC curves (log–log)',
+      'Most exposed records',
+      'Appendix: environment',
+    ]);
     expect(pages[0]).toContain('Attacks: #1 loss');
     expect(pages[3]).toContain('Score distributions');
     pages.forEach((page, i) => expect(page).toContain(`Section test — page ${i + 1} of ${pages.length}`));
   });
 
-  it("lists validity warnings first and takes the worst case among runs whose checks did not warn", async () => {
-    const pages = await pdfPages([reportRun(1, 'loss', 0.9, { warn: true }), reportRun(2, 'lira', 0.3), reportRun(3, 'rmia', 0.1)], 'worst');
+  it('lists validity warnings first and takes the worst case among runs whose checks did not warn', async () => {
+    const pages = await pdfPages(
+      [reportRun(1, 'loss', 0.9, { warn: true }), reportRun(2, 'lira', 0.3), reportRun(3, 'rmia', 0.1)],
+      'worst',
+    );
     const summary = oneLine(pages[1]!);
     expect(summary).toContain('Validity warnings');
     expect(summary).toContain('#1 loss — polarity: scores look inverted');
-    expect(summary).toContain('Worst case among runs without validity warnings: #2 lira identifies 0.300 of members at 1 % false positives');
+    expect(summary).toContain(
+      'Worst case among runs without validity warnings: #2 lira identifies 0.300 of members at 1 % false positives',
+    );
     expect(summary.indexOf('Validity warnings')).toBeLessThan(summary.indexOf('Worst case'));
   });
 

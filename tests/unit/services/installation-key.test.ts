@@ -5,7 +5,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userConfigFolder } from '../../../src-main/common/default-workspace';
 import { fingerprintOf, signDigest, verifyDigest } from '../../../src-main/common/signatures';
-import { describeSigner, existingInstallationKey, identifySigner, installationKey, installationKeyFile } from '../../../src-main/services/signing/installation-key';
+import {
+  describeSigner,
+  existingInstallationKey,
+  identifySigner,
+  installationKey,
+  installationKeyFile,
+} from '../../../src-main/services/signing/installation-key';
 import { makeTempDir } from '../../helpers/temp-dir';
 
 const dir = makeTempDir('mia-key-');
@@ -28,7 +34,7 @@ describe('installation key', () => {
     expect(fs.readdirSync(env.MIA_CONFIG_DIR)).toEqual(['signing-key.pem']);
   });
 
-  it('tells its own signatures from another key\'s, without creating a key to compare with', () => {
+  it("tells its own signatures from another key's, without creating a key to compare with", () => {
     const env = { MIA_CONFIG_DIR: path.join(dir, 'own') };
     const other = { MIA_CONFIG_DIR: path.join(dir, 'other') };
     const otherKey = installationKey(other);
@@ -36,7 +42,9 @@ describe('installation key', () => {
     expect(fs.existsSync(installationKeyFile(env))).toBe(false);
     const own = installationKey(env);
     expect(identifySigner(own.publicKey, env)).toMatchObject({ kind: 'this-installation' });
-    expect(describeSigner(identifySigner(own.publicKey, env))).toBe(`signed by this installation (fingerprint ${fingerprintOf(own.publicKey)})`);
+    expect(describeSigner(identifySigner(own.publicKey, env))).toBe(
+      `signed by this installation (fingerprint ${fingerprintOf(own.publicKey)})`,
+    );
     expect(fingerprintOf(own.publicKey)).toMatch(/^[0-9a-f]{4}( [0-9a-f]{4}){15}$/);
     expect(fingerprintOf(own.publicKey)).not.toBe(fingerprintOf(otherKey.publicKey));
   });
@@ -53,7 +61,9 @@ describe('installation key', () => {
     const env = { MIA_CONFIG_DIR: path.join(dir, 'exposed') };
     installationKey(env);
     fs.chmodSync(installationKeyFile(env), 0o644);
-    expect(() => installationKey(env)).toThrow(expect.objectContaining({ code: 'signing.key-exposed', message: expect.stringContaining('chmod 600') }));
+    expect(() => installationKey(env)).toThrow(
+      expect.objectContaining({ code: 'signing.key-exposed', message: expect.stringContaining('chmod 600') }),
+    );
   });
 
   it('refuses a key file that is not an Ed25519 key, without echoing its content (signing.key-invalid)', () => {

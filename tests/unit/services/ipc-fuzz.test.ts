@@ -82,7 +82,56 @@ function validSamples(): Partial<Record<Channel, unknown>> {
 }
 
 /** Keys the contract uses anywhere, so random objects often hit a real field with a wrong value. */
-const knownKeys = ['kind', 'path', 'name', 'labelsPath', 'cifarVariant', 'defaultRole', 'defaultMember', 'datasetId', 'offset', 'limit', 'role', 'label', 'member', 'withThumbnails', 'modelPath', 'sidecarPath', 'config', 'purpose', 'manifestPath', 'modelId', 'runId', 'attack', 'targetModelId', 'seed', 'params', 'referenceSetId', 'shadowSetId', 'nullModelId', 'maxPoints', 'bins', 'membersOnly', 'imageModelPath', 'textModelPath', 'tokenizerPath', 'folder', 'folderName', 'count', 'trainSize', 'recipe', 'jobId', 'pythonPath', 'runIds', 'title', 'pdf', 'csv', '__proto__', 'constructor', 'toString'];
+const knownKeys = [
+  'kind',
+  'path',
+  'name',
+  'labelsPath',
+  'cifarVariant',
+  'defaultRole',
+  'defaultMember',
+  'datasetId',
+  'offset',
+  'limit',
+  'role',
+  'label',
+  'member',
+  'withThumbnails',
+  'modelPath',
+  'sidecarPath',
+  'config',
+  'purpose',
+  'manifestPath',
+  'modelId',
+  'runId',
+  'attack',
+  'targetModelId',
+  'seed',
+  'params',
+  'referenceSetId',
+  'shadowSetId',
+  'nullModelId',
+  'maxPoints',
+  'bins',
+  'membersOnly',
+  'imageModelPath',
+  'textModelPath',
+  'tokenizerPath',
+  'folder',
+  'folderName',
+  'count',
+  'trainSize',
+  'recipe',
+  'jobId',
+  'pythonPath',
+  'runIds',
+  'title',
+  'pdf',
+  'csv',
+  '__proto__',
+  'constructor',
+  'toString',
+];
 
 function randomString(random: SeededRandom): string {
   const pool = [
@@ -118,7 +167,27 @@ function randomString(random: SeededRandom): string {
 }
 
 function randomNumber(random: SeededRandom): number {
-  const pool = [0, -0, 1, -1, 2, 3, 7, 0.5, -2.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, -(2 ** 53), Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, Infinity, -Infinity, 1e-300];
+  const pool = [
+    0,
+    -0,
+    1,
+    -1,
+    2,
+    3,
+    7,
+    0.5,
+    -2.5,
+    2 ** 31,
+    2 ** 31 - 1,
+    2 ** 53,
+    -(2 ** 53),
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.NaN,
+    Infinity,
+    -Infinity,
+    1e-300,
+  ];
   return random.next() < 0.85 ? pool[random.nextInt(pool.length)]! : Math.floor(random.next() * 100);
 }
 
@@ -198,19 +267,33 @@ describe('fuzzing every contract channel through the router', () => {
         }
       }
       const random = new SeededRandom('ipc-fuzz:channel-names');
-      for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'runs.start ', 'RUNS.START', 'runs', '', 'runs.start\u0000', ...Array.from({ length: 20 }, () => randomValue(random))]) {
+      for (const name of [
+        '__proto__',
+        'constructor',
+        'toString',
+        'hasOwnProperty',
+        'runs.start ',
+        'RUNS.START',
+        'runs',
+        '',
+        'runs.start\u0000',
+        ...Array.from({ length: 20 }, () => randomValue(random)),
+      ]) {
         const result = await backend.router.dispatch(name, randomValue(random));
         answered += 1;
         // Not String(name): a random object may carry a `toString` key that is not a function.
         const label = typeof name === 'string' ? name : String(JSON.stringify(name));
         check(label, null, result, problems, codes);
-        if (result.ok || result.error.code !== 'ipc.unknown-channel') problems.push(`channel ${JSON.stringify(label)}: expected ipc.unknown-channel, got ${JSON.stringify(result).slice(0, 200)}`);
+        if (result.ok || result.error.code !== 'ipc.unknown-channel')
+          problems.push(`channel ${JSON.stringify(label)}: expected ipc.unknown-channel, got ${JSON.stringify(result).slice(0, 200)}`);
       }
       await backend.idle();
     } finally {
       process.off('unhandledRejection', onRejection);
     }
-    console.info(`ipc fuzz: ${answered} calls ; refusals by code: ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])))}`);
+    console.info(
+      `ipc fuzz: ${answered} calls ; refusals by code: ${JSON.stringify(Object.fromEntries([...codes].sort((a, b) => b[1] - a[1])))}`,
+    );
     expect(problems).toEqual([]);
     expect(unhandled).toEqual([]);
     // Refusals must be mostly schema refusals: the fuzzer reached the validation layer on every channel.
@@ -220,7 +303,10 @@ describe('fuzzing every contract channel through the router', () => {
     // Payloads reached both questions, and neither a declined interpreter nor an export slipped through.
     expect(door.pythonAsked.length).toBeGreaterThan(0);
     expect(door.exportAsked.length).toBeGreaterThan(0);
-    expect(await backend.router.dispatch('settings.get', undefined)).toEqual({ ok: true, data: { pythonPath: null, pythonChangeable: true, folderChoice: 'name', trainingRoot } });
+    expect(await backend.router.dispatch('settings.get', undefined)).toEqual({
+      ok: true,
+      data: { pythonPath: null, pythonChangeable: true, folderChoice: 'name', trainingRoot },
+    });
     // Plans were written (the valid sample's mutations), and every one of them under the training root.
     const planFiles = planFilesUnder(dir);
     expect(planFiles.length).toBeGreaterThan(0);

@@ -23,7 +23,12 @@ function workspaceWithModel(): { db: WorkspaceDb; modelId: number } {
     files: { model: { path: '/models/target.onnx', sha256: 'aa' } },
     sha256: 'bb',
     config: { kind: 'classifier', classes: 3 },
-    io: { model: { inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 1, 4, 4] }], outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 3] }] } },
+    io: {
+      model: {
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 1, 4, 4] }],
+        outputs: [{ name: 'y', dtype: 'float32', shape: ['batch', 3] }],
+      },
+    },
     trainedOn: ['r1', 'r2'],
   });
   return { db, modelId };
@@ -55,9 +60,15 @@ describe('JSON columns of the workspace', () => {
   it('refuses a model whose files column is not JSON, or not a map of path and hash', () => {
     const { db, modelId } = workspaceWithModel();
     db.prepare('UPDATE models SET files = ? WHERE id = ?').run('{"model": ', modelId);
-    expect(corruptionOf(() => getStoredModel(db, modelId))).toEqual({ code: 'workspace.corrupt-column', message: expect.stringContaining(`files of model ${modelId}`) });
+    expect(corruptionOf(() => getStoredModel(db, modelId))).toEqual({
+      code: 'workspace.corrupt-column',
+      message: expect.stringContaining(`files of model ${modelId}`),
+    });
     db.prepare('UPDATE models SET files = ? WHERE id = ?').run('{"model": {"path": 7}}', modelId);
-    expect(corruptionOf(() => getStoredModel(db, modelId))).toEqual({ code: 'workspace.corrupt-column', message: expect.stringContaining(`files of model ${modelId}`) });
+    expect(corruptionOf(() => getStoredModel(db, modelId))).toEqual({
+      code: 'workspace.corrupt-column',
+      message: expect.stringContaining(`files of model ${modelId}`),
+    });
     db.close();
   });
 
@@ -74,18 +85,41 @@ describe('JSON columns of the workspace', () => {
     const { db, modelId } = workspaceWithModel();
     const datasetId = Number(
       db
-        .prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)")
+        .prepare(
+          "INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)",
+        )
         .run(new Date().toISOString()).lastInsertRowid,
     );
-    const config = { attack: 'loss', params: { k: 1 }, seed: 7, targetModelId: modelId, datasetId, referenceSetId: null, shadowSetId: null, nullModelId: null };
-    const runId = createRun(db, { attack: 'loss', family: 'classifier', targetModelId: modelId, datasetId, config, engineVersion: 'e', modelHash: 'm', dataHash: 'd' });
+    const config = {
+      attack: 'loss',
+      params: { k: 1 },
+      seed: 7,
+      targetModelId: modelId,
+      datasetId,
+      referenceSetId: null,
+      shadowSetId: null,
+      nullModelId: null,
+    };
+    const runId = createRun(db, {
+      attack: 'loss',
+      family: 'classifier',
+      targetModelId: modelId,
+      datasetId,
+      config,
+      engineVersion: 'e',
+      modelHash: 'm',
+      dataHash: 'd',
+    });
     expect(getRunConfig(db, runId)).toEqual(config);
     expect(getRunProvenance(db, runId)).toEqual({ status: 'running', engineVersion: 'e', modelHash: 'm', dataHash: 'd', timings: null });
     db.prepare('UPDATE runs SET timings = ? WHERE id = ?').run('{"totalMs": 12.5}', runId);
     expect(getRunProvenance(db, runId).timings).toEqual({ totalMs: 12.5 });
 
     db.prepare('UPDATE runs SET config = ? WHERE id = ?').run('{"seed": 7}', runId);
-    expect(corruptionOf(() => getRunConfig(db, runId))).toEqual({ code: 'workspace.corrupt-column', message: expect.stringContaining(`config of run ${runId}`) });
+    expect(corruptionOf(() => getRunConfig(db, runId))).toEqual({
+      code: 'workspace.corrupt-column',
+      message: expect.stringContaining(`config of run ${runId}`),
+    });
     // The run view still opens, showing no configuration, as it did before the column had one schema.
     expect(runDetails(db, runId).config).toEqual({});
     db.close();

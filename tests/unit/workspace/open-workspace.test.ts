@@ -15,15 +15,25 @@ const dir = makeTempDir();
 function seedModelAndDataset(db: Database.Database): { modelId: number; datasetId: number; recordId: number } {
   const now = new Date().toISOString();
   const datasetId = Number(
-    db.prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)").run(now).lastInsertRowid,
+    db
+      .prepare(
+        "INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)",
+      )
+      .run(now).lastInsertRowid,
   );
   const recordId = Number(
     db
-      .prepare("INSERT INTO records (dataset_id, record_key, path, sha256, width, height, channels, role) VALUES (?, 'r1', 'a.png', 'x', 1, 1, 1, 'audit')")
+      .prepare(
+        "INSERT INTO records (dataset_id, record_key, path, sha256, width, height, channels, role) VALUES (?, 'r1', 'a.png', 'x', 1, 1, 1, 'audit')",
+      )
       .run(datasetId).lastInsertRowid,
   );
   const modelId = Number(
-    db.prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)").run(now).lastInsertRowid,
+    db
+      .prepare(
+        "INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)",
+      )
+      .run(now).lastInsertRowid,
   );
   return { modelId, datasetId, recordId };
 }
@@ -46,7 +56,19 @@ describe('workspace file', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
-    for (const table of ['datasets', 'records', 'models', 'model_sets', 'runs', 'scores', 'metrics', 'checks', 'exports', 'run_log', 'settings']) {
+    for (const table of [
+      'datasets',
+      'records',
+      'models',
+      'model_sets',
+      'runs',
+      'scores',
+      'metrics',
+      'checks',
+      'exports',
+      'run_log',
+      'settings',
+    ]) {
       expect(tables).toContain(table);
     }
     expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(currentSchemaVersion);
@@ -77,7 +99,9 @@ describe('workspace file', () => {
     const db = openWorkspace(file);
     expect((db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v).toBe(currentSchemaVersion);
     const runId = createRun(db, newRun(modelId, datasetId));
-    expect((db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as { owner_pid: number }).owner_pid).toBe(process.pid);
+    expect((db.prepare('SELECT owner_pid, owner_started FROM runs WHERE id = ?').get(runId) as { owner_pid: number }).owner_pid).toBe(
+      process.pid,
+    );
     expect(workspaceIntegrity(db)).toBe('ok');
     db.close();
   });
@@ -115,7 +139,10 @@ describe('workspace file', () => {
     expect((readStarted.get() as { n: number }).n).toBe(0);
     const child = spawn(
       process.execPath,
-      ['-e', `const D=require('better-sqlite3');const db=new D(${JSON.stringify(file)});db.pragma('busy_timeout=5000');db.prepare('INSERT INTO scores (run_id, record_id, score) VALUES (?, ?, 0.25)').run(${runId}, ${recordId});db.close();`],
+      [
+        '-e',
+        `const D=require('better-sqlite3');const db=new D(${JSON.stringify(file)});db.pragma('busy_timeout=5000');db.prepare('INSERT INTO scores (run_id, record_id, score) VALUES (?, ?, 0.25)').run(${runId}, ${recordId});db.close();`,
+      ],
       { cwd: path.resolve(__dirname, '../../..') },
     );
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -146,34 +173,37 @@ describe('workspace file', () => {
     reopened.close();
   });
 
-  it.skipIf(processStartMarker(process.pid) === null)('tells a reused pid from the run\'s real owner by the process start time', async () => {
-    const file = path.join(dir, 'reused-pid.sqlite');
-    const db = openWorkspace(file);
-    const { modelId, datasetId } = seedModelAndDataset(db);
-    const owned = createRun(db, newRun(modelId, datasetId));
-    const reused = createRun(db, newRun(modelId, datasetId));
-    const ownPidOtherStart = createRun(db, newRun(modelId, datasetId));
-    // A live process stands in for "the pid is in use": once as the real owner, once as an unrelated process
-    // that got the dead owner's pid (same pid, another start time).
-    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
-    try {
-      await new Promise((resolve) => other.once('spawn', resolve));
-      const started = processStartMarker(other.pid!);
-      expect(started).toMatch(/^\d+$/);
-      const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, owner_started = ? WHERE id = ?');
-      setOwner.run(other.pid, started, owned);
-      setOwner.run(other.pid, String(Number(started) + 1), reused);
-      setOwner.run(process.pid, String(Number(currentOwner().started) - 1), ownPidOtherStart);
-      db.close();
-      const reopened = openWorkspace(file);
-      expect(getRun(reopened, owned).status).toBe('running');
-      expect(getRun(reopened, reused).status).toBe('interrupted');
-      expect(getRun(reopened, ownPidOtherStart).status).toBe('interrupted');
-      reopened.close();
-    } finally {
-      other.kill();
-    }
-  });
+  it.skipIf(processStartMarker(process.pid) === null)(
+    "tells a reused pid from the run's real owner by the process start time",
+    async () => {
+      const file = path.join(dir, 'reused-pid.sqlite');
+      const db = openWorkspace(file);
+      const { modelId, datasetId } = seedModelAndDataset(db);
+      const owned = createRun(db, newRun(modelId, datasetId));
+      const reused = createRun(db, newRun(modelId, datasetId));
+      const ownPidOtherStart = createRun(db, newRun(modelId, datasetId));
+      // A live process stands in for "the pid is in use": once as the real owner, once as an unrelated process
+      // that got the dead owner's pid (same pid, another start time).
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+      try {
+        await new Promise((resolve) => other.once('spawn', resolve));
+        const started = processStartMarker(other.pid!);
+        expect(started).toMatch(/^\d+$/);
+        const setOwner = db.prepare('UPDATE runs SET owner_pid = ?, owner_started = ? WHERE id = ?');
+        setOwner.run(other.pid, started, owned);
+        setOwner.run(other.pid, String(Number(started) + 1), reused);
+        setOwner.run(process.pid, String(Number(currentOwner().started) - 1), ownPidOtherStart);
+        db.close();
+        const reopened = openWorkspace(file);
+        expect(getRun(reopened, owned).status).toBe('running');
+        expect(getRun(reopened, reused).status).toBe('interrupted');
+        expect(getRun(reopened, ownPidOtherStart).status).toBe('interrupted');
+        reopened.close();
+      } finally {
+        other.kill();
+      }
+    },
+  );
 
   it('marks a training job whose process died as interrupted, and leaves a finished one alone', () => {
     const file = path.join(dir, 'training-crash.sqlite');

@@ -19,12 +19,29 @@ afterAll(() => db.close());
 function seedRun(target: Database.Database): number {
   const now = new Date().toISOString();
   const datasetId = Number(
-    target.prepare("INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)").run(now).lastInsertRowid,
+    target
+      .prepare(
+        "INSERT INTO datasets (name, source_kind, source_path, root_path, status, created_at) VALUES ('d', 'manifest-csv', 'm.csv', '.', 'ready', ?)",
+      )
+      .run(now).lastInsertRowid,
   );
   const modelId = Number(
-    target.prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)").run(now).lastInsertRowid,
+    target
+      .prepare(
+        "INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('m', 'classifier', 'target', '{}', 'h', '{}', '{}', ?)",
+      )
+      .run(now).lastInsertRowid,
   );
-  return createRun(target, { attack: 'loss', family: 'classifier', targetModelId: modelId, datasetId, config: { seed: 1 }, engineVersion: 'test', modelHash: 'h', dataHash: 'd' });
+  return createRun(target, {
+    attack: 'loss',
+    family: 'classifier',
+    targetModelId: modelId,
+    datasetId,
+    config: { seed: 1 },
+    engineVersion: 'test',
+    modelHash: 'h',
+    dataHash: 'd',
+  });
 }
 
 const outcome = { metrics: [{ name: 'auc', value: 0.7 }], checks: [], timings: {}, modelCalls: 1 };
@@ -64,7 +81,9 @@ describe('recovery of runs whose owner died', () => {
     // `sleep 0 &` exits at once; its parent then becomes `sleep 30` by exec and never reaps it, so it stays a zombie.
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
-      const zombie = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      const zombie = Number(
+        await new Promise<string>((resolve) => parent.stdout!.once('data', (chunk: Buffer) => resolve(chunk.toString()))),
+      );
       const started = processStartMarker(zombie);
       const deadline = Date.now() + 5_000;
       while (!/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) {

@@ -28,7 +28,10 @@ export function labelsOf(records: readonly RunRecord[], attack: string): Int32Ar
   const labels = new Int32Array(records.length);
   records.forEach((record, i) => {
     if (record.label === null) {
-      throw new MiaError('attack.missing-label', `The ${attack} attack needs a class label for every record, and record "${record.key}" has none.`);
+      throw new MiaError(
+        'attack.missing-label',
+        `The ${attack} attack needs a class label for every record, and record "${record.key}" has none.`,
+      );
     }
     labels[i] = record.label;
   });

@@ -12,12 +12,24 @@ const RmiaParams = z.strictObject({
   tuneA: z
     .boolean()
     .default(false)
-    .describe('Choose a from 0, 0.05, …, 1 by attacking each reference model with the others (their manifests give the truth); replaces a. Needs at least 2 reference models.'),
-  gamma: z.number().positive().default(1).describe('Threshold γ on the pairwise likelihood ratio (the paper\'s experiments use 2).'),
-  populationSize: z.number().int().min(10).default(1000).describe('Population records (role "population") to compare against; a seeded sample when the dataset has more.'),
+    .describe(
+      'Choose a from 0, 0.05, …, 1 by attacking each reference model with the others (their manifests give the truth); replaces a. Needs at least 2 reference models.',
+    ),
+  gamma: z.number().positive().default(1).describe("Threshold γ on the pairwise likelihood ratio (the paper's experiments use 2)."),
+  populationSize: z
+    .number()
+    .int()
+    .min(10)
+    .default(1000)
+    .describe('Population records (role "population") to compare against; a seeded sample when the dataset has more.'),
 });
 
-async function trueClassProbabilities(model: ClassifierTarget, records: readonly RunRecord[], labels: Int32Array, phase: string): Promise<Float64Array> {
+async function trueClassProbabilities(
+  model: ClassifierTarget,
+  records: readonly RunRecord[],
+  labels: Int32Array,
+  phase: string,
+): Promise<Float64Array> {
   const outputs = await model.outputs(records, { phase });
   return Float64Array.from(labels, (y, i) => outputs.probabilities[i * outputs.classes + y]!);
 }
@@ -27,20 +39,25 @@ export const rmiaAttack: AttackModule<typeof RmiaParams, ClassifierTarget, Class
   family: 'classifier',
   title: 'Relative membership inference, RMIA (Zarifzadeh et al. 2024)',
   description:
-    'Black-box access to the target\'s probabilities, reference models with training manifests, and population records that no model trained on. A record scores high when, relative to the reference models, the target favours it more than it favours most population records.',
+    "Black-box access to the target's probabilities, reference models with training manifests, and population records that no model trained on. A record scores high when, relative to the reference models, the target favours it more than it favours most population records.",
   params: RmiaParams,
   needs: { referenceModels: 'required', roles: ['population'] },
   estimateModelCalls: (params, counts) => (counts.audited + params.populationSize) * (counts.references + 1),
   async run(ctx) {
     const { records, params } = ctx;
     let population = ctx.dataset.filter((record) => record.role === 'population');
-    if (population.length === 0) throw new MiaError('run.missing-role', 'RMIA needs records with role "population" (known non-members of every model).');
+    if (population.length === 0)
+      throw new MiaError('run.missing-role', 'RMIA needs records with role "population" (known non-members of every model).');
     const notes: string[] = [];
     if (population.length > params.populationSize) {
       const all = population;
-      const picked = Array.from(ctx.random.fork('population').sampleWithoutReplacement(all.length, params.populationSize)).sort((a, b) => a - b);
+      const picked = Array.from(ctx.random.fork('population').sampleWithoutReplacement(all.length, params.populationSize)).sort(
+        (a, b) => a - b,
+      );
       population = picked.map((index) => all[index]!);
-      notes.push(`Population: a seeded sample of ${params.populationSize} of ${ctx.dataset.filter((r) => r.role === 'population').length} population records.`);
+      notes.push(
+        `Population: a seeded sample of ${params.populationSize} of ${ctx.dataset.filter((r) => r.role === 'population').length} population records.`,
+      );
     }
     const recordLabels = labelsOf(records, 'rmia');
     const populationLabels = labelsOf(population, 'rmia');
@@ -62,11 +79,16 @@ export const rmiaAttack: AttackModule<typeof RmiaParams, ClassifierTarget, Class
     if (params.tuneA) {
       const tuned = tuneOfflineA(referenceInputs, params.gamma);
       if (!tuned) {
-        throw new MiaError('rmia.cannot-tune', 'Tuning a needs at least 2 reference models, one of which trained on some but not all of the audited records.');
+        throw new MiaError(
+          'rmia.cannot-tune',
+          'Tuning a needs at least 2 reference models, one of which trained on some but not all of the audited records.',
+        );
       }
       a = tuned.a;
       const aucAt = (value: number) => tuned.meanAuc[offlineAGrid.indexOf(value)]?.toFixed(4) ?? 'not on the grid';
-      notes.push(`a = ${a} chosen by attacking each of ${tuned.pseudoTargets} reference models with the others (mean AUC ${aucAt(a)}; at a = ${params.a}: ${aucAt(params.a)}).`);
+      notes.push(
+        `a = ${a} chosen by attacking each of ${tuned.pseudoTargets} reference models with the others (mean AUC ${aucAt(a)}; at a = ${params.a}: ${aucAt(params.a)}).`,
+      );
     }
     const outcome = rmiaScores(
       {
@@ -76,8 +98,11 @@ export const rmiaAttack: AttackModule<typeof RmiaParams, ClassifierTarget, Class
       },
       { a, gamma: params.gamma },
     );
-    notes.unshift(`RMIA offline, a = ${a}${params.tuneA ? ' (tuned)' : ''}, γ = ${params.gamma}, ${population.length} population records, ${references.length} reference models.`);
-    if (outcome.withoutOutModels > 0) notes.push(`${outcome.withoutOutModels} records had no OUT reference model; their Pr(x) averages all reference models.`);
+    notes.unshift(
+      `RMIA offline, a = ${a}${params.tuneA ? ' (tuned)' : ''}, γ = ${params.gamma}, ${population.length} population records, ${references.length} reference models.`,
+    );
+    if (outcome.withoutOutModels > 0)
+      notes.push(`${outcome.withoutOutModels} records had no OUT reference model; their Pr(x) averages all reference models.`);
     const modelCalls = ctx.target.modelCalls + references.reduce((sum, reference) => sum + reference.model.modelCalls, 0);
     return { recordIds: Int32Array.from(records, (r) => r.id), scores: outcome.scores, modelCalls, notes };
   },

@@ -27,7 +27,12 @@ export interface RmiaOutcome {
   readonly withoutOutModels: number;
 }
 
-function offlinePrior(values: readonly Float64Array[], inModel: readonly Uint8Array[], index: number, a: number): { prior: number; fallback: boolean } {
+function offlinePrior(
+  values: readonly Float64Array[],
+  inModel: readonly Uint8Array[],
+  index: number,
+  a: number,
+): { prior: number; fallback: boolean } {
   let sum = 0;
   let n = 0;
   for (let m = 0; m < values.length; m++) {

@@ -11,11 +11,28 @@ import { probabilityFeatures } from './shokri-features';
 
 const ShokriParams = z.strictObject({
   shadowCount: z.number().int().min(1).default(8).describe('How many of the shadow models to use (k).'),
-  features: z.enum(['sorted', 'class-order']).default('sorted').describe('Feature vector: the probability vector sorted descending, or in class order.'),
-  attackModel: z.enum(['mlp', 'logistic']).default('mlp').describe('Per-class attack model: a small MLP (64 hidden units) or logistic regression.'),
+  features: z
+    .enum(['sorted', 'class-order'])
+    .default('sorted')
+    .describe('Feature vector: the probability vector sorted descending, or in class order.'),
+  attackModel: z
+    .enum(['mlp', 'logistic'])
+    .default('mlp')
+    .describe('Per-class attack model: a small MLP (64 hidden units) or logistic regression.'),
   hiddenUnits: z.number().int().min(1).max(1024).default(64).describe('Hidden units of the MLP attack model.'),
-  minExamplesPerClass: z.number().int().min(2).default(40).describe('A class with fewer in or out examples than this falls back to one attack model for all classes.'),
-  maxEpochs: z.number().int().min(1).max(500).default(40).describe('Training epochs of each attack model (early stopping on a 10 % validation split).'),
+  minExamplesPerClass: z
+    .number()
+    .int()
+    .min(2)
+    .default(40)
+    .describe('A class with fewer in or out examples than this falls back to one attack model for all classes.'),
+  maxEpochs: z
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(40)
+    .describe('Training epochs of each attack model (early stopping on a 10 % validation split).'),
 });
 
 interface Example {
@@ -36,7 +53,8 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
   async run(ctx) {
     const { params, records } = ctx;
     const shadows = ctx.models.shadows.slice(0, params.shadowCount);
-    if (shadows.length === 0) throw new MiaError('run.missing-shadow-models', 'The Shokri attack needs shadow models with training manifests.');
+    if (shadows.length === 0)
+      throw new MiaError('run.missing-shadow-models', 'The Shokri attack needs shadow models with training manifests.');
     const aux = ctx.dataset.filter((record) => record.role === 'aux');
     const reportedKeys = new Set(records.map((r) => r.key));
     const classes = ctx.target.classes;
@@ -48,14 +66,22 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
       const outsidePool = aux.filter((record) => !shadow.trainedOn.has(record.key));
       const leaked = [...shadow.trainedOn].filter((key) => reportedKeys.has(key));
       if (leaked.length > 0) {
-        throw new MiaError('shokri.shadow-overlaps-audit', `Shadow model "${shadow.model.name}" was trained on ${leaked.length} audited records (e.g. "${leaked[0]}"); shadow data must be disjoint from the audited records.`);
+        throw new MiaError(
+          'shokri.shadow-overlaps-audit',
+          `Shadow model "${shadow.model.name}" was trained on ${leaked.length} audited records (e.g. "${leaked[0]}"); shadow data must be disjoint from the audited records.`,
+        );
       }
       if (inside.length === 0) {
-        throw new MiaError('shokri.shadow-without-aux', `Shadow model "${shadow.model.name}" trained on no record of the auxiliary pool (role "aux"); check its manifest against the dataset.`);
+        throw new MiaError(
+          'shokri.shadow-without-aux',
+          `Shadow model "${shadow.model.name}" trained on no record of the auxiliary pool (role "aux"); check its manifest against the dataset.`,
+        );
       }
       // "Out" examples: as many auxiliary records the shadow did not see as it did see, drawn with the run's seed.
       const outCount = Math.min(inside.length, outsidePool.length);
-      const outPicks = Array.from(ctx.random.fork(`shadow-${index}-out`).sampleWithoutReplacement(outsidePool.length, outCount)).sort((a, b) => a - b);
+      const outPicks = Array.from(ctx.random.fork(`shadow-${index}-out`).sampleWithoutReplacement(outsidePool.length, outCount)).sort(
+        (a, b) => a - b,
+      );
       const outside = outPicks.map((i) => outsidePool[i]!);
       const batch: RunRecord[] = [...inside, ...outside];
       const outputs = await shadow.model.outputs(batch, { phase: 'shadow models' });
@@ -84,7 +110,15 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
           labels: Uint8Array.from(rows, (r) => examples.labels[r]!),
           featureCount: classes,
         },
-        { hidden: params.attackModel === 'mlp' ? [params.hiddenUnits] : [], learningRate: 1e-3, batchSize: 32, maxEpochs: params.maxEpochs, validationFraction: 0.1, patience: 3, weightDecay: 0 },
+        {
+          hidden: params.attackModel === 'mlp' ? [params.hiddenUnits] : [],
+          learningRate: 1e-3,
+          batchSize: 32,
+          maxEpochs: params.maxEpochs,
+          validationFraction: 0.1,
+          patience: 3,
+          weightDecay: 0,
+        },
         ctx.random.fork(`attack-model-${label}`),
       );
 
@@ -105,7 +139,9 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
     }
     if (fallbackClasses.length > 0) {
       shared = train(allRows, 'all-classes');
-      notes.push(`Classes ${fallbackClasses.join(', ')} had fewer than ${params.minExamplesPerClass} in or out examples; they use one attack model trained on all classes.`);
+      notes.push(
+        `Classes ${fallbackClasses.join(', ')} had fewer than ${params.minExamplesPerClass} in or out examples; they use one attack model trained on all classes.`,
+      );
     }
 
     const labels = labelsOf(records, 'shokri');
@@ -122,7 +158,7 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
       scores,
       modelCalls,
       notes,
-      decisionThreshold: { threshold: 0.5, reason: 'the attack models\' 0.5 decision threshold (Shokri et al.)' },
+      decisionThreshold: { threshold: 0.5, reason: "the attack models' 0.5 decision threshold (Shokri et al.)" },
     };
   },
 };

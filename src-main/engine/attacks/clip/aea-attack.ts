@@ -12,7 +12,9 @@ const AeaParams = z.strictObject({
   aggregate: z
     .enum(['gap', 'mean-similarity'])
     .default('gap')
-    .describe('"gap": mean over views of cs(x, c) − cs(a_k(x), c) (members lose more similarity); "mean-similarity": mean of cs over the original and the K views.'),
+    .describe(
+      '"gap": mean over views of cs(x, c) − cs(a_k(x), c) (members lose more similarity); "mean-similarity": mean of cs over the original and the K views.',
+    ),
 });
 
 const settings = defaultAugmentation;

@@ -7,7 +7,10 @@ import type { Embeddings } from './clip-target';
 /** cs(x_i, c_i) = f_I(x_i) · f_T(c_i) for paired rows, accumulated in float64. */
 export function pairedSimilarities(images: Embeddings, texts: Embeddings): Float64Array {
   if (images.dimension !== texts.dimension) {
-    throw new MiaError('attack.embedding-mismatch', `Image embeddings have ${images.dimension} values and text embeddings ${texts.dimension}; they cannot be compared.`);
+    throw new MiaError(
+      'attack.embedding-mismatch',
+      `Image embeddings have ${images.dimension} values and text embeddings ${texts.dimension}; they cannot be compared.`,
+    );
   }
   return cosineSimilarity(images.values, texts.values, images.dimension);
 }
@@ -22,7 +25,8 @@ export type AeaAggregate = 'gap' | 'mean-similarity';
 export function aggregateViews(original: Float64Array, views: readonly Float64Array[], aggregate: AeaAggregate): Float64Array {
   if (views.length === 0) throw new MiaError('aea.no-views', 'AEA needs at least one augmented view.');
   for (const view of views) {
-    if (view.length !== original.length) throw new MiaError('aea.bad-views', `An augmented view has ${view.length} similarities for ${original.length} records.`);
+    if (view.length !== original.length)
+      throw new MiaError('aea.bad-views', `An augmented view has ${view.length} similarities for ${original.length} records.`);
   }
   const out = new Float64Array(original.length);
   const k = views.length;

@@ -38,7 +38,10 @@ export type ClipModels = Record<string, never>;
 export function captionsOf(records: readonly RunRecord[], attack: string): string[] {
   return records.map((record) => {
     if (record.caption === null || record.caption.trim() === '') {
-      throw new MiaError('attack.missing-caption', `The ${attack} attack needs a caption for every record, and record "${record.key}" has none.`);
+      throw new MiaError(
+        'attack.missing-caption',
+        `The ${attack} attack needs a caption for every record, and record "${record.key}" has none.`,
+      );
     }
     return record.caption;
   });

@@ -41,7 +41,13 @@ export interface ViewParameters {
 
 const cropAttempts = 10;
 
-export function drawViewParameters(random: SeededRandom, width: number, height: number, channels: number, settings: AugmentationSettings = defaultAugmentation): ViewParameters {
+export function drawViewParameters(
+  random: SeededRandom,
+  width: number,
+  height: number,
+  channels: number,
+  settings: AugmentationSettings = defaultAugmentation,
+): ViewParameters {
   const crop = drawCrop(random, width, height, settings);
   const flip = random.next() < settings.flipProbability;
   const angleDegrees = (random.next() * 2 - 1) * settings.maxRotationDegrees;
@@ -159,12 +165,19 @@ function greyPlane(planes: Float64Array, count: number, channels: number, channe
   if (channels === 1) return planes.slice(0, count);
   const weights = channelOrder === 'BGR' ? [0.114, 0.587, 0.299] : [0.299, 0.587, 0.114];
   const grey = new Float64Array(count);
-  for (let i = 0; i < count; i++) grey[i] = weights[0]! * planes[i]! + weights[1]! * planes[count + i]! + weights[2]! * planes[2 * count + i]!;
+  for (let i = 0; i < count; i++)
+    grey[i] = weights[0]! * planes[i]! + weights[1]! * planes[count + i]! + weights[2]! * planes[2 * count + i]!;
   return grey;
 }
 
 /** Brightness, then contrast, then saturation, each clamped to [0, 1] as torchvision does for float images. */
-function jitterColours(planes: Float64Array, count: number, channels: number, view: ViewParameters, channelOrder: PreprocessSpec['channelOrder']): void {
+function jitterColours(
+  planes: Float64Array,
+  count: number,
+  channels: number,
+  view: ViewParameters,
+  channelOrder: PreprocessSpec['channelOrder'],
+): void {
   for (let i = 0; i < planes.length; i++) planes[i] = clamp(planes[i]! * view.brightness, 0, 1);
   const grey = greyPlane(planes, count, channels, channelOrder);
   let mean = 0;
@@ -174,18 +187,30 @@ function jitterColours(planes: Float64Array, count: number, channels: number, vi
   if (channels !== 3 || view.saturation === 1) return;
   const greyAfter = greyPlane(planes, count, channels, channelOrder);
   for (let c = 0; c < 3; c++) {
-    for (let i = 0; i < count; i++) planes[c * count + i] = clamp(view.saturation * planes[c * count + i]! + (1 - view.saturation) * greyAfter[i]!, 0, 1);
+    for (let i = 0; i < count; i++)
+      planes[c * count + i] = clamp(view.saturation * planes[c * count + i]! + (1 - view.saturation) * greyAfter[i]!, 0, 1);
   }
 }
 
 /** One augmented view of a preprocessed image tensor, drawn from `random` (parameters first, then the noise). */
-export function augmentTensor(tensor: Float32Array, spec: PreprocessSpec, random: SeededRandom, settings: AugmentationSettings = defaultAugmentation): Float32Array {
+export function augmentTensor(
+  tensor: Float32Array,
+  spec: PreprocessSpec,
+  random: SeededRandom,
+  settings: AugmentationSettings = defaultAugmentation,
+): Float32Array {
   const view = drawViewParameters(random, spec.width, spec.height, spec.channels, settings);
   return applyView(tensor, spec, view, settings.noiseStd, random);
 }
 
 /** Applies chosen view parameters: geometry, colour jitter, then noise of `noiseStd` drawn from `random`. */
-export function applyView(tensor: Float32Array, spec: PreprocessSpec, view: ViewParameters, noiseStd: number, random: SeededRandom): Float32Array {
+export function applyView(
+  tensor: Float32Array,
+  spec: PreprocessSpec,
+  view: ViewParameters,
+  noiseStd: number,
+  random: SeededRandom,
+): Float32Array {
   const { width, height, channels } = spec;
   const planes = resampleGeometry(toUnitPlanes(tensor, spec), width, height, channels, view);
   jitterColours(planes, width * height, channels, view, spec.channelOrder);

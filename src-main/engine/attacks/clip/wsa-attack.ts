@@ -8,21 +8,46 @@ import type { AttackModule, AttackResult } from '../attack-module';
 import type { RunRecord } from '../run-record';
 import { pairedSimilarities } from './clip-scores';
 import { captionsOf, type ClipModels, type ClipTarget, type Embeddings } from './clip-target';
-import { balanceSides, concatenatedFeatures, lambdaSweepValues, pseudoLabelErrorRate, pseudoMemberIndices, wsaRoles, wsaThreshold } from './wsa-math';
+import {
+  balanceSides,
+  concatenatedFeatures,
+  lambdaSweepValues,
+  pseudoLabelErrorRate,
+  pseudoMemberIndices,
+  wsaRoles,
+  wsaThreshold,
+} from './wsa-math';
 
 const WsaParams = z.strictObject({
-  lambda: z.number().min(-10).max(10).default(1).describe('Threshold τ = μ + λσ over the cs of the guaranteed non-members; pool records at or above τ are pseudo-members.'),
+  lambda: z
+    .number()
+    .min(-10)
+    .max(10)
+    .default(1)
+    .describe('Threshold τ = μ + λσ over the cs of the guaranteed non-members; pool records at or above τ are pseudo-members.'),
   lambdaSweep: z
     .boolean()
     .default(false)
-    .describe('Also report, for each λ in {−0.5, 0, 0.5, 1, 1.5, 2, 2.5}, the pseudo-member count and pseudo-label error rate. Scores still use λ; start one run per λ for full metrics at each.'),
-  hiddenLayers: z.array(z.number().int().min(1).max(2048)).min(1).max(4).default([256, 128]).describe('Hidden layer widths of the MLP attack model.'),
+    .describe(
+      'Also report, for each λ in {−0.5, 0, 0.5, 1, 1.5, 2, 2.5}, the pseudo-member count and pseudo-label error rate. Scores still use λ; start one run per λ for full metrics at each.',
+    ),
+  hiddenLayers: z
+    .array(z.number().int().min(1).max(2048))
+    .min(1)
+    .max(4)
+    .default([256, 128])
+    .describe('Hidden layer widths of the MLP attack model.'),
   learningRate: z.number().positive().max(1).default(1e-3).describe('Adam learning rate of the attack model.'),
   batchSize: z.number().int().min(1).max(4096).default(32).describe('Mini-batch size of the attack model.'),
   maxEpochs: z.number().int().min(1).max(500).default(15).describe('Most training epochs of the attack model.'),
   validationFraction: z.number().min(0).max(0.5).default(0.1).describe('Fraction of the training rows held out for early stopping.'),
   patience: z.number().int().min(1).max(100).default(3).describe('Epochs without a better validation loss before training stops.'),
-  minPseudoMembers: z.number().int().min(1).default(10).describe('Fewest pseudo-members the attack model is trained on; with fewer the run stops and asks for a lower λ.'),
+  minPseudoMembers: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('Fewest pseudo-members the attack model is trained on; with fewer the run stops and asks for a lower λ.'),
 });
 type WsaParams = z.output<typeof WsaParams>;
 
@@ -55,8 +80,14 @@ function sweepReport(nonMembers: Side, pool: Side): { notes: string[]; extraMetr
     const error = pseudoLabelErrorRate(Array.from(picked, (i) => pool.records[i]!.member));
     const label = `lambda=${formatNumber(lambda)}`;
     extraMetrics.push({ name: `pseudo_members@${label}`, value: picked.length, note: `τ = ${threshold.tau.toFixed(4)}` });
-    extraMetrics.push({ name: `pseudo_label_error_rate@${label}`, value: error.rate, note: error.rate === null ? 'no pseudo-member has known membership' : `over ${error.known} pseudo-members with known membership` });
-    parts.push(`λ ${lambda}: τ ${threshold.tau.toFixed(4)}, ${picked.length} pseudo-members${error.rate === null ? '' : `, error ${(100 * error.rate).toFixed(1)} %`}`);
+    extraMetrics.push({
+      name: `pseudo_label_error_rate@${label}`,
+      value: error.rate,
+      note: error.rate === null ? 'no pseudo-member has known membership' : `over ${error.known} pseudo-members with known membership`,
+    });
+    parts.push(
+      `λ ${lambda}: τ ${threshold.tau.toFixed(4)}, ${picked.length} pseudo-members${error.rate === null ? '' : `, error ${(100 * error.rate).toFixed(1)} %`}`,
+    );
   }
   notes.push(`λ sweep (pseudo-labels only; scores use the configured λ, one run per λ gives full metrics): ${parts.join('; ')}.`);
   return { notes, extraMetrics };
@@ -79,10 +110,14 @@ export const wsaAttack: AttackModule<typeof WsaParams, ClipTarget, ClipModels> =
     const threshold = wsaThreshold(nonMembers.similarities, params.lambda);
     const picked = pseudoMemberIndices(pool.similarities, threshold.tau);
     if (picked.length < params.minPseudoMembers) {
-      throw new MiaError('wsa.too-few-pseudo-members', `Only ${picked.length} of ${pool.records.length} pool records reach the threshold τ = ${threshold.tau.toFixed(4)} (μ ${threshold.mean.toFixed(4)} + λ ${params.lambda} × σ ${threshold.std.toFixed(4)}); WSA needs at least ${params.minPseudoMembers}. Lower λ.`, {
-        pseudoMembers: picked.length,
-        tau: threshold.tau,
-      });
+      throw new MiaError(
+        'wsa.too-few-pseudo-members',
+        `Only ${picked.length} of ${pool.records.length} pool records reach the threshold τ = ${threshold.tau.toFixed(4)} (μ ${threshold.mean.toFixed(4)} + λ ${params.lambda} × σ ${threshold.std.toFixed(4)}); WSA needs at least ${params.minPseudoMembers}. Lower λ.`,
+        {
+          pseudoMembers: picked.length,
+          tau: threshold.tau,
+        },
+      );
     }
     ctx.signal.throwIfAborted();
     const balanced = balanceSides(picked.length, nonMembers.records.length, ctx.random.fork('balance'));
@@ -101,17 +136,31 @@ export const wsaAttack: AttackModule<typeof WsaParams, ClipTarget, ClipModels> =
     );
     ctx.progress('attack model', 1, 1, 'models');
     const reported = await embedSide(target, records, 'audited');
-    const scores = model.predict(concatenatedFeatures(reported.images, reported.texts, Int32Array.from(records, (_, i) => i)));
+    const scores = model.predict(
+      concatenatedFeatures(
+        reported.images,
+        reported.texts,
+        Int32Array.from(records, (_, i) => i),
+      ),
+    );
 
     const notes = [
       `WSA: τ = μ + λσ = ${threshold.mean.toFixed(4)} + ${params.lambda} × ${threshold.std.toFixed(4)} = ${threshold.tau.toFixed(4)} over ${nonMembers.records.length} guaranteed non-members; ${picked.length} of ${pool.records.length} pool records are pseudo-members.`,
       `Attack model: MLP (${params.hiddenLayers.join(', ')} hidden units) on ${2 * pool.images.dimension} features, trained on ${memberRows.length} pseudo-members and ${balanced.nonMembers.length} non-members (the larger side subsampled with the run's seed) for ${model.epochsRun} epochs${model.bestValidationLoss === null ? '' : `, best validation loss ${model.bestValidationLoss.toFixed(4)}`}.`,
     ];
-    const extraMetrics: NonNullable<AttackResult['extraMetrics']>[number][] = [{ name: 'pseudo_members', value: picked.length, note: `τ = ${threshold.tau.toFixed(4)} at λ = ${params.lambda}` }];
+    const extraMetrics: NonNullable<AttackResult['extraMetrics']>[number][] = [
+      { name: 'pseudo_members', value: picked.length, note: `τ = ${threshold.tau.toFixed(4)} at λ = ${params.lambda}` },
+    ];
     const error = pseudoLabelErrorRate(Array.from(picked, (i) => pool.records[i]!.member));
     if (error.rate !== null) {
-      extraMetrics.push({ name: 'pseudo_label_error_rate', value: error.rate, note: `non-members among ${error.known} pseudo-members with known membership` });
-      notes.push(`Pseudo-label error rate: ${(100 * error.rate).toFixed(1)} % of ${error.known} pseudo-members with known membership are non-members.`);
+      extraMetrics.push({
+        name: 'pseudo_label_error_rate',
+        value: error.rate,
+        note: `non-members among ${error.known} pseudo-members with known membership`,
+      });
+      notes.push(
+        `Pseudo-label error rate: ${(100 * error.rate).toFixed(1)} % of ${error.known} pseudo-members with known membership are non-members.`,
+      );
     } else {
       notes.push('The pool has no ground truth, so the pseudo-label error rate is unknown.');
     }

@@ -12,19 +12,32 @@ import type { Embeddings } from './clip-target';
 export function wsaRoles(dataset: readonly RunRecord[], reported: readonly RunRecord[]): { nonMembers: RunRecord[]; pool: RunRecord[] } {
   const nonMembers = dataset.filter((r) => r.role === 'nonmember-reference');
   const pool = dataset.filter((r) => r.role === 'pool');
-  for (const [role, list] of [['nonmember-reference', nonMembers], ['pool', pool]] as const) {
+  for (const [role, list] of [
+    ['nonmember-reference', nonMembers],
+    ['pool', pool],
+  ] as const) {
     if (list.length === 0) {
-      throw new MiaError('run.missing-role', `The WSA attack needs records with role "${role}" (${role === 'pool' ? 'an unlabelled pool of members and non-members' : 'guaranteed non-members'}), and the dataset has none.`);
+      throw new MiaError(
+        'run.missing-role',
+        `The WSA attack needs records with role "${role}" (${role === 'pool' ? 'an unlabelled pool of members and non-members' : 'guaranteed non-members'}), and the dataset has none.`,
+      );
     }
   }
   const reportedKeys = new Set(reported.map((r) => r.key));
-  for (const [role, list] of [['nonmember-reference', nonMembers], ['pool', pool]] as const) {
+  for (const [role, list] of [
+    ['nonmember-reference', nonMembers],
+    ['pool', pool],
+  ] as const) {
     const overlap = list.filter((r) => reportedKeys.has(r.key));
     if (overlap.length > 0) {
-      throw new MiaError('wsa.overlaps-reported', `${overlap.length} records with role "${role}" (e.g. "${overlap[0]!.key}") are also among the audited or calibration records; WSA's threshold and attack model must not see the records it reports.`, {
-        role,
-        keys: overlap.slice(0, 10).map((r) => r.key),
-      });
+      throw new MiaError(
+        'wsa.overlaps-reported',
+        `${overlap.length} records with role "${role}" (e.g. "${overlap[0]!.key}") are also among the audited or calibration records; WSA's threshold and attack model must not see the records it reports.`,
+        {
+          role,
+          keys: overlap.slice(0, 10).map((r) => r.key),
+        },
+      );
     }
   }
   return { nonMembers, pool };
@@ -67,7 +80,11 @@ export function pseudoMemberIndices(poolSimilarities: Float64Array, tau: number)
  * Equal numbers of pseudo-members and non-members: the larger side is cut to the size of the smaller by a seeded
  * sample without replacement; indices come back ascending so the training rows keep the records' order.
  */
-export function balanceSides(memberCount: number, nonMemberCount: number, random: SeededRandom): { members: Int32Array; nonMembers: Int32Array } {
+export function balanceSides(
+  memberCount: number,
+  nonMemberCount: number,
+  random: SeededRandom,
+): { members: Int32Array; nonMembers: Int32Array } {
   const size = Math.min(memberCount, nonMemberCount);
   const pick = (count: number, label: string): Int32Array =>
     count === size ? Int32Array.from({ length: count }, (_, i) => i) : random.fork(label).sampleWithoutReplacement(count, size).sort();
@@ -89,7 +106,8 @@ export function pseudoLabelErrorRate(membership: readonly (0 | 1 | null)[]): { r
 /** Feature rows [f_I(x) ‖ f_T(c)] in float64 for the chosen rows of paired embeddings. */
 export function concatenatedFeatures(images: Embeddings, texts: Embeddings, rows: ArrayLike<number>): Float64Array {
   const d = images.dimension;
-  if (texts.dimension !== d) throw new MiaError('attack.embedding-mismatch', `Image embeddings have ${d} values and text embeddings ${texts.dimension}.`);
+  if (texts.dimension !== d)
+    throw new MiaError('attack.embedding-mismatch', `Image embeddings have ${d} values and text embeddings ${texts.dimension}.`);
   const out = new Float64Array(rows.length * 2 * d);
   for (let r = 0; r < rows.length; r++) {
     const source = rows[r]!;

@@ -18,7 +18,7 @@ export const diffusionLossAttack: AttackModule<typeof LossParams, DiffusionTarge
   family: 'diffusion',
   title: 'Denoising loss threshold (Matsumoto et al. 2023)',
   description:
-    'Access to a denoiser (ε-prediction). The image is noised to step t with n fresh Gaussian draws ε_r; the score is the negated mean of ‖ε_r − ε_θ(x_t, t)‖², the model\'s own training loss, which is lower on members.',
+    "Access to a denoiser (ε-prediction). The image is noised to step t with n fresh Gaussian draws ε_r; the score is the negated mean of ‖ε_r − ε_θ(x_t, t)‖², the model's own training loss, which is lower on members.",
   params: LossParams,
   needs: {},
   estimateModelCalls: (params, counts) => counts.audited * params.repeats,

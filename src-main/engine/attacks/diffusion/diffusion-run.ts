@@ -37,9 +37,13 @@ export function checkTimestep(schedule: NoiseSchedule, attack: string, name: str
   const last = schedule.timesteps - 1 - reach;
   if (!Number.isInteger(t) || t < 1 || t > last) {
     const above = reach > 0 ? ` (with ${reach} more steps above it)` : '';
-    throw new MiaError('run.invalid-params', `The ${attack} parameter ${name} = ${t} does not fit the model's schedule of ${schedule.timesteps} steps; it must be a whole number from 1 to ${last}${above}.`, {
-      parameter: name,
-    });
+    throw new MiaError(
+      'run.invalid-params',
+      `The ${attack} parameter ${name} = ${t} does not fit the model's schedule of ${schedule.timesteps} steps; it must be a whole number from 1 to ${last}${above}.`,
+      {
+        parameter: name,
+      },
+    );
   }
 }
 
@@ -57,14 +61,20 @@ export async function statisticsInBatches(
     ctx.signal.throwIfAborted();
     const batch = ctx.records.slice(start, start + batchSize);
     const values = await statistic(batch);
-    if (values.length !== batch.length) throw new MiaError('attack.bad-result', `A batch of ${batch.length} records gave ${values.length} statistics.`);
+    if (values.length !== batch.length)
+      throw new MiaError('attack.bad-result', `A batch of ${batch.length} records gave ${values.length} statistics.`);
     out.set(values, start);
   }
   return out;
 }
 
 /** The run result: statistics negated so that higher = member, and the model calls per record recorded. */
-export function diffusionResult(ctx: DiffusionContext<unknown>, statistics: Float64Array, callsBefore: number, notes: readonly string[]): AttackResult {
+export function diffusionResult(
+  ctx: DiffusionContext<unknown>,
+  statistics: Float64Array,
+  callsBefore: number,
+  notes: readonly string[],
+): AttackResult {
   const modelCalls = ctx.target.modelCalls - callsBefore;
   const perRecord = ctx.records.length > 0 ? modelCalls / ctx.records.length : 0;
   return {
@@ -72,6 +82,8 @@ export function diffusionResult(ctx: DiffusionContext<unknown>, statistics: Floa
     scores: statistics.map((value) => -value),
     modelCalls,
     notes: [...notes, `${modelCalls} denoiser calls in all, ${perRecord} per record.`],
-    extraMetrics: [{ name: 'model_calls_per_record', value: perRecord, note: 'ε_θ evaluations per scored record (one per sample per timestep).' }],
+    extraMetrics: [
+      { name: 'model_calls_per_record', value: perRecord, note: 'ε_θ evaluations per scored record (one per sample per timestep).' },
+    ],
   };
 }

@@ -30,7 +30,8 @@ export interface LossOptions {
 
 function countOf(x: Sample, size: number): number {
   const count = x.length / size;
-  if (!Number.isInteger(count)) throw new MiaError('diffusion.bad-batch', `A batch of ${x.length} values is not a whole number of ${size}-value samples.`);
+  if (!Number.isInteger(count))
+    throw new MiaError('diffusion.bad-batch', `A batch of ${x.length} values is not a whole number of ${size}-value samples.`);
   return count;
 }
 
@@ -50,7 +51,11 @@ export function gatherNoise(noise: NoiseSource, count: number, valuesPerItem: nu
   const out = new Float64Array(count * valuesPerItem);
   for (let item = 0; item < count; item += 1) {
     const values = noise(item, valuesPerItem);
-    if (values.length !== valuesPerItem) throw new MiaError('diffusion.bad-noise', `The noise source gave ${values.length} values for item ${item}; expected ${valuesPerItem}.`);
+    if (values.length !== valuesPerItem)
+      throw new MiaError(
+        'diffusion.bad-noise',
+        `The noise source gave ${values.length} values for item ${item}; expected ${valuesPerItem}.`,
+      );
     out.set(values, item * valuesPerItem);
   }
   return out;
@@ -76,7 +81,13 @@ export function powerDistances(a: Sample, b: Sample, size: number, power: 1 | 2 
  * ReDiffuse's reconstruction x̂: for each sample, the mean over r of DDIM-denoise(√ᾱ_t·x + √(1−ᾱ_t)·ε_r) from t to 0
  * with stride k. All n·B noisy copies go through the model as one batch. Model calls per sample: n·⌈t/k⌉.
  */
-export async function rediffuseReconstructions(model: EpsilonModel, x: Sample, size: number, noise: NoiseSource, options: RediffuseOptions): Promise<Float64Array> {
+export async function rediffuseReconstructions(
+  model: EpsilonModel,
+  x: Sample,
+  size: number,
+  noise: NoiseSource,
+  options: RediffuseOptions,
+): Promise<Float64Array> {
   const count = countOf(x, size);
   const { repeats } = options;
   const noisy = addNoise(model.schedule, repeatSamples(x, size, repeats), gatherNoise(noise, count, repeats * size), options.t);
@@ -132,7 +143,13 @@ export async function piaStatistics(model: EpsilonModel, x: Sample, size: number
 }
 
 /** The diffusion loss: mean over r of ‖ε_r − ε_θ(√ᾱ_t·x + √(1−ᾱ_t)·ε_r, t)‖². n model calls per sample. */
-export async function lossStatistics(model: EpsilonModel, x: Sample, size: number, noise: NoiseSource, options: LossOptions): Promise<Float64Array> {
+export async function lossStatistics(
+  model: EpsilonModel,
+  x: Sample,
+  size: number,
+  noise: NoiseSource,
+  options: LossOptions,
+): Promise<Float64Array> {
   const count = countOf(x, size);
   const { repeats } = options;
   const epsilon = gatherNoise(noise, count, repeats * size);

@@ -80,7 +80,10 @@ export function ssim(a: Sample, b: Sample, shape: SampleShape): Float64Array {
   const plane = height * width;
   const size = channels * plane;
   if (a.length !== b.length || a.length % size !== 0) {
-    throw new MiaError('diffusion.bad-batch', `SSIM needs two batches of ${channels}×${height}×${width} images of equal length; got ${a.length} and ${b.length} values.`);
+    throw new MiaError(
+      'diffusion.bad-batch',
+      `SSIM needs two batches of ${channels}×${height}×${width} images of equal length; got ${a.length} and ${b.length} values.`,
+    );
   }
   const taps = gaussianTaps(windowFor(shape));
   const out = new Float64Array(a.length / size);
@@ -88,7 +91,13 @@ export function ssim(a: Sample, b: Sample, shape: SampleShape): Float64Array {
     let total = 0;
     for (let c = 0; c < channels; c += 1) {
       const from = item * size + c * plane;
-      total += planeSsim(Float64Array.from(a.subarray(from, from + plane)), Float64Array.from(b.subarray(from, from + plane)), height, width, taps);
+      total += planeSsim(
+        Float64Array.from(a.subarray(from, from + plane)),
+        Float64Array.from(b.subarray(from, from + plane)),
+        height,
+        width,
+        taps,
+      );
     }
     out[item] = total / channels;
   }
@@ -96,7 +105,12 @@ export function ssim(a: Sample, b: Sample, shape: SampleShape): Float64Array {
 }
 
 /** The ReDiffuse statistic of each pair (lower = closer = more likely a member). */
-export function reconstructionDistances(original: Sample, reconstructed: Sample, shape: SampleShape, distance: ReconstructionDistance): Float64Array {
+export function reconstructionDistances(
+  original: Sample,
+  reconstructed: Sample,
+  shape: SampleShape,
+  distance: ReconstructionDistance,
+): Float64Array {
   const size = shape.channels * shape.height * shape.width;
   switch (distance) {
     case 'l2':

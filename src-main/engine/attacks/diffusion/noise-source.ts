@@ -23,7 +23,8 @@ export function seededNoise(random: SeededRandom, records: readonly RunRecord[])
 /** Noise laid out [items, repeats, …sample] in one array (a reference implementation's tensor). */
 export function suppliedNoise(values: Sample): NoiseSource {
   return (item, count) => {
-    if ((item + 1) * count > values.length) throw new RangeError(`The supplied noise holds ${values.length} values; item ${item} needs ${count} more.`);
+    if ((item + 1) * count > values.length)
+      throw new RangeError(`The supplied noise holds ${values.length} values; item ${item} needs ${count} more.`);
     return values.subarray(item * count, (item + 1) * count);
   };
 }

@@ -12,7 +12,11 @@ const PiaParams = z.strictObject({
   batchMemoryMiB: batchMemoryParam,
 });
 
-function piaModule(id: 'pia' | 'pian', title: string, description: string): AttackModule<typeof PiaParams, DiffusionTarget, DiffusionModels> {
+function piaModule(
+  id: 'pia' | 'pian',
+  title: string,
+  description: string,
+): AttackModule<typeof PiaParams, DiffusionTarget, DiffusionModels> {
   const gaussianScale = id === 'pian';
   return {
     id,
@@ -40,7 +44,7 @@ function piaModule(id: 'pia' | 'pian', title: string, description: string): Atta
 export const piaAttack = piaModule(
   'pia',
   'Proximal initialisation attack, PIA (Kong et al. 2024)',
-  'Access to a denoiser (ε-prediction). The model\'s own prediction at t = 0, ε₀ = ε_θ(x, 0), is used as the noise that takes the image to step t; the score is the negated ‖ε₀ − ε_θ(x_t, t)‖₄⁴, which is smaller for members. Deterministic, two model calls per image.',
+  "Access to a denoiser (ε-prediction). The model's own prediction at t = 0, ε₀ = ε_θ(x, 0), is used as the noise that takes the image to step t; the score is the negated ‖ε₀ − ε_θ(x_t, t)‖₄⁴, which is smaller for members. Deterministic, two model calls per image.",
 );
 
 export const pianAttack = piaModule(

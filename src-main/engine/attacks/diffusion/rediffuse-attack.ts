@@ -10,13 +10,21 @@ import { reconstructionDistances } from './image-distance';
 import { seededNoise } from './noise-source';
 
 const RediffuseParams = z.strictObject({
-  repeats: z.number().int().min(1).max(1000).default(10).describe('n: noisy copies of each image, denoised and averaged into one reconstruction.'),
+  repeats: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('n: noisy copies of each image, denoised and averaged into one reconstruction.'),
   t: z.number().int().min(1).default(200).describe('Timestep the image is noised to before denoising.'),
   stride: z.number().int().min(1).default(100).describe('k: DDIM stride of the walk t → t−k → … → 0 (⌈t/k⌉ model calls per copy).'),
   distance: z
     .enum(['l2', 'l1', 'ssim'])
     .default('l2')
-    .describe('How the average reconstruction is compared with the image: squared L2, L1, or 1 − SSIM (on decoded pixels for latent models).'),
+    .describe(
+      'How the average reconstruction is compared with the image: squared L2, L1, or 1 − SSIM (on decoded pixels for latent models).',
+    ),
   batchMemoryMiB: batchMemoryParam,
 });
 type RediffuseParams = z.output<typeof RediffuseParams>;

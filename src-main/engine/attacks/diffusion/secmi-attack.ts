@@ -8,7 +8,12 @@ import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 
 const SecmiParams = z.strictObject({
   t: z.number().int().min(1).default(100).describe('t_sec: timestep the image is inverted to with deterministic DDIM.'),
-  stride: z.number().int().min(1).default(10).describe('k: DDIM stride of the inversion 0 → k → … → t_sec and of the final step up and back.'),
+  stride: z
+    .number()
+    .int()
+    .min(1)
+    .default(10)
+    .describe('k: DDIM stride of the inversion 0 → k → … → t_sec and of the final step up and back.'),
   batchMemoryMiB: batchMemoryParam,
 });
 type SecmiParams = z.output<typeof SecmiParams>;
@@ -30,7 +35,9 @@ export const secmiAttack: AttackModule<typeof SecmiParams, DiffusionTarget, Diff
     const callsBefore = target.modelCalls;
     // The inversion holds one copy per record; the final step up and back adds two more states.
     const batchSize = recordsPerBatch(target.sampleSize, 1, params.batchMemoryMiB);
-    const statistics = await statisticsInBatches(ctx, batchSize, async (batch) => secmiStatistics(target, await target.samples(batch), target.sampleSize, params));
+    const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
+      secmiStatistics(target, await target.samples(batch), target.sampleSize, params),
+    );
     return diffusionResult(ctx, statistics, callsBefore, [
       `SecMI: DDIM inversion 0 → ${params.t} with stride ${params.stride}, then ${params.t} → ${params.t + params.stride} → ${params.t}; ${callsPerRecord(params)} model calls per record${target.latent ? ', in latent space' : ''}.`,
     ]);

@@ -14,11 +14,15 @@ export function stackFeatureRows(rows: readonly Float32Array[]): FeatureMatrix {
   const data = new Float32Array(rows.length * featureCount);
   rows.forEach((row, index) => {
     if (row.length !== featureCount) {
-      throw new MiaError('checks.feature-length', `Feature row ${index} has ${row.length} values; row 0 has ${featureCount}. Every record needs the same features.`, {
-        row: index,
-        length: row.length,
-        expected: featureCount,
-      });
+      throw new MiaError(
+        'checks.feature-length',
+        `Feature row ${index} has ${row.length} values; row 0 has ${featureCount}. Every record needs the same features.`,
+        {
+          row: index,
+          length: row.length,
+          expected: featureCount,
+        },
+      );
     }
     data.set(row, index * featureCount);
   });
@@ -47,7 +51,10 @@ export function checkFeatureMatrix(matrix: FeatureMatrix, labelCount: number): v
   for (let i = 0; i < matrix.data.length; i++) {
     if (!Number.isFinite(matrix.data[i]!)) {
       const row = Math.floor(i / Math.max(matrix.featureCount, 1));
-      throw new MiaError('checks.feature-not-finite', `Feature ${i % matrix.featureCount} of row ${row} is not a finite number.`, { row, feature: i % matrix.featureCount });
+      throw new MiaError('checks.feature-not-finite', `Feature ${i % matrix.featureCount} of row ${row} is not a finite number.`, {
+        row,
+        feature: i % matrix.featureCount,
+      });
     }
   }
 }

@@ -19,14 +19,19 @@ export const DEFAULT_FEATURE_GRID = 7;
 export function imageFeatures(image: DecodedPixels, grid = DEFAULT_FEATURE_GRID): Float32Array {
   const { width, height, channels, pixels } = image;
   if (!(width > 0 && height > 0 && channels > 0) || pixels.length !== width * height * channels) {
-    throw new MiaError('checks.image-shape', `Image pixels: expected ${width} × ${height} × ${channels} = ${width * height * channels} values, got ${pixels.length}.`, {
-      width,
-      height,
-      channels,
-      values: pixels.length,
-    });
+    throw new MiaError(
+      'checks.image-shape',
+      `Image pixels: expected ${width} × ${height} × ${channels} = ${width * height * channels} values, got ${pixels.length}.`,
+      {
+        width,
+        height,
+        channels,
+        values: pixels.length,
+      },
+    );
   }
-  if (!Number.isInteger(grid) || grid < 1) throw new MiaError('checks.image-grid', `The feature grid must be a whole number ≥ 1; got ${String(grid)}.`, { grid });
+  if (!Number.isInteger(grid) || grid < 1)
+    throw new MiaError('checks.image-grid', `The feature grid must be a whole number ≥ 1; got ${String(grid)}.`, { grid });
   const columns = coverage(width, grid);
   const rows = coverage(height, grid);
   const features = new Float32Array(channels * grid * grid + 2 * channels);

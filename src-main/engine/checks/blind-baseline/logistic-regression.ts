@@ -25,7 +25,12 @@ export interface LogisticModel {
 const HISTORY = 10;
 
 /** Fits on the rows listed in `rows` (positions into `matrix` and `labels`). */
-export function fitLogisticRegression(matrix: FeatureMatrix, labels: Uint8Array, rows: Int32Array, options: LogisticRegressionOptions = {}): LogisticModel {
+export function fitLogisticRegression(
+  matrix: FeatureMatrix,
+  labels: Uint8Array,
+  rows: Int32Array,
+  options: LogisticRegressionOptions = {},
+): LogisticModel {
   const l2 = options.l2 ?? DEFAULT_L2;
   const maxIterations = options.maxIterations ?? 200;
   const tolerance = options.gradientTolerance ?? 1e-6;
@@ -72,7 +77,15 @@ function standardisation(matrix: FeatureMatrix, rows: Int32Array): { mean: Float
 }
 
 /** Mean log-loss + (λ/2)‖w‖² at theta = [w, b]; writes the gradient. */
-function logisticObjective(x: Float64Array, y: Float64Array, n: number, d: number, l2: number, theta: Float64Array, gradient: Float64Array): number {
+function logisticObjective(
+  x: Float64Array,
+  y: Float64Array,
+  n: number,
+  d: number,
+  l2: number,
+  theta: Float64Array,
+  gradient: Float64Array,
+): number {
   gradient.fill(0);
   let loss = 0;
   for (let r = 0; r < n; r++) {
@@ -97,7 +110,12 @@ function logisticObjective(x: Float64Array, y: Float64Array, n: number, d: numbe
 type Objective = (theta: Float64Array, gradient: Float64Array) => number;
 
 /** Limited-memory BFGS from the origin; convex objectives only (the curvature pair is skipped otherwise). */
-function minimiseLbfgs(objective: Objective, size: number, maxIterations: number, tolerance: number): { solution: Float64Array; iterations: number } {
+function minimiseLbfgs(
+  objective: Objective,
+  size: number,
+  maxIterations: number,
+  tolerance: number,
+): { solution: Float64Array; iterations: number } {
   let theta = new Float64Array(size);
   let gradient = new Float64Array(size);
   let value = objective(theta, gradient);
@@ -115,7 +133,10 @@ function minimiseLbfgs(objective: Objective, size: number, maxIterations: number
       alphas[k] = alpha;
       axpy(-alpha, changes[k]!, direction);
     }
-    const gamma = steps.length > 0 ? dot(steps.at(-1)!, changes.at(-1)!) / dot(changes.at(-1)!, changes.at(-1)!) : 1 / Math.max(1, Math.sqrt(dot(gradient, gradient)));
+    const gamma =
+      steps.length > 0
+        ? dot(steps.at(-1)!, changes.at(-1)!) / dot(changes.at(-1)!, changes.at(-1)!)
+        : 1 / Math.max(1, Math.sqrt(dot(gradient, gradient)));
     for (let j = 0; j < size; j++) direction[j] *= gamma;
     for (let k = 0; k < steps.length; k++) {
       const beta = dot(changes[k]!, direction) / dot(changes[k]!, steps[k]!);

@@ -18,14 +18,21 @@ export async function openClassifierRuntime(task: AttackTask, options: RuntimeOp
   const trained = async (specs: readonly ModelSpec[], purpose: string) => {
     const out = [];
     for (const spec of specs) {
-      if (!spec.trainedOn) throw new MiaError('model.missing-manifest', `The ${purpose} model "${spec.name}" has no training manifest (trained_on), so IN and OUT cannot be told apart.`);
+      if (!spec.trainedOn)
+        throw new MiaError(
+          'model.missing-manifest',
+          `The ${purpose} model "${spec.name}" has no training manifest (trained_on), so IN and OUT cannot be told apart.`,
+        );
       out.push({ model: await open(spec), trainedOn: new Set(spec.trainedOn) });
     }
     return out;
   };
   try {
     const target = await open(task.target);
-    const models: ClassifierModels = { references: await trained(task.references, 'reference'), shadows: await trained(task.shadows, 'shadow') };
+    const models: ClassifierModels = {
+      references: await trained(task.references, 'reference'),
+      shadows: await trained(task.shadows, 'shadow'),
+    };
     const nullTarget = task.nullModel ? await open(task.nullModel) : null;
     return { target, models, nullTarget, release: () => releaseAll(opened) };
   } catch (error) {

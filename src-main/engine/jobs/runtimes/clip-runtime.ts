@@ -13,7 +13,9 @@ export async function openClipRuntime(task: AttackTask, options: RuntimeOptions)
   const open = async (spec: ModelSpec): Promise<ClipTarget> => {
     const config = ClipConfig.parse(spec.config);
     const tokenizer = loadTextTokenizer(fileOf(spec, 'tokenizer'), spec.files.tokenizer_config?.path ?? null, config.padTokenId);
-    const adapter = await openClip({ image: fileOf(spec, 'image'), text: fileOf(spec, 'text') }, config, tokenizer, { intraOpNumThreads: options.threads });
+    const adapter = await openClip({ image: fileOf(spec, 'image'), text: fileOf(spec, 'text') }, config, tokenizer, {
+      intraOpNumThreads: options.threads,
+    });
     opened.push(adapter);
     return clipTarget(spec.name, adapter, options.images, options.progress, options.signal);
   };

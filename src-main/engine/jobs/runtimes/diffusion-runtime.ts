@@ -10,14 +10,24 @@ import { diffusionTarget } from '../diffusion-targets';
 import { fileOf, releaseAll, type FamilyRuntime, type RuntimeOptions } from '../family-runtime';
 
 /** A latent model needs both VAE files and the pixel shape; half a VAE is refused rather than guessed around. */
-function latentFiles(spec: ModelSpec, config: DiffusionConfig): { encoder: string; decoder: string; pixelShape: NonNullable<DiffusionConfig['pixelShape']> } | null {
+function latentFiles(
+  spec: ModelSpec,
+  config: DiffusionConfig,
+): { encoder: string; decoder: string; pixelShape: NonNullable<DiffusionConfig['pixelShape']> } | null {
   const encoder = spec.files.vae_encoder?.path;
   const decoder = spec.files.vae_decoder?.path;
   const latentHints = encoder || decoder || config.pixelShape || config.vaeScalingFactor !== undefined;
   if (!latentHints) return null;
   if (!encoder || !decoder || !config.pixelShape) {
-    const missing = [!encoder && 'a VAE encoder file', !decoder && 'a VAE decoder file', !config.pixelShape && 'the pixel shape (pixelShape) the encoder takes'].filter(Boolean);
-    throw new MiaError('model.incomplete-latent', `Model "${spec.name}" looks like a latent diffusion model but has no ${missing.join(', no ')}; re-import it with its VAE encoder, decoder and pixel shape.`);
+    const missing = [
+      !encoder && 'a VAE encoder file',
+      !decoder && 'a VAE decoder file',
+      !config.pixelShape && 'the pixel shape (pixelShape) the encoder takes',
+    ].filter(Boolean);
+    throw new MiaError(
+      'model.incomplete-latent',
+      `Model "${spec.name}" looks like a latent diffusion model but has no ${missing.join(', no ')}; re-import it with its VAE encoder, decoder and pixel shape.`,
+    );
   }
   return { encoder, decoder, pixelShape: config.pixelShape };
 }
@@ -31,7 +41,9 @@ export async function openDiffusionRuntime(task: AttackTask, options: RuntimeOpt
     opened.push(adapter);
     let codec: LatentCodec | null = null;
     if (latent) {
-      codec = await openVaeCodec(latent, { pixel: latent.pixelShape, latent: config.sampleShape }, config.vaeScalingFactor ?? 1, { intraOpNumThreads: options.threads });
+      codec = await openVaeCodec(latent, { pixel: latent.pixelShape, latent: config.sampleShape }, config.vaeScalingFactor ?? 1, {
+        intraOpNumThreads: options.threads,
+      });
       opened.push(codec);
     }
     return diffusionTarget(spec.name, adapter, codec, options.images, options.progress, options.signal);

@@ -76,7 +76,9 @@ function node(spec: NodeSpec, index: number): number[] {
 
 /** The tensor's little-endian bytes, as raw_data holds them or as an external data file holds them at its offset. */
 export function initializerBytes(spec: Pick<InitializerSpec, 'type' | 'values'>): Uint8Array {
-  return spec.type === 'float32' ? new Uint8Array(Float32Array.from(spec.values).buffer) : new Uint8Array(BigInt64Array.from(spec.values.map(BigInt)).buffer);
+  return spec.type === 'float32'
+    ? new Uint8Array(Float32Array.from(spec.values).buffer)
+    : new Uint8Array(BigInt64Array.from(spec.values.map(BigInt)).buffer);
 }
 
 function initializer(spec: InitializerSpec): number[] {
@@ -90,7 +92,12 @@ function initializer(spec: InitializerSpec): number[] {
   return [...head, ...entries.flatMap(([k, v]) => bytesField(13, [...stringField(1, k), ...stringField(2, v)])), ...intField(14, 1)];
 }
 
-export function buildOnnxModel(graph: { inputs: ValueSpec[]; outputs: ValueSpec[]; nodes: NodeSpec[]; initializers?: InitializerSpec[] }): Uint8Array {
+export function buildOnnxModel(graph: {
+  inputs: ValueSpec[];
+  outputs: ValueSpec[];
+  nodes: NodeSpec[];
+  initializers?: InitializerSpec[];
+}): Uint8Array {
   const graphBytes = [
     ...graph.nodes.flatMap((n, i) => bytesField(1, node(n, i))),
     ...stringField(2, 'test-graph'),

@@ -28,7 +28,10 @@ let uninterruptedId = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function storedScores(runId: number): [number, number][] {
-  return backend.db.prepare('SELECT record_id, score FROM scores WHERE run_id = ? ORDER BY record_id').raw().all(runId) as [number, number][];
+  return backend.db.prepare('SELECT record_id, score FROM scores WHERE run_id = ? ORDER BY record_id').raw().all(runId) as [
+    number,
+    number,
+  ][];
 }
 
 function storedStatus(runId: number): string | undefined {
@@ -43,7 +46,9 @@ async function interruptedRun(seed: number): Promise<number> {
   const store = useRunsStore();
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const progressed = new Set<number>();
-    const stop = backend.bus.subscribe((event, payload) => event === 'runs.progress' && progressed.add((payload as { runId: number }).runId));
+    const stop = backend.bus.subscribe(
+      (event, payload) => event === 'runs.progress' && progressed.add((payload as { runId: number }).runId),
+    );
     try {
       const run = await store.start({ attack: 'loss', targetModelId: targetId, datasetId, seed });
       if (!run) throw new Error(`the run did not start: ${store.error?.code} ${store.error?.message}`);
@@ -101,9 +106,17 @@ describe('runs store: interrupted runs', () => {
     const listed = store.runs.length;
 
     // What the Runs view would show as the run's progress, each time it changes.
-    expect(store.progress[runId], 'the interrupted attempt reported progress').toMatchObject({ runId, done: expect.any(Number), total: expect.any(Number) });
+    expect(store.progress[runId], 'the interrupted attempt reported progress').toMatchObject({
+      runId,
+      done: expect.any(Number),
+      total: expect.any(Number),
+    });
     const shown: (RunProgress | undefined)[] = [];
-    const stopWatching = watch(() => store.progress[runId], (progress) => shown.push(progress), { flush: 'sync' });
+    const stopWatching = watch(
+      () => store.progress[runId],
+      (progress) => shown.push(progress),
+      { flush: 'sync' },
+    );
     const resumed = await store.resume(runId);
     expect(store.error).toBeNull();
     expect(resumed).toMatchObject({ id: runId, status: 'running' });
@@ -144,7 +157,7 @@ describe('runs store: interrupted runs', () => {
     expect(store.error?.code).toBe('run.not-found');
   });
 
-  it('refuses to discard or resume a finished run, keeps the backend\'s reason in the store\'s error, and leaves the run as it was', async () => {
+  it("refuses to discard or resume a finished run, keeps the backend's reason in the store's error, and leaves the run as it was", async () => {
     const store = useRunsStore();
     const before = storedScores(uninterruptedId);
     expect(await store.discard(uninterruptedId)).toBe(false);

@@ -35,7 +35,9 @@ describe('renderer stores', () => {
 
   it('models store lists the models the workspace holds', async () => {
     backend.db
-      .prepare("INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('cnn', 'classifier', 'target', '{}', 'abc', '{}', '{}', '2026-01-01T00:00:00Z')")
+      .prepare(
+        "INSERT INTO models (name, kind, role, files, sha256, config, io, created_at) VALUES ('cnn', 'classifier', 'target', '{}', 'abc', '{}', '{}', '2026-01-01T00:00:00Z')",
+      )
       .run();
     const store = useModelsStore();
     await store.refresh();

@@ -31,7 +31,9 @@ let targetId = 0;
 /** A stand-in interpreter: answers the bridge's probe the way a Python with PyTorch would, or fails it. */
 function fakePython(folder: string, name: string, withTorch: boolean): string {
   const file = path.join(folder, name);
-  const body = withTorch ? 'echo \'{"torch": "9.9.9-test", "python": "3.11.2"}\'' : "echo \"ModuleNotFoundError: No module named 'torch'\" >&2; exit 1";
+  const body = withTorch
+    ? 'echo \'{"torch": "9.9.9-test", "python": "3.11.2"}\''
+    : 'echo "ModuleNotFoundError: No module named \'torch\'" >&2; exit 1';
   fs.writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   return file;
 }
@@ -104,7 +106,7 @@ describe('training store: the Python path setting', () => {
     setActivePinia(createPinia());
   });
 
-  it('knows when the page cannot change the interpreter (the headless host) and keeps the backend\'s reason', async () => {
+  it("knows when the page cannot change the interpreter (the headless host) and keeps the backend's reason", async () => {
     const other = createTestBackend(makeTempDir());
     try {
       setActivePinia(createPinia());
@@ -126,7 +128,11 @@ describe('training store: the Python path setting', () => {
 
 describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
   it('writes a shadow plan of the demo kit: 8 models drawn from the aux pool, files on disk', async () => {
-    const dataset = await useDatasetsStore().importDataset({ kind: 'manifest-csv', path: path.join(classifierKit, 'manifest.csv'), name: 'demo classifier' });
+    const dataset = await useDatasetsStore().importDataset({
+      kind: 'manifest-csv',
+      path: path.join(classifierKit, 'manifest.csv'),
+      name: 'demo classifier',
+    });
     const target = await useModelsStore().importModel({ kind: 'classifier', modelPath: path.join(classifierKit, 'target.onnx') });
     expect(dataset).toBeDefined();
     expect(target).toBeDefined();
@@ -169,7 +175,7 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
     expect(store.lastPlan).toBe(before);
   });
 
-  it('keeps the backend\'s refusal when a (compromised) page sends a path, opens no dialog and writes nothing', async () => {
+  it("keeps the backend's refusal when a (compromised) page sends a path, opens no dialog and writes nothing", async () => {
     const store = useTrainingStore();
     const before = store.lastPlan;
     const outside = path.join(makeTempDir('mia-outside-'), 'x');
@@ -229,7 +235,13 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
       const imported = await models.importSet({ purpose: 'shadow', manifestPath: path.join(classifierKit, 'shadows', 'manifest.json') });
       expect(imported).toBeDefined();
       models.sets = [];
-      backend.bus.emit('training.status', { ...job, status: 'finished', modelsDone: 2, modelSetId: imported!.set.id, finishedAt: '2026-01-01T00:01:00Z' });
+      backend.bus.emit('training.status', {
+        ...job,
+        status: 'finished',
+        modelsDone: 2,
+        modelSetId: imported!.set.id,
+        finishedAt: '2026-01-01T00:01:00Z',
+      });
       expect(store.jobs).toHaveLength(1);
       expect(store.jobs[0]).toMatchObject({ status: 'finished', modelSetId: imported!.set.id });
       await expect.poll(() => models.sets.map((s) => s.id)).toContain(imported!.set.id);

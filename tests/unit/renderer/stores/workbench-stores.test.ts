@@ -29,7 +29,10 @@ function writeSmallManifest(): string {
   const out = makeTempDir('mia-stores-');
   const lines = fs.readFileSync(path.join(classifierKit, 'manifest.csv'), 'utf8').trim().split(/\r?\n/);
   const rows = lines.slice(1).map((line) => line.split(','));
-  const pick = [...rows.filter((r) => r[4] === '1' && r[5] === 'audit').slice(0, 20), ...rows.filter((r) => r[4] === '0' && r[5] === 'audit').slice(0, 20)];
+  const pick = [
+    ...rows.filter((r) => r[4] === '1' && r[5] === 'audit').slice(0, 20),
+    ...rows.filter((r) => r[4] === '0' && r[5] === 'audit').slice(0, 20),
+  ];
   fs.mkdirSync(path.join(out, 'images'));
   for (const row of pick) fs.copyFileSync(path.join(classifierKit, row[1]!), path.join(out, row[1]!));
   fs.writeFileSync(path.join(out, 'manifest.csv'), [lines[0], ...pick.map((r) => r.join(','))].join('\n') + '\n');
@@ -54,7 +57,10 @@ describe('workbench stores', () => {
     expect(store.importError).toBeNull();
     expect(store.datasets.map((d) => d.name)).toEqual(['small']);
     const counts = await store.loadCounts(dataset!.id);
-    expect(counts?.byMember).toEqual([{ member: 0, count: 20 }, { member: 1, count: 20 }]);
+    expect(counts?.byMember).toEqual([
+      { member: 0, count: 20 },
+      { member: 1, count: 20 },
+    ]);
     const page = await store.fetchRecords({ datasetId: dataset!.id, offset: 10, limit: 5, withThumbnails: true });
     expect(page.total).toBe(40);
     expect(page.items).toHaveLength(5);
@@ -77,7 +83,7 @@ describe('workbench stores', () => {
     expect(store.importError?.code).toBe('model.file-missing');
   });
 
-  it('attacks store lists the attacks and keeps the backend\'s refusal of invalid parameters per attack', async () => {
+  it("attacks store lists the attacks and keeps the backend's refusal of invalid parameters per attack", async () => {
     const store = useAttacksStore();
     await store.refresh();
     expect(store.attacks.map((a) => a.id)).toEqual(expect.arrayContaining(['loss', 'lira']));
@@ -89,7 +95,7 @@ describe('workbench stores', () => {
     expect(store.estimates.loss?.estimate?.scoredRecords).toBe(40);
   });
 
-  it('runs store starts several runs, reports each refusal on its own, and loads a finished run\'s details', async () => {
+  it("runs store starts several runs, reports each refusal on its own, and loads a finished run's details", async () => {
     const store = useRunsStore();
     const targetModelId = useModelsStore().models.find((m) => m.role === 'target')!.id;
     const datasetId = useDatasetsStore().datasets[0]!.id;
@@ -108,7 +114,7 @@ describe('workbench stores', () => {
     expect(details?.metrics.find((m) => m.name === 'auc' && m.slice === '')?.value).toBeCloseTo(bruteForceAuc(scores, members), 12);
   });
 
-  it('compare store loads two runs\' reports and the most exposed members of one', async () => {
+  it("compare store loads two runs' reports and the most exposed members of one", async () => {
     const store = useCompareStore();
     const ids = useRunsStore().runs.map((r) => r.id);
     await store.load(ids);
