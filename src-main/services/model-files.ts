@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
+import { sha256OfHandle } from '../common/file-sha256';
 import { openRegularFile } from '../common/regular-file';
 import { resolveExternalData } from '../engine/models/onnx-external-data';
 import type { StoredModelFiles } from '../workspace/models-repo';
@@ -15,15 +16,7 @@ export type StoredFiles = StoredModelFiles;
 export async function sha256OfFile(file: string): Promise<string> {
   const { handle } = await openRegularFile(file, { domain: 'model', subject: `Model file ${file}` });
   try {
-    const hash = crypto.createHash('sha256');
-    const chunk = Buffer.alloc(1024 * 1024);
-    for (let position = 0; ;) {
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
-      if (bytesRead === 0) break;
-      hash.update(chunk.subarray(0, bytesRead));
-      position += bytesRead;
-    }
-    return hash.digest('hex');
+    return await sha256OfHandle(handle);
   } finally {
     await handle.close();
   }
@@ -31,13 +24,39 @@ export async function sha256OfFile(file: string): Promise<string> {
 
 /**
  * One hash for the whole model: SHA-256 over "role<TAB>file hash" lines sorted by role, so the same files give
- * the same hash wherever they live on disk.
+ * the same hash wherever they live on disk. Labels call it the model hash and say so (presentation/model-hash.ts).
  */
 export function combinedHash(files: StoredFiles): string {
   const lines = Object.keys(files)
     .sort()
     .map((role) => `${role}\t${(files[role] as { sha256: string }).sha256}\n`);
   return crypto.createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+/** One of a model's files as shown to an auditor: its own SHA-256 (what `sha256sum` prints) and its size now. */
+export interface ModelFileFacts {
+  readonly role: string;
+  readonly name: string;
+  readonly path: string;
+  readonly sha256: string;
+  /** Bytes on disk now, or null when the file is gone (a run on it is refused with model.file-missing). */
+  readonly bytes: number | null;
+}
+
+/** The model's files sorted by role, the order the combined hash reads them in. */
+export function modelFileFacts(files: StoredFiles): ModelFileFacts[] {
+  return Object.keys(files)
+    .sort()
+    .map((role) => {
+      const entry = files[role]!;
+      let bytes: number | null = null;
+      try {
+        bytes = fs.statSync(entry.path).size;
+      } catch {
+        // Missing or unreadable: shown as unknown rather than failing the details view or the report.
+      }
+      return { role, name: path.basename(entry.path), path: entry.path, sha256: entry.sha256, bytes };
+    });
 }
 
 /** The roles whose file is an ONNX model, so may keep weights in external data files. */

@@ -20,13 +20,19 @@ export type ImportDiffusionRequest = z.input<typeof ImportDiffusionRequest>;
 export const ImportModelRequest = z.discriminatedUnion('kind', [ImportClassifierRequest, ImportClipRequest, ImportDiffusionRequest]);
 export type ImportModelRequest = z.input<typeof ImportModelRequest>;
 
-/** `{ "models": [ { "path": "ref_00.onnx", "trained_on": ["id", …] } ] }`; paths are relative to the manifest. */
+/**
+ * A record id as a manifest lists it: the dataset's id text, or a number for the ids people keep as integers
+ * (`[0, 1, 3]`); `trainedOnKeys` turns the numbers into the id text, refusing those that cannot be one.
+ */
+const ListedRecordId = z.union([z.string().min(1), z.number()]);
+
+/** `{ "models": [ { "path": "ref_00.onnx", "trained_on": ["id", 7, …] } ] }`; paths are relative to the manifest. */
 export const ModelSetManifest = z.looseObject({
   models: z
     .array(
       z.looseObject({
         path: FilePath,
-        trained_on: z.array(z.string().min(1)),
+        trained_on: z.array(ListedRecordId),
         name: z.string().min(1).optional(),
       }),
     )

@@ -31,6 +31,7 @@ import {
   ImportModelSetRequest,
   ModelSetManifest,
 } from './model-import-schemas';
+import { trainedOnKeys } from './trained-on-keys';
 
 function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 'diffusion'): ModelSidecar | null {
   if (!file) return null;
@@ -221,7 +222,7 @@ export async function importModelSet(db: WorkspaceDb, request: ImportModelSetReq
         parsed.config ?? {},
         role,
         entry.name ?? stem(modelFile),
-        entry.trained_on,
+        trainedOnKeys(entry.trained_on, `Model manifest ${manifestFile}, entry ${index + 1} (${entry.path})`),
       ),
     );
   }

@@ -5,6 +5,7 @@ import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { getModel, getStoredModel, listModelSets, listStoredModelsInSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { modelFileFacts } from './model-files';
 import { importModel, importModelSet } from './model-import';
 import { ImportModelRequest, ImportModelSetRequest } from './model-import-schemas';
 
@@ -46,7 +47,7 @@ export function modelDetails(db: WorkspaceDb, modelId: number): ModelDetails {
   return {
     model: getModel(db, modelId),
     modelSetId: stored.modelSetId,
-    files: Object.entries(stored.files).map(([role, file]) => ({ role, path: file.path, sha256: file.sha256 })),
+    files: modelFileFacts(stored.files),
     io: Object.fromEntries(
       Object.entries(stored.io).map(([role, tensors]) => [role, { inputs: tensors.inputs, outputs: tensors.outputs }]),
     ),

@@ -201,18 +201,6 @@ function checkSignature(line: string, publicKey: string, wholeSha256: string, fi
   }
 }
 
-/** SHA-256 of a whole file, read in chunks. */
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  const input = await fs.open(file, 'r');
-  try {
-    await copyRange(input, 0, (await input.stat()).size, [hash], null);
-  } finally {
-    await input.close();
-  }
-  return hash.digest('hex');
-}
-
 async function copyRange(input: fs.FileHandle, start: number, length: number, hashes: Hash[], out: fs.FileHandle | null): Promise<void> {
   const buffer = Buffer.alloc(chunkBytes);
   let done = 0;

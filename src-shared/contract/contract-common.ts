@@ -10,3 +10,11 @@ export * from '../domain/runs';
 export * from '../domain/training';
 
 export const NoRequest = z.strictObject({}).optional();
+
+/** The seed a run or a training plan starts from: 0 unless given, at most 2^31 − 1 (one limit for both requests). */
+export const Seed = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1)
+  .default(0);

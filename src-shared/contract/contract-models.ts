@@ -77,7 +77,16 @@ export type TensorDescription = z.infer<typeof TensorDescription>;
 export const ModelDetails = z.object({
   model: ModelSummary,
   modelSetId: Id.nullable(),
-  files: z.array(z.object({ role: z.string(), path: z.string(), sha256: z.string() })),
+  /** Each file's own SHA-256 (what `sha256sum` prints) and its size on disk now (null when it is gone). */
+  files: z.array(
+    z.object({
+      role: z.string(),
+      name: z.string(),
+      path: z.string(),
+      sha256: z.string(),
+      bytes: z.number().int().nonnegative().nullable(),
+    }),
+  ),
   /** Per file role ("model", "image", "text", "denoiser", …): inputs and outputs as read from the model. */
   io: z.record(z.string(), z.object({ inputs: z.array(TensorDescription), outputs: z.array(TensorDescription) })),
   config: z.record(z.string(), z.unknown()),

@@ -2,7 +2,7 @@
 // for an auditor's own pipeline, the Python the training bridge uses, and training jobs. contract.ts lists the
 // channels and events; the schemas live here so that file stays one table of contents.
 import { z } from 'zod';
-import { Id, SplitPurpose } from './contract-common';
+import { Id, Seed, SplitPurpose } from './contract-common';
 
 /**
  * The only say the page has in where a plan and its models are written: one plain folder name, never a path (no
@@ -23,12 +23,7 @@ export const SplitPlanRequest = z.strictObject({
   /** The audited model: its input preprocessing and class count are what the planned models must match. */
   targetModelId: Id,
   count: z.number().int().min(1).max(256).default(8),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: Seed,
   /**
    * Shadow plans only: m, the records each shadow trains on (it holds out another m). Default: the target's
    * training-set size when its sidecar states it, else half the aux pool.

@@ -25,6 +25,7 @@ import {
   RecordRole,
   RunStatus,
   RunSummary,
+  Seed,
   TrainingJobSummary,
 } from './contract-common';
 import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
@@ -63,12 +64,7 @@ export const RunStartRequest = z.strictObject({
   attack: z.string().min(1),
   targetModelId: Id,
   datasetId: Id,
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(0),
+  seed: Seed,
   params: z.record(z.string(), z.unknown()).default({}),
   /** Reference models (LiRA, RMIA) or shadow models (Shokri), imported as a set with their manifest. */
   referenceSetId: Id.optional(),

@@ -10,3 +10,4 @@ export const hasClassifierKit = fs.existsSync(kitManifest) && fs.existsSync(kitR
 export const kitShadowManifest = path.join(classifierKit, 'shadows', 'manifest.json');
 
 export const clipKit = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'clip');
+export const diffusionKit = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'diffusion');

@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { RunSummary } from '../../src-shared/contract/contract';
 import type { Backend } from '../../src-main/services/backend';
-import { writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
-import { createTestBackend } from '../helpers/in-process-bridge';
 import { expect, test } from './headless-host-fixture';
+import { withTinyKitWorkspace } from './tiny-kit-workspace';
 import { readWorkspace, storedMetrics } from './workspace-reader';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -45,24 +44,10 @@ async function interruptedRun(backend: Backend, request: { targetModelId: number
 
 /** Imports the tiny kit into the host's workspace and leaves two interrupted loss runs there. */
 async function prepareInterruptedRuns(workspaceFile: string, kitDir: string): Promise<{ model: string; runs: [number, number] }> {
-  const kit = await writeTinyKit(kitDir, 240);
-  const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
-  try {
-    const dataset = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kit.manifest, name: 'tiny' });
-    const model = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath: kit.model });
-    if (!dataset.ok || !model.ok) throw new Error('the tiny kit did not import');
-    const request = {
-      datasetId: (dataset.data as { dataset: { id: number } }).dataset.id,
-      targetModelId: (model.data as { id: number }).id,
-    };
-    return {
-      model: kit.model,
-      runs: [await interruptedRun(backend, { ...request, seed: 7 }), await interruptedRun(backend, { ...request, seed: 8 })],
-    };
-  } finally {
-    await backend.idle();
-    backend.close();
-  }
+  return withTinyKitWorkspace(workspaceFile, kitDir, 240, async (backend, inputs, kit) => ({
+    model: kit.model,
+    runs: [await interruptedRun(backend, { ...inputs, seed: 7 }), await interruptedRun(backend, { ...inputs, seed: 8 })],
+  }));
 }
 
 test('explains an interrupted run, discards one only on the second click, and resumes another to the end', async ({

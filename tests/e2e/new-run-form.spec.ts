@@ -1,18 +1,19 @@
 // The New run form in a real browser against the headless host: the seed is checked with the contract's own limits
-// (a seed past 2^31 - 1 gets a message under the field and Start stays off), and every attack of the classifier and
-// CLIP families starts with its default parameters only and is accepted (issue 17: WSA's list default once left its
-// whole form empty, so it could not be started). The demo kits are imported into the host's workspace beforehand
+// (a seed past 2^31 - 1 gets a message under the field and Start stays off), and every attack of the classifier, CLIP
+// and diffusion families starts with its default parameters only and is accepted (issue 17: WSA's list default once
+// left its whole form empty, so it could not be started). The demo kits are imported into the host's workspace beforehand
 // through a second backend on the same file, as a second front door would.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import type { Backend } from '../../src-main/services/backend';
 import { createTestBackend } from '../helpers/in-process-bridge';
-import { clipKit, kitManifest, kitReferenceManifest, kitShadowManifest, kitTarget } from './demo-kit-paths';
+import { clipKit, diffusionKit, kitManifest, kitReferenceManifest, kitShadowManifest, kitTarget } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
 
 /** The attacks of each family, written out so that an attack added without a test here fails this spec. */
 const classifierAttacks = ['loss', 'confidence', 'entropy', 'modified-entropy', 'shokri', 'lira', 'rmia'];
 const clipAttacks = ['csa', 'aea', 'wsa'];
+const diffusionAttacks = ['rediffuse', 'secmi', 'pia', 'pian', 'diffusion-loss'];
 
 async function call(backend: Backend, channel: string, request: unknown): Promise<{ id?: number; dataset?: { id: number } }> {
   const result = await backend.router.dispatch(channel, request);
@@ -21,20 +22,30 @@ async function call(backend: Backend, channel: string, request: unknown): Promis
 }
 
 /** Imports a demo kit into the host's workspace through the contract, and gives its target's and dataset's ids. */
-async function importKit(workspaceFile: string, kit: 'classifier' | 'clip'): Promise<{ targetId: number; datasetId: number }> {
+async function importKit(
+  workspaceFile: string,
+  kit: 'classifier' | 'clip' | 'diffusion',
+): Promise<{ targetId: number; datasetId: number }> {
   const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
   try {
-    const manifest = kit === 'classifier' ? kitManifest : path.join(clipKit, 'manifest.csv');
+    const manifest = {
+      classifier: kitManifest,
+      clip: path.join(clipKit, 'manifest.csv'),
+      diffusion: path.join(diffusionKit, 'manifest.csv'),
+    }[kit];
     const dataset = await call(backend, 'datasets.import', { kind: 'manifest-csv', path: manifest, name: `demo ${kit}` });
     const target =
       kit === 'classifier'
         ? await call(backend, 'models.import', { kind: 'classifier', modelPath: kitTarget })
-        : await call(backend, 'models.import', {
-            kind: 'clip',
-            imageModelPath: path.join(clipKit, 'image_encoder.onnx'),
-            textModelPath: path.join(clipKit, 'text_encoder.onnx'),
-            tokenizerPath: path.join(clipKit, 'tokenizer.json'),
-          });
+        : kit === 'clip'
+          ? await call(backend, 'models.import', {
+              kind: 'clip',
+              imageModelPath: path.join(clipKit, 'image_encoder.onnx'),
+              textModelPath: path.join(clipKit, 'text_encoder.onnx'),
+              tokenizerPath: path.join(clipKit, 'tokenizer.json'),
+            })
+          : // unet.json and scheduler.json beside the UNet are found by the import.
+            await call(backend, 'models.import', { kind: 'diffusion', modelPath: path.join(diffusionKit, 'unet.onnx') });
     if (kit === 'classifier') {
       await call(backend, 'models.importSet', { purpose: 'reference', manifestPath: kitReferenceManifest });
       await call(backend, 'models.importSet', { purpose: 'shadow', manifestPath: kitShadowManifest });
@@ -127,4 +138,22 @@ test('starts every CLIP attack, WSA included, with its defaults', async ({ page,
   await page.getByTestId('params-wsa').screenshot({ path: testInfo.outputPath('new-run-wsa-defaults.png') });
   await page.getByTestId('attack-wsa').uncheck();
   await startAllWithDefaults(page, clipAttacks, shot, 'new-run-clip-defaults');
+});
+
+test('starts every diffusion attack with its defaults, then cancels them with the mouse', async ({ page, host }, testInfo) => {
+  test.setTimeout(240_000);
+  const shot = (name: string) => page.screenshot({ path: testInfo.outputPath(`${name}.png`), fullPage: true });
+  const kit = await importKit(host.workspaceFile, 'diffusion');
+  await openNewRun(page, host.url, kit.targetId, kit.datasetId);
+  await startAllWithDefaults(page, diffusionAttacks, shot, 'new-run-diffusion-defaults');
+  for (const status of await page.getByTestId('runs-table').locator('[data-testid^="run-status-"]').allTextContents()) {
+    expect(['queued', 'running', 'finished']).toContain(status.trim());
+  }
+  // Accepted is all this test asks; cancelling what still runs keeps it from waiting on five diffusion runs.
+  const cancels = page.getByTestId('runs-table').locator('[data-testid^="run-cancel-"]');
+  await expect(async () => {
+    if ((await cancels.count()) > 0) await cancels.first().click({ timeout: 2_000 });
+    const statuses = (await page.getByTestId('runs-table').locator('[data-testid^="run-status-"]').allTextContents()).map((s) => s.trim());
+    expect(statuses.every((s) => s === 'finished' || s === 'cancelled')).toBe(true);
+  }).toPass({ timeout: 90_000 });
 });

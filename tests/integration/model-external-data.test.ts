@@ -88,8 +88,10 @@ describe('external weights are part of the model', () => {
     expect(files.map((file) => file.role).sort()).toEqual(['model', 'model:weights.bin']);
     expect(files.find((file) => file.role === 'model:weights.bin')).toEqual({
       role: 'model:weights.bin',
+      name: 'weights.bin',
       path: weightsFile(),
       sha256: await sha256OfFile(weightsFile()),
+      bytes: fs.statSync(weightsFile()).size,
     });
     // The model's own hash (what runs record as provenance) covers the weights too.
     expect(model.sha256).toBe(combinedHash(Object.fromEntries(files.map((file) => [file.role, { path: file.path, sha256: file.sha256 }]))));

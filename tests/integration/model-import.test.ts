@@ -6,11 +6,15 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { ModelSummary, RunSummary } from '../../src-shared/contract/contract';
 import { MiaError } from '../../src-main/common/errors';
+import { membershipMask } from '../../src-main/engine/attacks/classifier/classifier-target';
 import type { Backend } from '../../src-main/services/backend';
+import { importDataset } from '../../src-main/services/dataset-import';
 import { importClassifier, importModelSet } from '../../src-main/services/model-import';
 import { getStoredModel, listModelSets, listStoredModelsInSet } from '../../src-main/workspace/models-repo';
 import { openWorkspace, type WorkspaceDb } from '../../src-main/workspace/open-workspace';
+import { listRecordsForAttack } from '../../src-main/workspace/records-repo';
 import { writeTinyClassifier, writeTinyKit } from '../fixtures/bad/tiny-classifier-kit';
+import { writeCsvManifest, writeImage } from '../fixtures/datasets/build-fixtures';
 import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend, runToEnd } from '../helpers/in-process-bridge';
 import { makeTempDir } from '../helpers/temp-dir';
@@ -110,6 +114,62 @@ describe('import into a fresh workspace', () => {
     expect(error.message).toContain('shadow_99.onnx');
     expect(modelCount()).toBe(2);
     expect(listModelSets(db)).toHaveLength(1);
+  });
+
+  test("takes integer trained_on ids as the dataset's id text: the imported set marks exactly those records IN", async () => {
+    // Record ids "0" … "5", as an IDX or CIFAR import keys its records (and as CSV exports of them read).
+    const rows = [];
+    for (let i = 0; i < 6; i += 1) {
+      await writeImage(path.join(folder, 'images', `${i}.png`), 'png', 8, 8, 1, i + 1);
+      rows.push({ id: String(i), path: `images/${i}.png`, label: String(i % 3) });
+    }
+    writeCsvManifest(path.join(folder, 'records.csv'), rows, ['id', 'path', 'label']);
+    const { dataset } = await importDataset(db, { kind: 'manifest-csv', path: path.join(folder, 'records.csv') });
+    writeLinearClassifier(path.join(folder, 'ref_00.onnx'));
+    writeLinearClassifier(path.join(folder, 'ref_01.onnx'));
+    const manifestFile = path.join(folder, 'manifest.json');
+    fs.writeFileSync(
+      manifestFile,
+      JSON.stringify({
+        models: [
+          { path: 'ref_00.onnx', trained_on: [0, 1, 3] },
+          { path: 'ref_01.onnx', trained_on: ['2', 4, 5] },
+        ],
+      }),
+    );
+    const { setId } = await importModelSet(db, { purpose: 'reference', manifestPath: manifestFile, config: tinyConfig });
+    const stored = listStoredModelsInSet(db, setId);
+    expect(stored.map((row) => row.trainedOn)).toEqual([
+      ['0', '1', '3'],
+      ['2', '4', '5'],
+    ]);
+    // The attacks' own IN/OUT matching against the stored dataset's keys.
+    const records = listRecordsForAttack(db, dataset.id);
+    expect(stored.map((row) => [...membershipMask(records, new Set(row.trainedOn))])).toEqual([
+      [1, 1, 0, 1, 0, 0],
+      [0, 0, 1, 0, 1, 1],
+    ]);
+  });
+
+  test.each([
+    ['a fraction', '1.5', /item 3 is 1\.5/],
+    ['a negative number', '-1', /item 3 is -1/],
+    ['a number past 2^53 - 1, which JSON cannot keep exact', '9007199254740993', /item 3 is 9007199254740992/],
+  ])('refuses a trained_on id that is %s, naming the manifest entry and item, importing none of the set', async (_, written, item) => {
+    writeLinearClassifier(path.join(folder, 'ref_00.onnx'));
+    writeLinearClassifier(path.join(folder, 'ref_01.onnx'));
+    const manifestFile = path.join(folder, 'manifest.json');
+    // Written as text: JSON.stringify could not write the number past 2^53 - 1 as it appears in a file.
+    fs.writeFileSync(
+      manifestFile,
+      `{"models": [{"path": "ref_00.onnx", "trained_on": [0, 1]}, {"path": "ref_01.onnx", "trained_on": [2, 3, ${written}]}]}`,
+    );
+    const error = await caught(importModelSet(db, { purpose: 'reference', manifestPath: manifestFile, config: tinyConfig }));
+    expect(error.code).toBe('model.bad-trained-on-id');
+    expect(error.message).toContain(`Model manifest ${manifestFile}, entry 2 (ref_01.onnx)`);
+    expect(error.message).toMatch(item);
+    expect(modelCount()).toBe(0);
+    expect(listModelSets(db)).toHaveLength(0);
   });
 
   test('refuses an import request that does not fit its schema', async () => {

@@ -42,7 +42,7 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
     references: task.references.length,
     shadows: task.shadows.length,
   });
-  const progress = createCallProgress(estimate * (task.nullModel ? 2 : 1), ctx.progress);
+  const progress = createCallProgress(estimate * (task.nullModel ? 2 : 1), ctx.progress, scored.length);
   const images = createRecordImages();
   const runtime = await openFamilyRuntime(task, attack.family, { images, progress, signal: ctx.signal, threads: sessionThreads });
   try {

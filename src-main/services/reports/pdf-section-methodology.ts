@@ -1,5 +1,7 @@
 // The PDF report's methodology: for each run the attack, its parameters and seed, the hashes that pin its inputs,
 // and every validity check with its outcome.
+import { formatCount } from '../../../src-shared/presentation/format';
+import { modelHashDescription, modelHashLabel } from '../../../src-shared/presentation/model-hash';
 import type { PdfLayout } from './pdf-layout';
 import type { AuditReport } from './report-model';
 
@@ -14,8 +16,15 @@ export function writeMethodology({ heading, paragraph, ensureSpace, runLabel }: 
     paragraph(run.attackDescription);
     const config = run.details.config as { params?: unknown; seed?: unknown };
     paragraph(`Parameters: ${JSON.stringify(config.params ?? {})}; seed ${String(config.seed ?? 'n/a')}.`);
+    // One file per paragraph, hash on its own line: a 64-digit hash in a table column would break mid-hash.
+    paragraph('Target model files, each with its own SHA-256 (what sha256sum prints for that file):');
+    for (const file of run.targetFiles) {
+      const size = file.bytes === null ? 'missing now' : `${formatCount(file.bytes)} bytes`;
+      paragraph(`${file.name} (${file.role}), ${size}\nSHA-256 ${file.sha256}`);
+    }
+    paragraph(`${modelHashLabel}: ${run.targetModelHash}. ${modelHashDescription}`);
     paragraph(
-      `Target model SHA-256 ${run.targetSha256}; models hash ${run.modelHash}; data hash ${run.dataHash}; engine ${run.engineVersion}; ${run.details.run.modelCalls} model calls.`,
+      `Run inputs hash (models, combined: the ids and model hashes of the target and every reference, shadow and null model) ${run.modelHash}; data hash ${run.dataHash}; engine ${run.engineVersion}; ${formatCount(run.details.run.modelCalls)} model calls.`,
     );
     for (const check of run.details.checks) paragraph(`Check ${check.kind} (${check.status}): ${check.message}`);
   }

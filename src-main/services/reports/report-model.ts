@@ -6,10 +6,11 @@ import type { MetricName } from '../../../src-shared/domain/metric-names';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
 import { findAttack } from '../../engine/attacks/registry';
-import { getModel } from '../../workspace/models-repo';
+import { getStoredModel } from '../../workspace/models-repo';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRunProvenance } from '../../workspace/runs-repo';
 import { sqliteVersion } from '../../workspace/workspace-facts';
+import { modelFileFacts, type ModelFileFacts } from '../model-files';
 import { runCurves } from '../run-report-curves';
 import { exposedRecords } from '../run-report-exposed';
 import { runDetails } from '../run-report';
@@ -21,7 +22,10 @@ export interface ReportRun {
   readonly exposed: ExposedRecords;
   readonly attackTitle: string;
   readonly attackDescription: string;
-  readonly targetSha256: string;
+  /** The target's files, each with its own SHA-256 and size: what a client checks with `sha256sum`. */
+  readonly targetFiles: readonly ModelFileFacts[];
+  /** The target's combined model hash (presentation/model-hash.ts), not any one file's SHA-256. */
+  readonly targetModelHash: string;
   readonly modelHash: string;
   readonly dataHash: string;
   readonly engineVersion: string;
@@ -57,6 +61,7 @@ export function buildAuditReport(
       );
     }
     const provenance = getRunProvenance(db, runId);
+    const target = getStoredModel(db, details.run.targetModelId);
     let attackTitle = details.run.attack;
     let attackDescription = '';
     try {
@@ -72,7 +77,8 @@ export function buildAuditReport(
       exposed: exposedRecords(db, { runId, limit: options.exposedPerRun ?? 8, membersOnly: false }, scoresOf),
       attackTitle,
       attackDescription,
-      targetSha256: getModel(db, details.run.targetModelId).sha256,
+      targetFiles: modelFileFacts(target.files),
+      targetModelHash: target.sha256,
       modelHash: provenance.modelHash,
       dataHash: provenance.dataHash,
       engineVersion: provenance.engineVersion,

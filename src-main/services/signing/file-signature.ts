@@ -6,6 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
+import { sha256OfFile } from '../../common/file-sha256';
 import { parseWith } from '../../common/parse';
 import {
   fingerprintOf,
@@ -17,7 +18,6 @@ import {
   verifyDigest,
   type SigningKey,
 } from '../../common/signatures';
-import { sha256OfFile } from '../../workspace/backup-format';
 import { identifySigner, installationKey, type KeySigner } from './installation-key';
 
 /** A signature file is a few hundred bytes; anything much larger is not one, and is not read. */
