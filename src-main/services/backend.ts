@@ -8,7 +8,7 @@ import { countRecords, listRecordsPage } from '../workspace/records-repo';
 import { importDataset } from './dataset-import';
 import { listModels } from '../workspace/models-repo';
 import { openWorkspace, type WorkspaceDb } from '../workspace/open-workspace';
-import { getRun, listRuns } from '../workspace/runs-repo';
+import { describeRun, getRun, listRuns } from '../workspace/runs-repo';
 import { EventBus } from './event-bus';
 import { createRouter, type Handlers, type Router } from './router';
 import { createJobRunner, type JobRunner } from './job-runner';
@@ -106,6 +106,7 @@ export function createBackend(options: BackendOptions): Backend {
       orphans.sweepNow();
       return cancelRun(deps, runId);
     },
+    'runs.describe': ({ runId, ...description }) => describeRun(db, runId, description),
     'runs.estimate': (request) => estimateRun(db, request),
     'runs.details': ({ runId }) => runDetails(db, runId),
     'runs.curves': (request) => runCurves(db, request),

@@ -7,6 +7,7 @@ import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { createClassifier } from '../engine/models/classifier-adapter';
 import { createClip } from '../engine/models/clip-adapter';
+import { assertClipEncoderRoles, looksLike } from '../engine/models/clip-encoder-roles';
 import {
   buildClassifierConfig,
   buildClipConfig,
@@ -116,6 +117,11 @@ export async function importClip(db: WorkspaceDb, request: ImportClipRequest): P
   if (!fs.existsSync(tokenizerFile))
     throw new MiaError('model.file-missing', `Tokenizer ${tokenizerFile} does not exist.`, { file: tokenizerFile });
   const { config, io } = await withModels([imageFile, textFile], ([image, text]) => {
+    // Swapped files would otherwise fail on the image sidecar's missing preprocessing, which says nothing useful.
+    assertClipEncoderRoles(
+      { file: path.basename(imageFile), look: looksLike((image as OnnxModel).inputs, sidecars.image?.kind) },
+      { file: path.basename(textFile), look: looksLike((text as OnnxModel).inputs, sidecars.text?.kind) },
+    );
     const built = buildClipConfig(sidecars, parsed.config ?? {}, (image as OnnxModel).inputs, path.basename(imageFile));
     const tokenizer = loadTextTokenizer(tokenizerFile, tokenizerConfigFile, built.padTokenId);
     const adapter = createClip(image as OnnxModel, text as OnnxModel, built, tokenizer);

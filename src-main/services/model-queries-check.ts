@@ -11,6 +11,7 @@ import { getDataset } from '../workspace/datasets-repo';
 import { getStoredModel } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { countRecords } from '../workspace/records-repo';
+import { findDataMismatches, type MismatchKind } from './data-fit';
 import { verifyModelFiles } from './model-files';
 
 type Finding = ModelCheckReport['findings'][number];
@@ -80,6 +81,23 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
       await attempt('input', `The image encoder's input fits the preprocessing (${describeSpec(config.preprocess)}).`, () =>
         checkImageInput(pickTensor(tensors.inputs, config.io.imageInput, 'input', file), config.preprocess, file),
       ),
+    );
+  }
+
+  // Size and channels for every family, captions for CLIP: what a run start refuses as run.data-mismatch.
+  const mismatches = findDataMismatches(db, { name: row.name, config }, dataset);
+  const spec = config.preprocess;
+  const fitChecks: [MismatchKind, string][] = [
+    ['size', `Every image of "${dataset.name}" is ${spec.width}×${spec.height}, the model's input size.`],
+    ['channels', `Every image of "${dataset.name}" has the model's ${spec.channels === 1 ? 'single channel' : 'three channels'}.`],
+  ];
+  if (config.kind === 'clip') fitChecks.push(['captions', `Every audited record of "${dataset.name}" has a caption.`]);
+  for (const [kind, okMessage] of fitChecks) {
+    const mismatch = mismatches.find((m) => m.kind === kind);
+    findings.push(
+      mismatch
+        ? { check: kind, status: 'problem', message: mismatch.message, code: 'run.data-mismatch' }
+        : { check: kind, status: 'ok', message: okMessage, code: null },
     );
   }
 

@@ -11,9 +11,11 @@ import type { AttackModule } from '../engine/attacks/attack-module';
 import { findAttack } from '../engine/attacks/registry';
 import type { RunRecord } from '../engine/attacks/run-record';
 import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
+import { ModelConfig } from '../engine/models/model-config';
 import { getDataset } from '../workspace/datasets-repo';
 import { findModelSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { assertDataFits, findDataMismatches } from './data-fit';
 import { verifyModelFiles } from './model-files';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 
@@ -70,6 +72,9 @@ export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pin
   if (!records.some((r) => r.role === 'audit')) {
     throw new MiaError('run.no-audit-records', `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`);
   }
+  // A dataset that does not fit the target is never resized or converted silently.
+  const targetConfig = parseWith(ModelConfig, target.config, `config of model ${target.id}`, 'workspace.corrupt-column');
+  assertDataFits(findDataMismatches(db, { name: target.name, config: targetConfig }, dataset), request.resize === true);
   for (const role of attack.needs.roles ?? []) {
     if (!records.some((r) => r.role === role)) {
       throw new MiaError(

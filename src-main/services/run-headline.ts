@@ -8,7 +8,11 @@ import { readChecks, readMetrics } from '../workspace/runs-repo';
 
 export interface RunHeadline {
   id: number;
+  /** The run's name (generated, or the auditor's): what tells two variants of one attack apart. */
+  name: string;
   attack: string;
+  /** The attack's parameters as the run used them, defaults filled in. */
+  params: Record<string, unknown>;
   status: RunSummary['status'];
   target: { id: number; name: string; sha256: string };
   metrics: {
@@ -30,7 +34,9 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
   const target = getModel(db, run.targetModelId);
   const headline: RunHeadline = {
     id: run.id,
+    name: run.name,
     attack: run.attack,
+    params: run.params,
     status: run.status,
     target: { id: target.id, name: target.name, sha256: target.sha256 },
     metrics: {

@@ -5,6 +5,7 @@ import type { AttackTask } from '../engine/jobs/attack-task';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { createRun } from '../workspace/runs-repo';
 import { attackTaskOf, resolveRunInputs, type RunRequest } from './resolve-run-inputs';
+import { runNameFor } from './run-naming';
 
 export async function prepareAttackRun(
   db: WorkspaceDb,
@@ -22,8 +23,11 @@ export async function prepareAttackRun(
     referenceSetId: request.referenceSetId ?? null,
     shadowSetId: request.shadowSetId ?? null,
     nullModelId: request.nullModelId ?? null,
+    // The auditor's choice to resize images to the target's input size, kept so the run says how it was computed.
+    resize: request.resize === true,
   };
   const runId = createRun(db, {
+    name: runNameFor(db, inputs, request.datasetId),
     attack: inputs.attack.id,
     family: inputs.attack.family,
     targetModelId: inputs.target.id,

@@ -21,6 +21,7 @@ export function startRequestOfRun(db: WorkspaceDb, runId: number): z.output<type
     ...(stored.referenceSetId ? { referenceSetId: stored.referenceSetId } : {}),
     ...(stored.shadowSetId ? { shadowSetId: stored.shadowSetId } : {}),
     ...(stored.nullModelId ? { nullModelId: stored.nullModelId } : {}),
+    ...(stored.resize === true ? { resize: true } : {}),
   };
   return parseWith(RunStartRequest, request, `Configuration of run ${runId}`, 'run.bad-config');
 }

@@ -197,3 +197,28 @@ function toAttackRecord(row: RecordRow): AttackRecord {
     sourceKind: DatasetSourceKind.parse(row.source_kind),
   };
 }
+
+/** One image size and channel count found in a dataset, with how many records have it. */
+export interface RecordShape {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly count: number;
+}
+
+/** The distinct image shapes of a dataset's records, most common first (what a run's preprocessing must fit). */
+export function countRecordShapes(db: WorkspaceDb, datasetId: number): RecordShape[] {
+  return db
+    .prepare(
+      'SELECT width, height, channels, COUNT(*) AS count FROM records WHERE dataset_id = ? GROUP BY width, height, channels ORDER BY count DESC, width, height, channels',
+    )
+    .all(datasetId) as RecordShape[];
+}
+
+/** How many records of one role have no caption (null or only whitespace). */
+export function countUncaptioned(db: WorkspaceDb, datasetId: number, role: RecordRole): number {
+  const row = db
+    .prepare("SELECT COUNT(*) AS n FROM records WHERE dataset_id = ? AND role = ? AND (caption IS NULL OR trim(caption) = '')")
+    .get(datasetId, role) as { n: number };
+  return row.n;
+}

@@ -25,6 +25,13 @@ export const StoredRunConfig = z.looseObject({
 });
 export type StoredRunConfig = z.output<typeof StoredRunConfig>;
 
+/**
+ * The part of the `config` column a run summary shows: the attack's parameters. Run preparation always stores them
+ * (parsed, so an object); a row without any (written by a fixture) shows none, but parameters that are not an
+ * object are a corrupt column.
+ */
+const StoredRunParams = z.looseObject({ params: z.record(z.string(), z.unknown()).optional() });
+
 /** The `timings` column: milliseconds per phase of a finished run. */
 const RunTimings = z.record(z.string(), z.number());
 
@@ -32,6 +39,8 @@ const RunTimings = z.record(z.string(), z.number());
 const CheckDetails = z.unknown();
 
 export interface NewRun {
+  /** The generated name (services/run-naming.ts); rows written without one (test fixtures) are named by their attack. */
+  name?: string;
   attack: string;
   family: z.infer<typeof ModelKind>;
   targetModelId: number;
@@ -65,6 +74,10 @@ export interface StoredCheck {
 
 interface RunRow {
   id: number;
+  name: string;
+  tags: string;
+  note: string;
+  config: string;
   attack: string;
   family: string;
   status: string;
@@ -76,17 +89,19 @@ interface RunRow {
   error: string | null;
 }
 
-const summaryColumns = 'id, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error';
+const summaryColumns =
+  'id, name, tags, note, config, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error';
 
 export function createRun(db: WorkspaceDb, run: NewRun): number {
   const now = new Date().toISOString();
   const result = db
     .prepare(
-      `INSERT INTO runs (attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash,
+      `INSERT INTO runs (name, attack, family, target_model_id, dataset_id, config, status, engine_version, model_hash, data_hash,
                          group_key, variant, rerun_of, created_at, started_at, owner_pid, owner_started)
-       VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
+      run.name ?? run.attack,
       run.attack,
       run.family,
       run.targetModelId,
@@ -142,6 +157,29 @@ export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance 
 
 export function listRuns(db: WorkspaceDb): RunSummary[] {
   return (db.prepare(`SELECT ${summaryColumns} FROM runs ORDER BY id DESC`).all() as RunRow[]).map(toSummary);
+}
+
+/** The `tags` column: the auditor's labels of a run. */
+const RunTags = z.array(z.string());
+
+/** What runs.describe may change; a field left out keeps its value. */
+export interface RunDescription {
+  name?: string;
+  tags?: string[];
+  note?: string;
+}
+
+/**
+ * Renames, tags or annotates a run. Unlike every other write here this one is allowed on a finished run: the name,
+ * tags and note label a result for the people reading it and are not part of it (scores, metrics, checks,
+ * configuration and hashes stay as they landed).
+ */
+export function describeRun(db: WorkspaceDb, runId: number, description: RunDescription): RunSummary {
+  const result = db
+    .prepare('UPDATE runs SET name = COALESCE(?, name), tags = COALESCE(?, tags), note = COALESCE(?, note) WHERE id = ?')
+    .run(description.name ?? null, description.tags ? toJsonColumn(description.tags) : null, description.note ?? null, runId);
+  if (result.changes === 0) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
+  return getRun(db, runId);
 }
 
 /** Moves a run that is not finished to another unfinished state (running, failed, cancelled, interrupted). */
@@ -330,7 +368,11 @@ function nullIfNotFinite(value: number | null | undefined): number | null {
 function toSummary(row: RunRow): RunSummary {
   return {
     id: row.id,
+    name: row.name,
+    tags: fromJsonColumn(RunTags, row.tags, `tags of run ${row.id}`),
+    note: row.note,
     attack: row.attack,
+    params: fromJsonColumn(StoredRunParams, row.config, `config of run ${row.id}`).params ?? {},
     family: ModelKind.parse(row.family),
     status: RunStatus.parse(row.status),
     targetModelId: row.target_model_id,

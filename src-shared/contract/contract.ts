@@ -28,6 +28,7 @@ import {
   Seed,
   TrainingJobSummary,
 } from './contract-common';
+import { maxRunNameLength } from '../domain/runs';
 import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
 import {
   ExportedFiles,
@@ -71,6 +72,8 @@ export const RunStartRequest = z.strictObject({
   shadowSetId: Id.optional(),
   /** A model known not to have seen the members; the same attack against it should give AUC ≈ 0.5. */
   nullModelId: Id.optional(),
+  /** The auditor's choice to run on images resized to the target's input size; without it a size mismatch is refused. */
+  resize: z.boolean().optional(),
 });
 export type RunStartRequest = z.input<typeof RunStartRequest>;
 
@@ -164,6 +167,25 @@ export type RunEstimate = z.infer<typeof RunEstimate>;
 
 const RunRef = z.strictObject({ runId: Id });
 
+/** One line of text, no control characters (a name or tag is shown in tables, file names and PDF headings). */
+const OneLine = z.string().regex(/^[^\p{Cc}]*$/u, 'must be one line without control characters');
+
+/** Renames, tags or annotates a run (finished ones too: these label a result, they are not part of it). */
+export const RunDescribeRequest = z
+  .strictObject({
+    runId: Id,
+    name: OneLine.trim().min(1).max(maxRunNameLength).optional(),
+    /** At most 20 distinct tags of 1–40 characters. */
+    tags: z
+      .array(OneLine.trim().min(1).max(40))
+      .max(20)
+      .refine((tags) => new Set(tags).size === tags.length, 'tags must be distinct')
+      .optional(),
+    note: z.string().max(4000).optional(),
+  })
+  .refine((r) => r.name !== undefined || r.tags !== undefined || r.note !== undefined, 'give a name, tags or a note to change');
+export type RunDescribeRequest = z.input<typeof RunDescribeRequest>;
+
 // ---- channels --------------------------------------------------------------------------------------------
 
 /** Every request/response channel. Names are `<domain>.<task>`; the domain becomes the API namespace. */
@@ -187,6 +209,7 @@ export const channels = {
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },
   'runs.start': { request: RunStartRequest, response: RunSummary },
   'runs.cancel': { request: z.strictObject({ runId: Id }), response: RunSummary },
+  'runs.describe': { request: RunDescribeRequest, response: RunSummary },
   'runs.estimate': { request: RunStartRequest, response: RunEstimate },
   'runs.details': { request: RunRef, response: RunDetails },
   'runs.curves': { request: RunCurvesRequest, response: RunCurves },

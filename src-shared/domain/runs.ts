@@ -13,9 +13,18 @@ export const ErrorPayload = z.object({
 });
 export type ErrorPayload = z.infer<typeof ErrorPayload>;
 
+/** Longest run name, generated or given by the auditor (runs.describe). */
+export const maxRunNameLength = 200;
+
 export const RunSummary = z.object({
   id: Id,
+  /** Generated when the run is prepared (presentation/run-name.ts); the auditor may change it (runs.describe). */
+  name: z.string(),
+  tags: z.array(z.string()),
+  note: z.string(),
   attack: z.string(),
+  /** The attack's parameters as the run used them, defaults filled in. */
+  params: z.record(z.string(), z.unknown()),
   family: ModelKind,
   status: RunStatus,
   targetModelId: Id,

@@ -25,7 +25,9 @@ const AuditJson = z.strictObject({
     .array(
       z.object({
         id: z.number().int().positive(),
+        name: z.string().min(1),
         attack: z.string(),
+        params: z.record(z.string(), z.unknown()),
         target: z.object({ id: z.number(), name: z.string(), sha256: z.string() }),
         metrics: z.object({
           auc: Rate,
@@ -69,6 +71,12 @@ describe('mia audit and mia export on the demo kit', () => {
           expect(nullAuc, `${run.attack}: AUC on the null model`).not.toBeNull();
           expect(Math.abs(nullAuc! - 0.5), `${run.attack}: AUC on the null model`).toBeLessThan(0.05);
         }
+        // The config's two LiRA variants are told apart by their names and parameters.
+        const [online, offline] = parsed.runs.filter((run) => run.attack === 'lira');
+        expect(online?.params.variant).toBe('online');
+        expect(offline?.params.variant).toBe('offline');
+        expect(offline!.name).toContain('variant offline');
+        expect(new Set(parsed.runs.map((run) => run.name)).size, 'every run of the audit has its own name').toBe(parsed.runs.length);
       }
       audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
     },

@@ -109,7 +109,7 @@ describe('UI channels on the classifier demo kit', () => {
   it('checks a model against a dataset: the demo target fits, a dataset with a label beyond its classes does not', async () => {
     const fits = await call('models.check', { modelId: target.id, datasetId });
     expect(fits.compatible).toBe(true);
-    expect(fits.findings.map((f) => f.check)).toEqual(['files', 'input', 'output', 'classes', 'labels', 'records']);
+    expect(fits.findings.map((f) => f.check)).toEqual(['files', 'input', 'output', 'classes', 'labels', 'size', 'channels', 'records']);
 
     const odd = makeTempDir('mia-ui-odd-');
     const image = fs.readdirSync(path.join(classifierKit, 'images')).find((name) => name.endsWith('.png'))!;

@@ -114,7 +114,7 @@ export function createPdfLayout(report: AuditReport, fonts: ReportFonts): PdfLay
     width,
     palette: paperPalette,
     show,
-    runLabel: (run) => show(`#${run.details.run.id} ${run.details.run.attack}`),
+    runLabel: (run) => show(`#${run.details.run.id} ${run.details.run.name}`),
     heading,
     paragraph,
     ensureSpace,

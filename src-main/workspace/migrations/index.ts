@@ -3,6 +3,7 @@ import { migration001Initial } from './001-initial';
 import { migration002OwnerStarted } from './002-owner-started';
 import { migration003TrainingJobs } from './003-training-jobs';
 import { migration004RunCancelRequests } from './004-run-cancel-requests';
+import { migration005RunIdentity } from './005-run-identity';
 
 export interface Migration {
   readonly version: number;
@@ -15,4 +16,5 @@ export const migrations: readonly Migration[] = [
   migration002OwnerStarted,
   migration003TrainingJobs,
   migration004RunCancelRequests,
+  migration005RunIdentity,
 ];

@@ -12,7 +12,12 @@ import { makeTempDir } from '../../helpers/temp-dir';
 const hasPoppler = spawnSync('pdftotext', ['-v']).status === 0;
 const dir = makeTempDir();
 
-function reportRun(id: number, attack: string, tprAt1: number, options: { warn?: boolean; perClass?: boolean } = {}): ReportRun {
+function reportRun(
+  id: number,
+  attack: string,
+  tprAt1: number,
+  options: { warn?: boolean; perClass?: boolean; name?: string } = {},
+): ReportRun {
   const checks: StoredCheckRow[] = [
     {
       kind: 'polarity',
@@ -26,7 +31,11 @@ function reportRun(id: number, attack: string, tprAt1: number, options: { warn?:
     details: {
       run: {
         id,
+        name: options.name ?? attack,
+        tags: [],
+        note: '',
         attack,
+        params: {},
         family: 'classifier',
         status: 'finished',
         targetModelId: 1,
@@ -121,6 +130,17 @@ describe.skipIf(!hasPoppler)('PDF report sections', () => {
       'Worst case among runs without validity warnings: #2 lira identifies 0.300 of members at 1 % false positives',
     );
     expect(summary.indexOf('Validity warnings')).toBeLessThan(summary.indexOf('Worst case'));
+  });
+
+  it('labels each run by its name, so two variants of one attack read differently', async () => {
+    const pages = await pdfPages(
+      [
+        reportRun(1, 'lira', 0.2, { name: 'LiRA · Target net · variant offline' }),
+        reportRun(2, 'lira', 0.3, { name: 'LiRA · Target net' }),
+      ],
+      'names',
+    );
+    expect(oneLine(pages[0]!)).toContain('Attacks: #1 LiRA · Target net · variant offline, #2 LiRA · Target net');
   });
 
   it('takes the worst case over every run when all of them warned', async () => {

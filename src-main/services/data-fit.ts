@@ -1,0 +1,104 @@
+// Whether a dataset fits a model before anything runs: image size and channels against the model's stored
+// preprocessing, captions for CLIP, labels and classes for classifiers. models.check shows these to the auditor and
+// a run start refuses them (run.data-mismatch), because the engine would otherwise resize or convert the images
+// silently and produce a plausible but meaningless AUC. Only a size difference can be accepted, and only when the
+// auditor asks for the resize (RunStartRequest.resize).
+import { MiaError } from '../common/errors';
+import { checkClassesAgainstDataset } from '../engine/models/model-compat';
+import type { ModelConfig } from '../engine/models/model-config';
+import type { DatasetSummary } from '../../src-shared/domain/records';
+import type { WorkspaceDb } from '../workspace/open-workspace';
+import { countRecordShapes, countRecords, countUncaptioned, type RecordShape } from '../workspace/records-repo';
+
+export type MismatchKind = 'size' | 'channels' | 'captions' | 'labels' | 'classes';
+
+export interface DataMismatch {
+  readonly kind: MismatchKind;
+  readonly message: string;
+}
+
+/** Every way the dataset does not fit the model, in a fixed order (size, channels, captions, labels, classes). */
+export function findDataMismatches(
+  db: WorkspaceDb,
+  model: { name: string; config: ModelConfig },
+  dataset: Pick<DatasetSummary, 'id' | 'name' | 'classNames'>,
+): DataMismatch[] {
+  const { config } = model;
+  const spec = config.preprocess;
+  const shapes = countRecordShapes(db, dataset.id);
+  const mismatches: DataMismatch[] = [];
+
+  const otherSizes = shapes.filter((s) => s.width !== spec.width || s.height !== spec.height);
+  if (otherSizes.length > 0) {
+    mismatches.push({
+      kind: 'size',
+      message: `"${model.name}" takes ${spec.width}×${spec.height} images, but ${countOf(otherSizes)} records of "${dataset.name}" are ${sizesOf(otherSizes)}.`,
+    });
+  }
+  // sharp reports 1 or 2 channels (grey, grey + alpha) and 3 or 4 (colour, colour + alpha).
+  const otherChannels = shapes.filter((s) => (s.channels >= 3 ? 3 : 1) !== spec.channels);
+  if (otherChannels.length > 0) {
+    mismatches.push({
+      kind: 'channels',
+      message: `"${model.name}" takes ${channelWord(spec.channels)} images, but ${countOf(otherChannels)} records of "${dataset.name}" are ${channelWord(spec.channels === 1 ? 3 : 1)}.`,
+    });
+  }
+  if (config.kind === 'clip') {
+    const uncaptioned = countUncaptioned(db, dataset.id, 'audit');
+    if (uncaptioned > 0) {
+      mismatches.push({
+        kind: 'captions',
+        message: `CLIP attacks compare each image with its caption, but ${uncaptioned} audited records of "${dataset.name}" have no caption.`,
+      });
+    }
+  }
+  if (config.kind === 'classifier') {
+    const scored = countRecords(db, dataset.id).byRoleAndLabel.filter((e) => e.role === 'audit' || e.role === 'calibration');
+    const unlabelled = scored.filter((e) => e.label === null).reduce((sum, e) => sum + e.count, 0);
+    if (unlabelled > 0) {
+      mismatches.push({
+        kind: 'labels',
+        message: `${unlabelled} audited or calibration records of "${dataset.name}" have no class label; classifier attacks need one for every record.`,
+      });
+    }
+    const labels = scored.filter((e) => e.label !== null).map((e) => e.label as number);
+    const maxLabel = labels.length > 0 ? Math.max(...labels) : null;
+    try {
+      checkClassesAgainstDataset(config.classes, { name: dataset.name, maxLabel, classNames: dataset.classNames }, model.name);
+    } catch (error) {
+      if (!(error instanceof MiaError)) throw error;
+      mismatches.push({ kind: 'classes', message: error.message });
+    }
+  }
+  return mismatches;
+}
+
+/**
+ * Refuses a run whose data does not fit its target (`run.data-mismatch`, naming every mismatch), unless the only
+ * mismatch is the image size and the auditor chose to resize.
+ */
+export function assertDataFits(mismatches: readonly DataMismatch[], resize: boolean): void {
+  const blocking = mismatches.filter((m) => !(resize && m.kind === 'size'));
+  if (blocking.length === 0) return;
+  const sizeOnly = blocking.every((m) => m.kind === 'size');
+  throw new MiaError(
+    'run.data-mismatch',
+    `The dataset does not fit the target model (${blocking.map((m) => m.kind).join(', ')}): ${blocking.map((m) => m.message).join(' ')}${
+      sizeOnly ? ' Choose "resize images" to run it anyway on resized images.' : ''
+    }`,
+    { mismatches: blocking.map((m) => m.kind) },
+  );
+}
+
+function countOf(shapes: readonly RecordShape[]): number {
+  return shapes.reduce((sum, s) => sum + s.count, 0);
+}
+
+function sizesOf(shapes: readonly RecordShape[]): string {
+  const sizes = [...new Set(shapes.map((s) => `${s.width}×${s.height}`))];
+  return sizes.length <= 3 ? sizes.join(', ') : `${sizes.slice(0, 3).join(', ')} and ${sizes.length - 3} other sizes`;
+}
+
+function channelWord(channels: number): string {
+  return channels === 1 ? 'greyscale (1-channel)' : 'colour (3-channel)';
+}
