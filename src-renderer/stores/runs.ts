@@ -3,7 +3,7 @@
 // resumed under its own id or discarded; asking the auditor to confirm a discard is the view's job.
 import { defineStore } from 'pinia';
 import { ref, type Ref } from 'vue';
-import type { RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-shared/contract/contract';
+import type { RunDescribeRequest, RunDetails, RunProgress, RunStartRequest, RunSummary } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { createSharedSubscription } from '../composables/shared-subscription';
 import { attempt, useAsyncState, type ShownError } from '../composables/use-async-state';
@@ -14,6 +14,8 @@ export const useRunsStore = defineStore('runs', () => {
   const details = ref<Record<number, RunDetails>>({});
   const loaded = ref(false);
   const { loading, error, track, trackRead } = useAsyncState();
+  // A refusal of a rename, tags or note belongs under the form's fields, not in the view's banner.
+  const { loading: describing, error: describeError, track: trackDescribe } = useAsyncState();
   const statusListeners = new Set<(runId: number) => void>();
 
   async function refresh(): Promise<void> {
@@ -109,6 +111,17 @@ export const useRunsStore = defineStore('runs', () => {
     return discarded === true;
   }
 
+  /** Renames, tags or annotates a run; the list and any loaded details show the backend's stored values. */
+  async function describe(request: RunDescribeRequest): Promise<RunSummary | undefined> {
+    return trackDescribe(async () => {
+      const run = await api.runs.describe(request);
+      runs.value = runs.value.map((r) => (r.id === run.id ? run : r));
+      const loaded = details.value[run.id];
+      if (loaded) details.value = { ...details.value, [run.id]: { ...loaded, run } };
+      return run;
+    });
+  }
+
   async function loadDetails(runId: number): Promise<RunDetails | undefined> {
     return trackRead(async () => {
       const result = await api.runs.details({ runId });
@@ -133,6 +146,9 @@ export const useRunsStore = defineStore('runs', () => {
     rerun,
     resume,
     discard,
+    describe,
+    describing,
+    describeError,
     loadDetails,
   };
 });
