@@ -3,28 +3,19 @@
 // configuration of the run are untouched by it.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ModelSummary, RequestOf, ResponseOf, RunSummary } from '../../src-shared/contract/contract';
+import type { ModelSummary, RunSummary } from '../../src-shared/contract/contract';
 import { differingParams } from '../../src-shared/presentation/run-name';
 import { readMetrics } from '../../src-main/workspace/runs-repo';
 import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
+import { contractCalls } from '../helpers/contract-calls';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
 const { backend } = createTestBackend(dir, 'workspace.sqlite');
 afterAll(() => backend.close());
 
-async function call<C extends Channel>(channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await backend.router.dispatch(channel, request);
-  if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
-  return result.data as ResponseOf<C>;
-}
-
-async function refusal(channel: Channel, request: unknown): Promise<string> {
-  const result = await backend.router.dispatch(channel, request);
-  if (result.ok) throw new Error(`${channel} was expected to fail`);
-  return result.error.code;
-}
+const { call, refusal } = contractCalls(backend);
 
 let target: ModelSummary;
 let online: RunSummary;

@@ -5,13 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Channel, ModelSummary, RequestOf, ResponseOf, RunSummary } from '../../src-shared/contract/contract';
+import type { ModelSummary, RunSummary } from '../../src-shared/contract/contract';
 import { decodeWire, encodeWire } from '../../src-shared/contract/wire-codec';
 import { listRecordsForAttack } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
 import { classifierKit } from '../helpers/demo-kit';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { scriptedFrontDoor } from '../helpers/scripted-front-door';
+import { contractCalls } from '../helpers/contract-calls';
 import { makeTempDir } from '../helpers/temp-dir';
 
 const dir = makeTempDir();
@@ -20,17 +21,7 @@ const trainingRoot = path.join(dir, 'training');
 const { backend } = createTestBackend(dir, 'workspace.sqlite', { frontDoor: scriptedFrontDoor(undefined, { trainingRoot }).frontDoor });
 afterAll(() => backend.close());
 
-async function call<C extends Channel>(channel: C, request?: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await backend.router.dispatch(channel, request);
-  if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code });
-  return result.data as ResponseOf<C>;
-}
-
-async function refusal(channel: Channel, request: unknown): Promise<string> {
-  const result = await backend.router.dispatch(channel, request);
-  if (result.ok) throw new Error(`${channel} was expected to fail`);
-  return result.error.code;
-}
+const { call, refusal } = contractCalls(backend);
 
 let datasetId: number;
 let target: ModelSummary;
