@@ -66,6 +66,15 @@ export const useModelsStore = defineStore('models', () => {
     });
   }
 
+  /**
+   * The report this session already has for the pair, else a fresh check. For what New run reads from it (whether the
+   * data fits) a stored report never goes stale: a model's configuration and a dataset's records do not change once
+   * imported, and a run's start re-verifies the model files anyway. Models → Check calls checkAgainst for a fresh one.
+   */
+  async function fitOf(modelId: number, datasetId: number): Promise<ModelCheckReport | undefined> {
+    return checks.value[checkKey(modelId, datasetId)] ?? checkAgainst(modelId, datasetId);
+  }
+
   return {
     models,
     sets,
@@ -81,6 +90,7 @@ export const useModelsStore = defineStore('models', () => {
     importSet,
     loadDetails,
     checkAgainst,
+    fitOf,
     checkKey,
   };
 });
