@@ -39,11 +39,13 @@ package_present() {
     python3-torch) python_has torch ;;
     python3-pil) python_has PIL ;;
     python3-scipy) python_has scipy ;;
+    # torchvision: tools/preprocess-reference/ regenerates the preprocessing parity fixture with it.
+    python3-torchvision) python_has torchvision ;;
     *) return 1 ;;
   esac
 }
 
-needed=(chromium poppler-utils fonts-dejavu-core dataset-fashion-mnist python3-torch python3-pil python3-scipy)
+needed=(chromium poppler-utils fonts-dejavu-core dataset-fashion-mnist python3-torch python3-pil python3-scipy python3-torchvision)
 # Only for testing this script: names counted as missing whatever is installed (tests/integration/setup-script.test.ts).
 read -r -a forced <<<"${MIA_SETUP_ASSUME_MISSING:-}"
 

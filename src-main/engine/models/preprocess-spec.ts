@@ -4,13 +4,39 @@ import { z } from 'zod';
 export const ResizeMode = z.enum(['stretch', 'shorter-side-crop']);
 export type ResizeMode = z.infer<typeof ResizeMode>;
 
+/** Pillow's resampling filters, as torchvision's InterpolationMode and Hugging Face's `resample` name them. */
+export const ResampleFilter = z.enum(['nearest', 'bilinear', 'bicubic']);
+export type ResampleFilter = z.infer<typeof ResampleFilter>;
+
+const pixels = z.number().int().positive();
+
+/**
+ * torchvision's Resize then CenterCrop to the spec's width×height, on 8-bit pixels exactly as Pillow computes them
+ * (the image is rounded to 0–255 after the resize, as a PIL image is, before it is scaled and normalised).
+ */
+export const ResizeThenCrop = z.strictObject({
+  /** The shorter edge to this many pixels keeping the aspect (torchvision `Resize(int)`), an exact size, or no resize. */
+  resizeTo: z.union([z.strictObject({ shorterEdge: pixels }), z.strictObject({ width: pixels, height: pixels }), z.literal('none')]),
+  filter: ResampleFilter.default('bilinear'),
+  /**
+   * Where an odd margin goes: torchvision rounds the crop offset half to even (and pads a too-small image with its
+   * extra pixel on the far side); Hugging Face image processors floor it (and pad on the near side).
+   */
+  cropAlign: z.enum(['torchvision', 'hugging-face']).default('torchvision'),
+});
+export type ResizeThenCrop = z.output<typeof ResizeThenCrop>;
+
 export const PreprocessSpec = z
   .object({
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
+    width: pixels,
+    height: pixels,
     channels: z.union([z.literal(1), z.literal(3)]),
-    /** "stretch" resizes straight to width×height; "shorter-side-crop" scales the shorter side and crops the centre. */
-    resize: ResizeMode.default('stretch'),
+    /**
+     * "stretch" resizes straight to width×height; "shorter-side-crop" scales the shorter side and crops the centre
+     * (both in floating point, kept as they were for the models that use them); an object resizes and crops as
+     * torchvision does.
+     */
+    resize: z.union([ResizeMode, ResizeThenCrop]).default('stretch'),
     /** Pixel values 0–255 are multiplied by this before mean/std. */
     scale: z
       .number()
@@ -21,6 +47,12 @@ export const PreprocessSpec = z
     std: z.array(z.number().positive()).min(1).default([1]),
     channelOrder: z.enum(['RGB', 'BGR']).default('RGB'),
     layout: z.enum(['NCHW', 'NHWC']).default('NCHW'),
+    /**
+     * A greyscale image is fed to a 3-channel model (grey copied into R, G and B, as PIL's convert("RGB")) only when
+     * this is true; otherwise it is refused, since a colour model on grey data may be an unnoticed dataset mix-up.
+     * Absent means false, so the specs stored before this existed read back unchanged.
+     */
+    expandGrey: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
     for (const key of ['mean', 'std'] as const) {

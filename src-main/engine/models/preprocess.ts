@@ -1,7 +1,9 @@
 // Turns decoded pixels into the float tensor a model expects (resize, channels, scale, mean/std, order, layout).
 import { MiaError } from '../../common/errors';
 import { batchDims, imageSize, type PreprocessSpec } from './preprocess-spec';
+import type { BytePlanes } from './pil-resample';
 import { resizePlanar, resizeShorterSideAndCrop, type PlanarImage } from './resize';
+import { resizeThenCrop } from './resize-then-crop';
 
 /** Decoded 8-bit pixels, interleaved (HWC) as sharp's raw output gives them; 2 and 4 channels carry alpha. */
 export interface PixelImage {
@@ -14,15 +16,30 @@ export interface PixelImage {
 // ITU-R 601 luma, the weights Pillow uses for RGB → "L".
 const lumaWeights = [0.299, 0.587, 0.114] as const;
 
+function checkPixels(pixels: PixelImage): void {
+  const { width, height, data, channels } = pixels;
+  if (![1, 2, 3, 4].includes(channels) || data.length !== width * height * channels) {
+    throw new MiaError(
+      'image.bad-pixels',
+      `Image pixels do not fit their size: ${width}×${height}×${channels} needs ${width * height * channels} bytes, got ${data.length}.`,
+    );
+  }
+}
+
+/** A grey image becomes three channels only when the spec allows it; the refusal names both channel counts. */
+function checkGreyExpansion(pixels: PixelImage, spec: PreprocessSpec): void {
+  if (pixels.channels >= 3 || spec.channels !== 3 || spec.expandGrey === true) return;
+  throw new MiaError(
+    'image.channels-mismatch',
+    `The image is greyscale (${pixels.channels === 2 ? '2 channels: grey and alpha' : '1 channel'}) but the model's preprocessing takes 3 channels (RGB). ` +
+      'Set "expandGrey": true in the preprocessing to copy the grey channel into R, G and B, or use a colour dataset.',
+    { imageChannels: pixels.channels, modelChannels: spec.channels },
+  );
+}
+
 function toPlanar(pixels: PixelImage, channels: 1 | 3): PlanarImage {
   const { width, height, data } = pixels;
   const sourceChannels = pixels.channels;
-  if (![1, 2, 3, 4].includes(sourceChannels) || data.length !== width * height * sourceChannels) {
-    throw new MiaError(
-      'image.bad-pixels',
-      `Image pixels do not fit their size: ${width}×${height}×${sourceChannels} needs ${width * height * sourceChannels} bytes, got ${data.length}.`,
-    );
-  }
   const colour = sourceChannels >= 3;
   const count = width * height;
   const planes = Array.from({ length: channels }, () => new Float64Array(count));
@@ -40,20 +57,54 @@ function toPlanar(pixels: PixelImage, channels: 1 | 3): PlanarImage {
   return { width, height, planes };
 }
 
+/**
+ * PIL's convert("L") / convert("RGB") on 8-bit pixels: alpha dropped, grey copied into R, G and B, colour to grey
+ * with Pillow's fixed-point ITU-R 601 luma (rounded to 8 bits, as a PIL "L" image holds it).
+ */
+function toBytePlanes(pixels: PixelImage, channels: 1 | 3): BytePlanes {
+  const { width, height, data } = pixels;
+  const sourceChannels = pixels.channels;
+  const count = width * height;
+  const planes = Array.from({ length: channels }, () => new Uint8Array(count));
+  for (let i = 0; i < count; i += 1) {
+    const base = i * sourceChannels;
+    if (sourceChannels >= 3 && channels === 3) {
+      for (let c = 0; c < 3; c += 1) (planes[c] as Uint8Array)[i] = data[base + c] as number;
+    } else if (sourceChannels >= 3) {
+      const luma = (data[base] as number) * 19595 + (data[base + 1] as number) * 38470 + (data[base + 2] as number) * 7471 + 0x8000;
+      (planes[0] as Uint8Array)[i] = luma >> 16;
+    } else {
+      for (let c = 0; c < channels; c += 1) (planes[c] as Uint8Array)[i] = data[base] as number;
+    }
+  }
+  return { width, height, planes };
+}
+
+/** The image at the spec's width×height, resized the spec's way. */
+function resized(pixels: PixelImage, spec: PreprocessSpec): PlanarImage {
+  if (typeof spec.resize === 'object') {
+    const bytes = resizeThenCrop(toBytePlanes(pixels, spec.channels), spec.resize, spec.width, spec.height);
+    return { width: bytes.width, height: bytes.height, planes: bytes.planes.map((plane) => Float64Array.from(plane)) };
+  }
+  const image = toPlanar(pixels, spec.channels);
+  if (image.width === spec.width && image.height === spec.height) return image;
+  return spec.resize === 'stretch'
+    ? resizePlanar(image, spec.width, spec.height)
+    : resizeShorterSideAndCrop(image, spec.width, spec.height);
+}
+
 function perChannel(values: readonly number[], channel: number): number {
   return (values.length === 1 ? values[0] : values[channel]) as number;
 }
 
 /**
- * One image → Float32Array of channels×height×width in the spec's layout. Without a resize the arithmetic is
- * float32 step by step ((p·scale − mean) / std), which reproduces a PyTorch float32 pipeline bit for bit.
+ * One image → Float32Array of channels×height×width in the spec's layout. Without a floating-point resize the
+ * arithmetic is float32 step by step ((p·scale − mean) / std), which reproduces a PyTorch float32 pipeline bit for bit.
  */
 export function preprocess(pixels: PixelImage, spec: PreprocessSpec): Float32Array {
-  let image = toPlanar(pixels, spec.channels);
-  if (image.width !== spec.width || image.height !== spec.height) {
-    image =
-      spec.resize === 'stretch' ? resizePlanar(image, spec.width, spec.height) : resizeShorterSideAndCrop(image, spec.width, spec.height);
-  }
+  checkPixels(pixels);
+  checkGreyExpansion(pixels, spec);
+  const image = resized(pixels, spec);
   const planes = spec.channelOrder === 'BGR' && spec.channels === 3 ? [...image.planes].reverse() : image.planes;
   const count = spec.width * spec.height;
   const out = new Float32Array(imageSize(spec));

@@ -78,7 +78,7 @@ export function resizePlanar(image: PlanarImage, width: number, height: number):
 }
 
 /** Python's round(): halves go to the even neighbour, as torchvision's centre crop computes its offset. */
-function roundHalfEven(value: number): number {
+export function roundHalfEven(value: number): number {
   const floor = Math.floor(value);
   const diff = value - floor;
   if (diff > 0.5) return floor + 1;

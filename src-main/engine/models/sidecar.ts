@@ -1,33 +1,51 @@
 // The JSON sidecar that travels with an ONNX model (`<name>.json`): its schema and how it becomes a model config.
 import { z } from 'zod';
 import { PredictionType } from '../diffusion/scheduler';
+import { PreprocessPresetName, preprocessPresets } from './preprocess-presets';
+import { ResizeMode, ResizeThenCrop } from './preprocess-spec';
 
-/** Preprocessing as sidecars write it (snake_case accepted for the keys that have two words). */
+/**
+ * Preprocessing as sidecars write it (snake_case accepted for the keys that have two words). A `preset` fills in
+ * every key the sidecar leaves out; without one, width, height and channels are required.
+ */
 export const SidecarPreprocess = z
   .looseObject({
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
-    channels: z.union([z.literal(1), z.literal(3)]),
+    preset: PreprocessPresetName.optional(),
+    width: z.number().int().positive().optional(),
+    height: z.number().int().positive().optional(),
+    channels: z.union([z.literal(1), z.literal(3)]).optional(),
     scale: z.number().positive().optional(),
     mean: z.array(z.number()).min(1).optional(),
     std: z.array(z.number().positive()).min(1).optional(),
     layout: z.enum(['NCHW', 'NHWC']).optional(),
-    resize: z.enum(['stretch', 'shorter-side-crop']).optional(),
-    resize_mode: z.enum(['stretch', 'shorter-side-crop']).optional(),
+    resize: z.union([ResizeMode, ResizeThenCrop]).optional(),
+    resize_mode: ResizeMode.optional(),
     channel_order: z.enum(['RGB', 'BGR']).optional(),
     channelOrder: z.enum(['RGB', 'BGR']).optional(),
+    expand_grey: z.boolean().optional(),
+    expandGrey: z.boolean().optional(),
   })
-  .transform((p) => ({
-    width: p.width,
-    height: p.height,
-    channels: p.channels,
-    scale: p.scale,
-    mean: p.mean,
-    std: p.std,
-    layout: p.layout,
-    resize: p.resize ?? p.resize_mode,
-    channelOrder: p.channelOrder ?? p.channel_order,
-  }));
+  .superRefine((p, ctx) => {
+    if (p.preset !== undefined) return;
+    for (const key of ['width', 'height', 'channels'] as const) {
+      if (p[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'is required unless a "preset" is named' });
+    }
+  })
+  .transform((p) => {
+    const preset = p.preset === undefined ? undefined : preprocessPresets[p.preset];
+    return {
+      width: p.width ?? preset?.width,
+      height: p.height ?? preset?.height,
+      channels: p.channels ?? preset?.channels,
+      scale: p.scale ?? preset?.scale,
+      mean: p.mean ?? preset?.mean,
+      std: p.std ?? preset?.std,
+      layout: p.layout ?? preset?.layout,
+      resize: p.resize ?? p.resize_mode ?? preset?.resize,
+      channelOrder: p.channelOrder ?? p.channel_order ?? preset?.channelOrder,
+      expandGrey: p.expandGrey ?? p.expand_grey,
+    };
+  });
 
 /** Unknown keys (training recipe, description, …) are kept by the loose object and ignored here. */
 export const sidecarKinds = ['classifier', 'clip', 'clip-image', 'clip-text', 'diffusion'] as const;

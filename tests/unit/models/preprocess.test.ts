@@ -1,5 +1,6 @@
-// Preprocessing: float32 arithmetic, channel conversion, channel order, layout, resizing and the spec's schema.
+// Preprocessing: float32 arithmetic, channel conversion (grey to RGB only when allowed), channel order, layout, resizing and the spec's schema.
 import { describe, expect, test } from 'vitest';
+import type { MiaError } from '../../../src-main/common/errors';
 import { assembleBatch, preprocess, type PixelImage } from '../../../src-main/engine/models/preprocess';
 import { PreprocessSpec } from '../../../src-main/engine/models/preprocess-spec';
 
@@ -24,8 +25,22 @@ describe('preprocess', () => {
     expect(out[1]).toBe(1);
   });
 
-  test('replicates grey into three channels and turns RGB into grey with ITU-R 601 luma', () => {
-    const toRgb = PreprocessSpec.parse({ width: 1, height: 1, channels: 3, scale: 1, mean: [0], std: [1] });
+  test('replicates grey into three channels only with expandGrey, and turns RGB into grey with ITU-R 601 luma', () => {
+    const colourModel = { width: 1, height: 1, channels: 3, scale: 1, mean: [0], std: [1] } as const;
+    const refusal = (() => {
+      try {
+        preprocess(
+          grey(1, 1, () => 200),
+          PreprocessSpec.parse(colourModel),
+        );
+      } catch (error) {
+        return error as MiaError;
+      }
+      return null;
+    })();
+    expect(refusal?.code).toBe('image.channels-mismatch');
+    expect(refusal?.message).toMatch(/greyscale \(1 channel\).*takes 3 channels \(RGB\).*"expandGrey": true/);
+    const toRgb = PreprocessSpec.parse({ ...colourModel, expandGrey: true });
     expect(
       Array.from(
         preprocess(
