@@ -1,8 +1,9 @@
-// The preload: exposes the contract's task-level functions as `window.mia`, nothing else (no ipcRenderer,
-// no raw channels). Runs sandboxed, so it imports only 'electron' and the contract.
-import { contextBridge, ipcRenderer } from 'electron';
+// The preload: exposes the contract's task-level functions as `window.mia`, and the path of a file dropped on the
+// page as `window.miaDrop`; nothing else (no ipcRenderer, no raw channels). Runs sandboxed, so it imports only
+// 'electron' and the contract.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createBridge, isEventName, type Result } from '../src-shared/contract/contract';
-import { eventChannel, invokeChannel } from '../src-shared/contract/ipc-channels';
+import { eventChannel, invokeChannel, type MiaDropBridge } from '../src-shared/contract/ipc-channels';
 
 const bridge = createBridge({
   invoke: (channel, request) => ipcRenderer.invoke(invokeChannel, channel, request) as Promise<Result<unknown>>,
@@ -18,3 +19,10 @@ const bridge = createBridge({
 });
 
 contextBridge.exposeInMainWorld('mia', bridge);
+
+/**
+ * A sandboxed page sees a dropped file's name but not where it is; Electron can say, for a File the person dropped
+ * (a File the page built itself has no path: the answer is then '').
+ */
+const dropBridge: MiaDropBridge = { pathForFile: (file) => webUtils.getPathForFile(file) };
+contextBridge.exposeInMainWorld('miaDrop', dropBridge);

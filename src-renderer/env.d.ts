@@ -1,9 +1,11 @@
-// Types the renderer gets from its hosts: `window.mia` from the Electron preload, and .vue modules.
+// Types the renderer gets from its hosts: `window.mia` and `window.miaDrop` from the Electron preload, and .vue modules.
 import type { MiaBridge } from '../src-shared/contract/contract';
+import type { MiaDropBridge } from '../src-shared/contract/ipc-channels';
 
 declare global {
   interface Window {
     mia?: MiaBridge;
+    miaDrop?: MiaDropBridge;
   }
 }
 

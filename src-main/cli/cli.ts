@@ -20,10 +20,12 @@ Usage:
   mia audit --config FILE [--workspace FILE] [--json]
                                                    import what a YAML/JSON audit config names and run its attacks
 ${planUsage}
-  mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--force] [--workspace FILE]
+  mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--client TEXT] [--auditor TEXT]
+             [--scope TEXT] [--date YYYY-MM-DD] [--force] [--workspace FILE]
                                                    write the PDF report and/or CSVs (scores to FILE,
                                                    metrics beside it as NAME.metrics.csv) of finished runs;
-                                                   all files or none, and existing files only with --force
+                                                   all files or none, and existing files only with --force;
+                                                   --title … --date fill the PDF's cover (date: today)
   mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
 ${backupUsage}
@@ -53,6 +55,10 @@ export async function runCli(
         pdf: { type: 'string' },
         csv: { type: 'string' },
         title: { type: 'string' },
+        client: { type: 'string' },
+        auditor: { type: 'string' },
+        scope: { type: 'string' },
+        date: { type: 'string' },
         out: { type: 'string' },
         purpose: { type: 'string' },
         count: { type: 'string' },
@@ -100,6 +106,7 @@ export async function runCli(
             ...(values.pdf ? { pdf: values.pdf } : {}),
             ...(values.csv ? { csv: values.csv } : {}),
             ...(values.title ? { title: values.title } : {}),
+            cover: { title: values.title, client: values.client, auditor: values.auditor, scope: values.scope, date: values.date },
           },
         );
       case 'backup':

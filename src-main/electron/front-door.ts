@@ -1,9 +1,11 @@
 // The app's front door: native dialogs shown by the main process, which the renderer cannot draw or answer. A new
 // Python interpreter runs only after the auditor confirms its exact path here, a report goes where the save
 // dialog says (the CSVs beside the PDF), and a training plan and its models go into the folder the folder dialog
-// gives — never to a path the renderer named; existing report files are replaced only when confirmed.
+// gives — never to a path the renderer named; existing report files are replaced only when confirmed. Files to
+// import are chosen in the open dialog, filtered by what they are for.
 import { app, BrowserWindow, dialog, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import path from 'node:path';
+import { openPurposeRules, type OpenPurpose } from '../../src-shared/contract/contract';
 import type { FrontDoor } from '../services/front-door';
 
 /** The dialog's parent, so it is modal to the workbench; none when every window is closed. */
@@ -19,8 +21,31 @@ async function confirmed(options: MessageBoxOptions): Promise<boolean> {
   return response === 1;
 }
 
+/** The open dialog for a purpose; its filters come from the purpose's rule, never from the page. */
+async function chooseOpen(purpose: OpenPurpose): Promise<string | null> {
+  const rule = openPurposeRules[purpose];
+  const options: OpenDialogOptions = {
+    title: rule.title,
+    buttonLabel: 'Choose',
+    defaultPath: app.getPath('documents'),
+    properties: rule.kind === 'folder' ? ['openDirectory'] : ['openFile'],
+    ...(rule.kind === 'file' && rule.extensions.length > 0
+      ? {
+          filters: [
+            { name: rule.title, extensions: [...rule.extensions] },
+            { name: 'All files', extensions: ['*'] },
+          ],
+        }
+      : {}),
+  };
+  const parent = parentWindow();
+  const { canceled, filePaths } = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+  return canceled || !filePaths[0] ? null : filePaths[0];
+}
+
 export function electronFrontDoor(): FrontDoor {
   return {
+    openPaths: { kind: 'dialog', choose: chooseOpen },
     trainingFolders: {
       kind: 'dialog',
       async choose(purpose) {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { RunProgress, RunSummary } from '../../src-shared/contract/contract';
 import type { AuditConfig } from './audit-config';
-import { MiaError } from '../common/errors';
+import { isMiaError, MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
 import { findReadyDatasetBySource } from '../workspace/datasets-repo';
 import { listSingleModelsWithRole } from '../workspace/models-repo';
@@ -43,14 +43,23 @@ export async function importAuditTarget(
     hooks.onStep?.(`Dataset ${datasetPath} is already in the workspace (dataset ${datasetId}).`);
   } else {
     hooks.onStep?.(`Importing dataset ${datasetPath} …`);
-    const { dataset } = await importDataset(db, {
-      kind: config.dataset.kind,
-      path: datasetPath,
-      ...(config.dataset.labels ? { labelsPath: resolve(config.dataset.labels) } : {}),
-      ...(config.dataset.name ? { name: config.dataset.name } : {}),
-      ...(config.dataset.defaultRole ? { defaultRole: config.dataset.defaultRole } : {}),
-    });
-    datasetId = dataset.id;
+    try {
+      const { dataset } = await importDataset(db, {
+        kind: config.dataset.kind,
+        path: datasetPath,
+        ...(config.dataset.labels ? { labelsPath: resolve(config.dataset.labels) } : {}),
+        ...(config.dataset.name ? { name: config.dataset.name } : {}),
+        ...(config.dataset.defaultRole ? { defaultRole: config.dataset.defaultRole } : {}),
+      });
+      datasetId = dataset.id;
+    } catch (error) {
+      // The same records moved or copied elsewhere: an audit config names data, not an import, so it reuses what the
+      // workspace already holds (as it does for a path imported before) instead of stopping on the duplicate.
+      const existing = isMiaError(error, 'dataset.duplicate') ? error.details?.['existingId'] : undefined;
+      if (typeof existing !== 'number') throw error;
+      datasetId = existing;
+      hooks.onStep?.(`Dataset ${datasetPath} holds the same records as dataset ${datasetId}; using that one.`);
+    }
   }
 
   const target = config.target;

@@ -20,15 +20,19 @@ import { deliverReport } from './reports/report-delivery';
 import { unattendedFrontDoor, type FrontDoor } from './front-door';
 import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
 import { checkModelAgainstDataset } from './model-queries-check';
+import { dataFitReport } from './data-fit';
 import { runDetails } from './run-report';
 import { runCurves } from './run-report-curves';
 import { exposedRecords } from './run-report-exposed';
 import { estimateRun, listAttacks } from './ui-queries-attacks';
 import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
+import { deleteDataset, deleteModel, deleteRun, renameDataset, renameModel } from './workspace-tidy';
+import { linkNullModel } from './null-model-link';
 import { createTrainingService, type TrainingService } from './training/training-service';
 import { createPythonSetting } from './training/python-setting';
 import { chooseTrainingFolder, trainingFolderSettings } from './training/training-folder';
+import { chooseOpenPath, listOfferedFolder } from './files/open-paths';
 
 export interface BackendOptions {
   readonly workspaceFile: string;
@@ -87,6 +91,8 @@ export function createBackend(options: BackendOptions): Backend {
         items: page.items.map(({ thumbnail, ...item }) => (thumbnail ? { ...item, thumbnail: new Uint8Array(thumbnail) } : item)),
       };
     },
+    'datasets.rename': ({ datasetId, name }) => renameDataset(db, datasetId, name),
+    'datasets.delete': ({ datasetId }) => deleteDataset(db, datasetId),
     'datasets.counts': ({ datasetId }) => {
       getDataset(db, datasetId); // an unknown or half-imported dataset is an error, not empty counts
       return countRecords(db, datasetId);
@@ -97,6 +103,10 @@ export function createBackend(options: BackendOptions): Backend {
     'models.sets': () => listModelSetSummaries(db),
     'models.details': ({ modelId }) => modelDetails(db, modelId),
     'models.check': ({ modelId, datasetId }) => checkModelAgainstDataset(db, modelId, datasetId),
+    'models.rename': ({ modelId, name }) => renameModel(db, modelId, name),
+    'models.delete': ({ modelId }) => deleteModel(db, modelId),
+    'models.setNullModel': ({ modelId, targetModelId }) => linkNullModel(db, modelId, targetModelId),
+    'models.fit': ({ modelId, datasetId }) => dataFitReport(db, modelId, datasetId),
     'attacks.list': () => listAttacks(),
     'runs.list': () => listRuns(db),
     'runs.get': ({ runId }) => getRun(db, runId),
@@ -121,6 +131,10 @@ export function createBackend(options: BackendOptions): Backend {
       discardRun(db, runId);
       return { runId };
     },
+    'runs.delete': ({ runId }) => {
+      orphans.sweepNow(); // a run whose owner died is interrupted, and so can be deleted
+      return deleteRun(db, runId);
+    },
     'reports.export': (request) => deliverReport(db, frontDoor, request),
     'settings.get': () => ({ ...python.get(), ...trainingFolderSettings(frontDoor) }),
     'settings.update': async ({ pythonPath }) => ({ ...(await python.update(pythonPath)), ...trainingFolderSettings(frontDoor) }),
@@ -130,6 +144,8 @@ export function createBackend(options: BackendOptions): Backend {
     'training.start': async (request) => training.start(request, await chooseTrainingFolder(frontDoor, request)),
     'training.list': () => training.list(),
     'training.cancel': ({ jobId }) => training.cancel(jobId),
+    'files.chooseOpen': ({ purpose }) => chooseOpenPath(frontDoor, purpose),
+    'files.list': (request) => listOfferedFolder(frontDoor, request),
   };
 
   return {

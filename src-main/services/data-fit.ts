@@ -2,15 +2,20 @@
 // preprocessing, captions for CLIP, labels and classes for classifiers. models.check shows these to the auditor and
 // a run start refuses them (run.data-mismatch), because the engine would otherwise resize or convert the images
 // silently and produce a plausible but meaningless AUC. Only a size difference can be accepted, and only when the
-// auditor asks for the resize (RunStartRequest.resize).
+// auditor asks for the resize (RunStartRequest.resize). Everything here reads stored facts only, never a file, so
+// New run can ask (models.fit) on every pick without the cost of models.check's file hashing.
+import type { DataFitReport } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
+import { parseWith } from '../common/parse';
 import { checkClassesAgainstDataset } from '../engine/models/model-compat';
-import type { ModelConfig } from '../engine/models/model-config';
+import { ModelConfig } from '../engine/models/model-config';
 import type { DatasetSummary } from '../../src-shared/domain/records';
+import { getDataset } from '../workspace/datasets-repo';
+import { getStoredModel } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { countRecordShapes, countRecords, countUncaptioned, type RecordShape } from '../workspace/records-repo';
 
-export type MismatchKind = 'size' | 'channels' | 'captions' | 'labels' | 'classes';
+export type MismatchKind = DataFitReport['mismatches'][number]['kind'];
 
 export interface DataMismatch {
   readonly kind: MismatchKind;
@@ -71,6 +76,13 @@ export function findDataMismatches(
     }
   }
   return mismatches;
+}
+
+/** models.fit: the mismatches of a stored model and dataset, from their stored configuration and record facts. */
+export function dataFitReport(db: WorkspaceDb, modelId: number, datasetId: number): DataFitReport {
+  const model = getStoredModel(db, modelId);
+  const config = parseWith(ModelConfig, model.config, `config of model ${model.id}`, 'workspace.corrupt-column');
+  return { modelId, datasetId, mismatches: findDataMismatches(db, { name: model.name, config }, getDataset(db, datasetId)) };
 }
 
 /**

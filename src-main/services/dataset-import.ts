@@ -16,6 +16,7 @@ import { getDataset } from '../workspace/datasets-repo';
 import { createImportingDataset, discardImportingDataset, finishDataset, insertRecords } from '../workspace/dataset-writes';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { countRecords, type RecordCounts } from '../workspace/records-repo';
+import { datasetContentOrDuplicate } from './import-duplicates';
 
 export { DatasetImportRequest };
 
@@ -49,8 +50,9 @@ export async function importDataset(db: WorkspaceDb, request: DatasetImportReque
   const sourceName = path.basename(source.sourcePath);
   if (issues.count > 0) throw issues.toError(sourceName);
 
+  const name = parsed.name ?? defaultName(source);
   const datasetId = createImportingDataset(db, {
-    name: parsed.name ?? defaultName(source),
+    name,
     sourceKind: source.kind,
     sourcePath: source.sourcePath,
     rootPath: source.rootPath,
@@ -67,7 +69,8 @@ export async function importDataset(db: WorkspaceDb, request: DatasetImportReque
       onProgress?.({ done, total: source.total });
     }
     if (issues.count > 0) throw issues.toError(sourceName);
-    finishDataset(db, datasetId, source.classNames);
+    const importing = { id: datasetId, name, recordCount: countRecords(db, datasetId).total };
+    finishDataset(db, datasetId, source.classNames, datasetContentOrDuplicate(db, importing, parsed.allowDuplicate === true));
   } catch (error) {
     discardImportingDataset(db, datasetId);
     throw error;

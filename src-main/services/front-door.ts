@@ -1,9 +1,9 @@
 // What a front door (the Electron app, the headless host, the CLI, a test) lets the backend ask of the person at
-// the machine, outside the renderer: whether a new Python interpreter may run, where an export goes, and where the
-// training bridge writes plans and models. The renderer can propose neither an executable that runs unconfirmed nor
+// the machine, outside the renderer: whether a new Python interpreter may run, where an export goes, where the
+// training bridge writes plans and models, and how a file to import is chosen (a native dialog or a folder listing). The renderer can propose neither an executable that runs unconfirmed nor
 // a folder to write into; these answers come from the main process (a native dialog), from how the host was
 // started, or from an HTTP download.
-import type { SplitPurpose } from '../../src-shared/contract/contract';
+import type { OpenPurpose, SplitPurpose } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 
 /** A file the export wrote into a private folder, and the name it should be saved under. */
@@ -27,6 +27,12 @@ export type TrainingFolders =
   /** The headless host: the page names a folder, created under this root, which the host was started with. */
   | { readonly kind: 'named'; readonly root: string };
 
+export type OpenPaths =
+  /** The app: a native open dialog shown by main for the purpose; null when the person cancelled. */
+  | { readonly kind: 'dialog'; choose(purpose: OpenPurpose): Promise<string | null> }
+  /** The headless host: the page browses the host's folders with `files.list`, starting in `startFolder`. */
+  | { readonly kind: 'listing'; readonly startFolder: string };
+
 export interface FrontDoor {
   /**
    * Asks the person at the machine whether the training bridge may run `interpreter` as its Python (null: go back
@@ -43,6 +49,12 @@ export interface FrontDoor {
    * `train.folder` the person at the terminal typed, calls the training service with its own folders).
    */
   readonly trainingFolders?: TrainingFolders;
+  /**
+   * How the person chooses a file or folder to import. Absent where nobody chooses through a page (the CLI): there
+   * `files.chooseOpen` and `files.list` are refused. Only the 'listing' door answers `files.list`, so the app's
+   * renderer cannot enumerate folders.
+   */
+  readonly openPaths?: OpenPaths;
 }
 
 /** The front door of a backend that nobody can be asked through (the CLI, tests that do not export). */

@@ -23,6 +23,7 @@ import { loadTextTokenizer } from '../engine/models/text-tokenizer';
 import { insertModel, insertModelSet, type NewModel } from '../workspace/model-writes';
 import { getModel, type ModelIo } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { refuseDuplicateModel } from './import-duplicates';
 import { hashModelFiles, resolveBeside, sidecarBeside } from './model-files';
 import {
   ImportClassifierRequest,
@@ -72,6 +73,12 @@ async function withModels<T>(files: readonly string[], use: (models: OnnxModel[]
 
 type PreparedModel = Omit<NewModel, 'modelSetId'>;
 
+/** A model imported on its own, unless the same files are already in the workspace and the request did not allow a copy. */
+function insertSingleModel(db: WorkspaceDb, prepared: PreparedModel, allowDuplicate: boolean | undefined): ModelSummary {
+  refuseDuplicateModel(db, prepared, allowDuplicate === true);
+  return getModel(db, insertModel(db, { ...prepared, modelSetId: null }));
+}
+
 async function prepareClassifier(
   modelFile: string,
   sidecarFile: string | null,
@@ -96,7 +103,7 @@ export async function importClassifier(db: WorkspaceDb, request: ImportClassifie
   const modelFile = absolute(parsed.modelPath);
   const sidecarFile = parsed.sidecarPath ? absolute(parsed.sidecarPath) : sidecarBeside(modelFile);
   const prepared = await prepareClassifier(modelFile, sidecarFile, parsed.config ?? {}, parsed.role, parsed.name ?? stem(modelFile), null);
-  return getModel(db, insertModel(db, { ...prepared, modelSetId: null }));
+  return insertSingleModel(db, prepared, parsed.allowDuplicate);
 }
 
 export async function importClip(db: WorkspaceDb, request: ImportClipRequest): Promise<ModelSummary> {
@@ -135,9 +142,10 @@ export async function importClip(db: WorkspaceDb, request: ImportClipRequest): P
   if (tokenizerConfigFile) paths.tokenizer_config = tokenizerConfigFile;
   const { files, sha256 } = await hashModelFiles(paths);
   const name = parsed.name ?? path.basename(path.dirname(imageFile));
-  return getModel(
+  return insertSingleModel(
     db,
-    insertModel(db, { name, kind: 'clip', role: parsed.role, modelSetId: null, files, sha256, config, io, trainedOn: null }),
+    { name, kind: 'clip', role: parsed.role, files, sha256, config, io, trainedOn: null },
+    parsed.allowDuplicate,
   );
 }
 
@@ -167,19 +175,10 @@ export async function importDiffusion(db: WorkspaceDb, request: ImportDiffusionR
   }
   const { files, sha256 } = await hashModelFiles(paths);
   const name = parsed.name ?? stem(modelFile);
-  return getModel(
+  return insertSingleModel(
     db,
-    insertModel(db, {
-      name,
-      kind: 'diffusion',
-      role: parsed.role,
-      modelSetId: null,
-      files,
-      sha256,
-      config,
-      io,
-      trainedOn: sidecar?.trained_on_ids ?? null,
-    }),
+    { name, kind: 'diffusion', role: parsed.role, files, sha256, config, io, trainedOn: sidecar?.trained_on_ids ?? null },
+    parsed.allowDuplicate,
   );
 }
 

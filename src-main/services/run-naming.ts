@@ -2,7 +2,7 @@
 // and the dataset's names and the reference/shadow models the run uses. The auditor may rename it later
 // (runs.describe); a re-run gets a freshly generated name, not its original's edited one.
 import { z } from 'zod';
-import { generateRunName } from '../../src-shared/presentation/run-name';
+import { generateRunName, paramDefaults } from '../../src-shared/presentation/run-name';
 import type { AttackModule } from '../engine/attacks/attack-module';
 import { getDataset } from '../workspace/datasets-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
@@ -22,8 +22,7 @@ export function runNameFor(db: WorkspaceDb, inputs: RunInputs, datasetId: number
 
 /** Each parameter's default, read from the same JSON Schema the New run form is generated from. */
 function attackDefaults(attack: AttackModule): Record<string, unknown> {
-  const schema = z.toJSONSchema(attack.params, { io: 'input' }) as { properties?: Record<string, { default?: unknown }> };
-  return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, property]) => [key, property.default]));
+  return paramDefaults(z.toJSONSchema(attack.params, { io: 'input' }) as Record<string, unknown>);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

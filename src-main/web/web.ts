@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const backend = createBackend({
     workspaceFile,
     spawnHost: forkHostSpawner(),
-    frontDoor: headlessFrontDoor(downloads, trainingRoot),
+    frontDoor: headlessFrontDoor(downloads, trainingRoot, path.dirname(workspaceFile)),
     ...(values.python ? { python: path.resolve(values.python) } : {}),
   });
   const host = await startHeadlessHost({

@@ -60,11 +60,14 @@ export function insertRecords(db: WorkspaceDb, datasetId: number, records: reado
   })();
 }
 
-/** Makes the dataset visible: record count from the rows themselves, class names possibly learned during import. */
-export function finishDataset(db: WorkspaceDb, datasetId: number, classNames: string[] | null): void {
+/**
+ * Makes the dataset visible: record count from the rows themselves, class names possibly learned during import, and
+ * the content hash that later imports compare against (dataset-tidy.ts).
+ */
+export function finishDataset(db: WorkspaceDb, datasetId: number, classNames: string[] | null, contentSha256: string): void {
   db.prepare(
-    "UPDATE datasets SET status = 'ready', owner_pid = NULL, owner_started = NULL, class_names = ?, record_count = (SELECT COUNT(*) FROM records WHERE dataset_id = ?) WHERE id = ?",
-  ).run(classNames ? toJsonColumn(classNames) : null, datasetId, datasetId);
+    "UPDATE datasets SET status = 'ready', owner_pid = NULL, owner_started = NULL, class_names = ?, content_sha256 = ?, record_count = (SELECT COUNT(*) FROM records WHERE dataset_id = ?) WHERE id = ?",
+  ).run(classNames ? toJsonColumn(classNames) : null, contentSha256, datasetId, datasetId);
 }
 
 /** Removes a dataset that is still importing, and (by cascade) its records. Ready datasets are never touched here. */

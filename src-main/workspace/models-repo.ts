@@ -14,9 +14,10 @@ interface ModelRow {
   role: 'target' | 'shadow' | 'reference' | 'null';
   sha256: string;
   created_at: string;
+  null_for_model_id: number | null;
 }
 
-const columns = 'id, name, kind, role, sha256, created_at';
+const columns = 'id, name, kind, role, sha256, created_at, null_for_model_id';
 
 export function listModels(db: WorkspaceDb): ModelSummary[] {
   return (db.prepare(`SELECT ${columns} FROM models ORDER BY id`).all() as ModelRow[]).map(toSummary);
@@ -29,7 +30,15 @@ export function getModel(db: WorkspaceDb, modelId: number): ModelSummary {
 }
 
 function toSummary(row: ModelRow): ModelSummary {
-  return { id: row.id, name: row.name, kind: ModelKind.parse(row.kind), role: row.role, sha256: row.sha256, createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: ModelKind.parse(row.kind),
+    role: row.role,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+    nullForModelId: row.null_for_model_id,
+  };
 }
 
 /** The `files` column: per role, the absolute path and SHA-256 of each file (external data as "<role>:<location>"). */

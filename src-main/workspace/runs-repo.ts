@@ -87,10 +87,20 @@ interface RunRow {
   finished_at: string | null;
   model_calls: number;
   error: string | null;
+  auc: number | null;
+  tpr_at_1_percent: number | null;
 }
 
-const summaryColumns =
-  'id, name, tags, note, config, attack, family, status, target_model_id, dataset_id, created_at, finished_at, model_calls, error';
+/**
+ * A run summary with its headline metrics, in one statement for any number of runs (no query per run): the whole-set
+ * AUC and TPR at 1 % FPR are joined in, NULL for a run without them. (run_id, name, slice) is the metrics table's
+ * primary key, so each join adds at most one row. Append a WHERE or ORDER BY clause on `r`.
+ */
+const selectSummaries = `SELECT r.id, r.name, r.tags, r.note, r.config, r.attack, r.family, r.status, r.target_model_id, r.dataset_id,
+         r.created_at, r.finished_at, r.model_calls, r.error, auc.value AS auc, tpr.value AS tpr_at_1_percent
+  FROM runs r
+  LEFT JOIN metrics auc ON auc.run_id = r.id AND auc.name = 'auc' AND auc.slice = ''
+  LEFT JOIN metrics tpr ON tpr.run_id = r.id AND tpr.name = 'tpr@0.01' AND tpr.slice = ''`;
 
 export function createRun(db: WorkspaceDb, run: NewRun): number {
   const now = new Date().toISOString();
@@ -122,7 +132,7 @@ export function createRun(db: WorkspaceDb, run: NewRun): number {
 }
 
 export function getRun(db: WorkspaceDb, runId: number): RunSummary {
-  const row = db.prepare(`SELECT ${summaryColumns} FROM runs WHERE id = ?`).get(runId) as RunRow | undefined;
+  const row = db.prepare(`${selectSummaries} WHERE r.id = ?`).get(runId) as RunRow | undefined;
   if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
   return toSummary(row);
 }
@@ -156,7 +166,7 @@ export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance 
 }
 
 export function listRuns(db: WorkspaceDb): RunSummary[] {
-  return (db.prepare(`SELECT ${summaryColumns} FROM runs ORDER BY id DESC`).all() as RunRow[]).map(toSummary);
+  return (db.prepare(`${selectSummaries} ORDER BY r.id DESC`).all() as RunRow[]).map(toSummary);
 }
 
 /** The `tags` column: the auditor's labels of a run. */
@@ -381,5 +391,6 @@ function toSummary(row: RunRow): RunSummary {
     finishedAt: row.finished_at,
     modelCalls: row.model_calls,
     error: fromJsonColumn(ErrorPayload, row.error, `error of run ${row.id}`),
+    headline: { auc: row.auc, tprAt1Percent: row.tpr_at_1_percent },
   };
 }

@@ -1,19 +1,22 @@
 // The Runs table's rows: what each column shows and sorts by, the text filter, and the sort. Pure, so the view
-// stays markup and the ordering rules can be read in one place. AUC and TPR@1 % come only from run details the
-// view has already loaded (RunSummary carries no metrics, and a details call per row would cost N backend calls).
-import type { RunDetails, RunSummary } from '../../src-shared/contract/contract';
+// stays markup and the ordering rules can be read in one place. AUC and TPR@1 % come with every run summary
+// (runs.list reads them in the same query), so every finished run can be sorted by them, opened or not.
+import type { RunSummary } from '../../src-shared/contract/contract';
+import { nonDefaultParams } from '../../src-shared/presentation/run-name';
 
 export interface RunRow {
   readonly run: RunSummary;
   readonly target: string;
   readonly dataset: string;
+  /** The parameters that differ from the attack's defaults ("variant offline · nReference 4"); '' when none do. */
+  readonly params: string;
   readonly auc: number | null;
   readonly tprAt1: number | null;
   /** Seconds from start to finish; null while it has not finished. */
   readonly durationS: number | null;
 }
 
-export type RunColumn = 'name' | 'target' | 'dataset' | 'attack' | 'status' | 'auc' | 'tprAt1' | 'createdAt' | 'durationS';
+export type RunColumn = 'name' | 'target' | 'dataset' | 'attack' | 'params' | 'status' | 'auc' | 'tprAt1' | 'createdAt' | 'durationS';
 export type SortDirection = 'ascending' | 'descending';
 export interface RunSort {
   readonly column: RunColumn;
@@ -23,21 +26,27 @@ export interface RunSort {
 export interface RowSources {
   readonly modelNames: ReadonlyMap<number, string>;
   readonly datasetNames: ReadonlyMap<number, string>;
-  readonly details: Readonly<Record<number, RunDetails>>;
+  /** Each attack's parameter defaults (paramDefaults of its schema, presentation/run-name.ts). */
+  readonly attackDefaults: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
 export function toRunRow(run: RunSummary, sources: RowSources): RunRow {
-  const metrics = sources.details[run.id]?.metrics ?? [];
-  const wholeSet = (name: string) => metrics.find((m) => m.slice === '' && m.name === name)?.value ?? null;
   const finished = run.finishedAt === null ? null : (Date.parse(run.finishedAt) - Date.parse(run.createdAt)) / 1000;
   return {
     run,
     target: sources.modelNames.get(run.targetModelId) ?? `model ${run.targetModelId}`,
     dataset: sources.datasetNames.get(run.datasetId) ?? `dataset ${run.datasetId}`,
-    auc: wholeSet('auc'),
-    tprAt1: wholeSet('tpr@0.01'),
+    params: nonDefaultParamsOf(run, sources.attackDefaults),
+    auc: run.headline.auc,
+    tprAt1: run.headline.tprAt1Percent,
     durationS: finished !== null && Number.isFinite(finished) ? Math.max(0, finished) : null,
   };
+}
+
+/** Empty until the attack's defaults are known: listing every parameter meanwhile would read as if none were default. */
+function nonDefaultParamsOf(run: RunSummary, attackDefaults: RowSources['attackDefaults']): string {
+  const defaults = attackDefaults.get(run.attack);
+  return defaults ? nonDefaultParams(run.params, defaults).join(' · ') : '';
 }
 
 /** Rows whose name, attack, status or one of whose tags contains the text (case-insensitive); all rows for ''. */
@@ -52,7 +61,7 @@ function sortValue(row: RunRow, column: RunColumn): string | number | null {
   return row[column];
 }
 
-/** Sorted by the column; rows without a value (no metrics loaded, not finished) go last either way, ties by id. */
+/** Sorted by the column; rows without a value (not finished, no such metric) go last either way, ties by id. */
 export function sortRunRows(rows: readonly RunRow[], sort: RunSort): RunRow[] {
   const sign = sort.direction === 'ascending' ? 1 : -1;
   return [...rows].sort((a, b) => {

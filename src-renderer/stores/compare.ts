@@ -2,7 +2,7 @@
 // (thinned ROC, histogram bins, per-class AUC), plus the drill-down lists of the most exposed records.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ExportedFiles, ExposedRecords, RunCurves, RunDetails } from '../../src-shared/contract/contract';
+import type { ExportedFiles, ExposedRecords, ReportCover, RunCurves, RunDetails } from '../../src-shared/contract/contract';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 
@@ -11,11 +11,22 @@ export interface RunReport {
   readonly curves: RunCurves;
 }
 
+/** The cover fields as the export form holds them: every one a string, empty when not given. */
+export type CoverFields = { [Field in keyof ReportCover]-?: string };
+
+/** Today in the auditor's time zone, as the cover's date field wants it (YYYY-MM-DD). */
+function today(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
 export const useCompareStore = defineStore('compare', () => {
   const selected = ref<number[]>([]);
   const reports = ref<Record<number, RunReport>>({});
   const exposed = ref<Record<string, ExposedRecords>>({});
   const { loading, error, track } = useAsyncState();
+  /** The report's cover as last filled in: kept for the session, so a second export need not retype it. */
+  const reportCover = ref<CoverFields>({ title: 'Membership inference audit', client: '', auditor: '', scope: '', date: today() });
 
   /** Loads what is not cached yet; finished runs never change, so a report is fetched once. */
   async function load(runIds: readonly number[]): Promise<void> {
@@ -49,10 +60,14 @@ export const useCompareStore = defineStore('compare', () => {
    * Exports the runs' PDF report and CSVs. Where they go is not ours to say: the app asks with its save dialog, the
    * headless host answers one-time download links (see `delivery`).
    */
-  async function exportReport(runIds: number[], title?: string): Promise<ExportedFiles | undefined> {
+  async function exportReport(runIds: number[], title?: string, cover?: CoverFields): Promise<ExportedFiles | undefined> {
     const trimmed = title?.trim();
-    return track(() => api.reports.export({ runIds, ...(trimmed ? { title: trimmed } : {}) }));
+    // Empty fields are left off: the backend fills in the defaults and leaves the rest off the cover.
+    const given = Object.fromEntries(Object.entries(cover ?? {}).filter(([, value]) => value.trim() !== '')) as ReportCover;
+    return track(() =>
+      api.reports.export({ runIds, ...(trimmed ? { title: trimmed } : {}), ...(Object.keys(given).length > 0 ? { cover: given } : {}) }),
+    );
   }
 
-  return { selected, reports, exposed, loading, error, load, loadExposed, exposedKey, exportReport };
+  return { selected, reports, exposed, loading, error, load, loadExposed, exposedKey, exportReport, reportCover };
 });

@@ -62,10 +62,52 @@ export const useDatasetsStore = defineStore('datasets', () => {
     });
   }
 
+  /** A rename's or delete's refusal is shown under the dataset's actions, apart from the view's own error. */
+  const { loading: tidying, error: tidyError, track: trackTidy } = useAsyncState();
+  /** The item the last rename or delete was about, so its refusal is not shown under another one. */
+  const tidiedId = ref<number | null>(null);
+
+  /** Renames a dataset; the backend trims the name and refuses one another dataset has (dataset.name-taken). */
+  function rename(datasetId: number, name: string): Promise<DatasetSummary | undefined> {
+    tidiedId.value = datasetId;
+    return trackTidy(async () => {
+      const dataset = await api.datasets.rename({ datasetId, name });
+      await refresh();
+      return dataset;
+    });
+  }
+
+  /** Deletes a dataset; a refusal (dataset.in-use) names the runs and training jobs that still use it. */
+  function remove(datasetId: number): Promise<boolean> {
+    tidiedId.value = datasetId;
+    return trackTidy(async () => {
+      await api.datasets.delete({ datasetId });
+      await refresh();
+      return true;
+    }).then((done) => done === true);
+  }
+
   /** One page of records; the grid keeps its own cache of pages, so this does not touch the store's state. */
   function fetchRecords(query: RecordPageQuery): Promise<RecordPage> {
     return api.datasets.records(query);
   }
 
-  return { datasets, loaded, loading, error, counts, importing, importError, refresh, importDataset, loadCounts, fetchRecords };
+  return {
+    datasets,
+    loaded,
+    loading,
+    error,
+    counts,
+    importing,
+    importError,
+    tidying,
+    tidyError,
+    tidiedId,
+    refresh,
+    importDataset,
+    loadCounts,
+    fetchRecords,
+    rename,
+    remove,
+  };
 });

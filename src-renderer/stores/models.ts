@@ -3,6 +3,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type {
+  DataFitReport,
   ModelCheckReport,
   ModelDetails,
   ModelImportRequest,
@@ -48,6 +49,45 @@ export const useModelsStore = defineStore('models', () => {
     return guardedImport(() => api.models.importSet(request));
   }
 
+  /** A rename's, delete's or null-model link's refusal is shown under the model's actions. */
+  const { loading: tidying, error: tidyError, track: trackTidy } = useAsyncState();
+  /** The item the last rename or delete was about, so its refusal is not shown under another one. */
+  const tidiedId = ref<number | null>(null);
+
+  function rename(modelId: number, name: string): Promise<ModelSummary | undefined> {
+    tidiedId.value = modelId;
+    return trackTidy(async () => {
+      const model = await api.models.rename({ modelId, name });
+      await refresh();
+      return model;
+    });
+  }
+
+  /** Deletes a model; a refusal (model.in-use) names the runs, set or training jobs that still use it. */
+  function remove(modelId: number): Promise<boolean> {
+    tidiedId.value = modelId;
+    return trackTidy(async () => {
+      await api.models.delete({ modelId });
+      await refresh();
+      return true;
+    }).then((done) => done === true);
+  }
+
+  /** Marks a null model as the one New run pre-selects for this target (null clears the mark). */
+  function linkNullModel(modelId: number, targetModelId: number | null): Promise<ModelSummary | undefined> {
+    tidiedId.value = modelId;
+    return trackTidy(async () => {
+      const model = await api.models.setNullModel({ modelId, targetModelId });
+      await refresh();
+      return model;
+    });
+  }
+
+  /** The newest null model linked to this target, which New run pre-selects. */
+  function linkedNullModelOf(targetModelId: number): ModelSummary | undefined {
+    return models.value.filter((model) => model.nullForModelId === targetModelId).at(-1);
+  }
+
   async function loadDetails(modelId: number): Promise<ModelDetails | undefined> {
     return track(async () => {
       const result = await api.models.details({ modelId });
@@ -67,12 +107,11 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   /**
-   * The report this session already has for the pair, else a fresh check. For what New run reads from it (whether the
-   * data fits) a stored report never goes stale: a model's configuration and a dataset's records do not change once
-   * imported, and a run's start re-verifies the model files anyway. Models → Check calls checkAgainst for a fresh one.
+   * Whether the dataset fits the model (models.fit): read from what the workspace stored at import, without hashing
+   * the model's files as models.check does, so New run can ask on every pick. A run's start re-verifies the files.
    */
-  async function fitOf(modelId: number, datasetId: number): Promise<ModelCheckReport | undefined> {
-    return checks.value[checkKey(modelId, datasetId)] ?? checkAgainst(modelId, datasetId);
+  async function fitOf(modelId: number, datasetId: number): Promise<DataFitReport | undefined> {
+    return track(() => api.models.fit({ modelId, datasetId }));
   }
 
   return {
@@ -88,6 +127,13 @@ export const useModelsStore = defineStore('models', () => {
     refresh,
     importModel,
     importSet,
+    tidying,
+    tidyError,
+    tidiedId,
+    rename,
+    remove,
+    linkNullModel,
+    linkedNullModelOf,
     loadDetails,
     checkAgainst,
     fitOf,

@@ -111,6 +111,25 @@ export const useRunsStore = defineStore('runs', () => {
     return discarded === true;
   }
 
+  // A refused delete (a running run, one that re-runs were started from) is shown beside the Delete button.
+  const { loading: deleting, error: deleteError, track: trackDelete } = useAsyncState();
+  /** The run the last delete was about, so its refusal is not shown in another run's details. */
+  const deletedId = ref<number | null>(null);
+
+  /** Deletes a run that is over (finished, failed, cancelled) with its scores; true once it is gone. */
+  async function remove(runId: number): Promise<boolean> {
+    deletedId.value = runId;
+    const removed = await trackDelete(async () => {
+      await api.runs.delete({ runId });
+      runs.value = runs.value.filter((r) => r.id !== runId);
+      forget(progress, runId);
+      forget(details, runId);
+      await refresh();
+      return true;
+    });
+    return removed === true;
+  }
+
   /** Renames, tags or annotates a run; the list and any loaded details show the backend's stored values. */
   async function describe(request: RunDescribeRequest): Promise<RunSummary | undefined> {
     return trackDescribe(async () => {
@@ -146,6 +165,10 @@ export const useRunsStore = defineStore('runs', () => {
     rerun,
     resume,
     discard,
+    remove,
+    deleting,
+    deleteError,
+    deletedId,
     describe,
     describing,
     describeError,

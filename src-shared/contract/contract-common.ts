@@ -18,3 +18,6 @@ export const Seed = z
   .min(0)
   .max(2 ** 31 - 1)
   .default(0);
+
+/** One line of text, no control characters (a name or tag is shown in tables, file names and PDF headings). */
+export const OneLine = z.string().regex(/^[^\p{Cc}]*$/u, 'must be one line without control characters');

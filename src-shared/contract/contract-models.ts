@@ -10,6 +10,8 @@ const ImportRole = z.enum(['target', 'null', 'shadow', 'reference']).default('ta
  * engine schemas); the model import service validates them against the family's own configuration schema.
  */
 const ImportOverrides = z.record(z.string(), z.unknown()).optional();
+/** Without it, a model whose files are already in the workspace (same kind, role and model hash) is refused with model.duplicate. */
+const AllowDuplicate = z.boolean().optional();
 
 export const ModelImportRequest = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -20,6 +22,7 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
     /** Defaults to `<model>.json` beside the model when that file exists. */
     sidecarPath: FilePath.optional(),
     config: ImportOverrides,
+    allowDuplicate: AllowDuplicate,
   }),
   z.strictObject({
     kind: z.literal('clip'),
@@ -32,6 +35,7 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
     sidecarPath: FilePath.optional(),
     textSidecarPath: FilePath.optional(),
     config: ImportOverrides,
+    allowDuplicate: AllowDuplicate,
   }),
   z.strictObject({
     kind: z.literal('diffusion'),
@@ -43,6 +47,7 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
     vaeEncoderPath: FilePath.optional(),
     vaeDecoderPath: FilePath.optional(),
     config: ImportOverrides,
+    allowDuplicate: AllowDuplicate,
   }),
 ]);
 export type ModelImportRequest = z.input<typeof ModelImportRequest>;
@@ -103,3 +108,15 @@ export const ModelCheckReport = z.object({
   findings: z.array(z.object({ check: z.string(), status: z.enum(['ok', 'problem']), message: z.string(), code: z.string().nullable() })),
 });
 export type ModelCheckReport = z.infer<typeof ModelCheckReport>;
+
+/**
+ * Whether a dataset fits a model, from what the workspace stored at import (the model's preprocessing and classes,
+ * the records' sizes, channels, captions and labels), without reading or hashing a file: what New run asks on every
+ * pick. Each mismatch is one a run start refuses as run.data-mismatch; empty when the data fits.
+ */
+export const DataFitReport = z.object({
+  modelId: Id,
+  datasetId: Id,
+  mismatches: z.array(z.object({ kind: z.enum(['size', 'channels', 'captions', 'labels', 'classes']), message: z.string() })),
+});
+export type DataFitReport = z.infer<typeof DataFitReport>;

@@ -95,6 +95,38 @@ export const RecordCounts = z.object({
 });
 export type RecordCounts = z.infer<typeof RecordCounts>;
 
+/** A one-line cover field: trimmed, without line breaks (the cover lays each on its own line). */
+const coverLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[^\r\n]*$/, 'must be one line');
+
+/** `YYYY-MM-DD` names a day that exists: the date round-trips through the calendar unchanged. */
+function isCalendarDay(text: string): boolean {
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
+/**
+ * The PDF's cover page, as the auditor fills it in; an empty or missing field is left off the cover (the title
+ * defaults to "Membership inference audit", the date to the day of the export). The date is a calendar day.
+ */
+export const ReportCover = z.strictObject({
+  title: coverLine(200).optional(),
+  client: coverLine(200).optional(),
+  auditor: coverLine(200).optional(),
+  scope: z.string().trim().max(1000).optional(),
+  date: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .refine(isCalendarDay, 'must be a day of the calendar (2026-02-30 is not)')
+    .optional(),
+});
+export type ReportCover = z.infer<typeof ReportCover>;
+
 /**
  * The runs to export, and nothing about where: the app asks with its own save dialog, the headless host offers the
  * files as downloads. A `folder` or path from the renderer is refused at the boundary.
@@ -102,6 +134,7 @@ export type RecordCounts = z.infer<typeof RecordCounts>;
 export const ReportExportRequest = z.strictObject({
   runIds: z.array(Id).min(1).max(50),
   title: z.string().trim().min(1).max(200).optional(),
+  cover: ReportCover.optional(),
 });
 export type ReportExportRequest = z.input<typeof ReportExportRequest>;
 

@@ -21,6 +21,7 @@ import {
   ModelKind,
   ModelSummary,
   NoRequest,
+  OneLine,
   RecordPageQuery,
   RecordRole,
   RunStatus,
@@ -29,7 +30,15 @@ import {
   TrainingJobSummary,
 } from './contract-common';
 import { maxRunNameLength } from '../domain/runs';
-import { ModelCheckReport, ModelDetails, ModelImportRequest, ModelSetImportRequest, ModelSetSummary } from './contract-models';
+import { ChooseOpenAnswer, ChooseOpenRequest, FolderListRequest, FolderListing } from './contract-files';
+import {
+  DataFitReport,
+  ModelCheckReport,
+  ModelDetails,
+  ModelImportRequest,
+  ModelSetImportRequest,
+  ModelSetSummary,
+} from './contract-models';
 import {
   ExportedFiles,
   ExposedRecords,
@@ -40,11 +49,14 @@ import {
   RunCurvesRequest,
   RunDetails,
 } from './contract-reports';
+import { DatasetRenameRequest, ItemDeleted, ModelNullLinkRequest, ModelRenameRequest } from './contract-tidy';
 
 export * from './contract-common';
+export * from './contract-files';
 export * from './contract-models';
 export * from './contract-reports';
 export * from './contract-training';
+export * from './contract-tidy';
 
 // ---- requests and responses defined here; the rest come from the contract-*.ts files -------------------
 
@@ -106,6 +118,8 @@ export const DatasetImportRequest = z
     defaultRole: RecordRole.default('audit'),
     /** Membership for records whose source does not say; null = unknown. */
     defaultMember: z.union([z.literal(0), z.literal(1), z.null()]).default(null),
+    /** Without it, content already in the workspace is refused with dataset.duplicate naming the existing dataset. */
+    allowDuplicate: z.boolean().optional(),
   })
   .refine((request) => request.labelsPath === undefined || request.kind === 'idx', {
     message: 'labelsPath is only used with kind "idx"',
@@ -167,9 +181,6 @@ export type RunEstimate = z.infer<typeof RunEstimate>;
 
 const RunRef = z.strictObject({ runId: Id });
 
-/** One line of text, no control characters (a name or tag is shown in tables, file names and PDF headings). */
-const OneLine = z.string().regex(/^[^\p{Cc}]*$/u, 'must be one line without control characters');
-
 /** Renames, tags or annotates a run (finished ones too: these label a result, they are not part of it). */
 export const RunDescribeRequest = z
   .strictObject({
@@ -198,12 +209,22 @@ export const channels = {
   },
   'datasets.records': { request: RecordPageQuery, response: RecordPage },
   'datasets.counts': { request: z.strictObject({ datasetId: Id }), response: RecordCounts },
+  'datasets.rename': { request: DatasetRenameRequest, response: DatasetSummary },
+  /** Deletes a dataset no run or training job uses, with its records and thumbnails; the source files stay. */
+  'datasets.delete': { request: z.strictObject({ datasetId: Id }), response: ItemDeleted },
   'models.list': { request: NoRequest, response: z.array(ModelSummary) },
   'models.import': { request: ModelImportRequest, response: ModelSummary },
   'models.importSet': { request: ModelSetImportRequest, response: z.object({ set: ModelSetSummary, models: z.array(ModelSummary) }) },
   'models.sets': { request: NoRequest, response: z.array(ModelSetSummary) },
   'models.details': { request: z.strictObject({ modelId: Id }), response: ModelDetails },
   'models.check': { request: z.strictObject({ modelId: Id, datasetId: Id }), response: ModelCheckReport },
+  /** The data-fit part of models.check from stored facts only (no file is hashed): New run asks it on every pick. */
+  'models.fit': { request: z.strictObject({ modelId: Id, datasetId: Id }), response: DataFitReport },
+  'models.rename': { request: ModelRenameRequest, response: ModelSummary },
+  /** Deletes a model no run, set or training job uses; its files are the auditor's and stay where they are. */
+  'models.delete': { request: z.strictObject({ modelId: Id }), response: ItemDeleted },
+  /** Marks a null model as the one for a target (New run pre-selects it), or clears the mark. */
+  'models.setNullModel': { request: ModelNullLinkRequest, response: ModelSummary },
   'attacks.list': { request: NoRequest, response: z.array(AttackDescription) },
   'runs.list': { request: NoRequest, response: z.array(RunSummary) },
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },
@@ -219,6 +240,8 @@ export const channels = {
   'runs.resume': { request: RunRef, response: RunSummary },
   /** Deletes an interrupted run and its partial scores. */
   'runs.discard': { request: RunRef, response: z.object({ runId: Id }) },
+  /** Deletes a run that has landed (finished, failed, cancelled, interrupted) with its scores; never a queued or running one. */
+  'runs.delete': { request: RunRef, response: ItemDeleted },
   /** The PDF report and CSVs of finished runs, the same files `mia export` writes, where the front door says. */
   'reports.export': { request: ReportExportRequest, response: ExportedFiles },
   'settings.get': { request: NoRequest, response: TrainingSettings },
@@ -231,6 +254,10 @@ export const channels = {
   'training.start': { request: TrainingStartRequest, response: TrainingJobSummary },
   'training.list': { request: NoRequest, response: z.array(TrainingJobSummary) },
   'training.cancel': { request: TrainingJobRef, response: TrainingJobSummary },
+  /** A file or folder to open, for a purpose: the app's native dialog answers; elsewhere the page is told to browse. */
+  'files.chooseOpen': { request: ChooseOpenRequest, response: ChooseOpenAnswer },
+  /** One folder on the host's disk (names, kinds, sizes, times; never a file's content), where the front door offers it. */
+  'files.list': { request: FolderListRequest, response: FolderListing },
 } as const;
 
 /** Every event the backend pushes to the renderer. */

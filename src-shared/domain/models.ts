@@ -12,5 +12,7 @@ export const ModelSummary = z.object({
   role: z.enum(['target', 'shadow', 'reference', 'null']),
   sha256: z.string(),
   createdAt: z.string(),
+  /** For a null model: the target it belongs to, which New run pre-selects it for. */
+  nullForModelId: Id.nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;

@@ -16,6 +16,16 @@ export type ErrorPayload = z.infer<typeof ErrorPayload>;
 /** Longest run name, generated or given by the auditor (runs.describe). */
 export const maxRunNameLength = 200;
 
+/**
+ * The two figures the Runs table shows and sorts by for every run, read with the run list in one query: the AUC and
+ * the TPR at 1 % FPR of the whole audit set. Null while a run has not finished (or has no such metric).
+ */
+export const RunHeadlineMetrics = z.object({
+  auc: z.number().nullable(),
+  tprAt1Percent: z.number().nullable(),
+});
+export type RunHeadlineMetrics = z.infer<typeof RunHeadlineMetrics>;
+
 export const RunSummary = z.object({
   id: Id,
   /** Generated when the run is prepared (presentation/run-name.ts); the auditor may change it (runs.describe). */
@@ -33,6 +43,7 @@ export const RunSummary = z.object({
   finishedAt: z.string().nullable(),
   modelCalls: z.number().int(),
   error: ErrorPayload.nullable(),
+  headline: RunHeadlineMetrics,
 });
 export type RunSummary = z.infer<typeof RunSummary>;
 

@@ -18,14 +18,33 @@ export interface RunNameParts {
 }
 
 export function generateRunName(parts: RunNameParts): string {
-  const pieces = [parts.attackLabel, parts.targetName, parts.datasetName];
-  for (const [key, value] of Object.entries(parts.params)) {
-    if (!sameValue(value, parts.defaults[key])) pieces.push(`${key} ${formatParamValue(value)}`);
-  }
+  const pieces = [parts.attackLabel, parts.targetName, parts.datasetName, ...nonDefaultParams(parts.params, parts.defaults)];
   if (parts.referenceModels) pieces.push(`${parts.referenceModels} refs`);
   if (parts.shadowModels) pieces.push(`${parts.shadowModels} shadows`);
   const name = pieces.join(' · ');
   return name.length <= maxRunNameLength ? name : `${name.slice(0, maxRunNameLength - 1)}…`;
+}
+
+/**
+ * The parameters that differ from the attack's defaults, each as "name value" ("variant offline"): what a run's name
+ * and the Runs table's parameters column show, since a default says nothing new.
+ */
+export function nonDefaultParams(params: Readonly<Record<string, unknown>>, defaults: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(params)
+    .filter(([key, value]) => !sameValue(value, defaults[key]))
+    .map(([key, value]) => `${key} ${formatParamValue(value)}`);
+}
+
+/** Each parameter's default, read from an attack's parameter JSON Schema (the one the New run form is built from). */
+export function paramDefaults(paramsSchema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const properties = paramsSchema.properties;
+  if (properties === null || typeof properties !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(properties as Record<string, unknown>).map(([key, property]) => [
+      key,
+      property !== null && typeof property === 'object' ? (property as { default?: unknown }).default : undefined,
+    ]),
+  );
 }
 
 /** One parameter value as a person reads it: strings bare, everything else as JSON. */

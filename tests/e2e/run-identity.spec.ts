@@ -1,6 +1,7 @@
 // Run identity in the Runs view, against the headless host: the table sorts by a clicked header (aria-sort follows),
 // the filter box narrows it by name, attack, tag or status, and a run renamed and tagged in its details panel shows
-// its new name in the table and in Compare. The workspace holds two finished tiny-kit runs (loss and entropy).
+// its new name in the table and in Compare; AUC shows (and sorts) for a run whose details were never opened. The
+// workspace holds two finished tiny-kit runs (loss and entropy).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,21 @@ test('sorts, filters and renames runs; the new name shows in the table and in Co
     await page.getByTestId('sort-attack').click();
     await expect(attackHeader).toHaveAttribute('aria-sort', 'descending');
     await expect.poll(rowIds).toEqual([lossId, entropyId]);
+
+    // AUC and TPR@1 % come with the run list: the entropy run's details were never opened, yet its row shows them,
+    // and sorting by AUC orders every row by the figure it shows.
+    await expect(page.getByTestId(`run-auc-${entropyId}`)).toHaveText(/^\d\.\d+$/);
+    await expect(page.getByTestId(`run-auc-${lossId}`)).toHaveText(/^\d\.\d+$/);
+    const shownAucs = async () => (await table.locator('[data-testid^="run-auc-"]').allTextContents()).map(Number);
+    const aucHeader = table.locator('th', { has: page.getByTestId('sort-auc') });
+    await page.getByTestId('sort-auc').click();
+    await expect(aucHeader).toHaveAttribute('aria-sort', 'ascending');
+    await expect.poll(shownAucs).toEqual((await shownAucs()).sort((a, b) => a - b));
+    await page.getByTestId('sort-auc').click();
+    await expect(aucHeader).toHaveAttribute('aria-sort', 'descending');
+    await expect.poll(shownAucs).toEqual((await shownAucs()).sort((a, b) => b - a));
+    // The loss and entropy runs use their attacks' defaults: the parameters column names none.
+    await expect(page.getByTestId(`run-params-${lossId}`)).toHaveText('');
 
     // Rename and tag the loss run in its details panel.
     const details = page.getByTestId('run-details');

@@ -1,7 +1,8 @@
 // A front door for tests, standing in for the person at the machine: it answers the Python confirmation, the
 // export destination and the training folder dialog as the test scripts it, and records every question, so a test
 // can prove what was asked (or that nothing was) before anything ran or was written. Given a training root, it
-// takes training folders by name under that root instead, as the headless host does.
+// takes training folders by name under that root instead, as the headless host does; given a folder to browse from,
+// it lets the page list folders, as the headless host does.
 import type { SplitPurpose } from '../../src-shared/contract/contract';
 import type { ExportDestination, FrontDoor } from '../../src-main/services/front-door';
 
@@ -26,7 +27,7 @@ export interface ScriptedFrontDoor {
 
 export function scriptedFrontDoor(
   answers: ScriptedFrontDoor['answers'] = { python: false, destination: () => null },
-  options: { trainingRoot?: string } = {},
+  options: { trainingRoot?: string; browseStart?: string } = {},
 ): ScriptedFrontDoor {
   const scripted: ScriptedFrontDoor = {
     pythonAsked: [],
@@ -35,6 +36,7 @@ export function scriptedFrontDoor(
     folderAsked: [],
     answers,
     frontDoor: {
+      ...(options.browseStart ? { openPaths: { kind: 'listing', startFolder: options.browseStart } as const } : {}),
       trainingFolders: options.trainingRoot
         ? { kind: 'named', root: options.trainingRoot }
         : {

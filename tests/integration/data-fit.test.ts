@@ -2,9 +2,10 @@
 // 16×16 diffusion images (run.data-mismatch naming both sizes) unless the auditor chooses to resize, and the run
 // records that choice; CLIP on records without captions is refused at start; Models → Check reports the same
 // mismatches; swapped CLIP encoders get advice instead of a schema dump.
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelCheckReport, RunSummary } from '../../src-shared/contract/contract';
+import type { DataFitReport, ModelCheckReport, RunSummary } from '../../src-shared/contract/contract';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import { createBackend, type Backend } from '../../src-main/services/backend';
 import { classifierKit, clipKit, diffusionKit } from '../helpers/demo-kit';
@@ -111,6 +112,50 @@ describe('a dataset that does not fit its target', () => {
       code: 'run.data-mismatch',
     });
     expect(clipOnClassifierData.findings.find((f) => f.check === 'size')).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('models.fit (what New run asks on every pick)', () => {
+  it('names the same mismatches as Models → Check, and none where the data fits', async () => {
+    const pairs: [number, number][] = [
+      [classifierId, diffusionData],
+      [clipId, classifierData],
+      [classifierId, classifierData],
+    ];
+    for (const [modelId, datasetId] of pairs) {
+      const fit = await dispatch<DataFitReport>('models.fit', { modelId, datasetId });
+      const check = await dispatch<ModelCheckReport>('models.check', { modelId, datasetId });
+      const checkMismatches = check.findings
+        .filter((f) => f.status === 'problem' && f.code === 'run.data-mismatch')
+        .map((f) => ({ kind: f.check, message: f.message }));
+      expect(fit).toEqual({ modelId, datasetId, mismatches: checkMismatches });
+    }
+    const sizeOnly = await dispatch<DataFitReport>('models.fit', { modelId: classifierId, datasetId: diffusionData });
+    expect(sizeOnly.mismatches.map((m) => m.kind)).toEqual(['size']);
+    expect(sizeOnly.mismatches[0]?.message).toMatch(/28×28.*16×16/);
+    const noCaptions = await dispatch<DataFitReport>('models.fit', { modelId: clipId, datasetId: classifierData });
+    expect(noCaptions.mismatches.map((m) => m.kind)).toEqual(['captions']);
+  });
+
+  it('reads no model file: it answers from stored facts after the model file is gone, where models.check reports it', async () => {
+    const copyDir = path.join(dir, 'gone');
+    fs.mkdirSync(copyDir);
+    for (const file of ['target.onnx', 'target.json']) fs.copyFileSync(path.join(classifierKit, file), path.join(copyDir, file));
+    const { id } = await dispatch<{ id: number }>('models.import', {
+      kind: 'classifier',
+      modelPath: path.join(copyDir, 'target.onnx'),
+      role: 'null',
+    });
+    fs.rmSync(path.join(copyDir, 'target.onnx'));
+    const fit = await dispatch<DataFitReport>('models.fit', { modelId: id, datasetId: diffusionData });
+    expect(fit.mismatches.map((m) => m.kind)).toEqual(['size']);
+    const check = await dispatch<ModelCheckReport>('models.check', { modelId: id, datasetId: diffusionData });
+    expect(check.findings.find((f) => f.check === 'files')).toMatchObject({ status: 'problem' });
+  });
+
+  it('refuses an unknown model or dataset with its not-found code', async () => {
+    expect((await refusal('models.fit', { modelId: 999, datasetId: classifierData })).code).toBe('model.not-found');
+    expect((await refusal('models.fit', { modelId: classifierId, datasetId: 999 })).code).toBe('dataset.not-found');
   });
 });
 

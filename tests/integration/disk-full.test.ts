@@ -149,7 +149,12 @@ describe('a full disk', () => {
 
   it('works normally again once space is freed', async () => {
     freeDisk();
-    const { dataset } = await importDataset(backend.db, { kind: 'manifest-csv', path: path.join(kit.dir, 'second.csv') });
+    // second.csv holds the kit's records again; the point here is a fresh import's writes, so a copy is asked for.
+    const { dataset } = await importDataset(backend.db, {
+      kind: 'manifest-csv',
+      path: path.join(kit.dir, 'second.csv'),
+      allowDuplicate: true,
+    });
     expect(dataset.recordCount).toBe(400);
     const started = await backend.router.dispatch('runs.start', {
       attack: 'entropy',

@@ -48,7 +48,8 @@ function writeExternalClassifier(file: string, location: string): void {
 }
 
 async function importClassifier(modelPath: string): Promise<ModelSummary> {
-  const result = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath });
+  // Several tests write the same model at different paths, each meant as a model of its own.
+  const result = await backend.router.dispatch('models.import', { kind: 'classifier', modelPath, allowDuplicate: true });
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   return result.data as ModelSummary;
 }

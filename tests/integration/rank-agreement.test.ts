@@ -99,17 +99,19 @@ describe('the rank of a record', () => {
     for (const item of memberItems) expect(item.rank).toBe(expectedRank.get(item.key as (typeof table)[number]['key']));
   });
 
-  it("is the same under each thumbnail of the PDF's most exposed records", () => {
+  it("is the same in the table of the PDF's most exposed records, which says when ties decide the order", () => {
     const text = execFileSync('pdftotext', ['-layout', path.join(exported, 'report.pdf'), '-'], { encoding: 'utf8' });
-    const section = text.slice(text.indexOf('Most exposed records'));
-    const shown = [...section.matchAll(/#(\d+) (a-[a-z-]+|cal-[a-z]+)/g)].map((match) => [match[2]!, Number(match[1])] as const);
-    // The page has room for seven thumbnails: the seven highest audited records, in order.
+    const section = text.slice(text.indexOf('Most exposed records'), text.indexOf('Methodology'));
+    // One table row per record: "#rank  record id  score  ground truth  class".
+    const shown = [...section.matchAll(/^#(\d+)\s+(a-[a-z-]+|cal-[a-z]+)\s/gm)].map((match) => [match[2]!, Number(match[1])] as const);
+    // The report lists the eight highest audited records of each run, in order, and never a calibration record.
     expect(shown).toEqual(
       table
         .filter((row) => row.role === 'audit')
-        .slice(0, 7)
+        .slice(0, 8)
         .map((row) => [row.key, row.rank]),
     );
     expect(section).toContain('tied scores share a rank');
+    expect(section).toContain('2 records share the top score; their order is by record id.');
   });
 });

@@ -111,6 +111,29 @@ describe('export from the Compare view', () => {
     expect(exportRows()).toBe(rows + 3);
   });
 
+  it("puts the form's cover on the PDF (title and today's date by default) and refuses a date that is no day", async () => {
+    const pdf = path.join(dir, 'cover', 'cover.pdf');
+    fs.mkdirSync(path.dirname(pdf));
+    door.answers.destination = () => ({ kind: 'file', pdfPath: pdf });
+    const store = useCompareStore();
+    expect(store.reportCover.title).toBe('Membership inference audit');
+    expect(store.reportCover.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    store.reportCover.client = '  Contoso Imaging  ';
+    const result = await store.exportReport(runIds, store.reportCover.title, store.reportCover);
+    expect(result?.delivery, String(store.error?.message)).toBe('saved');
+    const cover = execFileSync('pdftotext', ['-l', '1', '-layout', pdf, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(cover).toContain('Membership inference audit');
+    expect(cover).toContain('Client Contoso Imaging');
+    expect(cover).toContain(`Date ${store.reportCover.date}`);
+    expect(cover).not.toContain('Auditor');
+    for (const cover of [{ date: '2026-02-30' }, { date: '30.03.2026' }, { client: 'two\nlines' }, { auditor: 'x'.repeat(201) }]) {
+      expect(await backend.router.dispatch('reports.export', { runIds, cover })).toMatchObject({
+        ok: false,
+        error: { code: 'ipc.invalid-payload' },
+      });
+    }
+  });
+
   it('writes nothing when the save dialog is cancelled', async () => {
     door.answers.destination = () => null;
     const before = exportRows();

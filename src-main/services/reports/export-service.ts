@@ -1,6 +1,7 @@
 // Exports chosen runs as a PDF report and/or CSV files, all-or-nothing, and records each export in the workspace.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ReportCover } from '../../../src-shared/contract/contract';
 import { writeFilesAtomically, type PlannedFile } from '../../common/atomic-files';
 import { MiaError } from '../../common/errors';
 import { recordExports } from '../../workspace/exports-repo';
@@ -17,6 +18,8 @@ export interface ExportRequest {
   /** Per-record scores go here; the metrics go beside it as `<name>.metrics.csv`. */
   readonly csv?: string;
   readonly title?: string;
+  /** The cover page's fields (contract's ReportCover, already parsed); the PDF's title is the cover's when it has one. */
+  readonly cover?: ReportCover;
   /** Replace files that already exist (the user confirmed it, or passed `--force`); otherwise `export.file-exists`. */
   readonly force?: boolean;
 }
@@ -57,7 +60,8 @@ function plannedExportFiles(db: WorkspaceDb, request: ExportRequest): (PlannedFi
   const scoresOf = createRunScoresReader(db);
   if (request.pdf) {
     // Built inside the write, after the targets were checked: an export refused for an existing file costs nothing.
-    const report = () => buildAuditReport(db, request.runIds, request.title ? { title: request.title } : {}, scoresOf);
+    const options = { ...(request.title ? { title: request.title } : {}), ...(request.cover ? { cover: request.cover } : {}) };
+    const report = () => buildAuditReport(db, request.runIds, options, scoresOf);
     files.push({ kind: 'pdf', path: path.resolve(request.pdf), write: (temp) => writePdfReport(report(), temp) });
   }
   if (request.csv) {

@@ -1,13 +1,17 @@
-// The PDF report, section by section: title page, executive summary (validity warnings first), methodology, charts
-// (ROC log–log overlay, score histograms, per-class AUC), the most exposed records with thumbnails, and an
-// environment appendix. Each section has its own renderer; all of them draw through one layout (pdf-layout.ts),
-// so every string goes through `show` (pdf-text.ts) and ids and captions cannot hide characters or print as boxes.
+// The PDF report, section by section: cover, executive summary (a verdict per target model), the charts (ROC log–log
+// overlay, score histograms, per-class AUC), the most exposed records, methodology (verdict rules, parameters,
+// checks, model identity), limitations, glossary and an environment appendix. Sections flow on from one another
+// (only the cover has a page to itself); each heading keeps its first lines on its page. Each section has its own
+// renderer, and all of them draw through one layout (pdf-layout.ts), so every string goes through `show`
+// (pdf-text.ts) and ids and captions cannot hide characters or print as boxes.
 import fs from 'node:fs';
 import { createPdfLayout } from './pdf-layout';
 import { writePageFooters } from './pdf-page-footers';
 import { writeEnvironmentAppendix } from './pdf-section-environment-appendix';
 import { writeExecutiveSummary } from './pdf-section-executive-summary';
 import { writeExposedRecords } from './pdf-section-exposed-records';
+import { writeGlossary } from './pdf-section-glossary';
+import { writeLimitations } from './pdf-section-limitations';
 import { writeMethodology } from './pdf-section-methodology';
 import { writePerClassAuc } from './pdf-section-per-class-auc';
 import { writeRocOverlay } from './pdf-section-roc-overlay';
@@ -29,16 +33,13 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   writeTitlePage(layout, report);
   doc.addPage();
   writeExecutiveSummary(layout, report);
-  doc.addPage();
-  writeMethodology(layout, report);
-  // The charts share pages: the histograms and the per-class table follow the ROC overlay where they fit.
-  doc.addPage();
   writeRocOverlay(layout, report);
   writeScoreHistograms(layout, report);
   writePerClassAuc(layout, report);
-  doc.addPage();
   writeExposedRecords(layout, report);
-  doc.addPage();
+  writeMethodology(layout, report);
+  writeLimitations(layout, report);
+  writeGlossary(layout);
   writeEnvironmentAppendix(layout, report);
   writePageFooters(layout, report.title);
 

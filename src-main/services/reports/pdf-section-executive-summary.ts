@@ -1,56 +1,94 @@
-// The PDF report's executive summary: validity warnings first, then the worst case and each run's headline metrics.
-import { formatInterval, formatMetric } from '../../../src-shared/presentation/format';
+// The PDF report's executive summary: for each target model a plain-language verdict (report-verdict.ts) with its
+// worst case, the member and non-member counts and the state of the validity checks, then a table of its runs.
+import { formatCount, formatInterval, formatMetric, formatPercent } from '../../../src-shared/presentation/format';
 import type { PdfLayout } from './pdf-layout';
-import { metricOf, type AuditReport, type ReportRun } from './report-model';
+import { metricOf, runsByTarget, type AuditReport, type ReportRun } from './report-model';
+import { runVerdict, targetVerdict, verdictHeadlines, type VerdictKind } from './report-verdict';
 
-export function writeExecutiveSummary({ heading, paragraph, table, runLabel }: PdfLayout, report: AuditReport): void {
-  heading('Executive summary', 18);
-  const warnings = report.runs.flatMap((run) => run.details.checks.filter((c) => c.status === 'warn').map((c) => ({ run, check: c })));
-  if (warnings.length > 0) {
-    heading('Validity warnings', 13);
-    for (const { run, check } of warnings) paragraph(`${runLabel(run)} — ${check.kind}: ${check.message}`);
-  } else {
-    paragraph('No validity check warned: the polarity, null-model and blind-baseline checks that could run found nothing suspicious.');
-  }
-  const { worst, amongTrusted } = worstCase(report.runs);
-  paragraph(
-    `Worst case${amongTrusted ? ' among runs without validity warnings' : ''}: ${runLabel(worst)} identifies ${formatMetric(metricOf(worst, 'tpr@0.01')?.value)} of members at 1 % false positives (AUC ${formatMetric(metricOf(worst, 'auc')?.value)}).`,
-  );
-  table(
-    [
-      { title: 'Run', width: 95 },
-      { title: 'AUC', width: 45 },
-      { title: 'AUC 95 % CI', width: 85 },
-      { title: 'TPR@0.1%FPR', width: 65 },
-      { title: 'TPR@1%FPR', width: 60 },
-      { title: 'TPR@1% CI', width: 80 },
-      { title: 'TPR@10%FPR', width: 65 },
-    ],
-    report.runs.map((run) => {
-      const auc = metricOf(run, 'auc');
-      const tpr1 = metricOf(run, 'tpr@0.01');
-      return [
-        runLabel(run),
-        formatMetric(auc?.value),
-        formatInterval(auc?.ciLow, auc?.ciHigh),
-        formatMetric(metricOf(run, 'tpr@0.001')?.value),
-        formatMetric(tpr1?.value),
-        formatInterval(tpr1?.ciLow, tpr1?.ciHigh),
-        formatMetric(metricOf(run, 'tpr@0.1')?.value),
-      ];
-    }),
-  );
-  paragraph('"n/a": the audit set has too few non-members for that false-positive rate to be measured (fewer than 1/α).');
+const verdictColours: Record<VerdictKind, string> = {
+  leaks: '#a3261b',
+  'some-leakage': '#9a5b00',
+  'no-measurable-leakage': '#1e6b34',
+  inconclusive: '#5b6470',
+};
+
+/** "AUC 0.870 (95 % CI 0.840–0.900), TPR 31 % at 1 % FPR (95 % CI 25 %–37 %)". */
+function headlineFigures(run: ReportRun): string {
+  const auc = metricOf(run, 'auc');
+  const tpr = metricOf(run, 'tpr@0.01');
+  const percent = (value: number | null | undefined): string => (value === null || value === undefined ? 'n/a' : formatPercent(value));
+  const tprInterval =
+    tpr?.ciLow !== null && tpr?.ciLow !== undefined && tpr.ciHigh !== null ? ` (95 % CI ${percent(tpr.ciLow)}–${percent(tpr.ciHigh)})` : '';
+  return `AUC ${formatMetric(auc?.value)} (95 % CI ${formatInterval(auc?.ciLow, auc?.ciHigh)}), TPR ${percent(tpr?.value)} at 1 % FPR${tprInterval}`;
 }
 
-/**
- * The run with the highest TPR at 1 % FPR, taken over runs whose validity checks all passed: a flagged run's figure
- * may measure something other than memorisation, and it is listed among the warnings instead. `amongTrusted` says
- * the choice left some runs out; when every run warned, all of them are candidates.
- */
-function worstCase(runs: readonly ReportRun[]): { worst: ReportRun; amongTrusted: boolean } {
-  const trusted = runs.filter((run) => !run.details.checks.some((c) => c.status === 'warn'));
-  const candidates = trusted.length > 0 ? trusted : runs;
-  const worst = [...candidates].sort((a, b) => (metricOf(b, 'tpr@0.01')?.value ?? -1) - (metricOf(a, 'tpr@0.01')?.value ?? -1))[0]!;
-  return { worst, amongTrusted: trusted.length > 0 && trusted.length < runs.length };
+function verdictSentence(kind: VerdictKind, worst: ReportRun, reason: string | null): string {
+  const attack = `the strongest attack (${worst.attackTitle}, '${worst.details.run.name}')`;
+  switch (kind) {
+    case 'leaks':
+      return `${verdictHeadlines.leaks}: ${attack} identifies members far better than chance: ${headlineFigures(worst)}.`;
+    case 'some-leakage':
+      return `${verdictHeadlines['some-leakage']}: ${attack} identifies members better than chance, though not by much: ${headlineFigures(worst)}.`;
+    case 'no-measurable-leakage':
+      return `${verdictHeadlines['no-measurable-leakage']}: even ${attack} does not tell members from non-members measurably better than chance: ${headlineFigures(worst)}.`;
+    case 'inconclusive':
+      return `${verdictHeadlines.inconclusive}: no run of this model can be trusted (${reason ?? 'see the checks'}); its figures may measure something other than memorisation.`;
+  }
+}
+
+export function writeExecutiveSummary(layout: PdfLayout, report: AuditReport): void {
+  const { heading, paragraph, table, runLabel, width } = layout;
+  heading('Executive summary', 18);
+  const targets = runsByTarget(report);
+  paragraph(
+    `This report audits ${targets.length} target model${targets.length === 1 ? '' : 's'} with ${report.runs.length} membership inference attack run${report.runs.length === 1 ? '' : 's'}. Each verdict rests on the strongest attack whose validity checks passed; the rules are stated in the methodology, and the terms in the glossary.`,
+  );
+  for (const target of targets) {
+    const verdict = targetVerdict(target.runs.map((run) => ({ ...run.details, report: run })));
+    const worst = verdict.worst.report;
+    heading(target.name, 13, 90);
+    paragraph(verdictSentence(verdict.kind, worst, runVerdict(worst.details).reason), { bold: true, colour: verdictColours[verdict.kind] });
+    paragraph(
+      `Audited records of that run: ${formatCount(worst.curves.members)} members and ${formatCount(worst.curves.nonMembers)} non-members (${runLabel(worst)}).`,
+    );
+    const leftOut = verdict.leftOut.map((entry) => entry.report);
+    paragraph(
+      leftOut.length === 0
+        ? `Validity checks: passed for all ${target.runs.length} run${target.runs.length === 1 ? '' : 's'} of this model (polarity, and the null-model and blind-baseline checks where they could run).`
+        : `Validity checks: ${leftOut.length} of ${target.runs.length} runs failed and are not counted in the verdict: ${leftOut.map((run) => `${runLabel(run)} (${runVerdict(run.details).reason ?? ''})`).join('; ')}.`,
+    );
+    // One figure per column, so that each row's first line carries the run, every figure and its interval.
+    const figure = 42;
+    const interval = 64;
+    table(
+      [
+        { title: 'Run', width: width - 4 * figure - 2 * interval - 84 },
+        { title: 'AUC', width: figure },
+        { title: 'AUC 95 % CI', width: interval },
+        { title: 'TPR at 0.1 % FPR', width: figure },
+        { title: 'TPR at 1 % FPR', width: figure },
+        { title: 'TPR at 1 % FPR, 95 % CI', width: interval },
+        { title: 'TPR at 10 % FPR', width: figure },
+        { title: 'Verdict', width: 84 },
+      ],
+      target.runs.map((run) => {
+        const auc = metricOf(run, 'auc');
+        const tpr1 = metricOf(run, 'tpr@0.01');
+        return [
+          runLabel(run),
+          formatMetric(auc?.value),
+          formatInterval(auc?.ciLow, auc?.ciHigh),
+          formatMetric(metricOf(run, 'tpr@0.001')?.value),
+          formatMetric(tpr1?.value),
+          formatInterval(tpr1?.ciLow, tpr1?.ciHigh),
+          formatMetric(metricOf(run, 'tpr@0.1')?.value),
+          verdictHeadlines[runVerdict(run.details).kind],
+        ];
+      }),
+    );
+  }
+  paragraph('"n/a": the audit set has too few non-members for that false-positive rate to be measured (fewer than 1/α).', {
+    size: 8.5,
+    colour: '#5b6470',
+  });
 }

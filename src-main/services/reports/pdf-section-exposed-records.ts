@@ -1,49 +1,84 @@
-// The PDF report's most exposed records: for each run a row of thumbnails of the records it scores highest, each
-// with its audit rank, id and membership; ids too long for a thumbnail caption, and captions, are listed in full.
+// The PDF report's most exposed records: for each run a row of thumbnails of the records it scores highest, then a
+// table of the same records with rank, id, score, ground truth and class or caption, and a note when tied scores
+// decide their order (ranks follow engine/metrics/audit-rank.ts; ties are listed by record id).
+import { formatCount, formatScore } from '../../../src-shared/presentation/format';
 import { pageMargin, type PdfLayout } from './pdf-layout';
 import type { AuditReport, ReportRun } from './report-model';
 
-const thumbnailSize = 56;
-const thumbnailGap = 12;
-/** Lines of a record id under its thumbnail; a longer id is listed in full below the thumbnails. */
-const thumbnailCaptionLines = 3;
+const thumbnailSize = 52;
+const thumbnailGap = 10;
 const captionFontSize = 7;
 
 export function writeExposedRecords(layout: PdfLayout, report: AuditReport): void {
-  layout.heading('Most exposed records', 18);
+  layout.heading('Most exposed records', 18, 160);
   // The rank printed is the reader's (engine/metrics/audit-rank.ts), the same as the CSV's audit_rank and the app's.
   layout.paragraph(
-    'The records each attack scores highest: the ones most likely to be identified as training data. Rank #n means n − 1 audited records score strictly higher; tied scores share a rank, and calibration records are not ranked.',
+    'The records each attack scores highest: the ones most likely to be identified as training data. Rank #n means n − 1 audited records score strictly higher; tied scores share a rank and are listed by record id, and calibration records are not ranked.',
   );
-  for (const run of report.runs) writeRunThumbnails(layout, run);
+  for (const run of report.runs) writeRunRecords(layout, run);
 }
 
-function writeRunThumbnails({ doc, body, width, show, runLabel, heading, paragraph, ensureSpace }: PdfLayout, run: ReportRun): void {
-  const captionWidth = thumbnailSize + 8;
-  doc.font(body).fontSize(captionFontSize);
-  const captionHeight = thumbnailCaptionLines * doc.currentLineHeight(true);
-  ensureSpace(thumbnailSize + captionHeight + 60);
-  heading(runLabel(run), 12);
-  let x = pageMargin;
-  const top = doc.y;
-  let bottom = top + thumbnailSize;
-  const listedInFull: typeof run.exposed.items = [];
-  for (const item of run.exposed.items) {
-    if (x + thumbnailSize > pageMargin + width) break;
-    if (item.thumbnail) doc.image(Buffer.from(item.thumbnail), x, top, { fit: [thumbnailSize, thumbnailSize] });
-    const caption = show(`#${item.rank} ${item.key}`);
-    doc.font(body).fontSize(captionFontSize);
-    // A long id is cut with an ellipsis here so that it cannot run into the next section, and listed whole below.
-    if (doc.heightOfString(caption, { width: captionWidth }) > captionHeight + 0.5 || item.caption) listedInFull.push(item);
-    doc.text(caption, x, top + thumbnailSize + 2, { width: captionWidth, height: captionHeight, ellipsis: true });
-    doc.text(item.member === null ? 'member ?' : item.member ? 'member' : 'non-member', x, top + thumbnailSize + 2 + captionHeight, {
-      width: captionWidth,
-      lineBreak: false,
-    });
-    bottom = Math.max(bottom, doc.y);
-    x += thumbnailSize + thumbnailGap;
+/** The sentence that says ties, not scores, order the list; null when the listed records all differ. */
+export function tieNote(run: ReportRun): string | null {
+  if (run.topScoreTies > 1) return `${formatCount(run.topScoreTies)} records share the top score; their order is by record id.`;
+  const ranks = run.exposed.items.map((item) => item.rank);
+  return new Set(ranks).size < ranks.length
+    ? 'Some listed records share a score; records with equal scores are listed by record id.'
+    : null;
+}
+
+/**
+ * Scores as the table prints them: four significant digits, unless that would print two records of different rank
+ * alike (confidences of 0.99997 and 0.99995 both read "1.000"), when every score of the run gets ten.
+ */
+function scoreTexts(items: ReportRun['exposed']['items']): string[] {
+  const short = items.map((item) => formatScore(item.score));
+  const ambiguous = items.some((item, i) => i > 0 && item.rank !== items[i - 1]!.rank && short[i] === short[i - 1]);
+  return ambiguous ? items.map((item) => item.score.toPrecision(10)) : short;
+}
+
+function writeRunRecords(layout: PdfLayout, run: ReportRun): void {
+  const { doc, body, width, show, runLabel, heading, paragraph, table } = layout;
+  const items = run.exposed.items;
+  heading(runLabel(run), 11, thumbnailSize + 90);
+  if (items.length === 0) {
+    paragraph('No audited records were scored.');
+    return;
   }
-  doc.x = pageMargin;
-  doc.y = bottom + 12;
-  for (const item of listedInFull) paragraph(`#${item.rank} ${item.key}${item.caption ? ` — caption: ${item.caption}` : ''}`);
+  const withThumbnails = items.filter((item) => item.thumbnail);
+  if (withThumbnails.length > 0) {
+    const top = doc.y;
+    let x = pageMargin;
+    for (const item of withThumbnails) {
+      if (x + thumbnailSize > pageMargin + width) break;
+      doc.image(Buffer.from(item.thumbnail!), x, top, { fit: [thumbnailSize, thumbnailSize] });
+      doc
+        .font(body)
+        .fontSize(captionFontSize)
+        .text(show(`#${item.rank}`), x, top + thumbnailSize + 2, { width: thumbnailSize, lineBreak: false });
+      x += thumbnailSize + thumbnailGap;
+    }
+    doc.x = pageMargin;
+    doc.y = top + thumbnailSize + 14;
+  }
+  const captions = items.some((item) => item.caption !== null);
+  const scores = scoreTexts(items);
+  table(
+    [
+      { title: 'Rank', width: 40 },
+      { title: 'Record id', width: captions ? 110 : 160 },
+      { title: 'Score', width: 80 },
+      { title: 'Ground truth', width: 70 },
+      { title: captions ? 'Caption' : 'Class', width: width - (captions ? 300 : 350) },
+    ],
+    items.map((item, i) => [
+      `#${item.rank}`,
+      item.key,
+      scores[i]!,
+      item.member === null ? 'unknown' : item.member ? 'member' : 'non-member',
+      captions ? (item.caption ?? '—') : (item.className ?? (item.label === null ? '—' : String(item.label))),
+    ]),
+  );
+  const note = tieNote(run);
+  if (note) paragraph(note, { size: 9, bold: true });
 }

@@ -5,14 +5,22 @@ import type { AuditReport } from './report-model';
 
 const chartHeight = 380;
 
-export function writeRocOverlay({ heading, chart, palette, runLabel }: PdfLayout, report: AuditReport): void {
-  heading('ROC curves (log–log)', 18);
+export function writeRocOverlay({ heading, paragraph, chart, palette, runShortLabel }: PdfLayout, report: AuditReport): void {
+  heading('ROC curves (log–log)', 18, chartHeight + 10);
   const curves = report.runs.map((run) => ({
-    name: runLabel(run),
+    name: runShortLabel(run),
     fpr: run.curves.roc.fpr,
     tpr: run.curves.roc.tpr,
     members: run.curves.members,
     nonMembers: run.curves.nonMembers,
   }));
-  chart(rocOption(curves, palette), chartHeight);
+  paragraph(
+    "Each curve is labelled by its run number and attack; the executive summary gives every run's full name. A curve far above the diagonal at low false-positive rates means members can be singled out with few false accusations.",
+    { size: 9 },
+  );
+  const option = rocOption(curves, palette);
+  // The legend is laid out in full on paper: room for one row of it per few curves below the axis.
+  const legendRows = Math.ceil((curves.length + 1) / 6);
+  const grid = option.grid && !Array.isArray(option.grid) ? option.grid : {};
+  chart({ ...option, grid: { ...grid, bottom: Number(grid.bottom ?? 64) + 20 * (legendRows - 1) } }, chartHeight + 20 * (legendRows - 1));
 }

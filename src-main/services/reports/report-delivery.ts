@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ExportedFiles as ExportedFilesResponse } from '../../../src-shared/contract/contract';
+import type { ExportedFiles as ExportedFilesResponse, ReportCover } from '../../../src-shared/contract/contract';
 import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRun } from '../../workspace/runs-repo';
@@ -18,6 +18,7 @@ type DeliveredFile = { kind: 'pdf' | 'csv' | 'signature'; path: string; sha256: 
 export interface ReportDeliveryRequest {
   readonly runIds: number[];
   readonly title?: string | undefined;
+  readonly cover?: ReportCover | undefined;
 }
 
 /** `mia-report-run-3`, `mia-report-runs-3-4-7`, or `mia-report-12-runs` when the ids would make a long name. */
@@ -63,6 +64,7 @@ export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, reque
         csv: scoresCsvBeside(pdf),
         force,
         ...(request.title ? { title: request.title } : {}),
+        ...(request.cover ? { cover: request.cover } : {}),
       }),
     );
 

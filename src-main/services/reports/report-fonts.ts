@@ -1,5 +1,6 @@
-// Fonts embedded in the PDF report: $MIA_REPORT_FONT (and $MIA_REPORT_FONT_BOLD), else DejaVu Sans from the system.
-// Without a TrueType font the report falls back to PDF's built-in Helvetica, which is not embedded, and says so.
+// Fonts embedded in the PDF report: $MIA_REPORT_FONT (and $MIA_REPORT_FONT_BOLD), else DejaVu Sans from the system,
+// and DejaVu Sans Mono for hashes. Without a TrueType font the report falls back to PDF's built-in Helvetica (and
+// Courier for hashes), which are not embedded, and says so.
 import fs from 'node:fs';
 
 const candidates = {
@@ -15,11 +16,19 @@ const candidates = {
     '/Library/Fonts/DejaVuSans-Bold.ttf',
     'C:\\Windows\\Fonts\\DejaVuSans-Bold.ttf',
   ],
+  mono: [
+    '/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf',
+    '/usr/share/fonts/TTF/DejaVuSansMono.ttf',
+    '/Library/Fonts/DejaVuSansMono.ttf',
+    'C:\\Windows\\Fonts\\DejaVuSansMono.ttf',
+  ],
 };
 
 export interface ReportFonts {
   readonly regular: string | null;
   readonly bold: string | null;
+  /** Fixed-width, for hashes (hexadecimal digits only), so that one fits on a line at a known size. */
+  readonly mono: string | null;
 }
 
 export function findReportFonts(env: NodeJS.ProcessEnv = process.env): ReportFonts {
@@ -28,5 +37,5 @@ export function findReportFonts(env: NodeJS.ProcessEnv = process.env): ReportFon
     return list.find((file) => fs.existsSync(file)) ?? null;
   };
   const regular = pick(env.MIA_REPORT_FONT, candidates.regular);
-  return { regular, bold: pick(env.MIA_REPORT_FONT_BOLD, candidates.bold) ?? regular };
+  return { regular, bold: pick(env.MIA_REPORT_FONT_BOLD, candidates.bold) ?? regular, mono: pick(undefined, candidates.mono) };
 }

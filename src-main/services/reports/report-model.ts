@@ -1,7 +1,7 @@
 // The one report model behind the PDF and CSV exports (the Compare view reads the same pieces through the
 // contract): for each run its details, curves, most exposed records and provenance, plus the environment.
 import os from 'node:os';
-import type { ExposedRecords, RunCurves, RunDetails } from '../../../src-shared/contract/contract';
+import type { ExposedRecords, ReportCover, RunCurves, RunDetails } from '../../../src-shared/contract/contract';
 import type { MetricName } from '../../../src-shared/domain/metric-names';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
@@ -20,6 +20,8 @@ export interface ReportRun {
   readonly details: RunDetails;
   readonly curves: RunCurves;
   readonly exposed: ExposedRecords;
+  /** Audited records sharing the top score (rank 1 by the one ranking rule): more than one means ties order the list. */
+  readonly topScoreTies: number;
   readonly attackTitle: string;
   readonly attackDescription: string;
   /** The target's files, each with its own SHA-256 and size: what a client checks with `sha256sum`. */
@@ -32,8 +34,20 @@ export interface ReportRun {
   readonly timings: Record<string, number> | null;
 }
 
+/** The cover as printed: the title always, the other fields when the auditor gave them; the date is YYYY-MM-DD. */
+export interface ResolvedCover {
+  readonly title: string;
+  readonly client: string | null;
+  readonly auditor: string | null;
+  readonly scope: string | null;
+  readonly date: string;
+}
+
+export const defaultReportTitle = 'Membership inference audit';
+
 export interface AuditReport {
   readonly title: string;
+  readonly cover: ResolvedCover;
   readonly generatedAt: string;
   readonly workbenchVersion: string;
   readonly runs: readonly ReportRun[];
@@ -44,11 +58,23 @@ export function metricOf(run: ReportRun, name: MetricName, slice = '') {
   return run.details.metrics.find((m) => m.name === name && m.slice === slice) ?? null;
 }
 
+/** The runs of each target model, in the order the report lists them (the summary and the identity section group so). */
+export function runsByTarget(report: AuditReport): { name: string; runs: ReportRun[] }[] {
+  const groups = new Map<number, { name: string; runs: ReportRun[] }>();
+  for (const run of report.runs) {
+    const id = run.details.run.targetModelId;
+    const group = groups.get(id) ?? { name: run.details.targetModelName ?? `model ${id}`, runs: [] };
+    group.runs.push(run);
+    groups.set(id, group);
+  }
+  return [...groups.values()];
+}
+
 /** `scoresOf` is the export's one reader, so the PDF and the CSV of one export read each run's scores once. */
 export function buildAuditReport(
   db: WorkspaceDb,
   runIds: readonly number[],
-  options: { title?: string; exposedPerRun?: number } = {},
+  options: { title?: string; cover?: ReportCover; exposedPerRun?: number } = {},
   scoresOf: RunScoresReader = createRunScoresReader(db),
 ): AuditReport {
   if (runIds.length === 0) throw new MiaError('export.no-runs', 'Name at least one run to export.');
@@ -75,6 +101,7 @@ export function buildAuditReport(
       details,
       curves: runCurves(db, { runId, maxPoints: 300, bins: 30 }, scoresOf),
       exposed: exposedRecords(db, { runId, limit: options.exposedPerRun ?? 8, membersOnly: false }, scoresOf),
+      topScoreTies: scoresOf(runId).ranks.filter((rank) => rank === 1).length,
       attackTitle,
       attackDescription,
       targetFiles: modelFileFacts(target.files),
@@ -85,12 +112,28 @@ export function buildAuditReport(
       timings: provenance.timings,
     };
   });
+  const generated = new Date();
+  const cover = resolveCover(options.cover ?? {}, options.title, generated);
   return {
-    title: options.title ?? 'Membership inference audit',
-    generatedAt: new Date().toISOString(),
+    title: cover.title,
+    cover,
+    generatedAt: generated.toISOString(),
     workbenchVersion: engineVersion,
     runs,
     environment: environmentFacts(db),
+  };
+}
+
+/** The cover's title is the cover's, else the export's `title`, else the default; the date defaults to today (local). */
+function resolveCover(cover: ReportCover, title: string | undefined, generated: Date): ResolvedCover {
+  const given = (text: string | undefined): string | null => (text && text.trim() !== '' ? text.trim() : null);
+  const today = `${generated.getFullYear()}-${String(generated.getMonth() + 1).padStart(2, '0')}-${String(generated.getDate()).padStart(2, '0')}`;
+  return {
+    title: given(cover.title) ?? given(title) ?? defaultReportTitle,
+    client: given(cover.client),
+    auditor: given(cover.auditor),
+    scope: given(cover.scope),
+    date: given(cover.date) ?? today,
   };
 }
 

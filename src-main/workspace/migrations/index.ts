@@ -4,6 +4,7 @@ import { migration002OwnerStarted } from './002-owner-started';
 import { migration003TrainingJobs } from './003-training-jobs';
 import { migration004RunCancelRequests } from './004-run-cancel-requests';
 import { migration005RunIdentity } from './005-run-identity';
+import { migration006WorkspaceTidy } from './006-workspace-tidy';
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   migration003TrainingJobs,
   migration004RunCancelRequests,
   migration005RunIdentity,
+  migration006WorkspaceTidy,
 ];

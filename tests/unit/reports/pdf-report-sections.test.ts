@@ -1,6 +1,6 @@
-// The PDF report's sections, drawn from a hand-made report: each starts where it should, the executive summary's
-// worst case leaves out runs whose validity checks warned, and the per-class table appears only when a run has
-// per-class figures. The PDF is read back with poppler's pdftotext.
+// The PDF report's sections, drawn from a hand-made report: the cover has its page and the sections flow on in order,
+// the executive summary's verdict leaves out runs whose validity checks warned, and the per-class table appears only
+// when a run has per-class figures. The PDF is read back with poppler's pdftotext.
 import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ function reportRun(
       message: options.warn ? 'scores look inverted' : 'scores point the right way',
     },
   ];
-  const metric = (name: string, value: number) => ({ name, slice: '', value, ciLow: null, ciHigh: null, note: null });
+  const metric = (name: string, value: number) => ({ name, slice: '', value, ciLow: value - 0.05, ciHigh: value + 0.05, note: null });
   return {
     details: {
       run: {
@@ -44,6 +44,7 @@ function reportRun(
         finishedAt: '2026-01-01T00:01:00Z',
         modelCalls: 10,
         error: null,
+        headline: { auc: 0.5 + tprAt1 / 2, tprAt1Percent: tprAt1 },
       },
       targetModelName: 'Target net',
       datasetName: 'Records',
@@ -71,6 +72,7 @@ function reportRun(
         : [],
     },
     exposed: { runId: id, scored: 4, items: [] },
+    topScoreTies: 1,
     attackTitle: `${attack} attack`,
     attackDescription: 'Scores each record.',
     targetFiles: [{ role: 'model', name: 'target.onnx', path: '/models/target.onnx', sha256: 'a'.repeat(64), bytes: 1234 }],
@@ -86,6 +88,7 @@ function reportRun(
 async function pdfPages(runs: ReportRun[], name: string): Promise<string[]> {
   const report: AuditReport = {
     title: 'Section test',
+    cover: { title: 'Section test', client: null, auditor: null, scope: null, date: '2026-01-02' },
     generatedAt: '2026-01-02T03:04:05.000Z',
     workbenchVersion: 'test',
     runs,
@@ -102,34 +105,39 @@ function oneLine(text: string): string {
 }
 
 describe.skipIf(!hasPoppler)('PDF report sections', () => {
-  it('starts the summary, methodology, charts, exposed records and appendix each on a new page, with a footer on every page', async () => {
+  it('gives the cover a page of its own, flows the sections on in order, and puts a footer on every page', async () => {
     const pages = await pdfPages([reportRun(1, 'loss', 0.2)], 'order');
     const firstLine = (page: string): string => page.trim().split('\n')[0]!.trim();
-    expect(pages.map(firstLine)).toEqual([
-      'Section test',
+    expect(firstLine(pages[0]!)).toBe('MEMBERSHIP INFERENCE AUDIT REPORT');
+    expect(pages[0]).toContain('Section test');
+    expect(pages[0]).not.toContain('Executive summary');
+    expect(firstLine(pages[1]!)).toBe('Executive summary');
+    const text = pages.slice(1).join('\n');
+    const order = [
       'Executive summary',
-      'Methodology',
       'ROC curves (log–log)',
+      'Score distributions',
       'Most exposed records',
+      'Methodology',
+      'Limitations',
+      'Glossary',
       'Appendix: environment',
-    ]);
-    expect(pages[0]).toContain('Attacks: #1 loss');
-    expect(pages[3]).toContain('Score distributions');
+    ].map((heading) => text.indexOf(heading));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    // Flowing sections: one run's whole report after the cover fits on far fewer pages than one page per section.
+    expect(pages.length).toBeLessThanOrEqual(6);
     pages.forEach((page, i) => expect(page).toContain(`Section test — page ${i + 1} of ${pages.length}`));
   });
 
-  it('lists validity warnings first and takes the worst case among runs whose checks did not warn', async () => {
+  it('bases the verdict on the worst case among runs whose checks did not warn, and names the runs left out', async () => {
     const pages = await pdfPages(
       [reportRun(1, 'loss', 0.9, { warn: true }), reportRun(2, 'lira', 0.3), reportRun(3, 'rmia', 0.1)],
       'worst',
     );
     const summary = oneLine(pages[1]!);
-    expect(summary).toContain('Validity warnings');
-    expect(summary).toContain('#1 loss — polarity: scores look inverted');
-    expect(summary).toContain(
-      'Worst case among runs without validity warnings: #2 lira identifies 0.300 of members at 1 % false positives',
-    );
-    expect(summary.indexOf('Validity warnings')).toBeLessThan(summary.indexOf('Worst case'));
+    expect(summary).toContain("Leaks membership: the strongest attack (lira attack, 'lira') identifies members far better than chance");
+    expect(summary).toContain('1 of 3 runs failed and are not counted in the verdict: #1 loss (validity checks failed: polarity)');
   });
 
   it('labels each run by its name, so two variants of one attack read differently', async () => {
@@ -140,12 +148,14 @@ describe.skipIf(!hasPoppler)('PDF report sections', () => {
       ],
       'names',
     );
-    expect(oneLine(pages[0]!)).toContain('Attacks: #1 LiRA · Target net · variant offline, #2 LiRA · Target net');
+    const text = oneLine(pages.join('\n'));
+    expect(text).toContain('#1 LiRA · Target net · variant offline — lira attack');
+    expect(text).toContain('#2 LiRA · Target net — lira attack');
   });
 
-  it('takes the worst case over every run when all of them warned', async () => {
+  it('calls a target inconclusive when every one of its runs warned', async () => {
     const pages = await pdfPages([reportRun(1, 'loss', 0.4, { warn: true }), reportRun(2, 'lira', 0.6, { warn: true })], 'all-warn');
-    expect(oneLine(pages[1]!)).toContain('Worst case: #2 lira identifies 0.600 of members');
+    expect(oneLine(pages[1]!)).toContain('Inconclusive: no run of this model can be trusted (validity checks failed: polarity)');
   });
 
   it('draws the per-class AUC table only when some run has per-class figures', async () => {

@@ -4,6 +4,7 @@
 // and the workspace must pass its integrity check with its finished run untouched. The front door declines every
 // Python change and every export destination: no payload may change the interpreter or write a report anyway. It
 // takes training folders by name under one root, as the headless host does: no payload may write a plan elsewhere.
+// It lists folders for the page's picker, as the headless host does: no payload may make a listing fail unclearly.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ let kit: TinyKit;
 let ids: { datasetId: number; modelId: number; runId: number };
 let finishedRun: RunSnapshot;
 const trainingRoot = path.join(dir, 'training');
-const door = scriptedFrontDoor({ python: false, destination: () => null }, { trainingRoot });
+const door = scriptedFrontDoor({ python: false, destination: () => null }, { trainingRoot, browseStart: dir });
 
 /** Every plan file (plan.json, splits.csv) under `folder`, at any depth. */
 function planFilesUnder(folder: string): string[] {
@@ -65,6 +66,7 @@ function validSamples(): Partial<Record<Channel, unknown>> {
     'models.importSet': { purpose: 'reference', manifestPath: path.join(dir, 'no-such-manifest.json') },
     'models.details': { modelId },
     'models.check': { modelId, datasetId },
+    'models.fit': { modelId, datasetId },
     'runs.get': { runId },
     'runs.start': { attack: 'confidence', targetModelId: modelId, datasetId, seed: 3 },
     'runs.cancel': { runId },
@@ -78,6 +80,8 @@ function validSamples(): Partial<Record<Channel, unknown>> {
     'training.cancel': { jobId: 1 },
     'settings.update': { pythonPath: kit.model },
     'reports.export': { runIds: [runId], title: 'fuzzed export' },
+    'files.chooseOpen': { purpose: 'dataset-manifest-csv' },
+    'files.list': { path: dir, showHidden: true },
   };
 }
 

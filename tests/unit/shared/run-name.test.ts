@@ -1,7 +1,7 @@
 // The run name generator and the differing-parameters table: pure functions the run preparation, Compare and
 // the tests share.
 import { describe, expect, it } from 'vitest';
-import { differingParams, generateRunName } from '../../../src-shared/presentation/run-name';
+import { differingParams, generateRunName, nonDefaultParams, paramDefaults } from '../../../src-shared/presentation/run-name';
 
 const lira = { attackLabel: 'LiRA', targetName: 'Demo CNN (leaky target)', datasetName: 'demo classifier' };
 const liraDefaults = { variant: 'online', fixedVariance: true, flipAugmentation: false };
@@ -65,5 +65,29 @@ describe('differingParams', () => {
         { attack: 'loss', params: { k: [1, 2] } },
       ]),
     ).toEqual([]);
+  });
+});
+
+describe('nonDefaultParams and paramDefaults', () => {
+  it('reads defaults from a parameter JSON Schema and names only the parameters that differ from them', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        variant: { type: 'string', default: 'online' },
+        fixedVariance: { type: 'boolean', default: true },
+        seedCount: { type: 'integer' },
+      },
+    };
+    const defaults = paramDefaults(schema);
+    expect(defaults).toEqual({ variant: 'online', fixedVariance: true, seedCount: undefined });
+    expect(nonDefaultParams({ variant: 'online', fixedVariance: true }, defaults)).toEqual([]);
+    expect(nonDefaultParams({ variant: 'offline', fixedVariance: true, seedCount: 3 }, defaults)).toEqual([
+      'variant offline',
+      'seedCount 3',
+    ]);
+  });
+
+  it('finds no defaults in a schema without properties', () => {
+    expect(paramDefaults({ type: 'object' })).toEqual({});
   });
 });

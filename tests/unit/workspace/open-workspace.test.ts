@@ -6,7 +6,7 @@ import { isMiaError } from '../../../src-main/common/errors';
 import { currentSchemaVersion, openWorkspace, workspaceIntegrity } from '../../../src-main/workspace/open-workspace';
 import { migration001Initial } from '../../../src-main/workspace/migrations/001-initial';
 import { currentOwner, processStartMarker } from '../../../src-main/workspace/process-identity';
-import { createRun, getRun, insertScores, finishRun } from '../../../src-main/workspace/runs-repo';
+import { createRun, getRun, insertScores, finishRun, listRuns } from '../../../src-main/workspace/runs-repo';
 import { getTrainingJob, insertTrainingJob, updateTrainingJob } from '../../../src-main/workspace/training-jobs-repo';
 import { makeTempDir } from '../../helpers/temp-dir';
 
@@ -247,6 +247,39 @@ describe('workspace file', () => {
     expect(() => insertScores(db, runId, [recordId], [0.1])).toThrowError(/finished/);
     expect(() => finishRun(db, runId, { metrics: [], checks: [], timings: {}, modelCalls: 0 })).toThrowError(/finished/);
     expect((db.prepare('SELECT score FROM scores WHERE run_id = ?').get(runId) as { score: number }).score).toBe(0.9);
+    db.close();
+  });
+
+  it('lists every run with its whole-set AUC and TPR@1 % in one statement, null for a run without them', () => {
+    const db = openWorkspace(path.join(dir, 'headline.sqlite'));
+    const { modelId, datasetId } = seedModelAndDataset(db);
+    const finished = createRun(db, newRun(modelId, datasetId));
+    finishRun(db, finished, {
+      metrics: [
+        { name: 'auc', value: 0.7 },
+        { name: 'auc', slice: 'class:0', value: 0.9 },
+        { name: 'tpr@0.01', value: 0.05 },
+        { name: 'tpr@0.1', value: 0.3 },
+      ],
+      checks: [],
+      timings: {},
+      modelCalls: 1,
+    });
+    const running = createRun(db, newRun(modelId, datasetId));
+    const prepare = db.prepare.bind(db);
+    let statements = 0;
+    db.prepare = ((sql: string) => {
+      statements += 1;
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const runs = listRuns(db);
+    db.prepare = prepare;
+    expect(statements).toBe(1);
+    expect(runs.map((r) => [r.id, r.headline])).toEqual([
+      [running, { auc: null, tprAt1Percent: null }],
+      [finished, { auc: 0.7, tprAt1Percent: 0.05 }],
+    ]);
+    expect(getRun(db, finished).headline).toEqual({ auc: 0.7, tprAt1Percent: 0.05 });
     db.close();
   });
 });

@@ -72,7 +72,7 @@ describe('runs store: run identity', () => {
   it('filters rows by name, tag, attack or status and sorts them by a column', () => {
     const store = useRunsStore();
     const [first, second] = runIds as [number, number];
-    const sources = { modelNames: new Map<number, string>(), datasetNames: new Map<number, string>(), details: store.details };
+    const sources = { modelNames: new Map<number, string>(), datasetNames: new Map<number, string>(), attackDefaults: new Map() };
     const rows = store.runs.map((run) => toRunRow(run, sources));
     expect(filterRunRows(rows, 'BASELINE').map((r) => r.run.id)).toEqual([first]);
     expect(filterRunRows(rows, 'q3').map((r) => r.run.id)).toEqual([first]);
@@ -85,10 +85,35 @@ describe('runs store: run identity', () => {
     const byName = sortRunRows(rows, { column: 'name', direction: 'ascending' }).map((r) => r.run.name);
     expect(byName).toEqual([...byName].sort((a, b) => a.localeCompare(b)));
     expect(sortRunRows(rows, { column: 'name', direction: 'descending' }).map((r) => r.run.name)).toEqual([...byName].reverse());
-    // AUC only where details are loaded: the first run's row has it, the second's sorts last either way.
-    const byAuc = sortRunRows(rows, { column: 'auc', direction: 'descending' });
-    expect(byAuc[0]?.run.id).toBe(first);
-    expect(byAuc[0]?.auc).toEqual(expect.any(Number));
-    expect(byAuc.at(-1)?.auc).toBeNull();
+  });
+
+  it('gives every run its AUC and TPR@1 % from the list alone, the same figures as its details, and sorts by them', async () => {
+    const store = useRunsStore();
+    const [, second] = runIds as [number, number];
+    expect(store.details[second], 'the second run was never opened').toBeUndefined();
+    const sources = { modelNames: new Map<number, string>(), datasetNames: new Map<number, string>(), attackDefaults: new Map() };
+    const rows = store.runs.map((run) => toRunRow(run, sources));
+    for (const row of rows) {
+      const details = await bridge.runs.details({ runId: row.run.id });
+      if (!details.ok) throw new Error(details.error.message);
+      const wholeSet = (name: string) => details.data.metrics.find((m) => m.slice === '' && m.name === name)?.value;
+      expect(row.auc).toEqual(expect.any(Number));
+      expect(row.auc).toBe(wholeSet('auc'));
+      expect(row.tprAt1).toBe(wholeSet('tpr@0.01'));
+    }
+    const aucs = sortRunRows(rows, { column: 'auc', direction: 'descending' }).map((r) => r.auc as number);
+    expect(aucs).toEqual([...aucs].sort((a, b) => b - a));
+  });
+
+  it('shows only the parameters that differ from the attack defaults, and none before the defaults are known', () => {
+    const store = useRunsStore();
+    // A loss run has no parameters; give it LiRA-like ones to see which are shown.
+    const run = { ...store.runs[0]!, params: { variant: 'offline', fixedVariance: true, nReference: 4 } };
+    const row = (attackDefaults: Map<string, Record<string, unknown>>) =>
+      toRunRow(run, { modelNames: new Map(), datasetNames: new Map(), attackDefaults });
+    expect(row(new Map([[run.attack, { ...run.params }]])).params).toBe('');
+    const defaults = { variant: 'online', fixedVariance: true, nReference: 8 };
+    expect(row(new Map([[run.attack, defaults]])).params).toBe('variant offline · nReference 4');
+    expect(row(new Map()).params).toBe('');
   });
 });

@@ -1,0 +1,50 @@
+// What the auditor can be asked to choose from the disk (a dataset manifest, an ImageFolder root, an ONNX model …):
+// whether it is a file or a folder and which file name endings fit it. The app's native open dialog (main) and the
+// browser's server-side file picker (the page) both read this one table, so the page never sends dialog filters.
+import { z } from 'zod';
+
+export const OpenPurpose = z.enum([
+  'dataset-manifest-csv',
+  'dataset-manifest-jsonl',
+  'imagefolder-root',
+  'idx-images',
+  'idx-labels',
+  'cifar-batch',
+  'onnx-model',
+  'model-sidecar',
+  'clip-tokenizer',
+  'diffusion-scheduler',
+  'model-set-manifest',
+  'python-interpreter',
+]);
+export type OpenPurpose = z.infer<typeof OpenPurpose>;
+
+export interface OpenPurposeRule {
+  /** The dialog's title: what is being chosen. */
+  readonly title: string;
+  readonly kind: 'file' | 'folder';
+  /** File name endings that fit, lower case and without the dot; empty: any file (IDX, CIFAR and programs often have none). */
+  readonly extensions: readonly string[];
+}
+
+export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = {
+  'dataset-manifest-csv': { title: 'Dataset manifest (CSV)', kind: 'file', extensions: ['csv'] },
+  'dataset-manifest-jsonl': { title: 'Dataset manifest (JSON lines)', kind: 'file', extensions: ['jsonl', 'json'] },
+  'imagefolder-root': { title: 'Image folder root (one folder per class)', kind: 'folder', extensions: [] },
+  'idx-images': { title: 'IDX image file (idx3-ubyte, gzip or not)', kind: 'file', extensions: [] },
+  'idx-labels': { title: 'IDX label file (idx1-ubyte, gzip or not)', kind: 'file', extensions: [] },
+  'cifar-batch': { title: 'CIFAR batch file', kind: 'file', extensions: [] },
+  'onnx-model': { title: 'ONNX model', kind: 'file', extensions: ['onnx'] },
+  'model-sidecar': { title: 'Model sidecar (JSON)', kind: 'file', extensions: ['json'] },
+  'clip-tokenizer': { title: 'Tokenizer (tokenizer.json)', kind: 'file', extensions: ['json'] },
+  'diffusion-scheduler': { title: 'Scheduler configuration (JSON)', kind: 'file', extensions: ['json'] },
+  'model-set-manifest': { title: 'Model set manifest (JSON)', kind: 'file', extensions: ['json'] },
+  'python-interpreter': { title: 'Python interpreter', kind: 'file', extensions: [] },
+};
+
+/** Whether a file called `name` fits the purpose's endings (case-insensitive); folders are judged by the caller. */
+export function fileFitsPurpose(name: string, purpose: OpenPurpose): boolean {
+  const { extensions } = openPurposeRules[purpose];
+  const lower = name.toLowerCase();
+  return extensions.length === 0 || extensions.some((extension) => lower.endsWith(`.${extension}`));
+}
