@@ -16,15 +16,33 @@ const FilePath = z.string().min(1);
 
 const TargetConfig = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('classifier'), name: z.string().optional(), model: FilePath, sidecar: FilePath.optional() }),
-  z.strictObject({
-    kind: z.literal('clip'),
-    name: z.string().optional(),
-    imageModel: FilePath,
-    textModel: FilePath,
-    tokenizer: FilePath,
-    sidecar: FilePath.optional(),
-    textSidecar: FilePath.optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('clip'),
+      name: z.string().optional(),
+      /** A combined CLIP model: one ONNX file serving as both encoders, or its Optimum folder (combined-clip-folder.ts). */
+      model: FilePath.optional(),
+      imageModel: FilePath.optional(),
+      textModel: FilePath.optional(),
+      tokenizer: FilePath.optional(),
+      sidecar: FilePath.optional(),
+      textSidecar: FilePath.optional(),
+    })
+    .refine(
+      (clip) =>
+        (clip.model === undefined) === (clip.imageModel !== undefined && clip.textModel !== undefined && clip.tokenizer !== undefined),
+      {
+        message:
+          'a CLIP target takes either "model" (one combined model file or folder) or "imageModel", "textModel" and "tokenizer", not both',
+      },
+    )
+    .refine(
+      (clip) =>
+        clip.model === undefined || (clip.imageModel === undefined && clip.textModel === undefined && clip.textSidecar === undefined),
+      {
+        message: 'a CLIP target with "model" takes no "imageModel", "textModel" or "textSidecar"',
+      },
+    ),
   z.strictObject({
     kind: z.literal('diffusion'),
     name: z.string().optional(),

@@ -5,6 +5,7 @@ import type { RunProgress, RunSummary } from '../../src-shared/contract/contract
 import type { AuditConfig } from './audit-config';
 import { isMiaError, MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
+import { onnxFileOf } from '../engine/models/hugging-face-folder';
 import { findReadyDatasetBySource } from '../workspace/datasets-repo';
 import { listSingleModelsWithRole } from '../workspace/models-repo';
 import { sha256OfFile, verifyModelFiles } from './model-files';
@@ -63,7 +64,8 @@ export async function importAuditTarget(
   }
 
   const target = config.target;
-  const targetFile = resolve(target.kind === 'clip' ? target.imageModel : target.model);
+  // The config's schema ensures a CLIP target has a combined model or an image model.
+  const targetFile = resolve(target.kind === 'clip' ? (target.model ?? target.imageModel ?? '') : target.model);
   const targetId =
     (await findSingleModel(backend, targetFile, 'target')) ??
     (
@@ -81,9 +83,9 @@ export async function importAuditTarget(
             ? {
                 kind: 'clip',
                 role: 'target',
-                imageModelPath: targetFile,
-                textModelPath: resolve(target.textModel),
-                tokenizerPath: resolve(target.tokenizer),
+                ...(target.model ? { modelPath: targetFile } : { imageModelPath: targetFile }),
+                ...(target.textModel ? { textModelPath: resolve(target.textModel) } : {}),
+                ...(target.tokenizer ? { tokenizerPath: resolve(target.tokenizer) } : {}),
                 ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
                 ...(target.textSidecar ? { textSidecarPath: resolve(target.textSidecar) } : {}),
                 ...(target.name ? { name: target.name } : {}),
@@ -139,7 +141,7 @@ export async function importAuditInputs(
 async function findSingleModel(backend: Backend, file: string, role: 'target' | 'null'): Promise<number | undefined> {
   let hash: string;
   try {
-    hash = await sha256OfFile(file);
+    hash = await sha256OfFile(onnxFileOf(file)); // a Hugging Face folder is found by its model.onnx
   } catch {
     return undefined; // The import itself reports a missing or unreadable file, naming it.
   }

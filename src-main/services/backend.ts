@@ -29,6 +29,7 @@ import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
 import { deleteDataset, deleteModel, deleteRun, renameDataset, renameModel } from './workspace-tidy';
 import { linkNullModel } from './null-model-link';
+import { setModelPreprocess } from './model-preprocess';
 import { createTrainingService, type TrainingService } from './training/training-service';
 import { createPythonSetting } from './training/python-setting';
 import { chooseTrainingFolder, trainingFolderSettings } from './training/training-folder';
@@ -106,6 +107,7 @@ export function createBackend(options: BackendOptions): Backend {
     'models.rename': ({ modelId, name }) => renameModel(db, modelId, name),
     'models.delete': ({ modelId }) => deleteModel(db, modelId),
     'models.setNullModel': ({ modelId, targetModelId }) => linkNullModel(db, modelId, targetModelId),
+    'models.setPreprocess': (request) => setModelPreprocess(db, request),
     'models.fit': ({ modelId, datasetId }) => dataFitReport(db, modelId, datasetId),
     'attacks.list': () => listAttacks(),
     'runs.list': () => listRuns(db),

@@ -33,7 +33,9 @@ export function findDataMismatches(
   const shapes = countRecordShapes(db, dataset.id);
   const mismatches: DataMismatch[] = [];
 
-  const otherSizes = shapes.filter((s) => s.width !== spec.width || s.height !== spec.height);
+  // A torchvision/Hugging Face resize-then-crop spec takes any image size: that resize is the model's own recipe.
+  const anySize = typeof spec.resize === 'object';
+  const otherSizes = anySize ? [] : shapes.filter((s) => s.width !== spec.width || s.height !== spec.height);
   if (otherSizes.length > 0) {
     mismatches.push({
       kind: 'size',
@@ -41,11 +43,16 @@ export function findDataMismatches(
     });
   }
   // sharp reports 1 or 2 channels (grey, grey + alpha) and 3 or 4 (colour, colour + alpha).
-  const otherChannels = shapes.filter((s) => (s.channels >= 3 ? 3 : 1) !== spec.channels);
+  // Grey images reach a colour model only when its preprocessing says so (expandGrey, do_convert_rgb).
+  const otherChannels = shapes.filter((s) => (s.channels >= 3 ? 3 : 1) !== spec.channels && !(spec.expandGrey && s.channels < 3));
   if (otherChannels.length > 0) {
+    const fix =
+      spec.channels === 3
+        ? ' They can be fed to it (grey copied into R, G and B) only if its preprocessing allows it: "expandGrey": true in the sidecar, or "do_convert_rgb": true in preprocessor_config.json.'
+        : '';
     mismatches.push({
       kind: 'channels',
-      message: `"${model.name}" takes ${channelWord(spec.channels)} images, but ${countOf(otherChannels)} records of "${dataset.name}" are ${channelWord(spec.channels === 1 ? 3 : 1)}.`,
+      message: `"${model.name}" takes ${channelWord(spec.channels)} images, but ${countOf(otherChannels)} records of "${dataset.name}" are ${channelWord(spec.channels === 1 ? 3 : 1)}.${fix}`,
     });
   }
   if (config.kind === 'clip') {

@@ -15,6 +15,7 @@ import {
   type ClassifierOverrides,
 } from '../engine/models/config-from-sidecar';
 import { createDenoiser } from '../engine/models/denoiser-adapter';
+import { classifierSettingsFromFolder, huggingFaceFolderFiles, isModelFolder } from '../engine/models/hugging-face-folder';
 import { createNoiseSchedule } from '../engine/diffusion/scheduler';
 import { readModelJsonFile } from '../engine/models/model-json-file';
 import { openOnnxModel, type OnnxModel } from '../engine/models/onnx-session';
@@ -23,6 +24,7 @@ import { loadTextTokenizer } from '../engine/models/text-tokenizer';
 import { insertModel, insertModelSet, type NewModel } from '../workspace/model-writes';
 import { getModel, type ModelIo } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { prepareCombinedClip } from './clip-combined-import';
 import { refuseDuplicateModel } from './import-duplicates';
 import { hashModelFiles, resolveBeside, sidecarBeside } from './model-files';
 import {
@@ -79,38 +81,68 @@ function insertSingleModel(db: WorkspaceDb, prepared: PreparedModel, allowDuplic
   return getModel(db, insertModel(db, { ...prepared, modelSetId: null }));
 }
 
+/** `modelPath` is an ONNX file (with an optional sidecar) or a Hugging Face folder (hugging-face-folder.ts). */
 async function prepareClassifier(
-  modelFile: string,
+  modelPath: string,
   sidecarFile: string | null,
   overrides: ClassifierOverrides,
   role: NewModel['role'],
   name: string,
   trainedOn: readonly string[] | null,
 ): Promise<PreparedModel> {
+  const folder = isModelFolder(modelPath) ? huggingFaceFolderFiles(modelPath) : null;
+  if (folder && sidecarFile) {
+    throw new MiaError('model.bad-import-request', `Model folder ${modelPath} brings its own config.json; give no sidecar with it.`);
+  }
+  const modelFile = folder?.model ?? modelPath;
   const sidecar = readSidecar(sidecarFile, 'classifier');
   const { config, io } = await withModels([modelFile], ([model]) => {
     const onnx = model as OnnxModel;
-    const built = buildClassifierConfig(sidecar, overrides, onnx, path.basename(modelFile));
+    const fromFolder = folder ? classifierSettingsFromFolder(modelPath, folder, onnx.inputs) : {};
+    const built = buildClassifierConfig(sidecar, { ...fromFolder, ...overrides }, onnx, path.basename(modelFile));
     createClassifier(onnx, built); // runs the shape, dtype and class-count checks
     return { config: built, io: { model: ioOf(onnx) } satisfies ModelIo };
   });
-  const { files, sha256 } = await hashModelFiles({ model: modelFile });
+  // A folder's config files are part of the model's identity, as a sidecar's settings are part of its stored config.
+  const { files, sha256 } = await hashModelFiles(folder ? { ...folder } : { model: modelFile });
   return { name, kind: 'classifier', role, files, sha256, config, io, trainedOn: trainedOn ?? sidecar?.trained_on_ids ?? null };
 }
 
 export async function importClassifier(db: WorkspaceDb, request: ImportClassifierRequest): Promise<ModelSummary> {
   const parsed = parseWith(ImportClassifierRequest, request, 'Classifier import request', 'model.bad-import-request');
   const modelFile = absolute(parsed.modelPath);
-  const sidecarFile = parsed.sidecarPath ? absolute(parsed.sidecarPath) : sidecarBeside(modelFile);
+  const sidecarFile = parsed.sidecarPath ? absolute(parsed.sidecarPath) : isModelFolder(modelFile) ? null : sidecarBeside(modelFile);
   const prepared = await prepareClassifier(modelFile, sidecarFile, parsed.config ?? {}, parsed.role, parsed.name ?? stem(modelFile), null);
   return insertSingleModel(db, prepared, parsed.allowDuplicate);
 }
 
 export async function importClip(db: WorkspaceDb, request: ImportClipRequest): Promise<ModelSummary> {
   const parsed = parseWith(ImportClipRequest, request, 'CLIP import request', 'model.bad-import-request');
-  const imageFile = absolute(parsed.imageModelPath);
-  const textFile = absolute(parsed.textModelPath);
-  const tokenizerFile = absolute(parsed.tokenizerPath);
+  const { imageModelPath, textModelPath, tokenizerPath } = parsed;
+  if (parsed.modelPath !== undefined) {
+    if (imageModelPath !== undefined || textModelPath !== undefined || parsed.textSidecarPath !== undefined) {
+      throw new MiaError(
+        'model.bad-import-request',
+        'CLIP import: give modelPath (one combined model) or imageModelPath and textModelPath, not both.',
+      );
+    }
+    const combined = await prepareCombinedClip(absolute(parsed.modelPath), {
+      ...(tokenizerPath ? { tokenizerPath: absolute(tokenizerPath) } : {}),
+      ...(parsed.sidecarPath ? { sidecarPath: absolute(parsed.sidecarPath) } : {}),
+      ...(parsed.name ? { name: parsed.name } : {}),
+      overrides: parsed.config ?? {},
+    });
+    return insertSingleModel(db, { ...combined, kind: 'clip', role: parsed.role, trainedOn: null }, parsed.allowDuplicate);
+  }
+  if (imageModelPath === undefined || textModelPath === undefined || tokenizerPath === undefined) {
+    throw new MiaError(
+      'model.bad-import-request',
+      'CLIP import: imageModelPath, textModelPath and tokenizerPath are all needed, unless modelPath names one combined model.',
+    );
+  }
+  const imageFile = absolute(imageModelPath);
+  const textFile = absolute(textModelPath);
+  const tokenizerFile = absolute(tokenizerPath);
   const besideTokenizer = path.join(path.dirname(tokenizerFile), 'tokenizer_config.json');
   const tokenizerConfigFile = parsed.tokenizerConfigPath
     ? absolute(parsed.tokenizerConfigPath)
@@ -126,8 +158,16 @@ export async function importClip(db: WorkspaceDb, request: ImportClipRequest): P
   const { config, io } = await withModels([imageFile, textFile], ([image, text]) => {
     // Swapped files would otherwise fail on the image sidecar's missing preprocessing, which says nothing useful.
     assertClipEncoderRoles(
-      { file: path.basename(imageFile), look: looksLike((image as OnnxModel).inputs, sidecars.image?.kind) },
-      { file: path.basename(textFile), look: looksLike((text as OnnxModel).inputs, sidecars.text?.kind) },
+      {
+        file: path.basename(imageFile),
+        look: looksLike((image as OnnxModel).inputs, sidecars.image?.kind),
+        inputs: (image as OnnxModel).inputs,
+      },
+      {
+        file: path.basename(textFile),
+        look: looksLike((text as OnnxModel).inputs, sidecars.text?.kind),
+        inputs: (text as OnnxModel).inputs,
+      },
     );
     const built = buildClipConfig(sidecars, parsed.config ?? {}, (image as OnnxModel).inputs, path.basename(imageFile));
     const tokenizer = loadTextTokenizer(tokenizerFile, tokenizerConfigFile, built.padTokenId);

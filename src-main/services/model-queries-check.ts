@@ -75,8 +75,9 @@ export async function checkModelAgainstDataset(db: WorkspaceDb, modelId: number,
           },
     );
   } else if (config.kind === 'clip') {
-    const file = files.image?.path ?? row.name;
-    const tensors = io.image ?? { inputs: [], outputs: [] };
+    // A combined CLIP export keeps its one ONNX file under `model` (clip-combined-import.ts).
+    const file = files.image?.path ?? files.model?.path ?? row.name;
+    const tensors = io.image ?? io.model ?? { inputs: [], outputs: [] };
     findings.push(
       await attempt('input', `The image encoder's input fits the preprocessing (${describeSpec(config.preprocess)}).`, () =>
         checkImageInput(pickTensor(tensors.inputs, config.io.imageInput, 'input', file), config.preprocess, file),

@@ -6,6 +6,7 @@ import type { WorkspaceDb } from '../workspace/open-workspace';
 import { createRun } from '../workspace/runs-repo';
 import { attackTaskOf, resolveRunInputs, type RunRequest } from './resolve-run-inputs';
 import { runNameFor } from './run-naming';
+import { greyExpandedIn, targetPreprocessOf } from './run-preprocess-pin';
 
 export async function prepareAttackRun(
   db: WorkspaceDb,
@@ -13,6 +14,7 @@ export async function prepareAttackRun(
   options: { rerunOf?: number } = {},
 ): Promise<{ runId: number; task: AttackTask }> {
   const inputs = await resolveRunInputs(db, request);
+  const targetPreprocess = targetPreprocessOf(inputs.target);
   // What a re-run or a resume reads back (ui-queries-rerun.ts): ids that were not given are stored as null.
   const config = {
     attack: inputs.attack.id,
@@ -25,6 +27,10 @@ export async function prepareAttackRun(
     nullModelId: request.nullModelId ?? null,
     // The auditor's choice to resize images to the target's input size, kept so the run says how it was computed.
     resize: request.resize === true,
+    // The exact preprocessing the target is scored with; the model's may be overridden later (models.setPreprocess).
+    targetPreprocess,
+    // Greyscale records fed to a colour model as RGB: allowed only by the model's preprocessing, and said here.
+    greyExpanded: greyExpandedIn(db, request.datasetId, targetPreprocess),
   };
   const runId = createRun(db, {
     name: runNameFor(db, inputs, request.datasetId),

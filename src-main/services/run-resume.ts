@@ -11,11 +11,12 @@ import { MiaError } from '../common/errors';
 import type { EngineClient } from '../host/engine-client';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { claimInterruptedRun, clearUnfinishedResults, deleteInterruptedRun, listRerunsOf } from '../workspace/interrupted-runs';
-import { appendRunLog, getRun, getRunProvenance } from '../workspace/runs-repo';
+import { appendRunLog, getRun, getRunConfig, getRunProvenance } from '../workspace/runs-repo';
 import type { EventBus } from './event-bus';
 import { executeRun } from './run-execution';
 import type { JobRunner } from './job-runner';
 import { attackTaskOf, resolveRunInputs } from './resolve-run-inputs';
+import { assertSamePreprocess } from './run-preprocess-pin';
 import { startRequestOfRun } from './ui-queries-rerun';
 
 export interface ResumeDeps {
@@ -46,6 +47,7 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
     modelHash: stored.modelHash,
     dataHash: stored.dataHash,
   });
+  assertSamePreprocess(runId, getRunConfig(db, runId), inputs.target);
   claimForResume(db, runId);
   const task = attackTaskOf(runId, inputs);
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });

@@ -7,6 +7,7 @@ import type {
   ModelCheckReport,
   ModelDetails,
   ModelImportRequest,
+  ModelPreprocessRequest,
   ModelSetImportRequest,
   ModelSetSummary,
   ModelSummary,
@@ -114,6 +115,17 @@ export const useModelsStore = defineStore('models', () => {
     return track(() => api.models.fit({ modelId, datasetId }));
   }
 
+  /** The auditor's preprocessing override (models.setPreprocess); its refusal shows in the model's details panel. */
+  const { loading: settingPreprocess, error: preprocessError, track: trackPreprocess } = useAsyncState();
+
+  function setPreprocess(request: ModelPreprocessRequest): Promise<ModelSummary | undefined> {
+    return trackPreprocess(async () => {
+      const model = await api.models.setPreprocess(request);
+      await loadDetails(request.modelId);
+      return model;
+    });
+  }
+
   return {
     models,
     sets,
@@ -138,5 +150,8 @@ export const useModelsStore = defineStore('models', () => {
     checkAgainst,
     fitOf,
     checkKey,
+    settingPreprocess,
+    preprocessError,
+    setPreprocess,
   };
 });

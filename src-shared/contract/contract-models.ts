@@ -28,9 +28,14 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
     kind: z.literal('clip'),
     name: z.string().trim().min(1).optional(),
     role: ImportRole,
-    imageModelPath: FilePath,
-    textModelPath: FilePath,
-    tokenizerPath: FilePath,
+    /**
+     * A combined CLIP model (one ONNX file taking pixel_values, input_ids and attention_mask), or its Optimum folder
+     * (model.onnx, tokenizer.json, preprocessor_config.json …). Give either it or the three paths below, not both.
+     */
+    modelPath: FilePath.optional(),
+    imageModelPath: FilePath.optional(),
+    textModelPath: FilePath.optional(),
+    tokenizerPath: FilePath.optional(),
     tokenizerConfigPath: FilePath.optional(),
     sidecarPath: FilePath.optional(),
     textSidecarPath: FilePath.optional(),

@@ -50,10 +50,12 @@ import {
   RunDetails,
 } from './contract-reports';
 import { DatasetRenameRequest, ItemDeleted, ModelNullLinkRequest, ModelRenameRequest } from './contract-tidy';
+import { ModelPreprocessRequest } from './contract-preprocess';
 
 export * from './contract-common';
 export * from './contract-files';
 export * from './contract-models';
+export * from './contract-preprocess';
 export * from './contract-reports';
 export * from './contract-training';
 export * from './contract-tidy';
@@ -225,6 +227,8 @@ export const channels = {
   'models.delete': { request: z.strictObject({ modelId: Id }), response: ItemDeleted },
   /** Marks a null model as the one for a target (New run pre-selects it), or clears the mark. */
   'models.setNullModel': { request: ModelNullLinkRequest, response: ModelSummary },
+  /** The auditor's normalisation override (a preset, mean/std); runs record the preprocessing they started with. */
+  'models.setPreprocess': { request: ModelPreprocessRequest, response: ModelSummary },
   'attacks.list': { request: NoRequest, response: z.array(AttackDescription) },
   'runs.list': { request: NoRequest, response: z.array(RunSummary) },
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },

@@ -11,3 +11,6 @@ export const kitShadowManifest = path.join(classifierKit, 'shadows', 'manifest.j
 
 export const clipKit = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'clip');
 export const diffusionKit = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'diffusion');
+
+/** The Hugging Face-style folder (model.onnx, config.json, preprocessor_config.json), trained on the classifier kit's members. */
+export const hfClassifierFolder = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'hf-classifier');

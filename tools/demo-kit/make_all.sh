@@ -18,6 +18,9 @@ run() {
 run metrics metrics_goldens.py
 run classifier classifier.py
 run clip clip_family.py
+run clip-combined clip_combined.py   # trains on clip/manifest.csv's members: after clip
+run clip-bpe-parity clip_bpe_reference.py   # tests/fixtures/clip-bpe-parity.json from clip-combined/tokenizer.json
 run diffusion diffusion.py
+run hf-classifier hf_classifier.py   # trains on classifier/manifest.csv's members: after classifier
 run readme make_readme.py
 echo "resources/demo: $(du -s --apparent-size --block-size=1K ../../resources/demo | cut -f1) KiB (apparent), $(du -sh ../../resources/demo | cut -f1) on disk"

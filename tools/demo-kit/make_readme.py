@@ -30,6 +30,32 @@ def size_line():
                 apparent / 1e6, n_files, blocks / 1e6))
 
 
+def hf_classifier_section(a):
+    """The Hugging Face folder demo (hf_classifier.py), from its summary.json; nothing when it was not built."""
+    p = os.path.join(common.DEMO_DIR, 'hf-classifier', 'summary.json')
+    if not os.path.exists(p):
+        return
+    with open(p) as f:
+        h = json.load(f)
+    t = h['training']
+    a('## Hugging Face folder (`hf-classifier/`)')
+    a('')
+    a('A model folder as an auditor receives one from Hugging Face / Optimum, with no sidecar: `model.onnx` '
+      '(input `pixel_values` [N,3,32,32], output `logits` [N,10]), `config.json` (`id2label`: the 10 '
+      'Fashion-MNIST class names) and `preprocessor_config.json` (convert to RGB, bilinear resize to 32×32, '
+      'rescale 1/255, mean 0.5, std 0.25 per channel). No images of its own: `audit.yaml` audits the '
+      'classifier demo\'s `../classifier/manifest.csv`, and the model was trained on exactly that manifest\'s '
+      '%d members (audit and calibration), the images preprocessed with torchvision exactly as the folder says, '
+      'so the membership labels hold. CNN conv 5×5 (16) → tanh → maxpool 2 → conv 5×5 (32) → tanh → '
+      'maxpool 2 → FC 128 → tanh → FC 10 (%d parameters); %d epochs, batch %d, %s lr %g, seed %d; %.0f s '
+      'including export.' % (t['n_train'], h['parameters'], t['epochs'], t['batch'], t['optimizer'], t['lr'],
+                              t['seed'], h['seconds']))
+    a('')
+    a('Measured in PyTorch on the %d audit members and %d non-members: accuracy %s, loss-attack AUC %s.' % (
+        h['audit_members'], h['audit_nonmembers'], f3(h['audit_accuracy']), f3(h['loss_auc_pytorch'])))
+    a('')
+
+
 def main():
     c, k, d = load('classifier'), load('clip'), load('diffusion')
     L = []
@@ -52,6 +78,7 @@ def main():
     a('clip/        manifest.csv manifest-shifted.csv images/ image_encoder.onnx text_encoder.onnx (+ .json)')
     a('             tokenizer.json tokenizer_config.json goldens/')
     a('diffusion/   manifest.csv images/ unet.onnx unet.json scheduler.json goldens/')
+    a('hf-classifier/ model.onnx config.json preprocessor_config.json audit.yaml summary.json (no images)')
     a('```')
     a('')
     a('## Formats')
@@ -211,6 +238,8 @@ def main():
         a('| %s | %s | %s |' % (label, f3(dm[att]['auc']), f3(dm[att]['tpr_at_1%_fpr'])))
     a('| blind baseline (logistic regression, 8×8 block means, 5-fold CV) | %s | |' % f3(d['blind_baseline_auc']))
     a('')
+    L.extend(clip_combined_section())
+    hf_classifier_section(a)
     a('## Intended picture, and what was measured')
     a('')
     m = c['metrics']
@@ -236,6 +265,36 @@ def main():
     with open(os.path.join(common.DEMO_DIR, 'README.md'), 'w', encoding='utf-8') as f:
         f.write('\n'.join(L))
     print('wrote resources/demo/README.md')
+
+
+def clip_combined_section():
+    """The combined CLIP export's section, from clip-combined/summary.json (written by clip_combined.py)."""
+    p = os.path.join(common.DEMO_DIR, 'clip-combined', 'summary.json')
+    if not os.path.exists(p):
+        return []
+    with open(p) as f:
+        s = json.load(f)
+    t = s['training']
+    return [
+        '## Combined CLIP export (`clip-combined/`)',
+        '',
+        'The CLIP-style pair above as Optimum exports CLIP: ONE `model.onnx` (%d parameters) taking `input_ids` and '
+        '`attention_mask` [N,77] int64 and `pixel_values` [M,3,28,28] float32, returning `logits_per_image`, '
+        '`logits_per_text`, `text_embeds` [N,64] and `image_embeds` [M,64] (L2-normalised in the graph). Beside it: a '
+        'CLIP-style byte-level BPE `tokenizer.json` (NFC + lower case, CLIP\'s split pattern, byte-level, `</w>` word '
+        'ends, BOS/EOS by a TemplateProcessing post-processor; %d entries, %d merges learnt from the CLIP manifest\'s '
+        'captions), `tokenizer_config.json` (model_max_length 77, pad = `<|endoftext|>`), `special_tokens_map.json` '
+        'and `preprocessor_config.json` (CLIPImageProcessor: shortest edge 28, bicubic, centre crop 28, RGB '
+        'conversion, CLIP mean and std). No sidecar. `audit.yaml` audits the folder on `../clip/manifest.csv`.' % (
+            s['params'], s['vocab_size'], s['merges']),
+        '',
+        'Training: exactly the %d members of `clip/manifest.csv` (500 audit + 500 pool members; the PNGs are read '
+        'from `clip/images`, nothing is copied), %d epochs, batch %d, Adam lr %g, seed %d; %.0f s. Learned logit '
+        'scale %.2f. CSA AUC on the audit split, computed in PyTorch: %s.' % (
+            s['training_pairs'], t['epochs'], t['batch'], t['lr'], t['seed'], s['train_seconds'],
+            t['learned_logit_scale'], f3(s['csa_auc_audit_torch'])),
+        '',
+    ]
 
 
 def torch_version():

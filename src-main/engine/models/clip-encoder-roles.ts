@@ -14,8 +14,25 @@ export function looksLike(inputs: readonly TensorInfo[], sidecarKind: string | u
   return 'unknown';
 }
 
+/** True when one model takes both an image tensor and token ids: a combined CLIP export rather than one encoder. */
+export function looksCombined(inputs: readonly TensorInfo[]): boolean {
+  return inputs.some((t) => t.dtype.startsWith('float') && t.shape.length === 4) && inputs.some((t) => t.dtype.startsWith('int'));
+}
+
 /** Refuses a CLIP import whose image file looks like a text encoder, or whose text file looks like an image encoder. */
-export function assertClipEncoderRoles(image: { file: string; look: EncoderLook }, text: { file: string; look: EncoderLook }): void {
+export function assertClipEncoderRoles(
+  image: { file: string; look: EncoderLook; inputs: readonly TensorInfo[] },
+  text: { file: string; look: EncoderLook; inputs: readonly TensorInfo[] },
+): void {
+  // One model taking both an image and token ids serves as both encoders; as either half it would be misread.
+  const combined = [image, text].find((side) => looksCombined(side.inputs));
+  if (combined) {
+    throw new MiaError(
+      'model.combined-clip',
+      `${combined.file} takes both an image and token ids: it is a combined CLIP model, which serves as both encoders. Import it alone as the combined model (modelPath, or "model" in an audit config).`,
+      { file: combined.file },
+    );
+  }
   const wrongImage = image.look === 'text';
   const wrongText = text.look === 'image';
   if (!wrongImage && !wrongText) return;

@@ -117,6 +117,14 @@ export function preprocessFromHuggingFace(preprocessorConfigJson: unknown, model
   if (config.do_normalize && (!config.image_mean || !config.image_std)) {
     refuse('"do_normalize" is true but "image_mean" or "image_std" is missing.');
   }
+  // Hugging Face's normalize refuses a list whose length is not the image's channel count; so does this reader,
+  // rather than broadcasting one value where the processor itself would have failed.
+  for (const key of ['image_mean', 'image_std'] as const) {
+    const values = config.do_normalize ? config[key] : undefined;
+    if (values && values.length !== 3) {
+      refuse(`"${key}" has ${values.length} value${values.length === 1 ? '' : 's'}; the images are RGB, so it needs 3 (one per channel).`);
+    }
+  }
   const spec = parseWith(
     PreprocessSpec,
     {
