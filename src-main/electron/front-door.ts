@@ -5,8 +5,9 @@
 // import are chosen in the open dialog, filtered by what they are for.
 import { app, BrowserWindow, dialog, type MessageBoxOptions, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import path from 'node:path';
-import { openPurposeRules, type OpenPurpose } from '../../src-shared/contract/contract';
+import type { OpenPurpose } from '../../src-shared/contract/contract';
 import type { FrontDoor } from '../services/front-door';
+import { openDialogOptions } from './open-dialog-options';
 
 /** The dialog's parent, so it is modal to the workbench; none when every window is closed. */
 function parentWindow(): BrowserWindow | undefined {
@@ -21,23 +22,9 @@ async function confirmed(options: MessageBoxOptions): Promise<boolean> {
   return response === 1;
 }
 
-/** The open dialog for a purpose; its filters come from the purpose's rule, never from the page. */
+/** The open dialog for a purpose (a file, a folder, or on macOS either for a model folder). */
 async function chooseOpen(purpose: OpenPurpose): Promise<string | null> {
-  const rule = openPurposeRules[purpose];
-  const options: OpenDialogOptions = {
-    title: rule.title,
-    buttonLabel: 'Choose',
-    defaultPath: app.getPath('documents'),
-    properties: rule.kind === 'folder' ? ['openDirectory'] : ['openFile'],
-    ...(rule.kind === 'file' && rule.extensions.length > 0
-      ? {
-          filters: [
-            { name: rule.title, extensions: [...rule.extensions] },
-            { name: 'All files', extensions: ['*'] },
-          ],
-        }
-      : {}),
-  };
+  const options = openDialogOptions(purpose, process.platform, app.getPath('documents'));
   const parent = parentWindow();
   const { canceled, filePaths } = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
   return canceled || !filePaths[0] ? null : filePaths[0];

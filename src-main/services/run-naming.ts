@@ -1,18 +1,19 @@
 // The name a new run is stored with: the shared generator fed with the attack's title and defaults, the target's
-// and the dataset's names and the reference/shadow models the run uses. The auditor may rename it later
+// and the dataset's names, whether its images are resized, and the reference/shadow models the run uses. The auditor may rename it later
 // (runs.describe); a re-run gets a freshly generated name, not its original's edited one.
 import { z } from 'zod';
 import { generateRunName, paramDefaults } from '../../src-shared/presentation/run-name';
 import type { AttackModule } from '../engine/attacks/attack-module';
 import { getDataset } from '../workspace/datasets-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
-import type { RunInputs } from './resolve-run-inputs';
+import type { RunInputs, RunRequest } from './resolve-run-inputs';
 
-export function runNameFor(db: WorkspaceDb, inputs: RunInputs, datasetId: number): string {
+export function runNameFor(db: WorkspaceDb, inputs: RunInputs, request: Pick<RunRequest, 'datasetId' | 'resize'>): string {
   return generateRunName({
     attackLabel: inputs.attack.id,
     targetName: inputs.target.name,
-    datasetName: getDataset(db, datasetId).name,
+    datasetName: getDataset(db, request.datasetId).name,
+    resized: request.resize === true,
     params: asRecord(inputs.params),
     defaults: attackDefaults(inputs.attack),
     referenceModels: inputs.references.length,

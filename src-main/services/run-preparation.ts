@@ -33,7 +33,7 @@ export async function prepareAttackRun(
     greyExpanded: greyExpandedIn(db, request.datasetId, targetPreprocess),
   };
   const runId = createRun(db, {
-    name: runNameFor(db, inputs, request.datasetId),
+    name: runNameFor(db, inputs, request),
     attack: inputs.attack.id,
     family: inputs.attack.family,
     targetModelId: inputs.target.id,

@@ -1,5 +1,5 @@
 // What the auditor can be asked to choose from the disk (a dataset manifest, an ImageFolder root, an ONNX model …):
-// whether it is a file or a folder and which file name endings fit it. The app's native open dialog (main) and the
+// whether it is a file, a folder or either, and which file names and folders fit it. The app's native open dialog (main) and the
 // browser's server-side file picker (the page) both read this one table, so the page never sends dialog filters.
 import { z } from 'zod';
 
@@ -11,6 +11,7 @@ export const OpenPurpose = z.enum([
   'idx-labels',
   'cifar-batch',
   'onnx-model',
+  'onnx-model-or-folder',
   'model-sidecar',
   'clip-tokenizer',
   'diffusion-scheduler',
@@ -22,9 +23,12 @@ export type OpenPurpose = z.infer<typeof OpenPurpose>;
 export interface OpenPurposeRule {
   /** The dialog's title: what is being chosen. */
   readonly title: string;
-  readonly kind: 'file' | 'folder';
+  /** 'file-or-folder': a file that fits, or a folder holding `folderHolds` (a Hugging Face / Optimum model folder). */
+  readonly kind: 'file' | 'folder' | 'file-or-folder';
   /** File name endings that fit, lower case and without the dot; empty: any file (IDX, CIFAR and programs often have none). */
   readonly extensions: readonly string[];
+  /** For 'file-or-folder': the file a folder must hold to be chosen, since any folder can also just be walked through. */
+  readonly folderHolds?: string;
 }
 
 export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = {
@@ -35,6 +39,12 @@ export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = 
   'idx-labels': { title: 'IDX label file (idx1-ubyte, gzip or not)', kind: 'file', extensions: [] },
   'cifar-batch': { title: 'CIFAR batch file', kind: 'file', extensions: [] },
   'onnx-model': { title: 'ONNX model', kind: 'file', extensions: ['onnx'] },
+  'onnx-model-or-folder': {
+    title: 'ONNX model, or a model folder holding model.onnx',
+    kind: 'file-or-folder',
+    extensions: ['onnx'],
+    folderHolds: 'model.onnx',
+  },
   'model-sidecar': { title: 'Model sidecar (JSON)', kind: 'file', extensions: ['json'] },
   'clip-tokenizer': { title: 'Tokenizer (tokenizer.json)', kind: 'file', extensions: ['json'] },
   'diffusion-scheduler': { title: 'Scheduler configuration (JSON)', kind: 'file', extensions: ['json'] },
@@ -42,9 +52,17 @@ export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = 
   'python-interpreter': { title: 'Python interpreter', kind: 'file', extensions: [] },
 };
 
-/** Whether a file called `name` fits the purpose's endings (case-insensitive); folders are judged by the caller. */
+/** Whether a file called `name` fits the purpose's endings (case-insensitive); folders by folderFitsPurpose. */
 export function fileFitsPurpose(name: string, purpose: OpenPurpose): boolean {
   const { extensions } = openPurposeRules[purpose];
   const lower = name.toLowerCase();
   return extensions.length === 0 || extensions.some((extension) => lower.endsWith(`.${extension}`));
+}
+
+/** Whether a folder whose entries are called `names` can itself be chosen: any folder for a folder purpose, none for a
+ *  file purpose, and for 'file-or-folder' one holding the rule's file (exact name: model folders spell it so). */
+export function folderFitsPurpose(names: readonly string[], purpose: OpenPurpose): boolean {
+  const { kind, folderHolds } = openPurposeRules[purpose];
+  if (kind === 'folder') return true;
+  return kind === 'file-or-folder' && folderHolds !== undefined && names.includes(folderHolds);
 }

@@ -1,6 +1,7 @@
 // A run's generated name and the parameters that tell runs apart. Pure functions shared by run preparation (which
 // stores the name), the Compare view and the tests, so "lira · Demo CNN · demo classifier · variant offline" reads
-// the same everywhere and two variants of one attack on one target never share a label.
+// the same everywhere and two variants of one attack on one target never share a label, and a run on resized images
+// never reads like one on data that fit ("… · demo classifier · resized").
 import { maxRunNameLength } from '../domain/runs';
 
 export interface RunNameParts {
@@ -15,10 +16,18 @@ export interface RunNameParts {
   /** Reference or shadow models used, when the attack takes any: "16 refs" separates a run from its twin. */
   readonly referenceModels?: number;
   readonly shadowModels?: number;
+  /** The auditor asked for the images to be resized to the target's input (`resize: true`), so it follows the dataset. */
+  readonly resized?: boolean;
 }
 
 export function generateRunName(parts: RunNameParts): string {
-  const pieces = [parts.attackLabel, parts.targetName, parts.datasetName, ...nonDefaultParams(parts.params, parts.defaults)];
+  const pieces = [
+    parts.attackLabel,
+    parts.targetName,
+    parts.datasetName,
+    ...(parts.resized ? ['resized'] : []),
+    ...nonDefaultParams(parts.params, parts.defaults),
+  ];
   if (parts.referenceModels) pieces.push(`${parts.referenceModels} refs`);
   if (parts.shadowModels) pieces.push(`${parts.shadowModels} shadows`);
   const name = pieces.join(' · ');

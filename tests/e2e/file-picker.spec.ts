@@ -1,9 +1,10 @@
 // The browser's file picker against the headless host: a dataset is imported by browsing to its manifest (no path
 // is typed), the picker shows only folders and files that fit, goes up and back by breadcrumb, works from the
-// keyboard, and opens next time in the folder it was last chosen from.
+// keyboard, and opens next time in the folder it was last chosen from; a Hugging Face model folder is chosen as a
+// whole with "Choose this folder" once the picker lists one holding model.onnx.
 import fs from 'node:fs';
 import path from 'node:path';
-import { classifierKit } from './demo-kit-paths';
+import { classifierKit, hfClassifierFolder } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
 
 /** A small dataset beside the workspace file, where the host starts browsing: four kit images and their manifest. */
@@ -87,4 +88,34 @@ test('a model field browses for ONNX files only, and a crumb leads back up', asy
   await entries.filter({ hasText: 'models/' }).dblclick();
   await entries.filter({ hasText: 'target.onnx' }).dblclick();
   await expect(page.getByTestId('model-modelPath')).toHaveValue(path.join(models, 'target.onnx'));
+});
+
+test('a classifier field chooses a Hugging Face model folder as a whole, and imports it', async ({ page, host }) => {
+  const home = path.dirname(host.workspaceFile);
+  const folder = path.join(home, 'hf-classifier');
+  fs.cpSync(hfClassifierFolder, folder, { recursive: true });
+  await page.goto(host.url);
+  await page.getByTestId('nav-models').click();
+  await page.getByTestId('model-modelPath-browse').click();
+  const picker = page.getByTestId('file-picker');
+  const entries = picker.getByTestId('file-picker-entry');
+  const chooseFolder = picker.getByTestId('file-picker-choose-folder');
+  // The workspace's folder holds no model.onnx: it can only be walked through.
+  await expect(entries.filter({ hasText: 'hf-classifier/' })).toHaveCount(1);
+  await expect(chooseFolder).toBeDisabled();
+  await entries.filter({ hasText: 'hf-classifier/' }).dblclick();
+  await expect(entries.filter({ hasText: 'model.onnx' })).toHaveCount(1);
+  await expect(entries.filter({ hasText: 'config.json' })).toHaveCount(0);
+  await expect(chooseFolder).toBeEnabled();
+  await expect(picker.getByTestId('file-picker-choice')).toHaveText(folder);
+  await chooseFolder.click();
+  await expect(picker).toHaveCount(0);
+  await expect(page.getByTestId('model-modelPath')).toHaveValue(folder);
+
+  await page.getByTestId('model-import').click();
+  await expect(page.getByTestId('model-import-done')).toBeVisible({ timeout: 60_000 });
+  // Next time it opens beside the chosen folder, where other model folders would be.
+  await page.getByTestId('model-modelPath-browse').click();
+  await expect(entries.filter({ hasText: 'hf-classifier/' })).toHaveCount(1);
+  await expect(chooseFolder).toBeDisabled();
 });

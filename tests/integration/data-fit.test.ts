@@ -75,7 +75,10 @@ describe('a dataset that does not fit its target', () => {
       resize: true,
     });
     await backend.idle();
-    expect(await dispatch<RunSummary>('runs.get', { runId: id })).toMatchObject({ status: 'finished', error: null });
+    const summary = await dispatch<RunSummary>('runs.get', { runId: id });
+    expect(summary).toMatchObject({ status: 'finished', error: null });
+    // Its generated name says so, so it never reads like a run on data that fit.
+    expect(summary.name).toContain(' · resized');
     const details = await dispatch<{ config: Record<string, unknown> }>('runs.details', { runId: id });
     expect(details.config).toMatchObject({ resize: true });
   }, 120_000);
@@ -88,6 +91,7 @@ describe('a dataset that does not fit its target', () => {
       seed: 1,
     });
     await backend.idle();
+    expect((await dispatch<RunSummary>('runs.get', { runId: id })).name).not.toContain('resized');
     const details = await dispatch<{ config: Record<string, unknown> }>('runs.details', { runId: id });
     expect(details.config).toMatchObject({ resize: false });
   }, 120_000);

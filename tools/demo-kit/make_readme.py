@@ -66,7 +66,8 @@ def main():
       'the numbers below are as measured by the generator on the machine that produced these files '
       '(Debian 12, Debian PyTorch %s on 2 CPU threads). All images are real Fashion-MNIST images '
       '(Debian package `dataset-fashion-mnist`, training split); the three families use disjoint '
-      'images. Size: %s.' % (torch_version(), size_line()))
+      'images (the two folder targets, `hf-classifier/` and `clip-combined/`, audit the classifier and CLIP '
+      'images). Size: %s.' % (torch_version(), size_line()))
     a('')
     a('## Layout')
     a('')
@@ -79,6 +80,8 @@ def main():
     a('             tokenizer.json tokenizer_config.json goldens/')
     a('diffusion/   manifest.csv images/ unet.onnx unet.json scheduler.json goldens/')
     a('hf-classifier/ model.onnx config.json preprocessor_config.json audit.yaml summary.json (no images)')
+    a('clip-combined/ model.onnx tokenizer.json tokenizer_config.json special_tokens_map.json preprocessor_config.json')
+    a('             audit.yaml summary.json (no images)')
     a('```')
     a('')
     a('## Formats')

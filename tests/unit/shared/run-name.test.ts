@@ -24,6 +24,13 @@ describe('generateRunName', () => {
     ).toBe('LiRA · Demo CNN (leaky target) · demo classifier · variant offline · flipAugmentation true · 16 refs');
   });
 
+  it('says the images were resized right after the dataset, and nothing when they were not', () => {
+    expect(generateRunName({ ...lira, params: { ...liraDefaults, variant: 'offline' }, defaults: liraDefaults, resized: true })).toBe(
+      'LiRA · Demo CNN (leaky target) · demo classifier · resized · variant offline',
+    );
+    expect(generateRunName({ ...lira, params: liraDefaults, defaults: liraDefaults, resized: false })).not.toContain('resized');
+  });
+
   it('gives two variants of one attack different names', () => {
     const name = (variant: string): string => generateRunName({ ...lira, params: { ...liraDefaults, variant }, defaults: liraDefaults });
     expect(name('offline')).not.toBe(name('online'));
