@@ -43,13 +43,22 @@ const TargetConfig = z.discriminatedUnion('kind', [
         message: 'a CLIP target with "model" takes no "imageModel", "textModel" or "textSidecar"',
       },
     ),
-  z.strictObject({
-    kind: z.literal('diffusion'),
-    name: z.string().optional(),
-    model: FilePath,
-    scheduler: FilePath.optional(),
-    sidecar: FilePath.optional(),
-  }),
+  z
+    .strictObject({
+      kind: z.literal('diffusion'),
+      name: z.string().optional(),
+      model: FilePath.optional(),
+      /** A diffusers pipeline folder as Optimum exports it (pipeline-folder.ts); it brings its own scheduler. */
+      pipeline: FilePath.optional(),
+      scheduler: FilePath.optional(),
+      sidecar: FilePath.optional(),
+    })
+    .refine((diffusion) => (diffusion.model === undefined) !== (diffusion.pipeline === undefined), {
+      message: 'a diffusion target takes either "model" (one denoiser file) or "pipeline" (a pipeline folder), not both',
+    })
+    .refine((diffusion) => diffusion.pipeline === undefined || (diffusion.scheduler === undefined && diffusion.sidecar === undefined), {
+      message: 'a diffusion target with "pipeline" takes no "scheduler" or "sidecar"; the folder brings its own',
+    }),
 ]);
 
 /**

@@ -6,6 +6,7 @@ import type { AuditConfig } from './audit-config';
 import { isMiaError, MiaError } from '../common/errors';
 import { findAttack } from '../engine/attacks/registry';
 import { onnxFileOf } from '../engine/models/hugging-face-folder';
+import { isPipelineFolder, readPipelineFolder } from '../engine/models/pipeline-folder';
 import { findReadyDatasetBySource } from '../workspace/datasets-repo';
 import { listSingleModelsWithRole } from '../workspace/models-repo';
 import { sha256OfFile, verifyModelFiles } from './model-files';
@@ -65,7 +66,13 @@ export async function importAuditTarget(
 
   const target = config.target;
   // The config's schema ensures a CLIP target has a combined model or an image model.
-  const targetFile = resolve(target.kind === 'clip' ? (target.model ?? target.imageModel ?? '') : target.model);
+  const targetFile = resolve(
+    target.kind === 'clip'
+      ? (target.model ?? target.imageModel ?? '')
+      : target.kind === 'diffusion'
+        ? (target.pipeline ?? target.model ?? '')
+        : target.model,
+  );
   const targetId =
     (await findSingleModel(backend, targetFile, 'target')) ??
     (
@@ -93,7 +100,7 @@ export async function importAuditTarget(
             : {
                 kind: 'diffusion',
                 role: 'target',
-                modelPath: targetFile,
+                ...(target.pipeline ? { pipelinePath: targetFile } : { modelPath: targetFile }),
                 ...(target.scheduler ? { schedulerPath: resolve(target.scheduler) } : {}),
                 ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
                 ...(target.name ? { name: target.name } : {}),
@@ -141,7 +148,8 @@ export async function importAuditInputs(
 async function findSingleModel(backend: Backend, file: string, role: 'target' | 'null'): Promise<number | undefined> {
   let hash: string;
   try {
-    hash = await sha256OfFile(onnxFileOf(file)); // a Hugging Face folder is found by its model.onnx
+    // A Hugging Face folder is found by its model.onnx, a diffusers pipeline folder by its denoiser.
+    hash = await sha256OfFile(isPipelineFolder(file) ? readPipelineFolder(file).files.denoiser : onnxFileOf(file));
   } catch {
     return undefined; // The import itself reports a missing or unreadable file, naming it.
   }

@@ -59,8 +59,8 @@ export function modelFileFacts(files: StoredFiles): ModelFileFacts[] {
     });
 }
 
-/** The roles whose file is an ONNX model, so may keep weights in external data files. */
-const onnxRoles: ReadonlySet<string> = new Set(['model', 'image', 'text', 'denoiser', 'vae_encoder', 'vae_decoder']);
+/** The roles whose file is an ONNX model, so may keep weights in external data files (a pipeline's text_encoder too). */
+const onnxRoles: ReadonlySet<string> = new Set(['model', 'image', 'text', 'denoiser', 'vae_encoder', 'vae_decoder', 'text_encoder']);
 
 /** The role an external data file is stored under: its ONNX file's role and its location, "model:weights.bin". */
 export function externalDataRole(role: string, location: string): string {

@@ -25,6 +25,7 @@ import { insertModel, insertModelSet, type NewModel } from '../workspace/model-w
 import { getModel, type ModelIo } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { prepareCombinedClip } from './clip-combined-import';
+import { preparePipeline } from './pipeline-import';
 import { refuseDuplicateModel } from './import-duplicates';
 import { hashModelFiles, resolveBeside, sidecarBeside } from './model-files';
 import {
@@ -191,6 +192,22 @@ export async function importClip(db: WorkspaceDb, request: ImportClipRequest): P
 
 export async function importDiffusion(db: WorkspaceDb, request: ImportDiffusionRequest): Promise<ModelSummary> {
   const parsed = parseWith(ImportDiffusionRequest, request, 'Diffusion import request', 'model.bad-import-request');
+  if (parsed.pipelinePath !== undefined) {
+    if (parsed.modelPath || parsed.schedulerPath || parsed.sidecarPath || parsed.vaeEncoderPath || parsed.vaeDecoderPath) {
+      throw new MiaError(
+        'model.bad-import-request',
+        'Diffusion import: a pipelinePath brings its own denoiser, scheduler and VAE; give no modelPath, schedulerPath, sidecarPath or VAE paths with it.',
+      );
+    }
+    const pipeline = await preparePipeline(absolute(parsed.pipelinePath), parsed.config ?? {}, parsed.name);
+    return insertSingleModel(db, { ...pipeline, kind: 'diffusion', role: parsed.role, trainedOn: null }, parsed.allowDuplicate);
+  }
+  if (parsed.modelPath === undefined) {
+    throw new MiaError(
+      'model.bad-import-request',
+      'Diffusion import: give modelPath (one denoiser file) or pipelinePath (a pipeline folder).',
+    );
+  }
   const modelFile = absolute(parsed.modelPath);
   const sidecarFile = parsed.sidecarPath ? absolute(parsed.sidecarPath) : sidecarBeside(modelFile);
   const sidecar = readSidecar(sidecarFile, 'diffusion');

@@ -1,9 +1,10 @@
 // models.setPreprocess: the auditor overrides the preprocessing a model was imported with: a named preset (ImageNet,
 // CLIP: their resize, crop, filter and normalisation) or the imported one, with mean/std edited by hand. Allowed for
 // a model that already has runs: each run records the exact preprocessing it started with in its configuration
-// (run-preparation.ts), and an interrupted run is not resumed on another one (run-preprocess-pin.ts). Channels and
-// the greyscale rule stay as imported, and a preset whose output size contradicts the model's fixed input is
-// refused, naming both, so an override can never make the model unrunnable or change what data fits it in channels.
+// (run-preparation.ts), and an interrupted run is not resumed on another one (run-preprocess-pin.ts). The channel
+// count stays as imported, and a preset whose output size contradicts the model's fixed input is refused, naming
+// both, so an override can never make the model unrunnable. Whether greyscale images may reach a 3-channel model is
+// the auditor's call (expandGrey); it is meaningless for a 1-channel model and refused there.
 import type { ModelSummary } from '../../src-shared/contract/contract';
 import type { ModelPreprocessRequest } from '../../src-shared/contract/contract-preprocess';
 import { MiaError } from '../common/errors';
@@ -65,7 +66,15 @@ export function setModelPreprocess(db: WorkspaceDb, request: ModelPreprocessRequ
         scale: preset.scale,
         mean: request.mean ?? preset.mean,
         std: request.std ?? preset.std,
+        expandGrey: request.expandGrey ?? imported.expandGrey,
       };
+      if (request.expandGrey === true && imported.channels !== 3) {
+        throw new MiaError(
+          'model.bad-preprocess',
+          `Model '${model.name}' takes ${imported.channels}-channel images; greyscale expansion applies only to a 3-channel model.`,
+          { modelId: model.id, field: 'expandGrey' },
+        );
+      }
       const spec = parseWith(
         PreprocessSpec,
         candidate,

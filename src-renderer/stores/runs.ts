@@ -102,13 +102,18 @@ export const useRunsStore = defineStore('runs', () => {
   async function discard(runId: number): Promise<boolean> {
     const discarded = await track(async () => {
       await api.runs.discard({ runId });
-      runs.value = runs.value.filter((r) => r.id !== runId);
-      forget(progress, runId);
-      forget(details, runId);
-      await refresh();
+      await dropRun(runId);
       return true;
     });
     return discarded === true;
+  }
+
+  /** After the backend deleted a run: it leaves the list, its progress and its details at once, then the list reloads. */
+  async function dropRun(runId: number): Promise<void> {
+    runs.value = runs.value.filter((r) => r.id !== runId);
+    forget(progress, runId);
+    forget(details, runId);
+    await refresh();
   }
 
   // A refused delete (a running run, one that re-runs were started from) is shown beside the Delete button.
@@ -121,10 +126,7 @@ export const useRunsStore = defineStore('runs', () => {
     deletedId.value = runId;
     const removed = await trackDelete(async () => {
       await api.runs.delete({ runId });
-      runs.value = runs.value.filter((r) => r.id !== runId);
-      forget(progress, runId);
-      forget(details, runId);
-      await refresh();
+      await dropRun(runId);
       return true;
     });
     return removed === true;

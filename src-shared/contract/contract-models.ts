@@ -46,7 +46,10 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
     kind: z.literal('diffusion'),
     name: z.string().trim().min(1).optional(),
     role: ImportRole,
-    modelPath: FilePath,
+    /** One denoiser ONNX file; give either it or pipelinePath. */
+    modelPath: FilePath.optional(),
+    /** A diffusers pipeline folder as Optimum exports it (model_index.json, unet/ or transformer/, vae_encoder/ …). */
+    pipelinePath: FilePath.optional(),
     schedulerPath: FilePath.optional(),
     sidecarPath: FilePath.optional(),
     vaeEncoderPath: FilePath.optional(),

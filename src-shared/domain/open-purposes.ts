@@ -15,6 +15,7 @@ export const OpenPurpose = z.enum([
   'model-sidecar',
   'clip-tokenizer',
   'diffusion-scheduler',
+  'diffusion-pipeline',
   'model-set-manifest',
   'python-interpreter',
 ]);
@@ -48,6 +49,11 @@ export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = 
   'model-sidecar': { title: 'Model sidecar (JSON)', kind: 'file', extensions: ['json'] },
   'clip-tokenizer': { title: 'Tokenizer (tokenizer.json)', kind: 'file', extensions: ['json'] },
   'diffusion-scheduler': { title: 'Scheduler configuration (JSON)', kind: 'file', extensions: ['json'] },
+  'diffusion-pipeline': {
+    title: 'Diffusion pipeline folder (model_index.json, unet or transformer, VAE, scheduler)',
+    kind: 'folder',
+    extensions: [],
+  },
   'model-set-manifest': { title: 'Model set manifest (JSON)', kind: 'file', extensions: ['json'] },
   'python-interpreter': { title: 'Python interpreter', kind: 'file', extensions: [] },
 };

@@ -91,6 +91,36 @@ describe('overriding a model’s preprocessing', () => {
     }
   });
 
+  it('lets the auditor forbid and allow greyscale images for the colour model, which decides whether the grey data fits', async () => {
+    const { call, refusal } = contractCalls(backend);
+    const channelMismatch = async () =>
+      (await call('models.fit', { modelId, datasetId })).mismatches.filter((mismatch) => mismatch.kind === 'channels');
+    expect(await channelMismatch()).toEqual([]);
+    await call('models.setPreprocess', { modelId, preset: 'imported', expandGrey: false });
+    expect((await preprocessOf()).expandGrey).toBe(false);
+    const [mismatch] = await channelMismatch();
+    expect(mismatch?.message).toContain('do_convert_rgb');
+    expect(await refusal('runs.start', { attack: 'loss', targetModelId: modelId, datasetId, seed: 1 })).toBe('run.data-mismatch');
+    await call('models.setPreprocess', { modelId, preset: 'imported', expandGrey: true });
+    expect(await channelMismatch()).toEqual([]);
+  });
+
+  it('refuses greyscale expansion for a 1-channel model, naming the field', async () => {
+    const { call } = contractCalls(backend);
+    const grey = await call('models.import', {
+      kind: 'classifier',
+      modelPath: path.join(classifierKit, 'twin.onnx'),
+      role: 'target',
+      name: 'grey twin',
+    });
+    const answer = await backend.router.dispatch('models.setPreprocess', { modelId: grey.id, preset: 'imported', expandGrey: true });
+    expect(answer.ok).toBe(false);
+    if (!answer.ok) {
+      expect(answer.error.code).toBe('model.bad-preprocess');
+      expect(answer.error.message).toContain('3-channel');
+    }
+  });
+
   it('records in each run the preprocessing it was scored with, and refuses to resume on another', async () => {
     const { call } = contractCalls(backend);
     await call('models.setPreprocess', { modelId, preset: 'imported' });

@@ -11,7 +11,9 @@ The steps, in the order CLIP's tokenizer.json applies them:
      symbol with "</w>", and merge adjacent symbol pairs, always the pair of lowest merge rank, until none is left;
   4. wrap in <|startoftext|> ... <|endoftext|>, truncate the content to fit the context, pad with <|endoftext|>.
 
-Run with Debian's python3:  /usr/bin/python3 clip_bpe_reference.py  (writes the engine's parity fixture)
+Run with Debian's python3:  /usr/bin/python3 clip_bpe_reference.py  (writes the engine's parity fixture), or with
+--vocab-merges to write tests/fixtures/clip-vocab-merges/ (a tokenizer/ folder of vocab.json + merges.txt as Stable
+Diffusion ships it, and the reference ids for it)
 """
 import json
 import os
@@ -215,8 +217,52 @@ def write_parity_fixture(tokenizer_json, fixture):
     return cases
 
 
+# Merges learnt for the vocab.json + merges.txt fixture: more than the combined demo's, so that its ids differ.
+VOCAB_MERGES_COUNT = 300
+
+
+def _write_json(path, value):
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(value, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+
+
+def write_vocab_merges_fixture(manifest_csv, folder):
+    """A tokenizer/ folder as Stable Diffusion repositories ship it (vocab.json, merges.txt with its '#version'
+    header, tokenizer_config.json, special_tokens_map.json), learnt from the demo captions and the parity captions,
+    and reference.json with this file's ids and masks for every parity caption."""
+    import csv
+    with open(manifest_csv, encoding='utf-8', newline='') as f:
+        captions = [row['caption'] for row in csv.DictReader(f)]
+    vocab, merges = train_bpe(captions + PARITY_CAPTIONS, VOCAB_MERGES_COUNT)
+    tokenizer_dir = os.path.join(folder, 'tokenizer')
+    os.makedirs(tokenizer_dir, exist_ok=True)
+    _write_json(os.path.join(tokenizer_dir, 'vocab.json'), vocab)
+    with open(os.path.join(tokenizer_dir, 'merges.txt'), 'w', encoding='utf-8') as f:
+        f.write('#version: 0.2\n' + ''.join(m + '\n' for m in merges))
+    _write_json(os.path.join(tokenizer_dir, 'tokenizer_config.json'),
+                {'tokenizer_class': 'CLIPTokenizer', 'model_max_length': CONTEXT, 'do_lower_case': True,
+                 'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': EOS})
+    _write_json(os.path.join(tokenizer_dir, 'special_tokens_map.json'),
+                {'bos_token': BOS, 'eos_token': EOS, 'unk_token': EOS, 'pad_token': EOS})
+    bpe = ClipBpe(vocab, merges)
+    cases = []
+    for text in PARITY_CAPTIONS:
+        ids, mask = bpe.encode(text)
+        cases.append({'text': text, 'input_ids': ids, 'attention_mask': mask})
+    _write_json(os.path.join(folder, 'reference.json'),
+                {'context': CONTEXT, 'reference': 'tools/demo-kit/clip_bpe_reference.py --vocab-merges',
+                 'cases': cases})
+    return cases
+
+
 if __name__ == '__main__':
+    import sys
     root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..'))
-    written = write_parity_fixture(os.path.join(root, 'resources', 'demo', 'clip-combined', 'tokenizer.json'),
-                                   os.path.join(root, 'tests', 'fixtures', 'clip-bpe-parity.json'))
+    if sys.argv[1:] == ['--vocab-merges']:
+        written = write_vocab_merges_fixture(os.path.join(root, 'resources', 'demo', 'clip', 'manifest.csv'),
+                                             os.path.join(root, 'tests', 'fixtures', 'clip-vocab-merges'))
+    else:
+        written = write_parity_fixture(os.path.join(root, 'resources', 'demo', 'clip-combined', 'tokenizer.json'),
+                                       os.path.join(root, 'tests', 'fixtures', 'clip-bpe-parity.json'))
     print('wrote %d cases' % len(written))

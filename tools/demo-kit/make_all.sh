@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates everything under resources/demo/ (classifier, clip, diffusion, metric goldens,
-# README). Needs Debian's python3 with python3-torch, python3-torchvision, python3-sklearn,
+# Regenerates everything under resources/demo/ (classifier, clip, diffusion, the folder targets,
+# metric goldens, README). Needs Debian's python3 with python3-torch, python3-torchvision, python3-sklearn,
 # python3-scipy, python3-numpy, python3-pil and the dataset-fashion-mnist package.
 # Usage: tools/demo-kit/make_all.sh            (PYTHON=/path/to/python3 to override)
 set -euo pipefail
@@ -22,5 +22,7 @@ run clip-combined clip_combined.py   # trains on clip/manifest.csv's members: af
 run clip-bpe-parity clip_bpe_reference.py   # tests/fixtures/clip-bpe-parity.json from clip-combined/tokenizer.json
 run diffusion diffusion.py
 run hf-classifier hf_classifier.py   # trains on classifier/manifest.csv's members: after classifier
+run latent-diffusion latent_pipeline.py   # copies records from clip/manifest.csv: after clip
+run dit dit.py   # copies records from diffusion/manifest.csv and reuses the cached VAE: after diffusion, latent-diffusion
 run readme make_readme.py
 echo "resources/demo: $(du -s --apparent-size --block-size=1K ../../resources/demo | cut -f1) KiB (apparent), $(du -sh ../../resources/demo | cut -f1) on disk"

@@ -6,6 +6,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
+import latent_readme  # noqa: E402
 
 
 def load(family):
@@ -66,8 +67,9 @@ def main():
       'the numbers below are as measured by the generator on the machine that produced these files '
       '(Debian 12, Debian PyTorch %s on 2 CPU threads). All images are real Fashion-MNIST images '
       '(Debian package `dataset-fashion-mnist`, training split); the three families use disjoint '
-      'images (the two folder targets, `hf-classifier/` and `clip-combined/`, audit the classifier and CLIP '
-      'images). Size: %s.' % (torch_version(), size_line()))
+      'images (the folder targets audit them too: `hf-classifier/` and `clip-combined/` the classifier and CLIP '
+      'images, `latent-diffusion/` and `dit/` copies of some CLIP and diffusion images). Size: %s.' % (
+          torch_version(), size_line()))
     a('')
     a('## Layout')
     a('')
@@ -82,6 +84,7 @@ def main():
     a('hf-classifier/ model.onnx config.json preprocessor_config.json audit.yaml summary.json (no images)')
     a('clip-combined/ model.onnx tokenizer.json tokenizer_config.json special_tokens_map.json preprocessor_config.json')
     a('             audit.yaml summary.json (no images)')
+    L.extend(latent_readme.LAYOUT)
     a('```')
     a('')
     a('## Formats')
@@ -243,6 +246,7 @@ def main():
     a('')
     L.extend(clip_combined_section())
     hf_classifier_section(a)
+    L.extend(latent_readme.sections())
     a('## Intended picture, and what was measured')
     a('')
     m = c['metrics']

@@ -2,6 +2,7 @@
 // denoising walk and an inversion, each formula stated where it is computed. State is kept in float64; the model is
 // fed float32.
 import { MiaError } from '../../common/errors';
+import { epsilonFromModelOutput, x0FromModelOutput } from './model-output';
 import type { NoiseSchedule } from './scheduler';
 
 /** What the helpers need from a denoiser: ε for a batch at one timestep (the adapter counts the calls). */
@@ -19,10 +20,8 @@ function toFloat32(x: Sample): Float32Array {
 
 /** x̂₀ = (x_t − √(1−ᾱ_t)·ε) / √ᾱ_t */
 export function predictX0(xt: Sample, epsilon: Sample, alphaBar: number): Float64Array {
-  const noiseScale = Math.sqrt(1 - alphaBar);
-  const signalScale = Math.sqrt(alphaBar);
   const out = new Float64Array(xt.length);
-  for (let i = 0; i < xt.length; i += 1) out[i] = ((xt[i] as number) - noiseScale * (epsilon[i] as number)) / signalScale;
+  x0FromModelOutput('epsilon', epsilon, xt, alphaBar, out);
   return out;
 }
 
@@ -47,14 +46,35 @@ export interface DdimStepResult {
 }
 
 /**
+ * Clips x̂₀ in place to the schedule's clip_sample range; returns whether it did. diffusers' DDIM step then takes the
+ * direction to t′ from the ε the clipped x̂₀ implies, not from the model's ε.
+ */
+function clipX0(schedule: NoiseSchedule, x0: Float64Array): boolean {
+  const range = schedule.clipSampleRange;
+  if (range === null) return false;
+  for (let i = 0; i < x0.length; i += 1) x0[i] = Math.min(range, Math.max(-range, x0[i] as number));
+  return true;
+}
+
+/**
  * One deterministic step t → t′ (t′ > t inverts, t′ < t denoises). A denoising step that lands at or below 0
- * returns x̂₀ (ᾱ = 1 "before the first step"). One model call.
+ * returns x̂₀ when ᾱ "before the first step" is 1 (set_alpha_to_one, the default), else mixes at ᾱ_0. One model
+ * call.
  */
 export async function ddimStep(model: EpsilonModel, xt: Sample, t: number, tNext: number): Promise<DdimStepResult> {
   const epsilon = await model.predictEpsilon(toFloat32(xt), t);
-  const x0 = predictX0(xt, epsilon, model.schedule.alphaBar(t));
-  if (tNext <= 0 && tNext < t) return { x: x0, x0, epsilon };
-  return { x: combine(x0, epsilon, model.schedule.alphaBar(tNext)), x0, epsilon };
+  const alphaBar = model.schedule.alphaBar(t);
+  const x0 = predictX0(xt, epsilon, alphaBar);
+  let direction: Sample = epsilon;
+  if (clipX0(model.schedule, x0)) {
+    direction = new Float64Array(x0.length);
+    epsilonFromModelOutput('sample', x0, xt, alphaBar, direction);
+  }
+  if (tNext <= 0 && tNext < t) {
+    const finalAlphaBar = model.schedule.finalAlphaBar;
+    return { x: finalAlphaBar === 1 ? x0 : combine(x0, direction, finalAlphaBar), x0, epsilon };
+  }
+  return { x: combine(x0, direction, model.schedule.alphaBar(tNext)), x0, epsilon };
 }
 
 /** x̂₀(x_t, t) with one model call. */

@@ -1,4 +1,5 @@
-// The noise schedule of a diffusion model, from a diffusers-style scheduler.json: β, α and ᾱ in float64.
+// The noise schedule of a diffusion model, from a diffusers-style scheduler.json / scheduler_config.json: β, α and ᾱ
+// in float64, and the keys that shape the DDIM walk (steps_offset, set_alpha_to_one, clip_sample, timestep_spacing).
 import { z } from 'zod';
 import { MiaError } from '../../common/errors';
 
@@ -8,15 +9,40 @@ export type PredictionType = z.infer<typeof PredictionType>;
 export const BetaSchedule = z.enum(['linear', 'scaled_linear', 'squaredcos_cap_v2']);
 export type BetaSchedule = z.infer<typeof BetaSchedule>;
 
-/** diffusers' scheduler_config.json; keys this workbench does not use (clip_sample, steps_offset, …) pass through. */
-export const SchedulerConfig = z.looseObject({
-  num_train_timesteps: z.number().int().min(2).default(1000),
-  beta_start: z.number().positive().default(1e-4),
-  beta_end: z.number().positive().default(0.02),
-  beta_schedule: BetaSchedule.default('linear'),
-  trained_betas: z.array(z.number().positive().lt(1)).nullable().optional(),
-  prediction_type: PredictionType.default('epsilon'),
-});
+export const TimestepSpacing = z.enum(['leading', 'trailing', 'linspace']);
+export type TimestepSpacing = z.infer<typeof TimestepSpacing>;
+
+/**
+ * diffusers' scheduler_config.json as DDPMScheduler, DDIMScheduler, PNDMScheduler and EulerDiscreteScheduler write it;
+ * keys the workbench does not use (_class_name, skip_prk_steps, interpolation_type, …) pass through. The keys added
+ * for pipelines (steps_offset … timestep_spacing) have no defaults here, so that configurations stored before them
+ * parse to the same value; createNoiseSchedule fills them in.
+ */
+export const SchedulerConfig = z
+  .looseObject({
+    num_train_timesteps: z.number().int().min(2).default(1000),
+    beta_start: z.number().positive().lt(1).default(1e-4),
+    beta_end: z.number().positive().lt(1).default(0.02),
+    beta_schedule: BetaSchedule.default('linear'),
+    trained_betas: z.array(z.number().positive().lt(1)).nullable().optional(),
+    prediction_type: PredictionType.default('epsilon'),
+    /** Added to every inference timestep of the "leading" spacing (Stable Diffusion: 1). */
+    steps_offset: z.number().int().nonnegative().optional(),
+    /** ᾱ "before the first step": 1 when true (diffusers' default), else ᾱ_0. */
+    set_alpha_to_one: z.boolean().optional(),
+    clip_sample: z.boolean().optional(),
+    clip_sample_range: z.number().positive().optional(),
+    timestep_spacing: TimestepSpacing.optional(),
+  })
+  .superRefine((config, context) => {
+    if (config.steps_offset !== undefined && config.steps_offset >= config.num_train_timesteps) {
+      context.addIssue({
+        code: 'custom',
+        path: ['steps_offset'],
+        message: `must be below num_train_timesteps (${config.num_train_timesteps}), got ${config.steps_offset}`,
+      });
+    }
+  });
 export type SchedulerConfig = z.output<typeof SchedulerConfig>;
 export type SchedulerConfigInput = z.input<typeof SchedulerConfig>;
 
@@ -27,7 +53,13 @@ export interface NoiseSchedule {
   /** ᾱ_t = Π_{s ≤ t} (1 − β_s), t = 0 … T−1. */
   readonly alphasCumprod: Float64Array;
   readonly predictionType: PredictionType;
-  /** ᾱ_t, with ᾱ = 1 for t < 0 ("before the first step", diffusers' set_alpha_to_one). */
+  /** ᾱ "before the first step": 1, or ᾱ_0 when the configuration sets set_alpha_to_one false. */
+  readonly finalAlphaBar: number;
+  readonly stepsOffset: number;
+  readonly timestepSpacing: TimestepSpacing;
+  /** x̂_0 is clipped to [−range, range] in a DDIM step when clip_sample is true; null when it is not. */
+  readonly clipSampleRange: number | null;
+  /** ᾱ_t, with finalAlphaBar for t < 0. */
   alphaBar(t: number): number;
 }
 
@@ -79,14 +111,22 @@ export function createNoiseSchedule(config: SchedulerConfig, predictionOverride?
     alphasCumprod[i] = product;
   });
   const timesteps = betas.length;
+  const finalAlphaBar = config.set_alpha_to_one === false ? (alphasCumprod[0] as number) : 1;
   return {
     timesteps,
     betas,
     alphas,
     alphasCumprod,
     predictionType: predictionOverride ?? config.prediction_type,
+    finalAlphaBar,
+    stepsOffset: config.steps_offset ?? 0,
+    // diffusers' DDIM default; PNDM and Euler configurations name their spacing.
+    timestepSpacing: config.timestep_spacing ?? 'leading',
+    // Absent means no clipping here, unlike DDPM/DDIM's own default (true): PNDM and Euler configurations carry no
+    // such key and never clip, and Stable Diffusion configurations say false.
+    clipSampleRange: config.clip_sample === true ? (config.clip_sample_range ?? 1) : null,
     alphaBar(t: number): number {
-      if (t < 0) return 1;
+      if (t < 0) return finalAlphaBar;
       if (!Number.isInteger(t) || t >= timesteps) {
         throw new MiaError('diffusion.bad-timestep', `Timestep ${t} is outside the schedule's 0…${timesteps - 1}.`);
       }

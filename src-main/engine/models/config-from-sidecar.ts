@@ -118,6 +118,8 @@ export function buildDiffusionConfig(
       output: overrides.io?.output ?? sidecar?.output_name,
     }),
     vaeScalingFactor: overrides.vaeScalingFactor ?? sidecar?.vae_scaling_factor,
+    pixelShape: overrides.pixelShape,
+    conditioning: overrides.conditioning,
   };
   return parseWith(DiffusionConfig, candidate, `${what}: diffusion configuration`, 'model.bad-config');
 }

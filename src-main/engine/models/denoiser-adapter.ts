@@ -1,7 +1,9 @@
-// The diffusion denoiser adapter: ε_θ(x_t, t) for a batch, with v- and x₀-prediction converted to ε, and a count
-// of model calls (one per image per timestep).
+// The diffusion denoiser adapter: ε_θ(x_t, t) for a batch, with v- and x₀-prediction converted to ε, class labels fed
+// to a class-conditional denoiser (with classifier-free guidance), a learned-variance output (2·C channels, DiT) cut
+// to its ε half, and a count of model calls (one per image per timestep, two with guidance).
 import { MiaError } from '../../common/errors';
 import type { EpsilonModel } from '../diffusion/ddim';
+import { epsilonFromModelOutput } from '../diffusion/model-output';
 import { createNoiseSchedule, type NoiseSchedule, type PredictionType } from '../diffusion/scheduler';
 import { chunkSize, forEachChunk } from './batching';
 import { pickTensor } from './model-compat';
@@ -9,6 +11,18 @@ import type { DiffusionConfig } from './model-config';
 import { fixedDim, formatTensorInfo, openOnnxModel, type OnnxModel, type SessionOptions, type TensorInfo } from './onnx-session';
 import { preprocessBatch, type PixelImage } from './preprocess';
 import { makeTensor, tensorToFloat32 } from './tensor-data';
+
+/**
+ * What a conditional denoiser is fed beside x and t, per sample: a class label, or text hidden states (L·D values per
+ * sample, with the empty prompt's L·D for guidance's unconditional pass); and the guidance scale s (1: the
+ * conditional pass only; otherwise ε = ε_u + s·(ε_c − ε_u), ε_u from the null class or the empty prompt).
+ */
+export type EpsilonCondition =
+  | { readonly classLabels: readonly number[]; readonly guidanceScale: number }
+  | { readonly hiddenStates: Float32Array; readonly emptyPrompt: Float32Array | null; readonly guidanceScale: number };
+
+/** The extra feeds of the listed items of a batch. */
+type ConditionFeeds = (items: readonly number[]) => Record<string, ReturnType<typeof makeTensor>>;
 
 export interface DenoiserAdapter extends EpsilonModel {
   readonly kind: 'diffusion';
@@ -24,6 +38,8 @@ export interface DenoiserAdapter extends EpsilonModel {
   readonly modelCalls: number;
   /** session.run() invocations so far (batches). */
   readonly sessionRuns: number;
+  /** ε_θ(x, t | condition); a class-conditional denoiser needs the condition, an unconditional one refuses it. */
+  predictEpsilon(x: Float32Array, t: number | readonly number[], condition?: EpsilonCondition): Promise<Float32Array>;
   /** Dataset images → model input batch (pixels scaled to [-1, 1] by default); latent models encode these first. */
   prepareImages(images: readonly PixelImage[]): Float32Array;
   release(): Promise<void>;
@@ -49,22 +65,30 @@ function incompatible(file: string, message: string): MiaError {
   return new MiaError('model.incompatible', `${file}: ${message}`, { file });
 }
 
-/** The sample is the rank-4 float input, the timestep the other one, unless the configuration names them. */
-function findInputs(model: OnnxModel, config: DiffusionConfig): { sample: TensorInfo; timestep: TensorInfo } {
+/**
+ * The sample is the rank-4 float input, the timestep the other one, unless the configuration names them; a
+ * class-conditional configuration names its label input too.
+ */
+function findInputs(model: OnnxModel, config: DiffusionConfig): { sample: TensorInfo; timestep: TensorInfo; labels: TensorInfo | null } {
   const byName = (name: string | undefined) => (name === undefined ? undefined : pickTensor(model.inputs, name, 'input', model.file));
+  const labels = byName(config.conditioning?.input) ?? null;
+  const wanted = config.conditioning?.kind === 'text' ? 'a float tensor [N, L, D]' : 'an integer tensor [N]';
+  const fits =
+    config.conditioning?.kind === 'text' ? labels?.dtype.startsWith('float') && labels.shape.length === 3 : labels?.dtype.startsWith('int');
+  if (labels && !fits) throw incompatible(model.file, `conditioning input ${formatTensorInfo(labels)} must be ${wanted}.`);
   const sample = byName(config.io.sample) ?? model.inputs.find((t) => t.shape.length === 4 && t.dtype.startsWith('float'));
   if (!sample)
     throw incompatible(
       model.file,
       `no input looks like a sample batch [N, C, H, W]; the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`,
     );
-  const timestep = byName(config.io.timestep) ?? model.inputs.find((t) => t !== sample && t.shape.length <= 1);
+  const timestep = byName(config.io.timestep) ?? model.inputs.find((t) => t !== sample && t !== labels && t.shape.length <= 1);
   if (!timestep)
     throw incompatible(
       model.file,
       `no input looks like a timestep ([], [1] or [N]); the inputs are ${model.inputs.map(formatTensorInfo).join(', ')}.`,
     );
-  const others = model.inputs.filter((t) => t !== sample && t !== timestep);
+  const others = model.inputs.filter((t) => t !== sample && t !== timestep && t !== labels);
   if (others.length > 0) {
     throw incompatible(
       model.file,
@@ -73,7 +97,7 @@ function findInputs(model: OnnxModel, config: DiffusionConfig): { sample: Tensor
   }
   if (!timestepTypes.has(timestep.dtype))
     throw incompatible(model.file, `timestep input ${formatTensorInfo(timestep)} must be int64, int32, float32 or float64.`);
-  return { sample, timestep };
+  return { sample, timestep, labels };
 }
 
 function checkSampleShape(file: string, sample: TensorInfo, shape: DiffusionConfig['sampleShape']): void {
@@ -91,7 +115,8 @@ export function createDenoiser(
   schedule: NoiseSchedule,
   options: DenoiserOptions = {},
 ): DenoiserAdapter {
-  const { sample, timestep } = findInputs(model, config);
+  const { sample, timestep, labels } = findInputs(model, config);
+  const conditioning = config.conditioning ?? null;
   checkSampleShape(model.file, sample, config.sampleShape);
   const output = pickTensor(model.outputs, config.io.output, 'output', model.file);
   const { channels, height, width } = config.sampleShape;
@@ -103,7 +128,20 @@ export function createDenoiser(
   let calls = 0;
   let runs = 0;
 
-  async function runGroup(x: Float32Array, count: number, t: number | readonly number[]): Promise<Float32Array> {
+  /** The ε half of each item of a learned-variance output [n, 2·C, H, W] (its first C channels, as DiT's pipeline does). */
+  function epsilonHalf(values: Float32Array, n: number): Float32Array {
+    const out = new Float32Array(n * sampleSize);
+    for (let i = 0; i < n; i += 1) out.set(values.subarray(2 * i * sampleSize, (2 * i + 1) * sampleSize), i * sampleSize);
+    return out;
+  }
+
+  async function runGroup(
+    x: Float32Array,
+    count: number,
+    t: number | readonly number[],
+    conditionFeeds: ConditionFeeds | null,
+    items: readonly number[],
+  ): Promise<Float32Array> {
     const out = new Float32Array(count * sampleSize);
     await forEachChunk(count, step, async (start, end) => {
       const n = end - start;
@@ -117,12 +155,14 @@ export function createDenoiser(
           sample.name,
         ),
         [timestep.name]: makeTensor(timestep.dtype, tValues, tDims, timestep.name),
+        ...(conditionFeeds ? conditionFeeds(items.slice(start, end)) : {}),
       };
       const result = await model.run(feeds);
       runs += 1;
       const tensor = result[output.name];
       if (!tensor) throw new MiaError('model.bad-output', `${model.file} returned no output named ${output.name}.`);
-      const values = tensorToFloat32(tensor, output.name);
+      const raw = tensorToFloat32(tensor, output.name);
+      const values = raw.length === 2 * n * sampleSize ? epsilonHalf(raw, n) : raw;
       if (values.length !== n * sampleSize) {
         throw incompatible(
           model.file,
@@ -135,25 +175,64 @@ export function createDenoiser(
     return out;
   }
 
-  /** v = √ᾱ ε − √(1−ᾱ) x₀ and x_t = √ᾱ x₀ + √(1−ᾱ) ε give ε = √ᾱ v + √(1−ᾱ) x_t; x₀-prediction inverts x_t directly. */
   function toEpsilon(raw: Float32Array, x: Float32Array, timesteps: readonly number[]): Float32Array {
     if (predictionType === 'epsilon') return raw;
     const eps = new Float32Array(raw.length);
     timesteps.forEach((t, item) => {
-      const alphaBar = schedule.alphaBar(t);
-      const a = Math.sqrt(alphaBar);
-      const s = Math.sqrt(1 - alphaBar);
-      for (let i = item * sampleSize; i < (item + 1) * sampleSize; i += 1) {
-        eps[i] =
-          predictionType === 'v_prediction'
-            ? a * (raw[i] as number) + s * (x[i] as number)
-            : ((x[i] as number) - a * (raw[i] as number)) / s;
-      }
+      epsilonFromModelOutput(predictionType, raw, x, schedule.alphaBar(t), eps, item * sampleSize, (item + 1) * sampleSize);
     });
     return eps;
   }
 
-  async function predictEpsilon(x: Float32Array, t: number | readonly number[]): Promise<Float32Array> {
+  /** The conditional feeds and, for guidance, the unconditional ones (null class or empty prompt); null when unconditional. */
+  function feedsFor(
+    condition: EpsilonCondition | undefined,
+    count: number,
+  ): { conditional: ConditionFeeds; unconditional: ConditionFeeds } | null {
+    if (!labels || !conditioning) {
+      if (condition) throw new MiaError('model.bad-input', `${model.file} is unconditional; it takes no class labels or text.`);
+      return null;
+    }
+    const what = conditioning.kind === 'class' ? 'a class label' : 'text hidden states';
+    if (!condition || 'classLabels' in condition !== (conditioning.kind === 'class'))
+      throw new MiaError('model.bad-input', `${model.file} is ${conditioning.kind}-conditional; every sample needs ${what}.`);
+    if ('classLabels' in condition && conditioning.kind === 'class') {
+      const nullClass = conditioning.numClasses;
+      if (condition.classLabels.length !== count)
+        throw new MiaError('model.bad-input', `${model.file}: ${count} samples but ${condition.classLabels.length} class labels.`);
+      const bad = condition.classLabels.find((label) => !Number.isInteger(label) || label < 0 || label >= nullClass);
+      if (bad !== undefined)
+        throw new MiaError('model.bad-input', `${model.file}: class label ${bad} is outside the model's classes 0 … ${nullClass - 1}.`);
+      const feed = (values: (item: number) => number) => (items: readonly number[]) => ({
+        [labels.name]: makeTensor(labels.dtype, items.map(values), [items.length], labels.name),
+      });
+      return { conditional: feed((item) => condition.classLabels[item] as number), unconditional: feed(() => nullClass) };
+    }
+    if ('classLabels' in condition || conditioning.kind !== 'text')
+      throw new MiaError('model.bad-input', `${model.file} is ${conditioning.kind}-conditional; every sample needs ${what}.`);
+    const [length, width] = [fixedDim(labels.shape[1]) ?? conditioning.maxLength, fixedDim(labels.shape[2])];
+    const rowSize = condition.hiddenStates.length / count;
+    if (!Number.isInteger(rowSize) || (width !== null && rowSize !== length * width))
+      throw new MiaError(
+        'model.bad-input',
+        `${model.file}: ${count} samples but ${condition.hiddenStates.length} hidden-state values for ${formatTensorInfo(labels)}.`,
+      );
+    const feed = (rows: (item: number) => Float32Array) => (items: readonly number[]) => {
+      const data = new Float32Array(items.length * rowSize);
+      items.forEach((item, j) => data.set(rows(item), j * rowSize));
+      return { [labels.name]: makeTensor('float32', data, [items.length, length, rowSize / length], labels.name) };
+    };
+    const empty = condition.emptyPrompt;
+    return {
+      conditional: feed((item) => condition.hiddenStates.subarray(item * rowSize, (item + 1) * rowSize)),
+      unconditional: feed(() => {
+        if (!empty) throw new MiaError('model.bad-input', `${model.file}: guidance needs the empty prompt's hidden states.`);
+        return empty;
+      }),
+    };
+  }
+
+  async function predictEpsilon(x: Float32Array, t: number | readonly number[], condition?: EpsilonCondition): Promise<Float32Array> {
     const count = x.length / sampleSize;
     if (!Number.isInteger(count) || count === 0) {
       throw new MiaError(
@@ -165,21 +244,34 @@ export function createDenoiser(
     if (timesteps.length !== count)
       throw new MiaError('model.bad-input', `${model.file}: ${count} samples but ${timesteps.length} timesteps.`);
     timesteps.forEach((value) => schedule.alphaBar(value)); // throws on a timestep outside the schedule
-    const distinct = [...new Set(timesteps)];
-    let raw: Float32Array;
-    if (distinct.length === 1) raw = await runGroup(x, count, distinct[0] as number);
-    else if (perItemTimesteps) raw = await runGroup(x, count, timesteps);
-    else {
-      raw = new Float32Array(x.length);
-      for (const value of distinct) {
-        const items = timesteps.flatMap((tv, i) => (tv === value ? [i] : []));
-        const gathered = new Float32Array(items.length * sampleSize);
-        items.forEach((item, j) => gathered.set(x.subarray(item * sampleSize, (item + 1) * sampleSize), j * sampleSize));
-        const part = await runGroup(gathered, items.length, value);
-        items.forEach((item, j) => raw.set(part.subarray(j * sampleSize, (j + 1) * sampleSize), item * sampleSize));
+    const feeds = feedsFor(condition, count);
+    const raw = await runAll(x, count, timesteps, feeds?.conditional ?? null);
+    const scale = condition?.guidanceScale ?? 1;
+    if (scale !== 1 && feeds) {
+      const unconditional = await runAll(x, count, timesteps, feeds.unconditional);
+      for (let i = 0; i < raw.length; i += 1) {
+        const u = unconditional[i] as number;
+        raw[i] = u + scale * ((raw[i] as number) - u);
       }
     }
     return toEpsilon(raw, x, timesteps);
+  }
+
+  /** One pass over the batch: in one group when t is shared or fed per item, else one group per distinct t. */
+  async function runAll(x: Float32Array, count: number, timesteps: readonly number[], feeds: ConditionFeeds | null): Promise<Float32Array> {
+    const all = Array.from({ length: count }, (_, i) => i);
+    const distinct = [...new Set(timesteps)];
+    if (distinct.length === 1) return runGroup(x, count, distinct[0] as number, feeds, all);
+    if (perItemTimesteps) return runGroup(x, count, timesteps, feeds, all);
+    const raw = new Float32Array(x.length);
+    for (const value of distinct) {
+      const items = timesteps.flatMap((tv, i) => (tv === value ? [i] : []));
+      const gathered = new Float32Array(items.length * sampleSize);
+      items.forEach((item, j) => gathered.set(x.subarray(item * sampleSize, (item + 1) * sampleSize), j * sampleSize));
+      const part = await runGroup(gathered, items.length, value, feeds, items);
+      items.forEach((item, j) => raw.set(part.subarray(j * sampleSize, (j + 1) * sampleSize), item * sampleSize));
+    }
+    return raw;
   }
 
   return {

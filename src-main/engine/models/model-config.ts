@@ -38,6 +38,17 @@ export const ClipConfig = z.object({
 });
 export type ClipConfig = z.output<typeof ClipConfig>;
 
+/**
+ * What a conditional denoiser takes beside the sample and timestep: class labels (DiT; the null class used for
+ * classifier-free guidance is index numClasses, so the label embedding has numClasses + 1 rows), or the text
+ * encoder's hidden states for prompts of maxLength tokens (Stable Diffusion).
+ */
+export const DiffusionConditioning = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('class'), input: z.string().min(1), numClasses: z.number().int().min(1) }),
+  z.object({ kind: z.literal('text'), input: z.string().min(1), maxLength: z.number().int().positive() }),
+]);
+export type DiffusionConditioning = z.output<typeof DiffusionConditioning>;
+
 export const DiffusionConfig = z.object({
   kind: z.literal('diffusion'),
   /** Image size and channels the denoiser works on (pixels scaled to [-1, 1], or latents with a VAE). */
@@ -51,6 +62,8 @@ export const DiffusionConfig = z.object({
   io: z.object({ sample: z.string().optional(), timestep: z.string().optional(), output: z.string().optional() }).default({}),
   /** Latent models: the VAE scales latents by this factor (Stable Diffusion: 0.18215). */
   vaeScalingFactor: z.number().positive().optional(),
+  /** Conditional denoisers (pipeline folders): the extra input and what feeds it. */
+  conditioning: DiffusionConditioning.optional(),
   /** Latent models: the image size the VAE encoder takes (sampleShape is then the latent size). */
   pixelShape: z
     .object({ channels: z.number().int().positive(), height: z.number().int().positive(), width: z.number().int().positive() })

@@ -3,7 +3,15 @@
 import { z } from 'zod';
 import type { AttackModule } from '../attack-module';
 import { lossStatistics } from './diffusion-statistics';
-import { batchMemoryParam, checkTimestep, diffusionResult, recordsPerBatch, statisticsInBatches } from './diffusion-run';
+import {
+  batchMemoryParam,
+  callsPerEpsilon,
+  checkTimestep,
+  conditioningParams,
+  diffusionResult,
+  recordsPerBatch,
+  statisticsInBatches,
+} from './diffusion-run';
 import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 import { seededNoise } from './noise-source';
 
@@ -11,6 +19,7 @@ const LossParams = z.strictObject({
   t: z.number().int().min(1).default(100).describe('Timestep at which the denoising loss is measured.'),
   repeats: z.number().int().min(1).max(1000).default(4).describe('n: noise draws the loss is averaged over (one model call each).'),
   batchMemoryMiB: batchMemoryParam,
+  ...conditioningParams,
 });
 
 export const diffusionLossAttack: AttackModule<typeof LossParams, DiffusionTarget, DiffusionModels> = {
@@ -21,14 +30,20 @@ export const diffusionLossAttack: AttackModule<typeof LossParams, DiffusionTarge
     "Access to a denoiser (ε-prediction). The image is noised to step t with n fresh Gaussian draws ε_r; the score is the negated mean of ‖ε_r − ε_θ(x_t, t)‖², the model's own training loss, which is lower on members.",
   params: LossParams,
   needs: {},
-  estimateModelCalls: (params, counts) => counts.audited * params.repeats,
+  estimateModelCalls: (params, counts) => counts.audited * params.repeats * callsPerEpsilon(params),
   async run(ctx) {
     const { params, target } = ctx;
     checkTimestep(target.schedule, 'diffusion-loss', 't', params.t);
     const callsBefore = target.modelCalls;
     const batchSize = recordsPerBatch(target.sampleSize, params.repeats, params.batchMemoryMiB);
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
-      lossStatistics(target, await target.samples(batch), target.sampleSize, seededNoise(ctx.random, batch), params),
+      lossStatistics(
+        await target.conditionedOn(batch, params),
+        await target.samples(batch),
+        target.sampleSize,
+        seededNoise(ctx.random, batch),
+        params,
+      ),
     );
     return diffusionResult(ctx, statistics, callsBefore, [
       `Diffusion loss: t = ${params.t}, averaged over n = ${params.repeats} noise draws${target.latent ? ', in latent space' : ''}.`,

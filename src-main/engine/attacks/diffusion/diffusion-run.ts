@@ -26,6 +26,31 @@ export const batchMemoryParam = z
     'Memory budget in MiB for the samples of one batch (all repeats of several records go through the model together). Larger batches run a little faster; scores do not change, since each record draws its own noise.',
   );
 
+/**
+ * The conditioning parameters every diffusion attack shares (spread into each attack's schema), so conditional
+ * targets are run the same way whichever statistic is computed.
+ */
+export const conditioningParams = {
+  prompt: z
+    .enum(['caption', 'empty', 'fixed'])
+    .default('caption')
+    .describe(
+      'Text-conditional targets: the prompt each record is scored with — its own caption (the default), the empty prompt, or fixedPrompt for every record. Other targets ignore it.',
+    ),
+  fixedPrompt: z.string().max(1000).default('').describe('The prompt used for every record when prompt is "fixed" (which needs one).'),
+  guidanceScale: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(1)
+    .describe(
+      "Classifier-free guidance scale s for conditional targets. The default 1 feeds the condition only (the record's label or prompt); another value adds an unconditional pass with the null class or the empty prompt, ε = ε_u + s·(ε_c − ε_u), which doubles the denoiser calls. Unconditional targets accept only 1.",
+    ),
+};
+
+/** Denoiser calls per ε evaluation: two with guidance (the conditional and the unconditional pass), else one. */
+export const callsPerEpsilon = (params: { guidanceScale: number }): number => (params.guidanceScale === 1 ? 1 : 2);
+
 /** Records scored together: as many as fit `budgetMiB` with `samplesPerRecord` copies of each in flight, at least one. */
 export function recordsPerBatch(sampleSize: number, samplesPerRecord: number, budgetMiB: number): number {
   const perRecord = sampleSize * samplesPerRecord * bytesPerValueInFlight;
@@ -83,7 +108,11 @@ export function diffusionResult(
     modelCalls,
     notes: [...notes, `${modelCalls} denoiser calls in all, ${perRecord} per record.`],
     extraMetrics: [
-      { name: 'model_calls_per_record', value: perRecord, note: 'ε_θ evaluations per scored record (one per sample per timestep).' },
+      {
+        name: 'model_calls_per_record',
+        value: perRecord,
+        note: 'Denoiser calls per scored record (one per sample per timestep, two with classifier-free guidance).',
+      },
     ],
   };
 }

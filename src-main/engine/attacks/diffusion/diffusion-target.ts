@@ -19,6 +19,21 @@ export interface DiffusionTarget extends EpsilonModel {
   samples(records: readonly RunRecord[]): Promise<Float32Array>;
   /** Pixels in [-1, 1] of each record, concatenated in order, at the shape the model sees (before any encoder). */
   pixels(records: readonly RunRecord[]): Promise<Float32Array>;
+  /**
+   * ε_θ for batches of these records' samples, laid out record-major (each record's copies together, as the attacks
+   * repeat them): a class-conditional target is fed each record's label, a text-conditional one its prompt's hidden
+   * states (encoded once here), with classifier-free guidance when `guidanceScale` ≠ 1. An unconditional target is
+   * itself, and refuses a scale other than 1.
+   */
+  conditionedOn(records: readonly RunRecord[], choice: ConditioningChoice): Promise<EpsilonModel>;
+}
+
+/** How a run conditions its target (the attacks' shared parameters, diffusion-run.ts). */
+export interface ConditioningChoice {
+  readonly guidanceScale: number;
+  /** Text-conditional targets: each record's caption, the empty prompt, or `fixedPrompt` for every record. */
+  readonly prompt: 'caption' | 'empty' | 'fixed';
+  readonly fixedPrompt: string;
 }
 
 export interface LatentSide {

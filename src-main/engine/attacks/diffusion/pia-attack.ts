@@ -4,12 +4,21 @@
 import { z } from 'zod';
 import type { AttackModule } from '../attack-module';
 import { piaStatistics } from './diffusion-statistics';
-import { batchMemoryParam, checkTimestep, diffusionResult, recordsPerBatch, statisticsInBatches } from './diffusion-run';
+import {
+  batchMemoryParam,
+  callsPerEpsilon,
+  checkTimestep,
+  conditioningParams,
+  diffusionResult,
+  recordsPerBatch,
+  statisticsInBatches,
+} from './diffusion-run';
 import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 
 const PiaParams = z.strictObject({
   t: z.number().int().min(1).default(200).describe('Timestep at which the prediction is compared with ε₀ = ε_θ(x, 0).'),
   batchMemoryMiB: batchMemoryParam,
+  ...conditioningParams,
 });
 
 function piaModule(
@@ -25,14 +34,17 @@ function piaModule(
     description,
     params: PiaParams,
     needs: {},
-    estimateModelCalls: (_params, counts) => counts.audited * 2,
+    estimateModelCalls: (params, counts) => counts.audited * 2 * callsPerEpsilon(params),
     async run(ctx) {
       const { params, target } = ctx;
       checkTimestep(target.schedule, id, 't', params.t);
       const callsBefore = target.modelCalls;
       const batchSize = recordsPerBatch(target.sampleSize, 1, params.batchMemoryMiB);
       const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
-        piaStatistics(target, await target.samples(batch), target.sampleSize, { t: params.t, gaussianScale }),
+        piaStatistics(await target.conditionedOn(batch, params), await target.samples(batch), target.sampleSize, {
+          t: params.t,
+          gaussianScale,
+        }),
       );
       return diffusionResult(ctx, statistics, callsBefore, [
         `${id === 'pian' ? 'PIAN (ε₀ rescaled to Gaussian scale)' : 'PIA'}: t = ${params.t}, statistic ‖ε₀ − ε_θ(x_t, t)‖₄⁴${target.latent ? ', in latent space' : ''}.`,

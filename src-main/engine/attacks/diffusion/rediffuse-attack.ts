@@ -1,10 +1,19 @@
 // ReDiffuse (Li et al. 2024): noise each image n times to step t, DDIM-denoise each copy back to 0, average the
-// reconstructions; members come back closer to themselves. Latent models reconstruct in latent space; the `ssim`
-// distance then compares the decoded reconstruction with the original pixels.
+// reconstructions; members come back closer to themselves. Latent models reconstruct in latent space and, by default,
+// compare the decoded reconstruction with the original pixels, as a black-box attacker sees the model; comparing
+// latents is an option (the `ssim` distance always compares pixels).
 import { z } from 'zod';
 import type { AttackModule } from '../attack-module';
 import { rediffuseReconstructions } from './diffusion-statistics';
-import { batchMemoryParam, checkTimestep, diffusionResult, recordsPerBatch, statisticsInBatches } from './diffusion-run';
+import {
+  batchMemoryParam,
+  callsPerEpsilon,
+  checkTimestep,
+  conditioningParams,
+  diffusionResult,
+  recordsPerBatch,
+  statisticsInBatches,
+} from './diffusion-run';
 import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 import { reconstructionDistances } from './image-distance';
 import { seededNoise } from './noise-source';
@@ -25,7 +34,14 @@ const RediffuseParams = z.strictObject({
     .describe(
       'How the average reconstruction is compared with the image: squared L2, L1, or 1 − SSIM (on decoded pixels for latent models).',
     ),
+  compare: z
+    .enum(['pixels', 'latents'])
+    .default('pixels')
+    .describe(
+      "Latent models only: compare the decoded reconstruction with the image in pixel space (the default, what a black-box attacker sees), or the reconstructed latent with the image's latent (l2 and l1 only).",
+    ),
   batchMemoryMiB: batchMemoryParam,
+  ...conditioningParams,
 });
 type RediffuseParams = z.output<typeof RediffuseParams>;
 
@@ -39,7 +55,7 @@ export const rediffuseAttack: AttackModule<typeof RediffuseParams, DiffusionTarg
     'Black-box access to a denoiser (ε-prediction). Each image is noised n times to step t with fresh Gaussian noise and denoised back with deterministic DDIM; the n reconstructions are averaged. Members, which the model has fitted, come back closer to themselves. The score is the negated distance between the image and the average reconstruction.',
   params: RediffuseParams,
   needs: {},
-  estimateModelCalls: (params, counts) => counts.audited * params.repeats * stepsOf(params),
+  estimateModelCalls: (params, counts) => counts.audited * params.repeats * stepsOf(params) * callsPerEpsilon(params),
   async run(ctx) {
     const { params, target } = ctx;
     checkTimestep(target.schedule, 'rediffuse', 't', params.t);
@@ -48,15 +64,21 @@ export const rediffuseAttack: AttackModule<typeof RediffuseParams, DiffusionTarg
     const latent = target.latent;
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) => {
       const x = await target.samples(batch);
-      const reconstructed = await rediffuseReconstructions(target, x, target.sampleSize, seededNoise(ctx.random, batch), params);
-      if (latent && params.distance === 'ssim') {
+      const reconstructed = await rediffuseReconstructions(
+        await target.conditionedOn(batch, params),
+        x,
+        target.sampleSize,
+        seededNoise(ctx.random, batch),
+        params,
+      );
+      if (latent && (params.compare === 'pixels' || params.distance === 'ssim')) {
         const pixels = await target.pixels(batch);
         const decoded = await latent.decode(Float32Array.from(reconstructed), batch.length);
-        return reconstructionDistances(pixels, decoded, latent.pixelShape, 'ssim');
+        return reconstructionDistances(pixels, decoded, latent.pixelShape, params.distance);
       }
       return reconstructionDistances(x, reconstructed, target.sampleShape, params.distance);
     });
-    const space = latent ? (params.distance === 'ssim' ? 'decoded pixels' : 'latent space') : 'pixel space';
+    const space = latent ? (params.compare === 'pixels' || params.distance === 'ssim' ? 'decoded pixels' : 'latent space') : 'pixel space';
     return diffusionResult(ctx, statistics, callsBefore, [
       `ReDiffuse: n = ${params.repeats} noisy copies at t = ${params.t}, DDIM stride ${params.stride} (${stepsOf(params)} steps), distance ${params.distance} in ${space}; ${batchSize} records per batch.`,
     ]);

@@ -3,7 +3,15 @@
 import { z } from 'zod';
 import type { AttackModule } from '../attack-module';
 import { secmiStatistics } from './diffusion-statistics';
-import { batchMemoryParam, checkTimestep, diffusionResult, recordsPerBatch, statisticsInBatches } from './diffusion-run';
+import {
+  batchMemoryParam,
+  callsPerEpsilon,
+  checkTimestep,
+  conditioningParams,
+  diffusionResult,
+  recordsPerBatch,
+  statisticsInBatches,
+} from './diffusion-run';
 import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 
 const SecmiParams = z.strictObject({
@@ -15,6 +23,7 @@ const SecmiParams = z.strictObject({
     .default(10)
     .describe('k: DDIM stride of the inversion 0 → k → … → t_sec and of the final step up and back.'),
   batchMemoryMiB: batchMemoryParam,
+  ...conditioningParams,
 });
 type SecmiParams = z.output<typeof SecmiParams>;
 
@@ -28,7 +37,7 @@ export const secmiAttack: AttackModule<typeof SecmiParams, DiffusionTarget, Diff
     'Access to a denoiser (ε-prediction). The image is inverted with deterministic DDIM from 0 to t_sec; one further inversion step to t_sec + k followed by one denoising step back to t_sec should return to the same point. The score is the negated squared distance between the two (the t-error), which is smaller for members.',
   params: SecmiParams,
   needs: {},
-  estimateModelCalls: (params, counts) => counts.audited * callsPerRecord(params),
+  estimateModelCalls: (params, counts) => counts.audited * callsPerRecord(params) * callsPerEpsilon(params),
   async run(ctx) {
     const { params, target } = ctx;
     checkTimestep(target.schedule, 'secmi', 't', params.t, params.stride);
@@ -36,7 +45,7 @@ export const secmiAttack: AttackModule<typeof SecmiParams, DiffusionTarget, Diff
     // The inversion holds one copy per record; the final step up and back adds two more states.
     const batchSize = recordsPerBatch(target.sampleSize, 1, params.batchMemoryMiB);
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
-      secmiStatistics(target, await target.samples(batch), target.sampleSize, params),
+      secmiStatistics(await target.conditionedOn(batch, params), await target.samples(batch), target.sampleSize, params),
     );
     return diffusionResult(ctx, statistics, callsBefore, [
       `SecMI: DDIM inversion 0 → ${params.t} with stride ${params.stride}, then ${params.t} → ${params.t + params.stride} → ${params.t}; ${callsPerRecord(params)} model calls per record${target.latent ? ', in latent space' : ''}.`,

@@ -4,6 +4,8 @@ import { MiaError } from '../../../common/errors';
 import type { DiffusionModels, DiffusionTarget } from '../../attacks/diffusion/diffusion-target';
 import { openDenoiser } from '../../models/denoiser-adapter';
 import { DiffusionConfig } from '../../models/model-config';
+import { loadPipelineTokenizer } from '../../models/pipeline-folder';
+import { openTextConditioner, type TextConditioner } from '../../models/text-conditioner';
 import { openVaeCodec, type LatentCodec } from '../../models/vae-codec';
 import type { AttackTask, ModelSpec } from '../attack-task';
 import { diffusionTarget } from '../diffusion-targets';
@@ -46,7 +48,17 @@ export async function openDiffusionRuntime(task: AttackTask, options: RuntimeOpt
       });
       opened.push(codec);
     }
-    return diffusionTarget(spec.name, adapter, codec, options.images, options.progress, options.signal);
+    let text: TextConditioner | null = null;
+    if (config.conditioning?.kind === 'text') {
+      // A text-conditional pipeline: prompts go through its tokenizer and text encoder (pipeline-folder.ts).
+      const files = Object.fromEntries(Object.entries(spec.files).map(([role, file]) => [role, file.path]));
+      const tokenizer = loadPipelineTokenizer(files, config.conditioning.maxLength);
+      text = await openTextConditioner(fileOf(spec, 'text_encoder'), tokenizer, config.conditioning.maxLength, {
+        intraOpNumThreads: options.threads,
+      });
+      opened.push(text);
+    }
+    return diffusionTarget(spec.name, adapter, codec, options.images, options.progress, options.signal, text);
   };
   try {
     const target = await open(task.target);

@@ -7,8 +7,9 @@ import type { PixelImage } from '../../../../src-main/engine/models/preprocess';
 export const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 // MIA_DEMO_DIR points the tests at another copy of the kit (e.g. one regenerated with fewer training steps).
 const demoRoot = process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : path.join(repoRoot, 'resources', 'demo');
-export const demoDir = (family: 'classifier' | 'clip' | 'diffusion') => path.join(demoRoot, family);
-export const demoFile = (family: 'classifier' | 'clip' | 'diffusion', ...parts: string[]) => path.join(demoDir(family), ...parts);
+export type DemoFamily = 'classifier' | 'clip' | 'diffusion' | 'latent-diffusion' | 'dit';
+export const demoDir = (family: DemoFamily) => path.join(demoRoot, family);
+export const demoFile = (family: DemoFamily, ...parts: string[]) => path.join(demoDir(family), ...parts);
 
 export interface TensorDescriptor {
   dtype: 'float32' | 'float64' | 'int64';
