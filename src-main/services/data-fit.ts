@@ -64,6 +64,26 @@ export function findDataMismatches(
       });
     }
   }
+  // A class-conditional denoiser (DiT) is fed each scored record's label; without one, or with a class the model
+  // does not have, the run would only fail inside the engine after Start.
+  if (config.kind === 'diffusion' && config.conditioning?.kind === 'class') {
+    const scored = countRecords(db, dataset.id).byRoleAndLabel.filter((e) => e.role === 'audit' || e.role === 'calibration');
+    const unlabelled = scored.filter((e) => e.label === null).reduce((sum, e) => sum + e.count, 0);
+    if (unlabelled > 0) {
+      mismatches.push({
+        kind: 'labels',
+        message: `"${model.name}" is class-conditional, but ${unlabelled} audited or calibration records of "${dataset.name}" have no class label to condition on.`,
+      });
+    }
+    const { numClasses } = config.conditioning;
+    const outside = scored.filter((e) => e.label !== null && (e.label < 0 || e.label >= numClasses));
+    if (outside.length > 0) {
+      mismatches.push({
+        kind: 'classes',
+        message: `"${model.name}" knows classes 0…${numClasses - 1}, but "${dataset.name}" has records labelled ${[...new Set(outside.map((e) => e.label))].join(', ')}.`,
+      });
+    }
+  }
   if (config.kind === 'classifier') {
     const scored = countRecords(db, dataset.id).byRoleAndLabel.filter((e) => e.role === 'audit' || e.role === 'calibration');
     const unlabelled = scored.filter((e) => e.label === null).reduce((sum, e) => sum + e.count, 0);
