@@ -88,10 +88,26 @@ export async function rediffuseReconstructions(
   noise: NoiseSource,
   options: RediffuseOptions,
 ): Promise<Float64Array> {
+  const copies = await rediffuseCopies(model, x, size, noise, options);
+  return meanOfCopies(copies, countOf(x, size), options.repeats, size);
+}
+
+/** The n denoised copies of every sample, record-major (sample 0's n copies, then sample 1's …), not yet averaged. */
+export async function rediffuseCopies(
+  model: EpsilonModel,
+  x: Sample,
+  size: number,
+  noise: NoiseSource,
+  options: RediffuseOptions,
+): Promise<Sample> {
   const count = countOf(x, size);
   const { repeats } = options;
   const noisy = addNoise(model.schedule, repeatSamples(x, size, repeats), gatherNoise(noise, count, repeats * size), options.t);
-  const reconstructions = await ddimDenoise(model, noisy, options.t, options.stride);
+  return ddimDenoise(model, noisy, options.t, options.stride);
+}
+
+/** The mean of each sample's n record-major copies (the layout of `repeatSamples`). */
+export function meanOfCopies(reconstructions: Sample, count: number, repeats: number, size: number): Float64Array {
   const mean = new Float64Array(count * size);
   for (let item = 0; item < count; item += 1) {
     for (let r = 0; r < repeats; r += 1) {

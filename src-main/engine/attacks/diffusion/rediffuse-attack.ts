@@ -3,8 +3,9 @@
 // compare the decoded reconstruction with the original pixels, as a black-box attacker sees the model; comparing
 // latents is an option (the `ssim` distance always compares pixels).
 import { z } from 'zod';
+import type { Sample } from '../../diffusion/ddim';
 import type { AttackModule } from '../attack-module';
-import { rediffuseReconstructions } from './diffusion-statistics';
+import { meanOfCopies, rediffuseCopies, rediffuseReconstructions } from './diffusion-statistics';
 import {
   batchMemoryParam,
   callsPerEpsilon,
@@ -14,7 +15,7 @@ import {
   recordsPerBatch,
   statisticsInBatches,
 } from './diffusion-run';
-import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
+import type { DiffusionModels, DiffusionTarget, LatentSide } from './diffusion-target';
 import { reconstructionDistances } from './image-distance';
 import { seededNoise } from './noise-source';
 
@@ -47,6 +48,23 @@ type RediffuseParams = z.output<typeof RediffuseParams>;
 
 const stepsOf = (params: RediffuseParams) => Math.ceil(params.t / params.stride);
 
+/**
+ * The mean decoded image of each record's n latent copies (record-major). One record's copies are decoded at a time:
+ * decoded images can be far larger than latents (48× for Stable Diffusion's 512×512 pixels), so the batch size chosen
+ * for latents does not bound them.
+ */
+export async function meanDecodedCopies(latent: LatentSide, copies: Sample, count: number, repeats: number): Promise<Float64Array> {
+  const { channels, height, width } = latent.pixelShape;
+  const pixelSize = channels * height * width;
+  const copySize = copies.length / count;
+  const mean = new Float64Array(count * pixelSize);
+  for (let item = 0; item < count; item += 1) {
+    const decoded = await latent.decode(Float32Array.from(copies.subarray(item * copySize, (item + 1) * copySize)), repeats);
+    mean.set(meanOfCopies(decoded, 1, repeats, pixelSize), item * pixelSize);
+  }
+  return mean;
+}
+
 export const rediffuseAttack: AttackModule<typeof RediffuseParams, DiffusionTarget, DiffusionModels> = {
   id: 'rediffuse',
   family: 'diffusion',
@@ -64,18 +82,16 @@ export const rediffuseAttack: AttackModule<typeof RediffuseParams, DiffusionTarg
     const latent = target.latent;
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) => {
       const x = await target.samples(batch);
-      const reconstructed = await rediffuseReconstructions(
-        await target.conditionedOn(batch, params),
-        x,
-        target.sampleSize,
-        seededNoise(ctx.random, batch),
-        params,
-      );
+      const model = await target.conditionedOn(batch, params);
+      const noise = seededNoise(ctx.random, batch);
       if (latent && (params.compare === 'pixels' || params.distance === 'ssim')) {
-        const pixels = await target.pixels(batch);
-        const decoded = await latent.decode(Float32Array.from(reconstructed), batch.length);
-        return reconstructionDistances(pixels, decoded, latent.pixelShape, params.distance);
+        // As a black-box attacker sees it: every copy comes back as an image, and the images are averaged (decoding
+        // the mean latent instead would be a different statistic, since the decoder is not linear).
+        const copies = await rediffuseCopies(model, x, target.sampleSize, noise, params);
+        const mean = await meanDecodedCopies(latent, copies, batch.length, params.repeats);
+        return reconstructionDistances(await target.pixels(batch), mean, latent.pixelShape, params.distance);
       }
+      const reconstructed = await rediffuseReconstructions(model, x, target.sampleSize, noise, params);
       return reconstructionDistances(x, reconstructed, target.sampleShape, params.distance);
     });
     const space = latent ? (params.compare === 'pixels' || params.distance === 'ssim' ? 'decoded pixels' : 'latent space') : 'pixel space';
