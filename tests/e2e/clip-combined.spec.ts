@@ -1,29 +1,16 @@
 // A combined CLIP export (one model.onnx in an Optimum-style folder, issue 24) imported in the Models view of a real
 // browser against the headless host, and a CSA run of it on the CLIP demo records started in New run and finished.
 import path from 'node:path';
-import { createTestBackend } from '../helpers/in-process-bridge';
 import { clipKit } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
+import { importManifestRecords } from './import-records';
 import { readWorkspace } from './workspace-reader';
 
 const combinedFolder = path.resolve(__dirname, '..', '..', 'resources', 'demo', 'clip-combined');
 
-async function importClipRecords(workspaceFile: string): Promise<number> {
-  const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
-  try {
-    const manifest = path.join(clipKit, 'manifest.csv');
-    const answer = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: manifest, name: 'demo clip' });
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-    return (answer.data as { dataset: { id: number } }).dataset.id;
-  } finally {
-    await backend.idle();
-    backend.close();
-  }
-}
-
 test('imports a combined CLIP folder as one target and runs CSA on it', async ({ page, host }, testInfo) => {
   test.setTimeout(180_000);
-  const datasetId = await importClipRecords(host.workspaceFile);
+  const datasetId = await importManifestRecords(host.workspaceFile, path.join(clipKit, 'manifest.csv'), 'demo clip');
   await page.goto(host.url);
   await page.getByTestId('nav-models').click();
   await page.getByTestId('model-what').selectOption('clip-combined');

@@ -3,34 +3,18 @@
 // imported in the Models view as one target, a diffusion-loss run of each on its own records is started in New run
 // and finishes, and Compare shows both runs side by side.
 import path from 'node:path';
-import { createTestBackend } from '../helpers/in-process-bridge';
 import { expect, test } from './headless-host-fixture';
+import { importManifestRecords } from './import-records';
 import { readWorkspace } from './workspace-reader';
 
 const demoDir = path.resolve(__dirname, '..', '..', 'resources', 'demo');
-
-async function importRecords(workspaceFile: string, folder: string, name: string): Promise<number> {
-  const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
-  try {
-    const answer = await backend.router.dispatch('datasets.import', {
-      kind: 'manifest-csv',
-      path: path.join(demoDir, folder, 'manifest.csv'),
-      name,
-    });
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-    return (answer.data as { dataset: { id: number } }).dataset.id;
-  } finally {
-    await backend.idle();
-    backend.close();
-  }
-}
 
 test('imports the DiT and latent pipeline folders, runs each, and compares the two runs', async ({ page, host }, testInfo) => {
   test.setTimeout(240_000);
   const runIds: number[] = [];
   await page.goto(host.url);
   for (const folder of ['dit', 'latent-diffusion']) {
-    const datasetId = await importRecords(host.workspaceFile, folder, `${folder} records`);
+    const datasetId = await importManifestRecords(host.workspaceFile, path.join(demoDir, folder, 'manifest.csv'), `${folder} records`);
     await page.getByTestId('nav-models').click();
     // The import form starts open only while the workspace holds no model.
     if (runIds.length > 0) await page.getByTestId('toggle-model-import').click();

@@ -1,30 +1,17 @@
 // A Hugging Face model folder imported in the Models view of a real browser against the headless host (issue 24):
 // the details panel shows the preprocessing and class names read from the folder, the auditor overrides the
 // normalisation and goes back, and a loss run of the folder model on the classifier demo records finishes.
-import path from 'node:path';
-import { createTestBackend } from '../helpers/in-process-bridge';
 import { hfClassifierFolder, kitManifest } from './demo-kit-paths';
 import { expect, test } from './headless-host-fixture';
+import { importManifestRecords } from './import-records';
 import { readWorkspace } from './workspace-reader';
-
-async function importDemoRecords(workspaceFile: string): Promise<number> {
-  const { backend } = createTestBackend(path.dirname(workspaceFile), path.basename(workspaceFile));
-  try {
-    const answer = await backend.router.dispatch('datasets.import', { kind: 'manifest-csv', path: kitManifest, name: 'demo classifier' });
-    if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-    return (answer.data as { dataset: { id: number } }).dataset.id;
-  } finally {
-    await backend.idle();
-    backend.close();
-  }
-}
 
 test('imports a Hugging Face folder, shows what was read from it, overrides the normalisation and runs loss on it', async ({
   page,
   host,
 }, testInfo) => {
   test.setTimeout(180_000);
-  const datasetId = await importDemoRecords(host.workspaceFile);
+  const datasetId = await importManifestRecords(host.workspaceFile, kitManifest, 'demo classifier');
   await page.goto(host.url);
   await page.getByTestId('nav-models').click();
   await page.getByTestId('model-modelPath').fill(hfClassifierFolder);
