@@ -5,8 +5,10 @@ copied from diffusion/manifest.csv, with class dropout so the null class (index 
 classifier-free guidance. Writes resources/demo/dit/.
 
 Run with Debian's python3:  /usr/bin/python3 dit.py [--steps N] [--placeholder] [--monitor]
+or, to add the SecMI and PIA goldens to the committed folder without retraining:  /usr/bin/python3 dit.py --goldens-only
 """
 import argparse
+import json
 import os
 import sys
 
@@ -168,12 +170,31 @@ def write_goldens(model, enc, dec, scale, attacks, x, labels, rows, member):
                      'member': [int(m) for m in member], 'scaling_factor': scale, 'statistics': stats})
 
 
+def goldens_only():
+    """Adds the SecMI and PIA statistics to the committed goldens/parity.json with the VAE and the transformer
+    reloaded from the folder's ONNX files (the trained torch weights are not kept; retraining would change the demo)."""
+    from goldens_from_onnx import add_deterministic_goldens, load_onnx_weights
+    modules = {'vae_encoder': lc.TinyVaeEncoder(), 'vae_decoder': lc.TinyVaeDecoder(), 'transformer': TinyDiT()}
+    for name, module in modules.items():
+        load_onnx_weights(module, os.path.join(OUT, name, 'model.onnx'))
+    with open(os.path.join(OUT, 'vae_decoder', 'config.json'), encoding='utf-8') as f:
+        scale = json.load(f)['scaling_factor']
+    attacks = lc.LatentAttacks(ABAR, lc.decoder_fn(modules['vae_decoder'], scale))
+    add_deterministic_goldens(os.path.join(OUT, 'goldens'), modules, attacks,
+                              lambda doc: eps_fn_for(modules['transformer'], torch.tensor(doc['labels'])), scale)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--placeholder', action='store_true', help='untrained seeded weights, no training or AUCs')
     ap.add_argument('--monitor', action='store_true', help='log a quick ReDiffuse AUC every 500 steps')
+    ap.add_argument('--goldens-only', action='store_true',
+                    help='add SecMI and PIA goldens to the committed folder, weights reloaded from its ONNX files')
     args = ap.parse_args()
+    if args.goldens_only:
+        goldens_only()
+        return
     timer = common.Timer()
     rows = lc.subset_records(SOURCE, N_MEM, N_NON, SPLIT_SEED)
     enc, dec, vae_info = lc.trained_vae(untrained=args.placeholder)

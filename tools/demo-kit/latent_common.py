@@ -156,15 +156,35 @@ def ddim_denoise(abar, eps_fn, z_t, t, stride):
     return z
 
 
+def ddim_step(abar, eps_fn, z, t, t_next):
+    """One deterministic DDIM step t -> t_next > 0 in either direction (t_next > t inverts), as the engine's ddimStep
+    takes it when the schedule does not clip x0_hat (neither demo's does)."""
+    eps = eps_fn(z, t)
+    z0 = (z - math.sqrt(1.0 - abar[t]) * eps) / math.sqrt(abar[t])
+    return math.sqrt(abar[t_next]) * z0 + math.sqrt(1.0 - abar[t_next]) * eps
+
+
+def ddim_invert(abar, eps_fn, z0, t, stride):
+    """Deterministic inversion 0 -> stride -> ... -> t, the last step shortened to land on t."""
+    z, cur = z0, 0
+    while cur < t:
+        nxt = min(cur + stride, t)
+        z, cur = ddim_step(abar, eps_fn, z, cur, nxt), nxt
+    return z
+
+
 def flat_sq(a):
     return (np.asarray(a, dtype=np.float64) ** 2).reshape(a.shape[0], -1).sum(1)
 
 
 class LatentAttacks:
-    """PyTorch reference of the two statistics the demo reports, for a denoiser `eps_fn(z, t)` (float64 numpy in and
-    out, conditioning bound by the caller) on scaled latents `z0` of images `x`:
+    """PyTorch reference of the diffusion statistics, for a denoiser `eps_fn(z, t)` (float64 numpy in and out,
+    conditioning bound by the caller) on scaled latents `z0` of images `x`:
     ReDiffuse: noise z0 to t with n draws, DDIM back, decode each draw, l2 from x to the mean decoded image;
-    loss: mean ||eps - eps_theta(z_t, t)||^2 over n draws at t."""
+    loss: mean ||eps - eps_theta(z_t, t)||^2 over n draws at t;
+    SecMI: squared l2 between the inversion to t and its step up to t + stride and back (in latent space);
+    PIA: ||eps_0 - eps_theta(z_t, t)||_4^4 with eps_0 = eps_theta(z0, 0) as the noise (in latent space).
+    SecMI and PIA follow src-main/engine/attacks/diffusion/diffusion-statistics.ts and draw no noise."""
 
     def __init__(self, abar, decode):
         self.abar = abar
@@ -184,6 +204,16 @@ class LatentAttacks:
         e = noise.reshape(b * n, *z0.shape[1:])
         err = flat_sq(e - eps_fn(noisy(self.abar, np.repeat(z0, n, axis=0), t, e), t))
         return err.reshape(b, n).mean(1)
+
+    def secmi(self, eps_fn, z0, t=100, stride=10):
+        inverted = ddim_invert(self.abar, eps_fn, z0, t, stride)
+        back = ddim_step(self.abar, eps_fn, ddim_step(self.abar, eps_fn, inverted, t, t + stride), t + stride, t)
+        return flat_sq(back - inverted)
+
+    def pia(self, eps_fn, z0, t=200):
+        eps0 = eps_fn(z0, 0)
+        diff = np.asarray(eps0 - eps_fn(noisy(self.abar, z0, t, eps0), t), dtype=np.float64)
+        return (diff ** 4).reshape(diff.shape[0], -1).sum(1)
 
 
 def roc(scores, labels):
@@ -310,8 +340,20 @@ def write_parity(gold, components, extra):
     common.write_json(os.path.join(gold, 'parity.json'), doc)
 
 
+def deterministic_goldens(attacks, eps_fn, z0):
+    """SecMI and PIA statistics of the scaled latents z0 at the engine's default parameters, which the demos'
+    audit.yaml runs use too (SecMI t 100, stride 10; PIA t 200)."""
+    return {'secmi': {'t': 100, 'stride': 10, 'distance': 'squared l2 summed over latent values between the '
+                                                          'inversion to t and its step to t + stride and back',
+                      'statistic': [float(v) for v in attacks.secmi(eps_fn, z0)]},
+            'pia': {'t': 200, 'distance': 'l4 to the 4th power summed over latent values between eps_theta(z, 0) '
+                                          'and eps_theta(z_t, t)',
+                    'statistic': [float(v) for v in attacks.pia(eps_fn, z0)]}}
+
+
 def statistic_goldens(gold, attacks, eps_fn, x, z0, seed):
-    """ReDiffuse (n 2, t 200, stride 50) and loss (n 2, t 100) statistics of the records x with supplied noise."""
+    """ReDiffuse (n 2, t 200, stride 50) and loss (n 2, t 100) statistics of the records x with supplied noise, then
+    SecMI and PIA (no noise)."""
     g = torch.Generator().manual_seed(seed)
     nz_r = torch.randn((x.shape[0], 2) + z0.shape[1:], generator=g).numpy()
     nz_l = torch.randn((x.shape[0], 2) + z0.shape[1:], generator=g).numpy()
@@ -321,4 +363,5 @@ def statistic_goldens(gold, attacks, eps_fn, x, z0, seed):
                           'noise': common.tensor_bin(gold, 'rediffuse-noise.bin', nz_r),
                           'statistic': [float(v) for v in attacks.rediffuse(eps_fn, x, z0, nz_r.astype(np.float64))]},
             'loss': {'t': 100, 'n': 2, 'noise': common.tensor_bin(gold, 'loss-noise.bin', nz_l),
-                     'statistic': [float(v) for v in attacks.loss(eps_fn, z0, nz_l.astype(np.float64))]}}
+                     'statistic': [float(v) for v in attacks.loss(eps_fn, z0, nz_l.astype(np.float64))]},
+            **deterministic_goldens(attacks, eps_fn, z0)}

@@ -4,7 +4,8 @@ text_encoder/, tokenizer/ with vocab.json + merges.txt, scheduler/). Trained on 
 clip/manifest.csv. Writes resources/demo/latent-diffusion/.
 
 Run with Debian's python3:  /usr/bin/python3 latent_pipeline.py [--steps N] [--placeholder] [--monitor]
-(--placeholder writes the folder with untrained, seeded weights and a PLACEHOLDER file, in seconds)
+(--placeholder writes the folder with untrained, seeded weights and a PLACEHOLDER file, in seconds;
+--goldens-only adds the SecMI and PIA goldens to the committed folder without retraining)
 """
 import argparse
 import json
@@ -169,7 +170,12 @@ def main():
     ap.add_argument('--steps', type=int, default=STEPS)
     ap.add_argument('--placeholder', action='store_true', help='untrained seeded weights, no training or AUCs')
     ap.add_argument('--monitor', action='store_true', help='log a quick ReDiffuse AUC every 500 steps')
+    ap.add_argument('--goldens-only', action='store_true',
+                    help='add SecMI and PIA goldens to the committed folder, weights reloaded from its ONNX files')
     args = ap.parse_args()
+    if args.goldens_only:
+        goldens_only()
+        return
     timer = common.Timer()
     rows = lc.subset_records(SOURCE, N_MEM, N_NON, SPLIT_SEED)
     captions = [r['caption'] for r in common.read_manifest(SOURCE)]
@@ -269,6 +275,30 @@ def main():
     common.write_json(os.path.join(common.ensure_dir(os.path.join(OUT, 'goldens')), 'summary.json'), summary)
     log('latent-diffusion: ' + ', '.join('%s AUC %.3f' % (k, v['auc']) for k, v in metrics.items()))
     log('done in %.1fs; size %.2f MB' % (timer.elapsed(), common.file_size_tree(OUT) / 1e6))
+
+
+def goldens_only():
+    """Adds the SecMI and PIA statistics to the committed goldens/parity.json with the VAE, text encoder and UNet
+    reloaded from the folder's ONNX files (the trained torch weights are not kept; retraining would change the demo).
+    The records' text states come from the reloaded text encoder on the stored input ids."""
+    from goldens_from_onnx import add_deterministic_goldens, load_onnx_weights, read_tensor
+    with open(os.path.join(OUT, 'text_encoder', 'config.json'), encoding='utf-8') as f:
+        vocab_size = json.load(f)['vocab_size']
+    modules = {'vae_encoder': lc.TinyVaeEncoder(), 'vae_decoder': lc.TinyVaeDecoder(),
+               'text_encoder': TinyTextEncoder(vocab_size), 'unet': TinyCondUNet()}
+    for name, module in modules.items():
+        load_onnx_weights(module, os.path.join(OUT, name, 'model.onnx'))
+    with open(os.path.join(OUT, 'vae_decoder', 'config.json'), encoding='utf-8') as f:
+        scale = json.load(f)['scaling_factor']
+    gold = os.path.join(OUT, 'goldens')
+
+    def eps_fn_of(doc):
+        ids = torch.from_numpy(read_tensor(gold, doc['components']['text_encoder']['inputs']['input_ids']))
+        with torch.no_grad():
+            hidden = modules['text_encoder'](ids)[0]
+        return eps_fn_for(modules['unet'], hidden)
+    attacks = lc.LatentAttacks(ABAR, lc.decoder_fn(modules['vae_decoder'], scale))
+    add_deterministic_goldens(gold, modules, attacks, eps_fn_of, scale)
 
 
 def eps_fn_for(unet, ctx):

@@ -2,13 +2,23 @@
 // reference (tools/demo-kit/latent_common.py LatentAttacks, written by dit.py and latent_pipeline.py): each folder
 // opened as an import and a run open it, the two golden records' PNGs from the folder's manifest with their classes or
 // captions, and the reference's noise fed in through the noise source. ReDiffuse and the diffusion loss must agree
-// with goldens/parity.json to 1e-4 relative (measured: at most 2.4e-7).
+// with goldens/parity.json to 1e-4 relative (measured: at most 2.4e-7); so must SecMI and PIA at the engine's default
+// parameters, which draw no noise (goldens from `dit.py --goldens-only` and `latent_pipeline.py --goldens-only`;
+// measured: SecMI at most 6.4e-6, its t-error being a small difference of two nearly equal states, PIA 5.3e-7).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { lossStatistics, powerDistances, rediffuseCopies } from '../../../src-main/engine/attacks/diffusion/diffusion-statistics';
+import {
+  lossStatistics,
+  piaStatistics,
+  powerDistances,
+  rediffuseCopies,
+  secmiStatistics,
+} from '../../../src-main/engine/attacks/diffusion/diffusion-statistics';
 import type { DiffusionTarget } from '../../../src-main/engine/attacks/diffusion/diffusion-target';
 import { meanDecodedCopies } from '../../../src-main/engine/attacks/diffusion/rediffuse-attack';
 import { suppliedNoise } from '../../../src-main/engine/attacks/diffusion/noise-source';
+import { piaAttack } from '../../../src-main/engine/attacks/diffusion/pia-attack';
+import { secmiAttack } from '../../../src-main/engine/attacks/diffusion/secmi-attack';
 import type { RunRecord } from '../../../src-main/engine/attacks/run-record';
 import { IssueCollector } from '../../../src-main/engine/data/import-issues';
 import { readManifest } from '../../../src-main/engine/data/manifest';
@@ -33,7 +43,12 @@ interface PipelineStatisticsGolden {
   ids: string[];
   labels?: number[];
   captions?: string[];
-  statistics: { rediffuse: StatisticGolden & { stride: number }; loss: StatisticGolden };
+  statistics: {
+    rediffuse: StatisticGolden & { stride: number };
+    loss: StatisticGolden;
+    secmi: { t: number; stride: number; statistic: number[] };
+    pia: { t: number; statistic: number[] };
+  };
   components: { vae_encoder: { inputs: { sample: TensorDescriptor } } };
 }
 
@@ -130,5 +145,18 @@ describe.each(['dit', 'latent-diffusion'] as const)('%s pipeline statistics agai
     const mean = await meanDecodedCopies(latent, copies, records.length, n);
     const pixelSize = mean.length / records.length;
     expectRelative(powerDistances(await target.pixels(records), mean, pixelSize, 2), statistic);
+  });
+
+  test('SecMI (t-error of the DDIM round trip t → t+k → t, in latent space) matches to 1e-4', async () => {
+    const { t, stride, statistic } = golden.statistics.secmi;
+    // The engine's defaults, which audit.yaml's secmi run uses: a golden made with other parameters must fail here.
+    expect(secmiAttack.params.parse({})).toMatchObject({ t, stride });
+    expectRelative(await secmiStatistics(model, latents, target.sampleSize, { t, stride }), statistic);
+  });
+
+  test('PIA (‖ε₀ − ε_θ(x_t, t)‖₄⁴ with ε₀ = ε_θ(x, 0), in latent space) matches to 1e-4', async () => {
+    const { t, statistic } = golden.statistics.pia;
+    expect(piaAttack.params.parse({})).toMatchObject({ t });
+    expectRelative(await piaStatistics(model, latents, target.sampleSize, { t, gaussianScale: false }), statistic);
   });
 });
