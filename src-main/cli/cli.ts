@@ -11,6 +11,7 @@ import { backupCommand, backupUsage } from './commands/backup';
 import { demoCommand } from './commands/demo';
 import { exportCommand } from './commands/export';
 import { planCommand, planUsage } from './commands/plan';
+import { serveCommand, serveUsage } from './commands/serve';
 import { verifyCommand, verifyUsage } from './commands/verify';
 
 const usage = `mia — membership inference audits of vision models (MIA Workbench)
@@ -30,6 +31,7 @@ ${planUsage}
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
 ${backupUsage}
 ${verifyUsage}
+${serveUsage}
   mia --help                                       this text
 
 Options:
@@ -64,6 +66,7 @@ export async function runCli(
         count: { type: 'string' },
         seed: { type: 'string' },
         'train-size': { type: 'string' },
+        port: { type: 'string' },
         json: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -129,6 +132,8 @@ export async function runCli(
             ...(values['train-size'] ? { trainSize: values['train-size'] } : {}),
           },
         );
+      case 'serve':
+        return await serveCommand({ out, err }, { config: values.config, port: values.port });
       case 'audit':
         return await auditCommand({ out, err }, { config: values.config, workspaceFile, json: values.json });
       default:
