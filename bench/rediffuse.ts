@@ -19,6 +19,7 @@ import { openDenoiser } from '../src-main/engine/models/denoiser-adapter';
 import { openOnnxModel } from '../src-main/engine/models/onnx-session';
 import { ModelSidecar } from '../src-main/engine/models/sidecar';
 import { SeededRandom } from '../src-main/engine/random/seeded-random';
+import { plainTarget, totalModelCalls } from '../src-shared/domain/model-calls';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const kit = path.join(
@@ -63,8 +64,8 @@ async function main(): Promise<void> {
   const adapter = await openDenoiser(unet, config, { intraOpNumThreads: threads });
   const records = demoRecords(count);
   const params = rediffuseAttack.params.parse({ repeats });
-  const estimate = rediffuseAttack.estimateModelCalls(params, { audited: records.length, references: 0, shadows: 0 });
-  const progress = createCallProgress(estimate, () => undefined);
+  const estimate = rediffuseAttack.estimateModelCalls(params, { audited: records.length, references: 0, shadows: 0, target: plainTarget });
+  const progress = createCallProgress(totalModelCalls(estimate), () => undefined);
   const signal = new AbortController().signal;
   const target = diffusionTarget('demo unet', adapter, null, createRecordImages(), progress, signal);
   try {

@@ -41,11 +41,15 @@ package_present() {
     python3-scipy) python_has scipy ;;
     # torchvision: tools/preprocess-reference/ regenerates the preprocessing parity fixture with it.
     python3-torchvision) python_has torchvision ;;
+    # The Slurm tests start a one-node cluster (tools/slurm/start-cluster.sh): its daemons live in /usr/sbin, which
+    # is not on every user's PATH.
+    slurm-wlm) { command -v slurmctld >/dev/null 2>&1 || [ -x /usr/sbin/slurmctld ]; } && command -v sbatch >/dev/null 2>&1 ;;
+    munge) command -v munged >/dev/null 2>&1 || [ -x /usr/sbin/munged ] ;;
     *) return 1 ;;
   esac
 }
 
-needed=(chromium poppler-utils fonts-dejavu-core dataset-fashion-mnist python3-torch python3-pil python3-scipy python3-torchvision)
+needed=(chromium poppler-utils fonts-dejavu-core dataset-fashion-mnist python3-torch python3-pil python3-scipy python3-torchvision slurm-wlm munge)
 # Only for testing this script: names counted as missing whatever is installed (tests/integration/setup-script.test.ts).
 read -r -a forced <<<"${MIA_SETUP_ASSUME_MISSING:-}"
 

@@ -10,15 +10,17 @@ import type { ModelSpec } from '../../src-main/engine/jobs/attack-task';
 import { buildClassifierConfig, buildClipConfig, buildDiffusionConfig } from '../../src-main/engine/models/config-from-sidecar';
 import { openOnnxModel } from '../../src-main/engine/models/onnx-session';
 import { ModelSidecar } from '../../src-main/engine/models/sidecar';
+import { preparePipeline } from '../../src-main/services/pipeline-import';
 import { kitFolder } from './paths';
 
-type Family = 'classifier' | 'clip' | 'diffusion';
+type Family = 'classifier' | 'clip' | 'diffusion' | 'latent-diffusion';
 
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
 const sidecarOf = (onnxFile: string) => ModelSidecar.parse(readJson(onnxFile.replace(/\.onnx$/, '.json')));
 
+/** The older kits mark a finished folder with DONE; a pipeline folder is complete when its model_index.json is there. */
 export function hasKit(family: Family): boolean {
-  return fs.existsSync(path.join(kitFolder(family), 'DONE'));
+  return fs.existsSync(path.join(kitFolder(family), family === 'latent-diffusion' ? 'model_index.json' : 'DONE'));
 }
 
 /** Records of `roles`, grouped by role in the order given (the engine scores audit, then calibration). */
@@ -49,7 +51,7 @@ export function demoRecords(family: Family, roles: readonly RunRecord['role'][],
 function spec(
   id: number,
   name: string,
-  kind: Family,
+  kind: ModelSpec['kind'],
   files: Record<string, string>,
   config: unknown,
   trainedOn: string[] | null,
@@ -113,4 +115,18 @@ export async function diffusionSpec(): Promise<ModelSpec> {
   const scheduler = readJson(path.join(folder, 'scheduler.json'));
   const config = await probe(unet, (m) => buildDiffusionConfig(sidecarOf(unet), scheduler, {}, m.inputs, 'unet.onnx'));
   return spec(1, 'demo unet', 'diffusion', { denoiser: unet }, config, null);
+}
+
+/** The text-conditional latent pipeline folder, prepared as its import prepares it (config read from the folder). */
+export async function latentPipelineSpec(): Promise<ModelSpec> {
+  const prepared = await preparePipeline(kitFolder('latent-diffusion'), {});
+  return {
+    id: 1,
+    name: prepared.name,
+    kind: 'diffusion',
+    files: prepared.files,
+    config: prepared.config,
+    sha256: prepared.sha256,
+    trainedOn: null,
+  };
 }

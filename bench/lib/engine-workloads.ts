@@ -20,9 +20,12 @@ import { openClip } from '../../src-main/engine/models/clip-adapter';
 import { openDenoiser } from '../../src-main/engine/models/denoiser-adapter';
 import { ClassifierConfig, ClipConfig, DiffusionConfig } from '../../src-main/engine/models/model-config';
 import type { SessionOptions } from '../../src-main/engine/models/onnx-session';
+import { loadPipelineTokenizer } from '../../src-main/engine/models/pipeline-folder';
+import { openTextConditioner } from '../../src-main/engine/models/text-conditioner';
 import { loadTextTokenizer } from '../../src-main/engine/models/text-tokenizer';
+import { openVaeCodec } from '../../src-main/engine/models/vae-codec';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
-import { classifierSpecs, clipSpec, demoRecords, diffusionSpec } from './demo-kit';
+import { classifierSpecs, clipSpec, demoRecords, diffusionSpec, latentPipelineSpec } from './demo-kit';
 import { timedSeconds } from './measure';
 
 export interface EngineKnobs extends SessionOptions {
@@ -168,5 +171,58 @@ export async function diffusionWorkload(knobs: EngineKnobs): Promise<WorkloadRes
   }
 }
 
-export const engineWorkloads = { classifier: classifierWorkload, clip: clipWorkload, diffusion: diffusionWorkload };
+/**
+ * ReDiffuse (n = views, t 200, stride 100, the defaults prompt = caption and compare = pixels) on the text-conditional
+ * latent pipeline: the UNet, both VAE halves and the text encoder, opened as the diffusion runtime opens them.
+ */
+export async function latentDiffusionWorkload(knobs: EngineKnobs): Promise<WorkloadResult> {
+  const spec = await latentPipelineSpec();
+  const config = DiffusionConfig.parse(spec.config);
+  const files = Object.fromEntries(Object.entries(spec.files).map(([role, file]) => [role, file.path]));
+  if (config.conditioning?.kind !== 'text' || !config.pixelShape)
+    throw new Error('The latent-diffusion demo is expected to be a text-conditional latent pipeline.');
+  const length = config.conditioning.maxLength;
+  const adapter = await openDenoiser(fileOf(spec, 'denoiser'), config, knobs);
+  const codec = await openVaeCodec(
+    { encoder: fileOf(spec, 'vae_encoder'), decoder: fileOf(spec, 'vae_decoder') },
+    { pixel: config.pixelShape, latent: config.sampleShape },
+    config.vaeScalingFactor ?? 1,
+    knobs,
+  );
+  const text = await openTextConditioner(fileOf(spec, 'text_encoder'), loadPipelineTokenizer(files, length), length, knobs);
+  const records = demoRecords('latent-diffusion', ['audit'], limitOf(knobs));
+  const seconds: number[] = [];
+  let calls = 0;
+  try {
+    for (let r = 0; r < knobs.repeats; r++) {
+      const target = diffusionTarget(
+        'demo latent pipeline',
+        adapter,
+        codec,
+        createRecordImages(),
+        createCallProgress(1, () => undefined),
+        signal,
+        text,
+      );
+      const { seconds: s, value } = await timedSeconds(() => runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records));
+      seconds.push(s);
+      calls = value.modelCalls;
+    }
+    const first = records.slice(0, knobs.verify);
+    const latents = await codec.encode(await createRecordImages().tensors(first, config.preprocess), first.length);
+    const hiddenStates = await text.encode(first.map((record) => record.caption ?? ''));
+    const epsilon = await adapter.predictEpsilon(latents, 200, { hiddenStates, emptyPrompt: null, guidanceScale: 1 });
+    const decoded = await codec.decode(latents, first.length);
+    return { records: records.length, calls, seconds, verify: { 'latent-unet': Array.from(epsilon), 'vae-decoder': Array.from(decoded) } };
+  } finally {
+    await Promise.all([adapter.release(), codec.release(), text.release()]);
+  }
+}
+
+export const engineWorkloads = {
+  classifier: classifierWorkload,
+  clip: clipWorkload,
+  diffusion: diffusionWorkload,
+  'latent-diffusion': latentDiffusionWorkload,
+};
 export type WorkloadName = keyof typeof engineWorkloads;

@@ -7,4 +7,4 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export const demoDir = process.env.MIA_DEMO_DIR ? path.resolve(process.env.MIA_DEMO_DIR) : path.join(repoRoot, 'resources', 'demo');
 
-export const kitFolder = (family: 'classifier' | 'clip' | 'diffusion'): string => path.join(demoDir, family);
+export const kitFolder = (family: 'classifier' | 'clip' | 'diffusion' | 'latent-diffusion'): string => path.join(demoDir, family);

@@ -1,6 +1,7 @@
 """Multiply-adds of one forward pass of one input, counted with forward hooks on the layers that dominate:
 Conv2d (output elements × in-channels/groups × kernel area), Linear (output elements × in-features) and batched
-matrix products (torch.matmul inside attention, counted by wrapping it for the duration of the pass). Norms,
+matrix products (torch.matmul and the `@` operator inside attention, counted by wrapping both for the duration of the
+pass). Norms,
 activations, pooling and softmax are left out (a few percent for these models), so the bound is slightly loose.
 """
 import torch
@@ -30,12 +31,21 @@ def count_macs(model, *inputs):
         total[0] += out.numel() * a.shape[-1]
         return out
 
+    original_operator = torch.Tensor.__matmul__
+
+    def matmul_operator(a, b):
+        out = original_operator(a, b)
+        total[0] += out.numel() * a.shape[-1]
+        return out
+
     torch.matmul = matmul
+    torch.Tensor.__matmul__ = matmul_operator
     try:
         with torch.no_grad():
             model(*inputs)
     finally:
         torch.matmul = original
+        torch.Tensor.__matmul__ = original_operator
         for h in hooks:
             h.remove()
     return total[0]

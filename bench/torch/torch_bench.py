@@ -4,7 +4,7 @@ from the committed ONNX files), the same inputs decoded from the same PNGs, the 
 Run with Debian's python3 (the one with torch):
   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/torch/torch_bench.py WORKLOAD [--threads N] [--batch B]
       [--repeats R] [--records N] [--verify K]
-WORKLOAD: classifier | clip | diffusion | gemm | export-matmul. Prints one JSON object on stdout.
+WORKLOAD: classifier | clip | diffusion | latent-diffusion | gemm | export-matmul. Prints one JSON object on stdout.
 """
 import argparse
 import csv
@@ -27,7 +27,7 @@ from PIL import Image  # noqa: E402
 
 from macs import count_macs  # noqa: E402
 from onnx_weights import read_onnx_weights  # noqa: E402
-from torch_models import load_classifier, load_clip, load_unet  # noqa: E402
+from torch_models import load_classifier, load_clip, load_latent_pipeline, load_unet  # noqa: E402
 import common  # noqa: E402,F401  (the demo kit's helpers set 2 threads on import; main() sets the asked number after)
 
 DEMO = os.environ.get('MIA_DEMO_DIR') or os.path.join(REPO, 'resources', 'demo')
@@ -214,6 +214,71 @@ def diffusion(args):
             'calls_by_model': {'unet': calls}, 'verify': {'unet': verify}}
 
 
+# ----------------------------------------------------------------------------- latent diffusion: ReDiffuse on a pipeline
+
+def ddim_walk(eps, xt, abar, t0, stride):
+    """Deterministic DDIM t0 -> t0 - stride -> ... -> 0 in float32, the last step returning x0_hat."""
+    cur = t0
+    while cur > 0:
+        e = eps(xt, cur)
+        x0 = (xt - float(np.sqrt(1 - abar[cur])) * e) / float(np.sqrt(abar[cur]))
+        nxt = cur - stride
+        xt = x0 if nxt <= 0 else float(np.sqrt(abar[nxt])) * x0 + float(np.sqrt(1 - abar[nxt])) * e
+        cur = nxt
+    return xt
+
+
+def latent_diffusion(args):
+    """ReDiffuse on the text-conditional latent pipeline as the engine runs it with its defaults (prompt = each
+    record's caption, compare = pixels): captions through the tokenizer and text encoder, images through the VAE
+    encoder (scaled latents), n noisy copies denoised with DDIM by the UNet in chunks of `batch`, each record's copies
+    decoded together (the engine decodes one record's copies at a time) and averaged, l2 to the image."""
+    import latent_common as lc
+    folder = os.path.join(DEMO, 'latent-diffusion')
+    modules, tokenizer, scale, scheduler = load_latent_pipeline(folder)
+    enc, dec, unet = modules['vae_encoder'], modules['vae_decoder'], modules['unet']
+    text = lambda ids: modules['text_encoder'](ids)[0]  # noqa: E731  (last_hidden_state)
+    abar = lc.alpha_bar(scheduler)
+    rows = read_records('latent-diffusion', ['audit'], args.records)
+    n, t0, stride, chunk, codec_chunk = args.views, 200, 100, args.batch, 16
+
+    def conditioned(x, ids):
+        states = in_batches(text, ids, chunk)
+        latents = in_batches(enc, x, codec_chunk) * scale
+        return states, latents
+
+    def work():
+        generator = torch.Generator().manual_seed(1)
+        x = decode(rows)
+        ids = torch.tensor([tokenizer.encode(r['caption'])[0] for r in rows], dtype=torch.int64)
+        states, z0 = conditioned(x, ids)
+        zs, ctx = z0.repeat_interleave(n, dim=0), states.repeat_interleave(n, dim=0)
+        noise = torch.randn(zs.shape, generator=generator)
+        zt = float(np.sqrt(abar[t0])) * zs + float(np.sqrt(1 - abar[t0])) * noise
+
+        def eps(z, t):
+            return in_batches(lambda a, c: unet(a, torch.full((a.shape[0],), t, dtype=torch.int64), c), z, chunk, ctx)
+        reconstructed = ddim_walk(eps, zt, abar, t0, stride) / scale
+        images = torch.stack([dec(reconstructed[i * n:(i + 1) * n]).mean(0) for i in range(len(rows))])
+        return x, ids, ((x - images) ** 2).flatten(1).sum(1)
+
+    with torch.inference_mode():
+        seconds, (x, ids, _) = timed(args.repeats, work)
+        k = args.verify
+        states, z0 = conditioned(x[:k], ids[:k])
+        verify = {'latent-unet': unet(z0, torch.full((k,), 200, dtype=torch.int64), states).flatten().tolist(),
+                  'vae-decoder': dec(z0 / scale).flatten().tolist()}
+        macs = {'latent-unet': count_macs(unet, z0[:1], torch.zeros(1, dtype=torch.int64), states[:1]),
+                'vae-encoder': count_macs(enc, x[:1]), 'vae-decoder': count_macs(dec, z0[:1]),
+                'text-encoder': count_macs(modules['text_encoder'], ids[:1])}
+    records = len(rows)
+    steps = -(-t0 // stride)
+    calls_by_model = {'latent-unet': records * n * steps, 'vae-encoder': records, 'vae-decoder': records * n,
+                      'text-encoder': records}
+    return {'records': records, 'calls': sum(calls_by_model.values()), 'seconds': seconds, 'macs_per_call': macs,
+            'calls_by_model': calls_by_model, 'verify': verify}
+
+
 # ----------------------------------------------------------------------------- peak float32 GEMM
 
 def gemm(args):
@@ -251,7 +316,7 @@ def export_matmul(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument('workload', choices=['classifier', 'clip', 'diffusion', 'gemm', 'export-matmul'])
+    parser.add_argument('workload', choices=['classifier', 'clip', 'diffusion', 'latent-diffusion', 'gemm', 'export-matmul'])
     parser.add_argument('--threads', type=int, default=1)
     parser.add_argument('--batch', type=int, default=128)
     parser.add_argument('--repeats', type=int, default=3)
@@ -262,7 +327,9 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
-    result = {'classifier': classifier, 'clip': clip, 'diffusion': diffusion, 'gemm': gemm, 'export-matmul': export_matmul}[args.workload](args)
+    workloads = {'classifier': classifier, 'clip': clip, 'diffusion': diffusion, 'latent-diffusion': latent_diffusion, 'gemm': gemm,
+                 'export-matmul': export_matmul}
+    result = workloads[args.workload](args)
     result.update(workload=args.workload, threads=torch.get_num_threads(), batch=args.batch, torch=torch.__version__,
                   peak_rss_mib=peak_rss_mib())
     json.dump(result, sys.stdout)

@@ -70,3 +70,26 @@ def load_clip(folder):
 def load_unet(onnx_file):
     from diffusion import TinyUNet
     return _load(TinyUNet(), onnx_file)
+
+
+def load_latent_pipeline(folder):
+    """The text-conditional latent pipeline of tools/demo-kit/latent_pipeline.py from its Optimum folder: VAE encoder
+    and decoder, text encoder and UNet (external weights), each rebuilt from its ONNX initializers with python3-onnx's
+    numpy_helper (goldens_from_onnx.load_onnx_weights, which the demo kit's golden check proves exact), the tokenizer
+    from vocab.json + merges.txt, and the VAE's scaling factor from its config."""
+    import latent_common as lc
+    from clip_bpe_reference import ClipBpe
+    from goldens_from_onnx import load_onnx_weights
+    from latent_pipeline import TinyCondUNet, TinyTextEncoder
+
+    def read(*parts):
+        with open(os.path.join(folder, *parts), encoding='utf-8') as f:
+            return json.load(f) if parts[-1].endswith('.json') else f.read()
+
+    modules = {'vae_encoder': lc.TinyVaeEncoder(), 'vae_decoder': lc.TinyVaeDecoder(),
+               'text_encoder': TinyTextEncoder(read('text_encoder', 'config.json')['vocab_size']), 'unet': TinyCondUNet()}
+    for name, module in modules.items():
+        load_onnx_weights(module, os.path.join(folder, name, 'model.onnx'))
+    merges = [line for line in read('tokenizer', 'merges.txt').splitlines() if line and not line.startswith('#version')]
+    tokenizer = ClipBpe(read('tokenizer', 'vocab.json'), merges)
+    return modules, tokenizer, read('vae_decoder', 'config.json')['scaling_factor'], read('scheduler', 'scheduler_config.json')

@@ -1,20 +1,26 @@
 """MIA Workbench training recipe: trains planned shadow or reference classifiers and exports each to ONNX.
 
-The workbench runs this file as a child process:  python3 train_classifier.py JOB.json
+The workbench runs this file as a child process:  python3 train_classifier.py JOB.json [--model INDEX]
+With --model INDEX it trains only the planned model at that index (a Slurm array task trains one model each).
 JOB.json (written by the workbench) names a float32 tensor file holding every pooled record already preprocessed
 exactly as the target model expects, the labels, the architecture, the optimiser recipe, and per model the pool
 indices it trains on and holds out. Progress goes to stdout as one JSON object per line:
 
   {"event": "start", "models": K, "torch": "1.13.1"}
   {"event": "epoch", "model": i, "epoch": e, "epochs": E, "loss": 0.41}
-  {"event": "model", "model": i, "name": "shadow_00", "trainAccuracy": 1.0, "heldOutAccuracy": 0.83, "seconds": 4.2}
+  {"event": "model", "model": i, "name": "shadow_00", "trainAccuracy": 1.0, "heldOutAccuracy": 0.83, "seconds": 4.2,
+   "sha256": "…"}
   {"event": "done"}
+
+With --model, the model event is also written beside the ONNX file as ONNX.result.json, so a workbench that reads
+the model back from a cluster's shared folder can check the file it copies is the one exported here (its sha256).
 
 Anything that goes wrong ends the process with a non-zero status and a message on stderr.
 Architecture "shokri-cnn": conv5x5(c1) - tanh - maxpool2 - conv5x5(c2) - tanh - maxpool2 - FC(hidden) - tanh -
 FC(classes), the CNN of Shokri et al. as the demo kit's target uses it; feature maps larger than 4x4 are
 average-pooled to 4x4 so the dense layer stays small on larger images.
 """
+import hashlib
 import json
 import os
 import sys
@@ -79,7 +85,7 @@ def accuracy(model, X, Y, indices):
     return correct / len(indices)
 
 
-def train_one(job, X, Y, index, spec):
+def train_one(job, X, Y, index, spec, write_result):
     recipe, arch = job['recipe'], job['architecture']
     torch.manual_seed(spec['seed'])
     order = torch.Generator().manual_seed(spec['seed'] + 1)
@@ -117,17 +123,42 @@ def train_one(job, X, Y, index, spec):
                           dynamic_axes={name: {0: 'batch'} for name in names}, do_constant_folding=True)
     os.replace(partial, spec['onnx'])  # a file with the final name is always a complete export
     held_out = torch.tensor(spec['heldOut'], dtype=torch.long)
-    emit(event='model', model=index, name=spec['name'], trainAccuracy=accuracy(model, X, Y, train_on),
-         heldOutAccuracy=accuracy(model, X, Y, held_out), seconds=round(seconds, 3))
+    result = dict(event='model', model=index, name=spec['name'], trainAccuracy=accuracy(model, X, Y, train_on),
+                  heldOutAccuracy=accuracy(model, X, Y, held_out), seconds=round(seconds, 3),
+                  sha256=file_sha256(spec['onnx']))
+    if write_result:
+        with open(spec['onnx'] + '.result.json.partial', 'w', encoding='utf-8') as handle:
+            json.dump(result, handle)
+        os.replace(spec['onnx'] + '.result.json.partial', spec['onnx'] + '.result.json')
+    emit(**result)
+
+
+def file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, 'rb') as handle:
+        for block in iter(lambda: handle.read(1 << 20), b''):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_arguments(argv):
+    """JOB.json, and optionally --model INDEX: the one planned model to train."""
+    if len(argv) == 2:
+        return argv[1], None
+    if len(argv) == 4 and argv[2] == '--model' and argv[3].isdigit():
+        return argv[1], int(argv[3])
+    fail('usage: train_classifier.py JOB.json [--model INDEX]')
 
 
 def main():
-    if len(sys.argv) != 2:
-        fail('usage: train_classifier.py JOB.json')
-    with open(sys.argv[1], encoding='utf-8') as handle:
+    job_file, only = parse_arguments(sys.argv)
+    with open(job_file, encoding='utf-8') as handle:
         job = json.load(handle)
     if job.get('format') != FORMAT or job.get('version') != 1:
-        fail('%s is not a version 1 %s file.' % (sys.argv[1], FORMAT))
+        fail('%s is not a version 1 %s file.' % (job_file, FORMAT))
+    if only is not None and only >= len(job['models']):
+        fail('--model %d: the job plans %d models (indices 0 to %d).' % (only, len(job['models']),
+                                                                       len(job['models']) - 1))
     if job['architecture']['name'] != 'shokri-cnn':
         fail('Unknown architecture %r; this recipe trains "shokri-cnn".' % job['architecture']['name'])
     torch.set_num_threads(max(1, int(job.get('threads', 1))))
@@ -139,9 +170,10 @@ def main():
                                                                       count * int(np.prod(shape))))
     X = torch.from_numpy(values.reshape([count] + list(shape)))
     Y = torch.tensor(data['labels'], dtype=torch.long)
-    emit(event='start', models=len(job['models']), torch=torch.__version__)
-    for index, spec in enumerate(job['models']):
-        train_one(job, X, Y, index, spec)
+    chosen = list(enumerate(job['models'])) if only is None else [(only, job['models'][only])]
+    emit(event='start', models=len(chosen), torch=torch.__version__)
+    for index, spec in chosen:
+        train_one(job, X, Y, index, spec, write_result=only is not None)
     emit(event='done')
 
 

@@ -9,6 +9,7 @@ import { workspaceInfo } from '../services/workspace-service';
 import { auditCommand } from './commands/audit';
 import { backupCommand, backupUsage } from './commands/backup';
 import { demoCommand } from './commands/demo';
+import { demoRemoteCommand, demoRemoteUsage } from './commands/demo-remote';
 import { exportCommand } from './commands/export';
 import { planCommand, planUsage } from './commands/plan';
 import { serveCommand, serveUsage } from './commands/serve';
@@ -29,6 +30,7 @@ ${planUsage}
                                                    --title … --date fill the PDF's cover (date: today)
   mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
+${demoRemoteUsage}
 ${backupUsage}
 ${verifyUsage}
 ${serveUsage}
@@ -67,6 +69,7 @@ export async function runCli(
         seed: { type: 'string' },
         'train-size': { type: 'string' },
         port: { type: 'string' },
+        records: { type: 'string' },
         json: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -118,6 +121,8 @@ export async function runCli(
         return await verifyCommand({ out, err }, { args: positionals.slice(1), json: values.json });
       case 'demo':
         return await demoCommand({ out, err }, { outDir: path.resolve(values.out ?? path.join('out', 'demo')) });
+      case 'demo-remote':
+        return await demoRemoteCommand({ out, err }, { records: values.records });
       case 'plan':
         return await planCommand(
           { out, err },

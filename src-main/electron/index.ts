@@ -3,6 +3,7 @@ import { app, BrowserWindow } from 'electron';
 import path from 'node:path';
 import { createBackend, type Backend } from '../services/backend';
 import { electronFrontDoor } from './front-door';
+import { electronApiKeyStore } from './key-cipher';
 import { registerIpc } from './ipc';
 import { utilityHostSpawner } from './utility-host';
 import { createMainWindow, hardenSession, rendererUrl } from './window';
@@ -17,7 +18,7 @@ app.whenReady().then(() => {
   backend = createBackend({
     workspaceFile,
     spawnHost: utilityHostSpawner(path.join(__dirname, 'engine-host.js')),
-    frontDoor: electronFrontDoor(),
+    frontDoor: { ...electronFrontDoor(), apiKeys: electronApiKeyStore() },
   });
   const window = createMainWindow();
   const unregister = registerIpc(backend, window, rendererUrl());

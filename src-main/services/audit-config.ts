@@ -2,24 +2,57 @@
 // config file. Every key is checked, and an error names the key and what was expected. Seeds, counts and training
 // settings take their limits from the contract's own schemas, so a config the services would refuse halfway through
 // an audit is refused here, before anything runs.
-import fs from 'node:fs';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
-import { DatasetSourceKind, RecordRole, RunStartRequest, SplitPlanRequest, TrainingRecipe } from '../../src-shared/contract/contract';
+import {
+  DatasetSourceKind,
+  RecordRole,
+  RunStartRequest,
+  SlurmSettings,
+  SplitPlanRequest,
+  TrainingRecipe,
+  TrainingStartRequest,
+} from '../../src-shared/contract/contract';
+import { RemoteEndpoint, RemoteProtocol } from '../../src-shared/domain/remote-models';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
+import { plainYaml, readConfigText } from '../common/plain-yaml';
 import type { AttackModule } from '../engine/attacks/attack-module';
 import { findAttack } from '../engine/attacks/registry';
 
 const FilePath = z.string().min(1);
 
+/** A classifier or diffusion denoiser served over KServe v2: the endpoint and the server's model name (and version). */
+const RemoteSingleModel = RemoteEndpoint.extend({ model: z.string().min(1), version: z.string().min(1).optional() });
+/** A diffusion target may instead be an image-variation API (`protocol: image-variation`, `model` e.g. "dall-e-2"). */
+const RemoteDiffusionModel = RemoteSingleModel.extend({ protocol: RemoteProtocol.optional() });
+/** A CLIP pair served over KServe v2: the image and text encoders are two served models on one server. */
+const RemoteClipModels = RemoteEndpoint.extend({
+  imageModel: z.string().min(1),
+  imageVersion: z.string().min(1).optional(),
+  textModel: z.string().min(1),
+  textVersion: z.string().min(1).optional(),
+});
+
 const TargetConfig = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('classifier'), name: z.string().optional(), model: FilePath, sidecar: FilePath.optional() }),
+  z
+    .strictObject({
+      kind: z.literal('classifier'),
+      name: z.string().optional(),
+      model: FilePath.optional(),
+      /** A classifier served over the network; its classes and preprocessing come from `sidecar`. */
+      remote: RemoteSingleModel.optional(),
+      sidecar: FilePath.optional(),
+    })
+    .refine((classifier) => (classifier.model === undefined) !== (classifier.remote === undefined), {
+      message: 'a classifier target takes either "model" (an ONNX file or folder) or "remote" (a served model), not both',
+    }),
   z
     .strictObject({
       kind: z.literal('clip'),
       name: z.string().optional(),
+      /** Image and text encoders served over the network; the tokenizer stays a local file (`tokenizer`). */
+      remote: RemoteClipModels.optional(),
       /** A combined CLIP model: one ONNX file serving as both encoders, or its Optimum folder (combined-clip-folder.ts). */
       model: FilePath.optional(),
       imageModel: FilePath.optional(),
@@ -30,6 +63,13 @@ const TargetConfig = z.discriminatedUnion('kind', [
     })
     .refine(
       (clip) =>
+        clip.remote === undefined ||
+        (clip.model === undefined && clip.imageModel === undefined && clip.textModel === undefined && clip.tokenizer !== undefined),
+      { message: 'a CLIP target with "remote" takes "tokenizer" (a local file) and no "model", "imageModel" or "textModel"' },
+    )
+    .refine(
+      (clip) =>
+        clip.remote !== undefined ||
         (clip.model === undefined) === (clip.imageModel !== undefined && clip.textModel !== undefined && clip.tokenizer !== undefined),
       {
         message:
@@ -50,12 +90,20 @@ const TargetConfig = z.discriminatedUnion('kind', [
       model: FilePath.optional(),
       /** A diffusers pipeline folder as Optimum exports it (pipeline-folder.ts); it brings its own scheduler. */
       pipeline: FilePath.optional(),
+      /** An unconditional pixel denoiser served over the network; its scheduler stays a local file. */
+      remote: RemoteDiffusionModel.optional(),
       scheduler: FilePath.optional(),
       sidecar: FilePath.optional(),
     })
-    .refine((diffusion) => (diffusion.model === undefined) !== (diffusion.pipeline === undefined), {
-      message: 'a diffusion target takes either "model" (one denoiser file) or "pipeline" (a pipeline folder), not both',
+    .refine((diffusion) => [diffusion.model, diffusion.pipeline, diffusion.remote].filter((given) => given !== undefined).length === 1, {
+      message:
+        'a diffusion target takes either "model" (one denoiser file) or "pipeline" (a pipeline folder) or "remote" (a served denoiser), exactly one of them',
     })
+    .refine(
+      (diffusion) =>
+        diffusion.remote?.protocol !== 'image-variation' || (diffusion.scheduler === undefined && diffusion.sidecar === undefined),
+      { message: 'an image-variation target (remote.protocol: image-variation) takes no "scheduler" or "sidecar"; the API shows neither' },
+    )
     .refine((diffusion) => diffusion.pipeline === undefined || (diffusion.scheduler === undefined && diffusion.sidecar === undefined), {
       message: 'a diffusion target with "pipeline" takes no "scheduler" or "sidecar"; the folder brings its own',
     }),
@@ -75,6 +123,9 @@ const ModelSetConfig = z.union([
       seed: SplitPlanRequest.shape.seed,
       trainSize: SplitPlanRequest.shape.trainSize,
       ...TrainingRecipe.shape,
+      /** `slurm`: one job array on the auditor's cluster, with the `slurm` settings (docs/slurm.md). */
+      backend: TrainingStartRequest.shape.backend.optional(),
+      slurm: SlurmSettings.optional(),
     }),
   }),
 ]);
@@ -100,6 +151,8 @@ export const AuditConfig = z.strictObject({
         attack: RunStartRequest.shape.attack,
         seed: RunStartRequest.shape.seed,
         params: RunStartRequest.shape.params,
+        /** For a remote target: the most infer requests this run may send (responses already cached are free). */
+        queryBudget: RunStartRequest.shape.queryBudget,
       }),
     )
     .min(1),
@@ -109,15 +162,7 @@ export type AuditConfig = z.output<typeof AuditConfig>;
 /** Reads and checks a config file; relative paths in it are resolved against the file's folder. */
 export function readAuditConfig(file: string): { config: AuditConfig; baseDir: string } {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new MiaError(
-      'config.unreadable',
-      `Cannot read the audit config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
+  const text = readConfigText(absolute, 'audit config');
   let raw: unknown;
   if (/\.json$/i.test(absolute)) {
     try {
@@ -126,7 +171,7 @@ export function readAuditConfig(file: string): { config: AuditConfig; baseDir: s
       throw new MiaError('config.syntax', `The audit config ${absolute} is not valid JSON: ${(error as Error).message}`);
     }
   } else {
-    raw = plainYaml(text, absolute);
+    raw = plainYaml(text, `The audit config ${absolute}`);
   }
   const config = parseWith(AuditConfig, raw, `Audit config ${absolute}`, 'config.invalid');
   checkRunsAgainstAttacks(config, absolute);
@@ -152,29 +197,11 @@ function checkRunsAgainstAttacks(config: AuditConfig, file: string): void {
       );
     }
     parseWith(attack.params, run.params, `Audit config ${file}: runs[${index}].params (${attack.id})`, 'config.invalid');
+    if (run.queryBudget !== undefined && config.target.remote === undefined) {
+      throw new MiaError(
+        'config.invalid',
+        `Audit config ${file}: runs[${index}].queryBudget limits the requests sent to a remote target; this target has no "remote".`,
+      );
+    }
   });
-}
-
-/** The tags a config may spell out: JSON's kinds of value. Anything else (`!!binary`, `!!set`, `!foo`) is refused. */
-const plainTags = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`));
-
-/**
- * Parses YAML into plain JSON-like values. Explicit tags would otherwise give Buffers, Sets, Maps or Dates whose
- * schema errors list their methods, or (unknown tags) a warning printed to the terminal and a string.
- */
-function plainYaml(text: string, file: string): unknown {
-  const lines = new LineCounter();
-  const document = parseDocument(text, { schema: 'core', logLevel: 'silent', prettyErrors: true, lineCounter: lines });
-  const [error] = document.errors;
-  if (error) throw new MiaError('config.syntax', `The audit config ${file} is not valid YAML: ${error.message}`);
-  visit(document, (_key, node) => {
-    if (!isNode(node) || node.tag === undefined || plainTags.has(node.tag)) return undefined;
-    const line = node.range ? lines.linePos(node.range[0]).line : null;
-    throw new MiaError(
-      'config.yaml-tag',
-      `The audit config ${file}${line ? ` (line ${line})` : ''} uses the YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')}; only plain strings, numbers, booleans, lists and maps are allowed (remove the tag).`,
-      { tag: node.tag, ...(line ? { line } : {}) },
-    );
-  });
-  return document.toJS({ maxAliasCount: 100 });
 }

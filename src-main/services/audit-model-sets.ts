@@ -59,7 +59,7 @@ async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train
     hooks.onStep?.(`The ${purpose} models in ${folder} were trained earlier for this plan (set ${reused}); reusing them.`);
     return reused;
   }
-  const { count, seed, trainSize, epochs, learningRate, batchSize, weightDecay } = entry.train;
+  const { count, seed, trainSize, epochs, learningRate, batchSize, weightDecay, backend: trainingBackend, slurm } = entry.train;
   const recipe = Object.fromEntries(
     Object.entries({ epochs, learningRate, batchSize, weightDecay }).filter(([, value]) => value !== undefined),
   );
@@ -75,6 +75,8 @@ async function trainSet(context: Context, entry: Extract<ModelSetConfig, { train
       recipe,
       ...(trainSize !== undefined ? { trainSize } : {}),
       ...(entry.name ? { name: entry.name } : {}),
+      ...(trainingBackend ? { backend: trainingBackend } : {}),
+      ...(slurm ? { slurm } : {}),
     },
     `${key}.train`,
     'config.invalid',

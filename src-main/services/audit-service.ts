@@ -14,6 +14,8 @@ import type { Backend } from './backend';
 import { importDataset } from './dataset-import';
 import { provideModelSet, type ModelSetHooks } from './audit-model-sets';
 import { importModel } from './model-import';
+import { importRemoteModel } from './remote-model-import';
+import { remoteRoles, variationRole, type RemoteComponent, type RemoteEndpoint } from '../../src-shared/domain/remote-models';
 
 export interface AuditHooks extends ModelSetHooks {
   onProgress?(progress: RunProgress, attack: string): void;
@@ -65,13 +67,14 @@ export async function importAuditTarget(
   }
 
   const target = config.target;
+  if (target.remote) return { datasetId, targetId: await importAuditRemoteTarget(backend, config, resolve, hooks) };
   // The config's schema ensures a CLIP target has a combined model or an image model.
   const targetFile = resolve(
     target.kind === 'clip'
       ? (target.model ?? target.imageModel ?? '')
       : target.kind === 'diffusion'
         ? (target.pipeline ?? target.model ?? '')
-        : target.model,
+        : (target.model ?? ''),
   );
   const targetId =
     (await findSingleModel(backend, targetFile, 'target')) ??
@@ -109,6 +112,63 @@ export async function importAuditTarget(
     ).id;
 
   return { datasetId, targetId };
+}
+
+/**
+ * A target served over the network: imported through the remote import service, or, when the workspace already holds
+ * the same endpoint and components with the same metadata (the import is refused as model.duplicate), reused.
+ */
+async function importAuditRemoteTarget(
+  backend: Backend,
+  config: AuditConfig,
+  resolve: (file: string) => string,
+  hooks: AuditHooks,
+): Promise<number> {
+  const target = config.target;
+  const served = (model: string, version: string | undefined): RemoteComponent => ({ model, ...(version ? { version } : {}) });
+  let endpoint: RemoteEndpoint;
+  let components: Record<string, RemoteComponent>;
+  let variationProtocol = false;
+  if (target.kind === 'clip') {
+    if (!target.remote) throw new MiaError('config.invalid', 'The audit target has no "remote".');
+    const { imageModel, imageVersion, textModel, textVersion, ...reach } = target.remote;
+    endpoint = reach;
+    components = { image: served(imageModel, imageVersion), text: served(textModel, textVersion) };
+  } else {
+    if (!target.remote) throw new MiaError('config.invalid', 'The audit target has no "remote".');
+    // A diffusion target may be an image-variation API, whose one component is its `variations` model.
+    const { model, version, protocol, ...reach } = { protocol: undefined, ...target.remote };
+    variationProtocol = protocol === 'image-variation';
+    endpoint = reach;
+    // A classifier serves its `model`, a diffusion target its `denoiser` (remote-models.ts).
+    components = { [variationProtocol ? variationRole : (remoteRoles[target.kind][0] as string)]: served(model, version) };
+  }
+  const file = (given: string | undefined) => (given ? resolve(given) : undefined);
+  const sidecar = file(target.sidecar);
+  const tokenizer = target.kind === 'clip' ? file(target.tokenizer) : undefined;
+  const textSidecar = target.kind === 'clip' ? file(target.textSidecar) : undefined;
+  const scheduler = target.kind === 'diffusion' ? file(target.scheduler) : undefined;
+  hooks.onStep?.(`Reading the remote ${target.kind} model at ${endpoint.url} …`);
+  try {
+    const imported = await importRemoteModel(backend.db, {
+      kind: target.kind,
+      role: 'target',
+      ...(variationProtocol ? { protocol: 'image-variation' as const } : {}),
+      endpoint,
+      components,
+      ...(target.name ? { name: target.name } : {}),
+      ...(sidecar ? { sidecarPath: sidecar } : {}),
+      ...(textSidecar ? { textSidecarPath: textSidecar } : {}),
+      ...(tokenizer ? { tokenizerPath: tokenizer } : {}),
+      ...(scheduler ? { schedulerPath: scheduler } : {}),
+    });
+    return imported.id;
+  } catch (error) {
+    const existing = isMiaError(error, 'model.duplicate') ? error.details?.['existingId'] : undefined;
+    if (typeof existing !== 'number') throw error;
+    hooks.onStep?.(`The remote model at ${endpoint.url} is already in the workspace (model ${existing}); using that one.`);
+    return existing;
+  }
 }
 
 export async function importAuditInputs(
@@ -180,6 +240,7 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
       ...(imports.referenceSetId && needsModels(run.attack, 'reference') ? { referenceSetId: imports.referenceSetId } : {}),
       ...(imports.shadowSetId && needsModels(run.attack, 'shadow') ? { shadowSetId: imports.shadowSetId } : {}),
       ...(imports.nullModelId ? { nullModelId: imports.nullModelId } : {}),
+      ...(run.queryBudget ? { queryBudget: run.queryBudget } : {}),
     });
     if (!started.ok)
       throw new MiaError(

@@ -20,6 +20,7 @@ import { deliverReport } from './reports/report-delivery';
 import { unattendedFrontDoor, type FrontDoor } from './front-door';
 import { importModelFromContract, importModelSetFromContract, listModelSetSummaries, modelDetails } from './model-queries';
 import { checkModelAgainstDataset } from './model-queries-check';
+import { importRemoteModel } from './remote-model-import';
 import { dataFitReport } from './data-fit';
 import { runDetails } from './run-report';
 import { runCurves } from './run-report-curves';
@@ -33,7 +34,10 @@ import { setModelPreprocess } from './model-preprocess';
 import { createTrainingService, type TrainingService } from './training/training-service';
 import { createPythonSetting } from './training/python-setting';
 import { chooseTrainingFolder, trainingFolderSettings } from './training/training-folder';
+import { refuseSlurmCommandsFromPage } from './training/slurm-page-guard';
 import { chooseOpenPath, listOfferedFolder } from './files/open-paths';
+import { apiKeyHandlers } from './api-key-channels';
+import { environmentWithStoredKey } from './api-key-environment';
 
 export interface BackendOptions {
   readonly workspaceFile: string;
@@ -61,12 +65,13 @@ export interface Backend {
 
 export function createBackend(options: BackendOptions): Backend {
   const db = openWorkspace(options.workspaceFile);
+  const frontDoor = options.frontDoor ?? unattendedFrontDoor;
   const engine = createEngineClient(options.spawnHost);
   const bus = new EventBus();
   const running = createJobRunner();
-  const deps = { db, engine, bus, running };
+  // In the app, runs read the keys of their remote models from its store (api-key-environment.ts).
+  const deps = { db, engine, bus, running, apiKeys: frontDoor.apiKeys };
   const orphans = startOrphanSweep({ db, bus });
-  const frontDoor = options.frontDoor ?? unattendedFrontDoor;
   const python = createPythonSetting({ db, frontDoor, option: options.python });
   const training = createTrainingService({
     db,
@@ -100,6 +105,7 @@ export function createBackend(options: BackendOptions): Backend {
     },
     'models.list': () => listModels(db),
     'models.import': (request) => importModelFromContract(db, request),
+    'models.importRemote': (request) => importRemoteModel(db, request, environmentWithStoredKey(frontDoor.apiKeys, request.endpoint)),
     'models.importSet': (request) => importModelSetFromContract(db, request),
     'models.sets': () => listModelSetSummaries(db),
     'models.details': ({ modelId }) => modelDetails(db, modelId),
@@ -143,11 +149,16 @@ export function createBackend(options: BackendOptions): Backend {
     'training.python': () => training.python(),
     // The page names at most a folder; where the files go is the front door's answer (a dialog, or the training root).
     'training.plan': async (request) => training.plan(request, await chooseTrainingFolder(frontDoor, request)),
-    'training.start': async (request) => training.start(request, await chooseTrainingFolder(frontDoor, request)),
+    'training.start': async (request) => {
+      refuseSlurmCommandsFromPage(request);
+      return training.start(request, await chooseTrainingFolder(frontDoor, request));
+    },
     'training.list': () => training.list(),
     'training.cancel': ({ jobId }) => training.cancel(jobId),
+    'training.resubmit': ({ jobId, indices }) => training.resubmit(jobId, indices),
     'files.chooseOpen': ({ purpose }) => chooseOpenPath(frontDoor, purpose),
     'files.list': (request) => listOfferedFolder(frontDoor, request),
+    ...apiKeyHandlers(frontDoor),
   };
 
   return {

@@ -5,6 +5,7 @@
 // started, or from an HTTP download.
 import type { OpenPurpose, SplitPurpose } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
+import type { ApiKeyStore } from './api-key-store';
 
 /** A file the export wrote into a private folder, and the name it should be saved under. */
 export interface PreparedFile {
@@ -55,6 +56,11 @@ export interface FrontDoor {
    * renderer cannot enumerate folders.
    */
   readonly openPaths?: OpenPaths;
+  /**
+   * The app's encrypted store of API keys for remote targets (keys.*; runs and imports read `apiKeyEnv` from it
+   * before the environment). Absent on the headless host and the CLI: they store no keys and read only the variable.
+   */
+  readonly apiKeys?: ApiKeyStore;
 }
 
 /** The front door of a backend that nobody can be asked through (the CLI, tests that do not export). */

@@ -38,7 +38,7 @@ import {
 } from './model-import-schemas';
 import { trainedOnKeys } from './trained-on-keys';
 
-function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 'diffusion'): ModelSidecar | null {
+export function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 'diffusion'): ModelSidecar | null {
   if (!file) return null;
   const sidecar = parseWith(
     ModelSidecar,
@@ -58,7 +58,7 @@ function readSidecar(file: string | null, expectedKind: 'classifier' | 'clip' | 
 
 const absolute = (file: string) => path.resolve(file);
 const stem = (file: string) => path.basename(file, path.extname(file));
-const ioOf = (model: OnnxModel) => ({
+export const ioOf = (model: OnnxModel) => ({
   inputs: [...model.inputs].map((t) => ({ ...t, shape: [...t.shape] })),
   outputs: [...model.outputs].map((t) => ({ ...t, shape: [...t.shape] })),
 });
@@ -77,7 +77,7 @@ async function withModels<T>(files: readonly string[], use: (models: OnnxModel[]
 type PreparedModel = Omit<NewModel, 'modelSetId'>;
 
 /** A model imported on its own, unless the same files are already in the workspace and the request did not allow a copy. */
-function insertSingleModel(db: WorkspaceDb, prepared: PreparedModel, allowDuplicate: boolean | undefined): ModelSummary {
+export function insertSingleModel(db: WorkspaceDb, prepared: PreparedModel, allowDuplicate: boolean | undefined): ModelSummary {
   refuseDuplicateModel(db, prepared, allowDuplicate === true);
   return getModel(db, insertModel(db, { ...prepared, modelSetId: null }));
 }

@@ -53,5 +53,6 @@ export function modelDetails(db: WorkspaceDb, modelId: number): ModelDetails {
     ),
     config: stored.config,
     trainedOnCount: stored.trainedOn ? stored.trainedOn.length : null,
+    remote: stored.remote,
   };
 }

@@ -9,6 +9,7 @@ import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import type { AttackModule } from '../engine/attacks/attack-module';
 import { findAttack } from '../engine/attacks/registry';
+import { checkTargetAccess } from '../engine/attacks/target-access';
 import type { RunRecord } from '../engine/attacks/run-record';
 import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
 import { ModelConfig } from '../engine/models/model-config';
@@ -16,7 +17,9 @@ import { getDataset } from '../workspace/datasets-repo';
 import { findModelSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { assertDataFits, findDataMismatches } from './data-fit';
-import { verifyModelFiles } from './model-files';
+import { environmentWithStoredKey } from './api-key-environment';
+import type { ApiKeyStore } from './api-key-store';
+import { remoteCacheFolder, verifyModelIdentity } from './remote-model-identity';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 
 export type RunRequest = z.output<typeof RunStartRequest>;
@@ -40,9 +43,17 @@ export interface RunInputs {
   readonly records: RunRecord[];
   readonly modelHash: string;
   readonly dataHash: string;
+  /** For runs with a remote model: where responses are cached, and the most requests the run may send. */
+  readonly remote: { readonly cacheFolder: string; readonly queryBudget: number | null } | null;
 }
 
-export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pinned?: PinnedRun): Promise<RunInputs> {
+/** `apiKeys`: the app's key store, where a remote model's apiKeyEnv is read first for its identity check. */
+export async function resolveRunInputs(
+  db: WorkspaceDb,
+  request: RunRequest,
+  pinned?: PinnedRun,
+  apiKeys?: ApiKeyStore,
+): Promise<RunInputs> {
   const attack = findAttack(request.attack);
   const params = pinned
     ? parseWith(attack.params, request.params, `Parameters of run ${pinned.runId} (${attack.id})`, 'run.bad-config')
@@ -59,6 +70,7 @@ export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pin
       `The ${attack.title} attack needs a ${attack.family} model, but "${target.name}" is a ${target.kind} model.`,
     );
   }
+  checkTargetAccess(attack, target);
   const dataset = getDataset(db, request.datasetId);
   const records = readRunRecords(db, request.datasetId);
   const dataHash = recordsHash(records);
@@ -96,15 +108,32 @@ export async function resolveRunInputs(db: WorkspaceDb, request: RunRequest, pin
       { runId: pinned.runId, what: 'models' },
     );
   }
-  // A model file that changed since import is never silently used.
-  for (const model of models) await verifyModelFiles(model.name, model.files, model.sha256);
-  return { attack, params, seed: request.seed, target, references, shadows, nullModel, records, modelHash, dataHash };
+  // A model file that changed since import is never silently used, nor a served model whose metadata changed.
+  for (const model of models)
+    await verifyModelIdentity(model, model.remote ? environmentWithStoredKey(apiKeys, model.remote.endpoint) : process.env);
+  const remote = models.some((model) => model.remote)
+    ? { cacheFolder: remoteCacheFolder(db), queryBudget: request.queryBudget ?? null }
+    : null;
+  return { attack, params, seed: request.seed, target, references, shadows, nullModel, records, modelHash, dataHash, remote };
 }
 
 /** The engine task of a run whose inputs are resolved. */
 export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
-  const { attack, params, seed, target, records, references, shadows, nullModel } = inputs;
-  return { kind: 'attack', runId, attack: attack.id, params, seed, target, records, references, shadows, nullModel };
+  const { attack, params, seed, target, records, references, shadows, nullModel, remote } = inputs;
+  return {
+    kind: 'attack',
+    runId,
+    attack: attack.id,
+    params,
+    seed,
+    target,
+    records,
+    references,
+    shadows,
+    nullModel,
+    ...(remote ? { remoteCache: remote.cacheFolder } : {}),
+    ...(remote?.queryBudget ? { queryBudget: remote.queryBudget } : {}),
+  };
 }
 
 function modelSet(

@@ -9,6 +9,8 @@ import type { EngineClient } from '../host/engine-client';
 import { ProgressRate } from '../host/progress-rate';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { appendRunLog, finishRun, insertScores, isCancelRequested, setRunStatus } from '../workspace/runs-repo';
+import { withStoredKeys } from './api-key-environment';
+import type { ApiKeyStore } from './api-key-store';
 import type { EventBus } from './event-bus';
 import type { JobRunner } from './job-runner';
 
@@ -19,7 +21,7 @@ import type { JobRunner } from './job-runner';
 const cancelPollMs = 250;
 
 export function executeRun(
-  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner },
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner; apiKeys?: ApiKeyStore },
   runId: number,
   task: AttackTask,
 ): Promise<void> {
@@ -37,7 +39,7 @@ export function executeRun(
       engine.cancel(jobId);
     }
   };
-  const { jobId, done } = engine.run(task, {
+  const { jobId, done } = engine.run(withStoredKeys(task, deps.apiKeys), {
     onProgress: (p) => {
       const estimate = rate.update(p.phase, p.done, p.total, Date.now());
       bus.emit('runs.progress', { runId, phase: p.phase, done: p.done, total: p.total, unit: p.unit, ...estimate });

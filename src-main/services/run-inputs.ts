@@ -18,6 +18,7 @@ function modelSpec(model: StoredModel): ModelSpec {
     config: model.config,
     sha256: model.sha256,
     trainedOn: model.trainedOn,
+    ...(model.remote ? { remote: model.remote } : {}),
   };
 }
 

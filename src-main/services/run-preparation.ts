@@ -4,6 +4,7 @@ import { engineVersion } from '../common/engine-version';
 import type { AttackTask } from '../engine/jobs/attack-task';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { createRun } from '../workspace/runs-repo';
+import type { ApiKeyStore } from './api-key-store';
 import { attackTaskOf, resolveRunInputs, type RunRequest } from './resolve-run-inputs';
 import { runNameFor } from './run-naming';
 import { greyExpandedIn, targetPreprocessOf } from './run-preprocess-pin';
@@ -11,9 +12,10 @@ import { greyExpandedIn, targetPreprocessOf } from './run-preprocess-pin';
 export async function prepareAttackRun(
   db: WorkspaceDb,
   request: RunRequest,
-  options: { rerunOf?: number } = {},
+  /** `apiKeys`: the app's key store, for the check of a remote model's identity before the run. */
+  options: { rerunOf?: number; apiKeys?: ApiKeyStore } = {},
 ): Promise<{ runId: number; task: AttackTask }> {
-  const inputs = await resolveRunInputs(db, request);
+  const inputs = await resolveRunInputs(db, request, undefined, options.apiKeys);
   const targetPreprocess = targetPreprocessOf(inputs.target);
   // What a re-run or a resume reads back (ui-queries-rerun.ts): ids that were not given are stored as null.
   const config = {
@@ -31,6 +33,8 @@ export async function prepareAttackRun(
     targetPreprocess,
     // Greyscale records fed to a colour model as RGB: allowed only by the model's preprocessing, and said here.
     greyExpanded: greyExpandedIn(db, request.datasetId, targetPreprocess),
+    // A remote target's query budget: a resume or re-run is held to the same limit (the cache keeps what was paid for).
+    queryBudget: request.queryBudget ?? null,
   };
   const runId = createRun(db, {
     name: runNameFor(db, inputs, request),

@@ -17,6 +17,7 @@ import { executeRun } from './run-execution';
 import type { JobRunner } from './job-runner';
 import { attackTaskOf, resolveRunInputs } from './resolve-run-inputs';
 import { assertSamePreprocess } from './run-preprocess-pin';
+import type { ApiKeyStore } from './api-key-store';
 import { startRequestOfRun } from './ui-queries-rerun';
 
 export interface ResumeDeps {
@@ -24,6 +25,8 @@ export interface ResumeDeps {
   readonly engine: EngineClient;
   readonly bus: EventBus;
   readonly running: JobRunner;
+  /** The app's key store: a remote model's apiKeyEnv is read from it first. */
+  readonly apiKeys?: ApiKeyStore;
 }
 
 /**
@@ -42,11 +45,12 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
     );
   }
   // The same resolver as a new run, held to the pins the run was started with.
-  const inputs = await resolveRunInputs(db, startRequestOfRun(db, runId), {
-    runId,
-    modelHash: stored.modelHash,
-    dataHash: stored.dataHash,
-  });
+  const inputs = await resolveRunInputs(
+    db,
+    startRequestOfRun(db, runId),
+    { runId, modelHash: stored.modelHash, dataHash: stored.dataHash },
+    deps.apiKeys,
+  );
   assertSamePreprocess(runId, getRunConfig(db, runId), inputs.target);
   claimForResume(db, runId);
   const task = attackTaskOf(runId, inputs);

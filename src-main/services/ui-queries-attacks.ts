@@ -2,11 +2,15 @@
 // from the same zod schema the engine parses) and the model-call estimate shown before a run starts.
 import { z } from 'zod';
 import type { AttackDescription, ParsedRequestOf, RunEstimate } from '../../src-shared/contract/contract';
+import { totalModelCalls } from '../../src-shared/domain/model-calls';
 import { parseWith } from '../common/parse';
 import { attackModules, findAttack } from '../engine/attacks/registry';
+import { estimateRunModelCalls } from '../engine/attacks/run-model-calls';
+import { targetStructureOf } from '../engine/models/target-structure';
 import { getDataset } from '../workspace/datasets-repo';
-import { listStoredModelsInSet } from '../workspace/models-repo';
+import { getStoredModel, listStoredModelsInSet } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
+import { estimateRemoteRequests } from './remote-estimate';
 
 export function listAttacks(): AttackDescription[] {
   return attackModules.map((module) => ({
@@ -25,9 +29,10 @@ export function listAttacks(): AttackDescription[] {
 }
 
 /**
- * The same estimate the engine host uses for its progress total: the attack's own formula over the audited and
- * calibration records, doubled when a null model repeats the attack. Invalid parameters are refused here with the
- * message the run would give, so the form can show it before Start.
+ * The same estimate the engine host uses for its progress total (estimateRunModelCalls): the attack's own formula
+ * over the audited and calibration records and the target's structure (latent, conditioning) from its stored config,
+ * per component, with the null model's repeat added. Invalid parameters are refused here with the message the run
+ * would give, so the form can show it before Start.
  */
 export function estimateRun(db: WorkspaceDb, request: ParsedRequestOf<'runs.estimate'>): RunEstimate {
   const attack = findAttack(request.attack);
@@ -36,7 +41,18 @@ export function estimateRun(db: WorkspaceDb, request: ParsedRequestOf<'runs.esti
   const scoredRecords = (dataset.roleCounts.audit ?? 0) + (dataset.roleCounts.calibration ?? 0);
   const references = request.referenceSetId === undefined ? 0 : listStoredModelsInSet(db, request.referenceSetId).length;
   const shadows = request.shadowSetId === undefined ? 0 : listStoredModelsInSet(db, request.shadowSetId).length;
-  const once = attack.estimateModelCalls(params, { audited: scoredRecords, references, shadows });
   const includesNullModel = request.nullModelId !== undefined;
-  return { modelCalls: Math.round(once * (includesNullModel ? 2 : 1)), scoredRecords, references, shadows, includesNullModel };
+  const components = estimateRunModelCalls(
+    attack,
+    params,
+    { audited: scoredRecords, references, shadows },
+    targetStructureOf(getStoredModel(db, request.targetModelId)),
+    request.nullModelId === undefined ? null : targetStructureOf(getStoredModel(db, request.nullModelId)),
+  );
+  // Remote models: the infer requests (one per batch) and their cost, beside the calls.
+  const remote = estimateRemoteRequests(attack, params, { audited: scoredRecords, references, shadows }, [
+    getStoredModel(db, request.targetModelId),
+    ...(request.nullModelId === undefined ? [] : [getStoredModel(db, request.nullModelId)]),
+  ]);
+  return { modelCalls: totalModelCalls(components), components, scoredRecords, references, shadows, includesNullModel, ...remote };
 }

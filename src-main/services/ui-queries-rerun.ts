@@ -9,6 +9,7 @@ import type { EngineClient } from '../host/engine-client';
 import type { EventBus } from './event-bus';
 import type { JobRunner } from './job-runner';
 import { startRun } from './runs-service';
+import type { ApiKeyStore } from './api-key-store';
 
 export function startRequestOfRun(db: WorkspaceDb, runId: number): z.output<typeof RunStartRequest> {
   const stored = getRunConfig(db, runId);
@@ -22,12 +23,13 @@ export function startRequestOfRun(db: WorkspaceDb, runId: number): z.output<type
     ...(stored.shadowSetId ? { shadowSetId: stored.shadowSetId } : {}),
     ...(stored.nullModelId ? { nullModelId: stored.nullModelId } : {}),
     ...(stored.resize === true ? { resize: true } : {}),
+    ...(stored.queryBudget ? { queryBudget: stored.queryBudget } : {}),
   };
   return parseWith(RunStartRequest, request, `Configuration of run ${runId}`, 'run.bad-config');
 }
 
 export function rerunRun(
-  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner },
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner; apiKeys?: ApiKeyStore },
   runId: number,
 ): Promise<{ summary: RunSummary; execution: Promise<void> }> {
   return startRun(deps, startRequestOfRun(deps.db, runId), { rerunOf: runId });

@@ -1,6 +1,7 @@
 // The headless host's gate: a one-time token from the printed URL is exchanged for a session cookie; every
 // later request must carry that cookie. Comparisons run in constant time.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../common/constant-time';
 
 export class AccessGate {
   private token: string | null;
@@ -31,16 +32,6 @@ export class AccessGate {
     for (const session of this.sessions) found = constantTimeEqual(candidate, session) || found;
     return found;
   }
-}
-
-export function constantTimeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  if (left.length !== right.length) {
-    timingSafeEqual(left, left);
-    return false;
-  }
-  return timingSafeEqual(left, right);
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {

@@ -1,4 +1,5 @@
 // Model writes for the model import service: model rows (files, hashes, config, I/O) and reference/shadow sets.
+import type { RemoteModelDescriptor } from '../../src-shared/domain/remote-models';
 import { toJsonColumn } from '../common/json-column';
 import type { ModelIo, StoredModelFiles } from './models-repo';
 import type { WorkspaceDb } from './open-workspace';
@@ -16,12 +17,14 @@ export interface NewModel {
   readonly config: unknown;
   readonly io: ModelIo;
   readonly trainedOn: readonly string[] | null;
+  /** A model served over the network: its endpoint and components (never a key); absent for ONNX files. */
+  readonly remote?: RemoteModelDescriptor | null;
 }
 
 export function insertModel(db: WorkspaceDb, model: NewModel): number {
   const result = db
     .prepare(
-      'INSERT INTO models (name, kind, role, model_set_id, files, sha256, config, io, trained_on, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO models (name, kind, role, model_set_id, files, sha256, config, io, trained_on, remote, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .run(
       model.name,
@@ -33,6 +36,7 @@ export function insertModel(db: WorkspaceDb, model: NewModel): number {
       toJsonColumn(model.config),
       toJsonColumn(model.io),
       model.trainedOn ? toJsonColumn(model.trainedOn) : null,
+      model.remote ? toJsonColumn(model.remote) : null,
       new Date().toISOString(),
     );
   return Number(result.lastInsertRowid);

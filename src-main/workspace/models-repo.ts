@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { ModelSummary } from '../../src-shared/domain/models';
 import { ModelKind } from '../../src-shared/domain/models';
+import { RemoteModelDescriptor } from '../../src-shared/domain/remote-models';
 import { MiaError } from '../common/errors';
 import { fromJsonColumn } from '../common/json-column';
 import type { WorkspaceDb } from './open-workspace';
@@ -15,9 +16,10 @@ interface ModelRow {
   sha256: string;
   created_at: string;
   null_for_model_id: number | null;
+  remote_url: string | null;
 }
 
-const columns = 'id, name, kind, role, sha256, created_at, null_for_model_id';
+const columns = "id, name, kind, role, sha256, created_at, null_for_model_id, json_extract(remote, '$.endpoint.url') AS remote_url";
 
 export function listModels(db: WorkspaceDb): ModelSummary[] {
   return (db.prepare(`SELECT ${columns} FROM models ORDER BY id`).all() as ModelRow[]).map(toSummary);
@@ -38,6 +40,7 @@ function toSummary(row: ModelRow): ModelSummary {
     sha256: row.sha256,
     createdAt: row.created_at,
     nullForModelId: row.null_for_model_id,
+    remoteHost: row.remote_url === null ? null : new URL(row.remote_url).host,
   };
 }
 
@@ -73,6 +76,8 @@ export interface StoredModel {
   readonly config: Record<string, unknown>;
   readonly io: ModelIo;
   readonly trainedOn: string[] | null;
+  /** Where a model served over the network is reached (its `files` are then only its local ones); null for ONNX files. */
+  readonly remote: RemoteModelDescriptor | null;
 }
 
 interface StoredModelRow {
@@ -86,9 +91,10 @@ interface StoredModelRow {
   config: string;
   io: string;
   trained_on: string | null;
+  remote: string | null;
 }
 
-const storedColumns = 'id, name, kind, role, model_set_id, files, sha256, config, io, trained_on';
+const storedColumns = 'id, name, kind, role, model_set_id, files, sha256, config, io, trained_on, remote';
 
 /** The model, or null when the workspace has no model with this id (the caller says what was missing). */
 export function findStoredModel(db: WorkspaceDb, modelId: number): StoredModel | null {
@@ -127,6 +133,7 @@ function toStoredModel(row: StoredModelRow): StoredModel {
     config: fromJsonColumn(StoredModelConfig, row.config, `config of model ${row.id}`),
     io: fromJsonColumn(ModelIo, row.io, `io of model ${row.id}`),
     trainedOn: fromJsonColumn(TrainedOn, row.trained_on, `trained_on of model ${row.id}`),
+    remote: fromJsonColumn(RemoteModelDescriptor, row.remote, `remote of model ${row.id}`),
   };
 }
 

@@ -21,13 +21,15 @@ export function recoverOrphanedRows(db: WorkspaceDb): RecoveredRows {
   // Read outside a write transaction, so the sweep of a live backend takes no lock while nothing is orphaned. Each
   // write below repeats the owner it judged dead in its WHERE clause, so a row that was landed, or claimed again by
   // a live process, in between is left alone.
-  const orphaned = (table: 'runs' | 'datasets' | 'training_jobs', status: string): OwnedRow[] =>
-    (db.prepare(`SELECT id, owner_pid, owner_started FROM ${table} WHERE status IN (${status})`).all() as OwnedRow[]).filter(
+  const orphaned = (table: 'runs' | 'datasets' | 'training_jobs', status: string, alsoWhere = ''): OwnedRow[] =>
+    (db.prepare(`SELECT id, owner_pid, owner_started FROM ${table} WHERE status IN (${status}) ${alsoWhere}`).all() as OwnedRow[]).filter(
       (row) => row.owner_pid === null || !isOwnerAlive(row.owner_pid, row.owner_started),
     );
   const runs = orphaned('runs', "'running', 'queued'");
   const datasets = orphaned('datasets', "'importing'");
-  const trainingJobs = orphaned('training_jobs', "'running'");
+  // A job already submitted to Slurm runs on the cluster whatever became of this process: the next backend
+  // re-attaches to it (training/slurm-reattach.ts) instead.
+  const trainingJobs = orphaned('training_jobs', "'running'", "AND NOT (backend = 'slurm' AND slurm_job_id IS NOT NULL)");
   const recovered: RecoveredRows = { runs: [], datasets: [], trainingJobs: [] };
   if (runs.length === 0 && datasets.length === 0 && trainingJobs.length === 0) return recovered;
   const sameOwner = 'owner_pid IS ? AND owner_started IS ?';

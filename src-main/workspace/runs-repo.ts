@@ -22,6 +22,8 @@ export const StoredRunConfig = z.looseObject({
   referenceSetId: z.number().int().positive().nullable().optional(),
   shadowSetId: z.number().int().positive().nullable().optional(),
   nullModelId: z.number().int().positive().nullable().optional(),
+  /** The most infer requests a run on a remote model may send; null or absent: no limit. */
+  queryBudget: z.number().int().positive().nullable().optional(),
 });
 export type StoredRunConfig = z.output<typeof StoredRunConfig>;
 

@@ -2,21 +2,25 @@
 // backend takes its defaults or the target's sidecar recipe), the request is checked with the contract's own schema,
 // and what cannot be sent is said under each field and listed for the auditor.
 // The page never sends a path: in the browser it names a folder under the host's training root, in the app the
-// main process asks for the folder with its own dialog.
+// main process asks for the folder with its own dialog. Training runs on this machine or, with its Slurm settings
+// (slurm-form.ts), as a job array on the auditor's cluster.
 import {
   SplitPlanRequest,
+  type SlurmSettings,
   TrainingRecipe,
   TrainingStartRequest,
   type SplitPurpose,
+  type TrainingBackend,
   type TrainingSettings,
 } from '../../src-shared/contract/contract';
 import { checkAgainstContract, contractInputLimits, type FieldMessages } from './contract-validation';
+import { numberFrom, type NumberInput } from './number-input';
+import { emptySlurmForm, slurmFieldNames, slurmSettingsFrom, type SlurmForm } from './slurm-form';
+
+export type { NumberInput } from './number-input';
 
 /** How this front door picks training folders (from settings); null until the settings are loaded. */
 export type FolderChoice = TrainingSettings['folderChoice'] | null;
-
-/** A number input's value: Vue gives a number, or the text when the field is blank or not a number. */
-export type NumberInput = number | string;
 
 export interface TrainingForm {
   purpose: SplitPurpose;
@@ -32,6 +36,9 @@ export interface TrainingForm {
   batchSize: NumberInput;
   weightDecay: NumberInput;
   name: string;
+  /** local: the training bridge on this machine; slurm: a job array on the cluster, with `slurm`'s settings. */
+  backend: TrainingBackend;
+  slurm: SlurmForm;
 }
 
 export function emptyTrainingForm(): TrainingForm {
@@ -48,6 +55,8 @@ export function emptyTrainingForm(): TrainingForm {
     batchSize: '',
     weightDecay: '',
     name: '',
+    backend: 'local',
+    slurm: emptySlurmForm(),
   };
 }
 
@@ -56,12 +65,6 @@ export const purposeExplanations: Record<SplitPurpose, string> = {
   reference:
     'Reference models (LiRA, RMIA): each trains on a random half of the audited records, so every record is in about half of them.',
 };
-
-/** The number a number input holds: blank is "not given" (undefined); text that is not a number stays NaN. */
-function numberFrom(input: NumberInput): number | undefined {
-  if (typeof input === 'number') return input;
-  return input.trim() === '' ? undefined : Number(input);
-}
 
 /** What each field is called in the panel's summary of what to fix, by the path the contract reports it under. */
 const fieldNames: Record<string, string> = {
@@ -74,6 +77,7 @@ const fieldNames: Record<string, string> = {
   'recipe.batchSize': 'the batch size',
   'recipe.weightDecay': 'the weight decay',
   name: 'the set name',
+  ...slurmFieldNames,
 };
 
 /** The contract's limits on the form's number fields, for the inputs' min and max. */
@@ -108,6 +112,7 @@ export function buildTrainingRequests(form: TrainingForm, folderChoice: FolderCh
     return value === undefined ? {} : { [key]: value };
   };
   const name = form.name.trim();
+  const slurm = form.backend === 'slurm' ? slurmSettingsFrom(form.slurm) : null;
   // Count and seed are always sent: a blank one is a mistake to point at (NaN), not a wish for the default.
   const candidate = {
     purpose: form.purpose,
@@ -124,13 +129,23 @@ export function buildTrainingRequests(form: TrainingForm, folderChoice: FolderCh
       ...optional('weightDecay', form.weightDecay),
     },
     ...(name ? { name } : {}),
+    ...(slurm ? { backend: 'slurm', slurm } : {}),
   };
   const checked = checkAgainstContract(TrainingStartRequest, candidate);
   // A missing dataset or target is already asked for above, in the panel's words.
   const fieldMessages = Object.fromEntries(Object.entries(checked.messages).filter(([path]) => path in fieldNames));
   for (const path of Object.keys(fieldMessages)) problems.push(`fix ${fieldNames[path]}`);
   if (problems.length > 0 || checked.value === null) return { plan: null, start: null, problems, fieldMessages };
-  // The plan is the training request without what only training uses.
-  const { recipe: _recipe, name: _name, ...plan } = checked.value;
-  return { plan, start: checked.value, problems, fieldMessages };
+  // The plan is the training request without what only training uses. The start request carries the Slurm settings
+  // as the page set them, not with the contract's defaults filled in, so it never looks as if the page chose the
+  // cluster's Python or a preamble.
+  const { recipe, name: setName, backend, slurm: _slurm, ...plan } = checked.value;
+  const start: TrainingStartRequest = {
+    ...plan,
+    recipe,
+    ...(setName !== undefined ? { name: setName } : {}),
+    // Checked against the contract above, as part of the whole request.
+    ...(backend === 'slurm' && slurm ? { backend, slurm: slurm as SlurmSettings } : {}),
+  };
+  return { plan, start, problems, fieldMessages };
 }

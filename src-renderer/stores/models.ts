@@ -8,6 +8,7 @@ import type {
   ModelDetails,
   ModelImportRequest,
   ModelPreprocessRequest,
+  ModelRemoteImportRequest,
   ModelSetImportRequest,
   ModelSetSummary,
   ModelSummary,
@@ -44,6 +45,11 @@ export const useModelsStore = defineStore('models', () => {
 
   function importModel(request: ModelImportRequest): Promise<ModelSummary | undefined> {
     return guardedImport(() => api.models.import(request));
+  }
+
+  /** A model served over the network (KServe v2); the backend reads its metadata through the engine's client. */
+  function importRemote(request: ModelRemoteImportRequest): Promise<ModelSummary | undefined> {
+    return guardedImport(() => api.models.importRemote(request));
   }
 
   function importSet(request: ModelSetImportRequest): Promise<{ set: ModelSetSummary; models: ModelSummary[] } | undefined> {
@@ -138,6 +144,7 @@ export const useModelsStore = defineStore('models', () => {
     importError,
     refresh,
     importModel,
+    importRemote,
     importSet,
     tidying,
     tidyError,

@@ -1,7 +1,7 @@
 // Shadow and reference models the workbench plans or trains itself: the Python the training bridge uses (setting
 // and probe), how this front door picks training folders, the last split plan written, and training jobs kept up
 // to date by the backend's progress and status events. A job that finishes imports its model set, so the models
-// store is refreshed to list it.
+// store is refreshed to list it. A Slurm job's failed array tasks can be resubmitted by index.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type {
@@ -145,6 +145,13 @@ export const useTrainingStore = defineStore('training', () => {
     });
   }
 
+  /** Submits the given failed array tasks of a failed Slurm job again; the job runs again under the same id. */
+  async function resubmit(jobId: number, indices: readonly number[]): Promise<void> {
+    await track(async () => {
+      upsertJob(await api.training.resubmit({ jobId, indices: [...indices] }));
+    });
+  }
+
   return {
     pythonPath,
     pythonChangeable,
@@ -170,5 +177,6 @@ export const useTrainingStore = defineStore('training', () => {
     plan,
     start,
     cancel,
+    resubmit,
   };
 });

@@ -1,6 +1,7 @@
 // The contract's part for models: import requests (targets, null models, CLIP pairs, diffusion models), reference
 // and shadow sets, a model's details and its check against a dataset. contract.ts re-exports everything here.
 import { z } from 'zod';
+import { RemoteComponent, RemoteEndpoint, RemoteModelDescriptor, RemoteProtocol } from '../domain/remote-models';
 import { Id, ModelSummary } from './contract-common';
 
 const FilePath = z.string().min(1);
@@ -60,6 +61,30 @@ export const ModelImportRequest = z.discriminatedUnion('kind', [
 ]);
 export type ModelImportRequest = z.input<typeof ModelImportRequest>;
 
+/**
+ * A model served over the network (KServe v2 / Triton) as a target or null model. `components` names the served
+ * model of each role of its family: `model` for a classifier, `image` and `text` for CLIP (its tokenizer stays a
+ * local file), `denoiser` for an unconditional pixel diffusion model (its scheduler stays a local file). The family
+ * settings (classes, preprocessing …) come from `config` and an optional local sidecar, as for an ONNX import.
+ */
+export const ModelRemoteImportRequest = z.strictObject({
+  kind: z.enum(['classifier', 'clip', 'diffusion']),
+  name: z.string().trim().min(1).optional(),
+  role: z.enum(['target', 'null']).default('target'),
+  /** 'image-variation': a diffusion target behind `POST /v1/images/variations`, components { variations: { model } }. Default 'kserve-v2'. */
+  protocol: RemoteProtocol.optional(),
+  endpoint: RemoteEndpoint,
+  components: z.record(z.string().min(1), RemoteComponent),
+  sidecarPath: FilePath.optional(),
+  textSidecarPath: FilePath.optional(),
+  tokenizerPath: FilePath.optional(),
+  tokenizerConfigPath: FilePath.optional(),
+  schedulerPath: FilePath.optional(),
+  config: ImportOverrides,
+  allowDuplicate: AllowDuplicate,
+});
+export type ModelRemoteImportRequest = z.input<typeof ModelRemoteImportRequest>;
+
 /** A reference/shadow set from its manifest `{ "models": [ { "path", "trained_on" } ] }`. */
 export const ModelSetImportRequest = z.strictObject({
   name: z.string().trim().min(1).optional(),
@@ -105,6 +130,8 @@ export const ModelDetails = z.object({
   config: z.record(z.string(), z.unknown()),
   /** Records the model was trained on (reference/shadow manifests), or null when unknown. */
   trainedOnCount: z.number().int().nonnegative().nullable(),
+  /** For a model served over the network: its endpoint (the name of its key's variable, never a key) and served models. */
+  remote: RemoteModelDescriptor.nullable(),
 });
 export type ModelDetails = z.infer<typeof ModelDetails>;
 

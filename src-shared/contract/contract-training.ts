@@ -2,7 +2,7 @@
 // for an auditor's own pipeline, the Python the training bridge uses, and training jobs. contract.ts lists the
 // channels and events; the schemas live here so that file stays one table of contents.
 import { z } from 'zod';
-import { Id, Seed, SplitPurpose } from './contract-common';
+import { Id, Seed, SplitPurpose, TrainingBackend } from './contract-common';
 
 /**
  * The only say the page has in where a plan and its models are written: one plain folder name, never a path (no
@@ -63,8 +63,74 @@ export const TrainingRecipe = z.strictObject({
 });
 export type TrainingRecipe = z.input<typeof TrainingRecipe>;
 
+/** A name Slurm takes as one token (partition, account, QoS): no spaces, quotes or leading dash. */
+const SlurmToken = z
+  .string()
+  .max(200)
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:,+=/@-]*$/, 'must be one Slurm name (letters, digits and _ . : , + = / @ -), not starting with a dash');
+
+/** Where the training folder is mounted on the cluster, when that differs from the workstation. */
+export const SlurmPathMap = z.strictObject({
+  workstation: z.string().min(1).max(4096).startsWith('/', 'must be an absolute path'),
+  cluster: z.string().min(1).max(4096).startsWith('/', 'must be an absolute path'),
+});
+
+/**
+ * How a training job is handed to Slurm as one job array (see docs/slurm.md). The training folder the front door
+ * chose must be on a file system the cluster's nodes see: the plan, tensors, recipe and batch script are staged in
+ * its `.mia-slurm/` folder and the models come back there.
+ */
+export const SlurmSettings = z.strictObject({
+  /** An SSH host (alias from the user's own ssh config) to submit on; absent: this machine is a submit host. */
+  submitHost: z
+    .string()
+    .max(255)
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.@-]*$/, 'must be an SSH host name or alias, not starting with a dash')
+    .optional(),
+  pathMap: SlurmPathMap.optional(),
+  partition: SlurmToken.optional(),
+  account: SlurmToken.optional(),
+  qos: SlurmToken.optional(),
+  /** --time, e.g. 30, 1:00:00 or 1-00:00:00. */
+  time: z
+    .string()
+    .regex(/^\d+([-:]\d+){0,3}$/, 'must be a Slurm time limit such as 30, 1:00:00 or 1-00:00:00')
+    .optional(),
+  cpusPerTask: z.number().int().min(1).max(1024).optional(),
+  /** --mem per node, e.g. 4G. */
+  mem: z
+    .string()
+    .regex(/^\d+[KMGT]?$/, 'must be a Slurm memory size such as 4000 or 4G')
+    .optional(),
+  /** --gres, e.g. gpu:1 or gpu:a100:2. */
+  gres: SlurmToken.optional(),
+  /** The %LIMIT of --array: at most this many tasks run at once. */
+  arrayLimit: z.number().int().min(1).max(10_000).optional(),
+  /** Shell lines run before the recipe in every task (module load …, source venv/bin/activate). */
+  preamble: z.string().max(8000).default(''),
+  /** Further sbatch options, each one argument (`--constraint=v100`); never passed through a shell. */
+  extraArgs: z
+    .array(
+      z
+        .string()
+        .max(500)
+        .regex(/^--?[A-Za-z]/, 'must be an sbatch option starting with - or --'),
+    )
+    .max(32)
+    .default([]),
+  /** The Python on the cluster's nodes (after the preamble) that runs the recipe. */
+  python: z.string().min(1).max(4096).default('python3'),
+  /** Seconds between two looks at squeue. */
+  pollSeconds: z.number().min(0.5).max(600).default(10),
+});
+export type SlurmSettings = z.input<typeof SlurmSettings>;
+
 export const TrainingStartRequest = SplitPlanRequest.extend({
   recipe: TrainingRecipe.default({}),
+  /** local: a child process on this machine; slurm: one job array on the auditor's cluster. */
+  backend: TrainingBackend.default('local'),
+  /** Used when backend is slurm. */
+  slurm: SlurmSettings.prefault({}),
   /** Name of the imported model set; defaults to "<target> shadows (trained, seed N)" or "… reference models …". */
   name: z.string().trim().min(1).max(200).optional(),
 });
@@ -119,3 +185,9 @@ export const TrainingSettingsUpdate = z.strictObject({
 export type TrainingSettingsUpdate = z.input<typeof TrainingSettingsUpdate>;
 
 export const TrainingJobRef = z.strictObject({ jobId: Id });
+
+/** Resubmits failed array tasks of a Slurm training job, by index; only tasks that failed are accepted. */
+export const TrainingResubmitRequest = z.strictObject({
+  jobId: Id,
+  indices: z.array(z.number().int().nonnegative().max(255)).min(1).max(256),
+});

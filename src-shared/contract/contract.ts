@@ -9,6 +9,7 @@ import {
   SplitPlanSummary,
   TrainingJobRef,
   TrainingProgress,
+  TrainingResubmitRequest,
   TrainingSettings,
   TrainingSettingsUpdate,
   TrainingStartRequest,
@@ -29,13 +30,16 @@ import {
   Seed,
   TrainingJobSummary,
 } from './contract-common';
+import { ModelCallBreakdown } from '../domain/model-calls';
 import { maxRunNameLength } from '../domain/runs';
 import { ChooseOpenAnswer, ChooseOpenRequest, FolderListRequest, FolderListing } from './contract-files';
+import { ApiKeyDeleteRequest, ApiKeySetRequest, ApiKeyStatus } from './contract-keys';
 import {
   DataFitReport,
   ModelCheckReport,
   ModelDetails,
   ModelImportRequest,
+  ModelRemoteImportRequest,
   ModelSetImportRequest,
   ModelSetSummary,
 } from './contract-models';
@@ -54,6 +58,7 @@ import { ModelPreprocessRequest } from './contract-preprocess';
 
 export * from './contract-common';
 export * from './contract-files';
+export * from './contract-keys';
 export * from './contract-models';
 export * from './contract-preprocess';
 export * from './contract-reports';
@@ -88,6 +93,8 @@ export const RunStartRequest = z.strictObject({
   nullModelId: Id.optional(),
   /** The auditor's choice to run on images resized to the target's input size; without it a size mismatch is refused. */
   resize: z.boolean().optional(),
+  /** For a model served over the network: the most infer requests the run may send (cached responses are free). */
+  queryBudget: z.number().int().positive().max(1_000_000_000).optional(),
 });
 export type RunStartRequest = z.input<typeof RunStartRequest>;
 
@@ -171,13 +178,20 @@ export const AttackDescription = z.object({
 export type AttackDescription = z.infer<typeof AttackDescription>;
 
 export const RunEstimate = z.object({
+  /** Every component together: the figure the run's progress counts to. */
   modelCalls: z.number().int().nonnegative(),
+  /** The same calls per component of the target (a pipeline's unet, vae_encoder, vae_decoder, text_encoder; else model). */
+  components: ModelCallBreakdown,
   /** Audited plus calibration records: what the attack scores. */
   scoredRecords: z.number().int().nonnegative(),
   references: z.number().int().nonnegative(),
   shadows: z.number().int().nonnegative(),
   /** The null-model check repeats the attack against the null model. */
   includesNullModel: z.boolean(),
+  /** Infer requests to the servers of remote models (one per batch an adapter sends), before the cache; null when none is remote. */
+  remoteRequests: z.number().int().nonnegative().nullable().optional(),
+  /** remoteRequests times the price per request the auditor set for the endpoint; null without a price. */
+  remoteCost: z.number().nonnegative().nullable().optional(),
 });
 export type RunEstimate = z.infer<typeof RunEstimate>;
 
@@ -216,6 +230,8 @@ export const channels = {
   'datasets.delete': { request: z.strictObject({ datasetId: Id }), response: ItemDeleted },
   'models.list': { request: NoRequest, response: z.array(ModelSummary) },
   'models.import': { request: ModelImportRequest, response: ModelSummary },
+  /** A model served over the network (KServe v2): its readiness and metadata are read through the engine's client. */
+  'models.importRemote': { request: ModelRemoteImportRequest, response: ModelSummary },
   'models.importSet': { request: ModelSetImportRequest, response: z.object({ set: ModelSetSummary, models: z.array(ModelSummary) }) },
   'models.sets': { request: NoRequest, response: z.array(ModelSetSummary) },
   'models.details': { request: z.strictObject({ modelId: Id }), response: ModelDetails },
@@ -258,10 +274,17 @@ export const channels = {
   'training.start': { request: TrainingStartRequest, response: TrainingJobSummary },
   'training.list': { request: NoRequest, response: z.array(TrainingJobSummary) },
   'training.cancel': { request: TrainingJobRef, response: TrainingJobSummary },
+  /** Submits failed array tasks of a failed Slurm training job again, by index only; the job runs again. */
+  'training.resubmit': { request: TrainingResubmitRequest, response: TrainingJobSummary },
   /** A file or folder to open, for a purpose: the app's native dialog answers; elsewhere the page is told to browse. */
   'files.chooseOpen': { request: ChooseOpenRequest, response: ChooseOpenAnswer },
   /** One folder on the host's disk (names, kinds, sizes, times; never a file's content), where the front door offers it. */
   'files.list': { request: FolderListRequest, response: FolderListing },
+  /** Which API key names the app's encrypted store holds (never a key), or that this front door reads keys from its environment. */
+  'keys.list': { request: NoRequest, response: ApiKeyStatus },
+  /** Stores a key under the variable name a remote target's apiKeyEnv gives; only the app offers it (keys.not-offered elsewhere). */
+  'keys.set': { request: ApiKeySetRequest, response: ApiKeyStatus },
+  'keys.delete': { request: ApiKeyDeleteRequest, response: ApiKeyStatus },
 } as const;
 
 /** Every event the backend pushes to the renderer. */

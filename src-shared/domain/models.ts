@@ -14,5 +14,7 @@ export const ModelSummary = z.object({
   createdAt: z.string(),
   /** For a null model: the target it belongs to, which New run pre-selects it for. */
   nullForModelId: Id.nullable(),
+  /** For a model served over the network: the host (and port) its requests go to, shown wherever the model is listed. */
+  remoteHost: z.string().nullable(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;

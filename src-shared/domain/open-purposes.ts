@@ -18,6 +18,7 @@ export const OpenPurpose = z.enum([
   'diffusion-pipeline',
   'model-set-manifest',
   'python-interpreter',
+  'ca-certificate',
 ]);
 export type OpenPurpose = z.infer<typeof OpenPurpose>;
 
@@ -56,6 +57,7 @@ export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = 
   },
   'model-set-manifest': { title: 'Model set manifest (JSON)', kind: 'file', extensions: ['json'] },
   'python-interpreter': { title: 'Python interpreter', kind: 'file', extensions: [] },
+  'ca-certificate': { title: 'Certificate authority of a remote model server (PEM)', kind: 'file', extensions: ['pem', 'crt', 'cer'] },
 };
 
 /** Whether a file called `name` fits the purpose's endings (case-insensitive); folders by folderFitsPurpose. */

@@ -1,7 +1,7 @@
 // The two conditional diffusion demos as auditors receive them (issue 18), in a real browser against the headless
 // host: each pipeline folder (class-conditional DiT, text-conditional latent pipeline with external UNet weights) is
 // imported in the Models view as one target, a diffusion-loss run of each on its own records is started in New run
-// and finishes, and Compare shows both runs side by side.
+// (whose estimate names the calls per component) and finishes, and Compare shows both runs side by side.
 import path from 'node:path';
 import { expect, test } from './headless-host-fixture';
 import { importManifestRecords } from './import-records';
@@ -45,6 +45,12 @@ test('imports the DiT and latent pipeline folders, runs each, and compares the t
     await page.getByTestId('run-target').selectOption(String(model.id));
     await page.getByTestId('run-dataset').selectOption(String(datasetId));
     await page.getByTestId('attack-diffusion-loss').check();
+    // The estimate names every component the run calls on the 128 records: 4 noise draws through the denoiser, one
+    // latent per record through the VAE encoder, and for the text-conditional pipeline one prompt per record.
+    await expect(page.getByTestId('estimate-components-diffusion-loss')).toHaveText(
+      folder === 'dit' ? 'unet 512, vae_encoder 128' : 'unet 512, vae_encoder 128, text_encoder 128',
+      { timeout: 30_000 },
+    );
     await expect(page.getByTestId('start-runs')).toBeEnabled({ timeout: 30_000 });
     await page.getByTestId('start-runs').click();
     await expect(page.getByTestId('runs-view')).toBeVisible({ timeout: 60_000 });

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { forkHostSpawner } from '../../src-main/host/fork-host';
 import { createBackend, type Backend } from '../../src-main/services/backend';
-import { AccessGate, constantTimeEqual } from '../../src-main/web/access-token';
+import { constantTimeEqual } from '../../src-main/common/constant-time';
+import { AccessGate } from '../../src-main/web/access-token';
 import { startHeadlessHost, type HeadlessHost } from '../../src-main/web/headless-host';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 

@@ -10,6 +10,7 @@ import readline from 'node:readline';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { multipartBody } from '../../src-main/engine/remote/multipart-body';
 import { openOnnxModel } from '../../src-main/engine/models/onnx-session';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import {
@@ -57,23 +58,12 @@ async function runLocally(file: string, feeds: Record<string, ort.Tensor>): Prom
 
 const demoPng = (name: string) => fs.readFileSync(path.join(repoRoot, 'resources', 'demo', 'latent-diffusion', 'images', name));
 
-function variationForm(image: Buffer, fields: Record<string, string>): { body: Buffer; contentType: string } {
-  const boundary = 'mia-test-boundary-7d1e';
-  const parts = Object.entries(fields).map(
-    ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
-  );
-  const body = Buffer.concat([
-    Buffer.from(
-      `${parts.join('')}--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="record.png"\r\nContent-Type: image/png\r\n\r\n`,
-    ),
-    image,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
-}
-
 async function variations(image: Buffer, fields: Record<string, string>) {
-  const form = variationForm(image, fields);
+  // The client's own body writer (engine/remote/multipart-body.ts): the fields, then the image as the API expects.
+  const form = multipartBody([
+    ...Object.entries(fields).map(([name, value]) => ({ name, value })),
+    { name: 'image', filename: 'record.png', contentType: 'image/png', data: image },
+  ]);
   return call('/v1/images/variations', { method: 'POST', body: new Uint8Array(form.body), headers: { 'content-type': form.contentType } });
 }
 

@@ -86,8 +86,9 @@ describe('diffusion attacks on a pipeline folder', () => {
       expect(run.status, `${run.attack}: ${run.error?.message ?? ''}`).toBe('finished');
       expect(run.modelCalls).toBeGreaterThan(0);
     }
-    // One denoiser call per sample per timestep, as on pixel-space models: 2 repeats × 2, 4, 2 and 1 per record.
-    expect(runs.map((run) => (run.modelCalls ?? 0) / 512)).toEqual([4, 4, 2, 1]);
+    // Every component counted: one denoiser call per sample per timestep (2 repeats × 2, 4, 2 and 1 per record), one
+    // VAE encoder call per record, and ReDiffuse's decoder once per copy (2), compared in pixels.
+    expect(runs.map((run) => (run.modelCalls ?? 0) / 512)).toEqual([4 + 1 + 2, 4 + 1, 2 + 1, 1 + 1]);
   }, 240_000);
 
   it('ReDiffuse compares the decoded reconstruction with the image by default, and latents when asked', async () => {
@@ -122,7 +123,8 @@ describe('diffusion attacks on a pipeline folder', () => {
       await onDit('pia', { guidanceScale: 2 }),
     ];
     for (const run of runs) expect(run.status, `${run.attack}: ${run.error?.message ?? ''}`).toBe('finished');
-    expect(runs.map((run) => (run.modelCalls ?? 0) / 512)).toEqual([4, 4, 2, 1, 4]);
+    // Denoiser calls as above (guidance doubles PIA's 2), plus the VAE encoder once and ReDiffuse's decoder twice per record.
+    expect(runs.map((run) => (run.modelCalls ?? 0) / 512)).toEqual([4 + 1 + 2, 4 + 1, 2 + 1, 1 + 1, 4 + 1]);
   }, 240_000);
 
   it('runs the four attacks on a text-conditional folder with a fixed or empty prompt; captions are required for prompt "caption"', async () => {
@@ -140,7 +142,8 @@ describe('diffusion attacks on a pipeline folder', () => {
       await onText('pia', { ...fixed, guidanceScale: 3 }),
     ];
     for (const run of runs) expect(run.status, `${run.attack}: ${run.error?.message ?? ''}`).toBe('finished');
-    expect(runs.map((run) => (run.modelCalls ?? 0) / 512)).toEqual([4, 4, 2, 1, 4]);
+    // As on the DiT, plus the text encoder once per record's prompt, and once more for guidance's empty prompt.
+    expect(runs.map((run) => run.modelCalls)).toEqual([8 * 512, 6 * 512, 4 * 512, 3 * 512, 6 * 512 + 1]);
     // The demo diffusion records have no captions, so the default prompt = "caption" is refused naming a record.
     const captioned = await onText('pia');
     expect(captioned.status).toBe('failed');

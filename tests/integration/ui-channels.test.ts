@@ -58,7 +58,8 @@ describe('UI channels on the classifier demo kit', () => {
     const dataset = (await call('datasets.list')).find((d) => d.id === datasetId)!;
     const scored = (dataset.roleCounts.audit ?? 0) + (dataset.roleCounts.calibration ?? 0);
     const loss = await call('runs.estimate', { attack: 'loss', targetModelId: target.id, datasetId });
-    expect(loss).toMatchObject({ modelCalls: scored, scoredRecords: scored, includesNullModel: false });
+    // A classifier is one model: its breakdown is that model alone.
+    expect(loss).toMatchObject({ modelCalls: scored, components: { model: scored }, scoredRecords: scored, includesNullModel: false });
     expect(
       (await call('runs.estimate', { attack: 'loss', targetModelId: target.id, datasetId, nullModelId: nullModel.id })).modelCalls,
     ).toBe(2 * scored);

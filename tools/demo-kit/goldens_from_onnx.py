@@ -114,5 +114,5 @@ def add_deterministic_goldens(gold, modules, attacks, eps_fn_of, scale):
             raise ValueError('%s: %s recomputed as %s, stored %s' % (path, k, list(values), stats[k]['statistic']))
     stats.update(lc.deterministic_goldens(attacks, eps_fn, z0))
     common.write_json(path, doc)
-    log('%s: ReDiffuse and loss reproduced; secmi %s, pia %s' % (path, stats['secmi']['statistic'],
-                                                                 stats['pia']['statistic']))
+    log('%s: ReDiffuse and loss reproduced; secmi %s, pia %s, pian %s'
+        % (path, stats['secmi']['statistic'], stats['pia']['statistic'], stats['pian']['statistic']))

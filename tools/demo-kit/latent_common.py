@@ -210,8 +210,13 @@ class LatentAttacks:
         back = ddim_step(self.abar, eps_fn, ddim_step(self.abar, eps_fn, inverted, t, t + stride), t + stride, t)
         return flat_sq(back - inverted)
 
-    def pia(self, eps_fn, z0, t=200):
+    def pia(self, eps_fn, z0, t=200, gaussian_scale=False):
         eps0 = eps_fn(z0, 0)
+        if gaussian_scale:
+            # PIAN: each record's eps0 rescaled so its mean absolute value is that of a standard normal, sqrt(2/pi).
+            flat = np.abs(np.asarray(eps0, dtype=np.float64)).reshape(eps0.shape[0], -1).mean(1)
+            scale = np.where(flat > 0, math.sqrt(2 / math.pi) / np.where(flat > 0, flat, 1), 0.0)
+            eps0 = (np.asarray(eps0, dtype=np.float64) * scale.reshape((-1,) + (1,) * (eps0.ndim - 1)))
         diff = np.asarray(eps0 - eps_fn(noisy(self.abar, z0, t, eps0), t), dtype=np.float64)
         return (diff ** 4).reshape(diff.shape[0], -1).sum(1)
 
@@ -341,14 +346,17 @@ def write_parity(gold, components, extra):
 
 
 def deterministic_goldens(attacks, eps_fn, z0):
-    """SecMI and PIA statistics of the scaled latents z0 at the engine's default parameters, which the demos'
+    """SecMI, PIA and PIAN statistics of the scaled latents z0 at the engine's default parameters, which the demos'
     audit.yaml runs use too (SecMI t 100, stride 10; PIA t 200)."""
     return {'secmi': {'t': 100, 'stride': 10, 'distance': 'squared l2 summed over latent values between the '
                                                           'inversion to t and its step to t + stride and back',
                       'statistic': [float(v) for v in attacks.secmi(eps_fn, z0)]},
             'pia': {'t': 200, 'distance': 'l4 to the 4th power summed over latent values between eps_theta(z, 0) '
                                           'and eps_theta(z_t, t)',
-                    'statistic': [float(v) for v in attacks.pia(eps_fn, z0)]}}
+                    'statistic': [float(v) for v in attacks.pia(eps_fn, z0)]},
+            'pian': {'t': 200, 'distance': 'as pia, with eps_theta(z, 0) rescaled per record to mean |.| = '
+                                           'sqrt(2/pi) before it is used',
+                     'statistic': [float(v) for v in attacks.pia(eps_fn, z0, gaussian_scale=True)]}}
 
 
 def statistic_goldens(gold, attacks, eps_fn, x, z0, seed):

@@ -85,6 +85,8 @@ def main():
     a('clip-combined/ model.onnx tokenizer.json tokenizer_config.json special_tokens_map.json preprocessor_config.json')
     a('             audit.yaml summary.json (no images)')
     L.extend(latent_readme.LAYOUT)
+    a('remote/      serve.yaml (`mia serve` over the classifier, CLIP and diffusion models and the latent pipeline\'s')
+    a('             image variations) audit-classifier/clip/diffusion/variations.yaml README.md (written by hand)')
     a('```')
     a('')
     a('## Formats')

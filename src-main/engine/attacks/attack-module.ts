@@ -2,6 +2,7 @@
 // config are generated from it), what inputs it needs, and run(ctx). The registry lists the modules;
 // nothing else in the workbench switches on attack names.
 import type { z } from 'zod';
+import type { ModelCallBreakdown, TargetStructure } from '../../../src-shared/domain/model-calls';
 import type { ModelKind } from '../../../src-shared/domain/models';
 import type { JobContext } from '../jobs/job-context';
 import type { SeededRandom } from '../random/seeded-random';
@@ -15,6 +16,12 @@ export interface AttackNeeds {
   readonly referenceModels?: 'required' | 'optional';
   /** Record roles that must be present in the dataset, beyond `audit`. */
   readonly roles?: readonly string[];
+  /**
+   * Diffusion targets: the access the attack can work through. Absent means the denoiser's ε-predictions only; an
+   * attack without 'image-variation' is refused before Start on a target that is an image-variation API
+   * (target-access.ts).
+   */
+  readonly diffusionAccess?: readonly ('denoiser' | 'image-variation')[];
 }
 
 export interface AttackResult {
@@ -22,6 +29,7 @@ export interface AttackResult {
   readonly recordIds: Int32Array;
   /** One score per record, higher = more likely a member. */
   readonly scores: Float64Array;
+  /** Calls of every component of the model (a diffusion pipeline's denoiser, VAE and text encoder together). */
   readonly modelCalls: number;
   /** Plain-words remarks the run shows (fallbacks taken, variants used). */
   readonly notes: readonly string[];
@@ -45,6 +53,15 @@ export interface AttackContext<Params, Target, Models> extends JobContext {
   readonly models: Models;
 }
 
+/** What the model-call estimate is computed from: record and model counts and the target's structure. */
+export interface EstimateCounts {
+  /** Scored records: the audited and the calibration records. */
+  readonly audited: number;
+  readonly references: number;
+  readonly shadows: number;
+  readonly target: TargetStructure;
+}
+
 export interface AttackModule<Schema extends z.ZodType = z.ZodType, Target = unknown, Models = unknown> {
   readonly id: string;
   readonly family: ModelKind;
@@ -53,7 +70,10 @@ export interface AttackModule<Schema extends z.ZodType = z.ZodType, Target = unk
   readonly description: string;
   readonly params: Schema;
   readonly needs: AttackNeeds;
-  /** Model calls the attack will make, for the estimate shown before a run starts. */
-  estimateModelCalls(params: z.output<Schema>, counts: { audited: number; references: number; shadows: number }): number;
+  /**
+   * Model calls the attack will make, per component of the target, for the estimate shown before a run starts and the
+   * run's progress total; a finished run counts the same calls.
+   */
+  estimateModelCalls(params: z.output<Schema>, counts: EstimateCounts): ModelCallBreakdown;
   run(ctx: AttackContext<z.output<Schema>, Target, Models>): Promise<AttackResult>;
 }

@@ -5,6 +5,8 @@ import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
 import type { AttackModule, AttackResult } from '../attacks/attack-module';
 import { findAttack } from '../attacks/registry';
+import { estimateRunModelCalls } from '../attacks/run-model-calls';
+import { checkTargetAccess } from '../attacks/target-access';
 import type { RunRecord } from '../attacks/run-record';
 import { checkBlindBaseline } from '../checks/blind-baseline/blind-baseline-check';
 import { captionFeatures } from '../checks/blind-baseline/caption-features';
@@ -13,14 +15,17 @@ import { imageFeatures } from '../checks/blind-baseline/image-features';
 import { checkNullModel } from '../checks/null-model-check';
 import { checkRunPolarity } from '../checks/polarity-check';
 import type { ValidityCheck } from '../checks/validity-check';
+import { totalModelCalls } from '../../../src-shared/domain/model-calls';
 import { aucWithInterval } from '../metrics/auc-with-interval';
 import { computeRunMetrics, findMetric, type OperatingPointRequest } from '../metrics/run-metrics';
+import { targetStructureOf } from '../models/target-structure';
 import { SeededRandom } from '../random/seeded-random';
 import type { AttackJobResult } from './attack-job-result';
 import type { AttackTask } from './attack-task';
 import { createCallProgress } from './call-progress';
 import { openFamilyRuntime } from './family-runtime';
 import type { JobContext } from './job-context';
+import { createModelComponents } from './model-components';
 import { createRecordImages, type RecordImages } from './record-images';
 
 /**
@@ -33,18 +38,29 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
   const started = performance.now();
   const attack = findAttack(task.attack);
   const params = parseWith(attack.params, task.params, `Parameters of ${attack.id}`, 'run.invalid-params');
+  checkTargetAccess(attack, task.target);
   const random = new SeededRandom(task.seed);
   const audit = task.records.filter((r) => r.role === 'audit');
   const calibration = task.records.filter((r) => r.role === 'calibration');
   const scored = [...audit, ...calibration];
-  const estimate = attack.estimateModelCalls(params, {
-    audited: scored.length,
-    references: task.references.length,
-    shadows: task.shadows.length,
-  });
-  const progress = createCallProgress(estimate * (task.nullModel ? 2 : 1), ctx.progress, scored.length);
+  // The progress total is the estimate shown before Start, every component of the target and the null model counted.
+  const estimate = estimateRunModelCalls(
+    attack,
+    params,
+    { audited: scored.length, references: task.references.length, shadows: task.shadows.length },
+    targetStructureOf(task.target),
+    task.nullModel ? targetStructureOf(task.nullModel) : null,
+  );
+  const progress = createCallProgress(totalModelCalls(estimate), ctx.progress, scored.length);
   const images = createRecordImages();
-  const runtime = await openFamilyRuntime(task, attack.family, { images, progress, signal: ctx.signal, threads: sessionThreads });
+  const components = createModelComponents(task, { threads: sessionThreads, signal: ctx.signal });
+  const runtime = await openFamilyRuntime(task, attack.family, {
+    images,
+    progress,
+    signal: ctx.signal,
+    threads: sessionThreads,
+    components,
+  });
   try {
     const runOnce = (target: unknown, label: string): Promise<AttackResult> =>
       attack.run({ ...ctx, params, random: random.fork(label), target, records: scored, dataset: task.records, models: runtime.models });
@@ -96,7 +112,11 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
       recordIds: Int32Array.from(result.recordIds),
       scores: Float64Array.from(result.scores),
       modelCalls: result.modelCalls,
-      notes: [...result.notes, ...(nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : [])],
+      notes: [
+        ...result.notes,
+        ...(nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : []),
+        ...components.notes(),
+      ],
       metrics: [...metrics.metrics, ...extra],
       checks,
       timings: { totalMs: performance.now() - started, attackMs, metricsMs, checksMs },

@@ -2,6 +2,7 @@
 // workspace, so the engine never reads the database.
 import { z } from 'zod';
 import { ModelKind } from '../../../src-shared/domain/models';
+import { RemoteModelDescriptor } from '../../../src-shared/domain/remote-models';
 import { RunRecord } from '../attacks/run-record';
 
 export const ModelSpec = z.object({
@@ -13,6 +14,8 @@ export const ModelSpec = z.object({
   config: z.unknown(),
   sha256: z.string(),
   trainedOn: z.array(z.string()).nullable(),
+  /** A model served over the network: its components are opened through the KServe v2 client (model-components.ts). */
+  remote: RemoteModelDescriptor.optional(),
 });
 export type ModelSpec = z.infer<typeof ModelSpec>;
 
@@ -27,5 +30,15 @@ export const AttackTask = z.object({
   references: z.array(ModelSpec),
   shadows: z.array(ModelSpec),
   nullModel: ModelSpec.nullable(),
+  /** Where remote responses are cached, keyed by request (`<workspace folder>/remote-cache`); set when a model is remote. */
+  remoteCache: z.string().min(1).optional(),
+  /** The most infer requests the run may send to servers (responses from the cache are free); none: no limit. */
+  queryBudget: z.number().int().positive().optional(),
+  /**
+   * Keys from the app's encrypted store, by the variable name a remote model's apiKeyEnv gives: the transport reads
+   * them before its own environment. Added in memory as the task goes to the engine host (api-key-environment.ts);
+   * never part of what the workspace stores.
+   */
+  apiKeys: z.record(z.string(), z.string()).optional(),
 });
 export type AttackTask = z.infer<typeof AttackTask>;

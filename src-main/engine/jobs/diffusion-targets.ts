@@ -1,11 +1,13 @@
 // Diffusion models as the attacks see them: records in, denoiser samples out (pixels in [-1, 1], or VAE latents),
-// and ε_θ for a batch run in chunks (class-conditional denoisers fed each record's label), with every denoiser call
-// counted into the run's progress under one phase so the rate is denoiser calls per second and the ETA covers the
-// whole run.
+// and ε_θ for a batch run in chunks (class-conditional denoisers fed each record's label). Every call of every
+// component (denoiser, VAE encoder and decoder, text encoder) is counted per component and into the run's progress
+// under one phase, so the rate and the ETA cover the whole run and a finished run's count equals the estimate
+// (diffusionModelCalls in diffusion-run.ts).
 import type { ConditioningChoice, DiffusionTarget } from '../attacks/diffusion/diffusion-target';
 import { sizeOfShape } from '../attacks/diffusion/diffusion-target';
 import type { RunRecord } from '../attacks/run-record';
 import { MiaError } from '../../common/errors';
+import { totalModelCalls, type ModelCallBreakdown, type ModelComponent } from '../../../src-shared/domain/model-calls';
 import type { EpsilonModel } from '../diffusion/ddim';
 import type { DenoiserAdapter, EpsilonCondition } from '../models/denoiser-adapter';
 import { imageSize } from '../models/preprocess-spec';
@@ -21,7 +23,8 @@ import type { RecordImages } from './record-images';
 export const epsilonChunk = 64;
 /** Images per VAE encoder/decoder call (their activations are large at full resolution). */
 const codecChunk = 16;
-export const diffusionPhase = 'denoiser calls';
+/** One phase for every component: a phase change restarts the rate (host/progress-rate.ts). */
+export const diffusionPhase = 'model calls';
 
 async function inChunks(
   data: Float32Array,
@@ -58,7 +61,25 @@ export function diffusionTarget(
       `Model "${name}": its preprocessing gives ${config.preprocess.channels}×${config.preprocess.height}×${config.preprocess.width} images, but the ${codec ? 'VAE encoder' : 'denoiser'} takes ${pixelShape.channels}×${pixelShape.height}×${pixelShape.width}.`,
     );
   }
-  let calls = 0;
+  const calls: ModelCallBreakdown = {};
+  const addCalls = (component: ModelComponent, n: number) => {
+    calls[component] = (calls[component] ?? 0) + n;
+    progress.add(n, diffusionPhase);
+  };
+  /** The VAE in chunks of `codecChunk` images, one call counted per image. */
+  const throughCodec =
+    (component: 'vae_encoder' | 'vae_decoder', run: (part: Float32Array, n: number) => Promise<Float32Array>) =>
+    async (part: Float32Array, n: number) => {
+      const out = await run(part, n);
+      addCalls(component, n);
+      return out;
+    };
+  /** Prompts through the text encoder, one call counted per prompt. */
+  const encodePrompts = async (textSide: TextConditioner, prompts: readonly string[]) => {
+    const states = await textSide.encode(prompts);
+    addCalls('text_encoder', prompts.length);
+    return states;
+  };
 
   const pixels = (records: readonly RunRecord[]) => images.tensors(records, config.preprocess);
 
@@ -84,8 +105,7 @@ export function diffusionTarget(
       );
       out.set(part, start * sampleSize);
       // The adapter counts denoiser calls: one per sample, two with classifier-free guidance.
-      calls += adapter.modelCalls - before;
-      progress.add(adapter.modelCalls - before, diffusionPhase);
+      addCalls('unet', adapter.modelCalls - before);
     }
     return out;
   }
@@ -117,8 +137,8 @@ export function diffusionTarget(
     records: readonly RunRecord[],
     choice: ConditioningChoice,
   ): Promise<{ states: Float32Array; empty: Float32Array | null }> {
-    const states = await textSide.encode(promptsOf(records, choice));
-    if (choice.guidanceScale !== 1 && !emptyPrompt) emptyPrompt = await textSide.encode(['']);
+    const states = await encodePrompts(textSide, promptsOf(records, choice));
+    if (choice.guidanceScale !== 1 && !emptyPrompt) emptyPrompt = await encodePrompts(textSide, ['']);
     return { states, empty: choice.guidanceScale !== 1 ? emptyPrompt : null };
   }
 
@@ -140,12 +160,23 @@ export function diffusionTarget(
     sampleShape: config.sampleShape,
     sampleSize,
     get modelCalls() {
-      return calls;
+      return totalModelCalls(calls);
+    },
+    get modelCallsByComponent() {
+      return { ...calls };
     },
     latent: codec
       ? {
           pixelShape: codec.pixelShape,
-          decode: (latents, count) => inChunks(latents, count, sampleSize, pixelSize, codecChunk, (part, n) => codec.decode(part, n)),
+          decode: (latents, n) =>
+            inChunks(
+              latents,
+              n,
+              sampleSize,
+              pixelSize,
+              codecChunk,
+              throughCodec('vae_decoder', (part, k) => codec.decode(part, k)),
+            ),
         }
       : null,
     pixels,
@@ -153,7 +184,14 @@ export function diffusionTarget(
       const values = await pixels(records);
       if (!codec) return values;
       signal.throwIfAborted();
-      return inChunks(values, records.length, pixelSize, sampleSize, codecChunk, (part, n) => codec.encode(part, n));
+      return inChunks(
+        values,
+        records.length,
+        pixelSize,
+        sampleSize,
+        codecChunk,
+        throughCodec('vae_encoder', (part, n) => codec.encode(part, n)),
+      );
     },
     predictEpsilon: (x, t) => predictInChunks(x, t, null),
     async conditionedOn(records, choice): Promise<EpsilonModel> {

@@ -4,6 +4,7 @@ import type { ModelKind } from '../../../src-shared/domain/models';
 import { MiaError } from '../../common/errors';
 import type { AttackTask, ModelSpec } from './attack-task';
 import type { CallProgress } from './call-progress';
+import { createModelComponents, type ModelComponents } from './model-components';
 import type { RecordImages } from './record-images';
 import { openClassifierRuntime } from './runtimes/classifier-runtime';
 import { openClipRuntime } from './runtimes/clip-runtime';
@@ -22,7 +23,12 @@ export interface RuntimeOptions {
   readonly progress: CallProgress;
   readonly signal: AbortSignal;
   readonly threads: number;
+  /** Opens each model component, local or remote; the runtimes open nothing any other way. One for the task when absent. */
+  readonly components?: ModelComponents;
 }
+
+/** The options a family's runtime opens its models with: the components always given. */
+export type OpenerOptions = RuntimeOptions & { readonly components: ModelComponents };
 
 export function fileOf(spec: ModelSpec, role: string): string {
   const entry = spec.files[role];
@@ -34,7 +40,7 @@ export async function releaseAll(adapters: readonly { release(): Promise<void> }
   await Promise.allSettled(adapters.map((adapter) => adapter.release()));
 }
 
-export type RuntimeOpener = (task: AttackTask, options: RuntimeOptions) => Promise<FamilyRuntime>;
+export type RuntimeOpener = (task: AttackTask, options: OpenerOptions) => Promise<FamilyRuntime>;
 
 /** One opener per target family; a family without one has no attacks in this build. */
 const openers: Partial<Record<ModelKind, RuntimeOpener>> = {
@@ -46,5 +52,6 @@ const openers: Partial<Record<ModelKind, RuntimeOpener>> = {
 export async function openFamilyRuntime(task: AttackTask, family: ModelKind, options: RuntimeOptions): Promise<FamilyRuntime> {
   const opener = openers[family];
   if (!opener) throw new MiaError('attack.family-unavailable', `Attacks on ${family} models are not available in this build yet.`);
-  return opener(task, options);
+  const components = options.components ?? createModelComponents(task, { threads: options.threads, signal: options.signal });
+  return opener(task, { ...options, components });
 }

@@ -65,11 +65,22 @@ export async function openVaeCodec(
   let decoder: OnnxModel | null = null;
   try {
     decoder = await openOnnxModel(files.decoder, options);
+    return createVaeCodec({ encoder, decoder }, shapes, scalingFactor);
   } catch (error) {
     await encoder.release();
+    await decoder?.release();
     throw error;
   }
-  const dec = decoder;
+}
+
+/** The codec over an opened encoder and decoder (ONNX files or served models); releasing it releases both. */
+export function createVaeCodec(
+  models: { encoder: OnnxModel; decoder: OnnxModel },
+  shapes: { pixel: SampleShape; latent: SampleShape },
+  scalingFactor: number,
+): LatentCodec {
+  const { encoder } = models;
+  const dec = models.decoder;
   const encoderInput = pickTensor(encoder.inputs, undefined, 'input', encoder.file);
   const encoderOutput = encoder.outputs[0] as TensorInfo;
   const decoderInput = pickTensor(dec.inputs, undefined, 'input', dec.file);

@@ -82,7 +82,8 @@ export class HttpTransport {
       try {
         answer = await this.limiter.run(
           () => {
-            this.budget.spend();
+            // Queries (infer and variation POSTs) spend the budget; readiness and metadata GETs do not (query-budget.ts).
+            if (call.method === 'POST') this.budget.spend();
             this.sent += 1;
             return sendAttempt({
               url,

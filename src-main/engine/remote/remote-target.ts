@@ -4,43 +4,38 @@
 import { z } from 'zod';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
+import { RemoteComponent, RemoteEndpoint } from '../../../src-shared/domain/remote-models';
+
+// The endpoint's fields (URL rules, key variable, CA file, limits and their ranges) are the ones the workspace stores
+// (src-shared/domain/remote-models.ts); this schema adds the model and fills in the client's defaults.
+const endpoint = RemoteEndpoint.shape;
 
 export const RemoteTargetSchema = z.object({
-  /**
-   * The server's base URL, e.g. `https://triton.example.org:8000` or one with a path prefix. http or https only;
-   * no user name, password, query or fragment (a key goes in `apiKeyEnv`, never in the URL).
-   */
-  url: z.url({ protocol: /^https?$/ }).refine((text) => {
-    if (!URL.canParse(text)) return true; // z.url has refused it; zod runs refinements anyway
-    const url = new URL(text);
-    return url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-  }, 'must not contain a user name, password, query or fragment; give a key through apiKeyEnv'),
+  /** The server's base URL, http or https, with no user name, password, query or fragment. */
+  url: endpoint.url,
   /** The model's name on the server. */
-  model: z.string().min(1),
+  model: RemoteComponent.shape.model,
   /** A model version; absent means the server's default version. */
-  version: z.string().min(1).optional(),
+  version: RemoteComponent.shape.version,
   /** Name of the environment variable holding a bearer key; absent means no Authorization header. */
-  apiKeyEnv: z
-    .string()
-    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, underscores)')
-    .optional(),
+  apiKeyEnv: endpoint.apiKeyEnv,
   /** A PEM file of extra CA certificates trusted for this target, besides the system's roots. */
-  caFile: z.string().min(1).optional(),
+  caFile: endpoint.caFile,
   /** Plain http to a host that is not loopback is refused unless this is true. Default false. */
-  allowInsecureHttp: z.boolean().default(false),
+  allowInsecureHttp: endpoint.allowInsecureHttp.default(false),
   /** Longest time one attempt may take, from connecting to the last byte of the answer. Default 60 000 ms. */
-  timeoutMs: z.number().int().min(1).max(3_600_000).default(60_000),
+  timeoutMs: endpoint.timeoutMs.default(60_000),
   /** Retries after the first attempt, on network errors, timeouts, 429 and 5xx. Default 4. */
-  retries: z.number().int().min(0).max(20).default(4),
+  retries: endpoint.retries.default(4),
   /** First backoff delay; each retry doubles it, with jitter. Default 500 ms. */
   retryBaseDelayMs: z.number().int().min(0).max(60_000).default(500),
   /** No wait between attempts is longer than this, whatever `Retry-After` says. Default 30 000 ms. */
   retryMaxDelayMs: z.number().int().min(0).max(600_000).default(30_000),
   /** Requests in flight at once, across every model of the target. Default 4. */
-  concurrency: z.number().int().min(1).max(256).default(4),
+  concurrency: endpoint.concurrency.default(4),
   /** Requests started per second, across every model of the target. Default 20. */
-  requestsPerSecond: z.number().positive().max(100_000).default(20),
-  /** Most HTTP requests a run may send to this target (cache hits are free); absent means no limit. */
+  requestsPerSecond: endpoint.requestsPerSecond.default(20),
+  /** Most queries (infer or variation POSTs, retries included) a run may send (cache hits and metadata reads are free); absent means no limit. */
   budget: z.number().int().min(0).optional(),
   /** Answers larger than this are refused. Default 256 MiB. */
   maxResponseBytes: z

@@ -1,11 +1,10 @@
 // The `mia serve` config file (serve.yaml): which ONNX models to serve over KServe v2, the diffusion target behind
 // the image-variation endpoint, where the token comes from, and the request limits. Paths are relative to the file.
-import fs from 'node:fs';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
+import { plainYaml, readConfigText } from '../../common/plain-yaml';
 
 // Names and versions become URL path segments, so they are kept to characters that need no escaping.
 const urlSegment = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'use letters, digits, "_", "." and "-" only');
@@ -54,19 +53,8 @@ export type VariationTargetConfig = NonNullable<ServeConfig['variations']>;
 /** Reads and checks serve.yaml; every path in the result is absolute. */
 export function readServeConfig(file: string): ServeConfig {
   const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new MiaError(
-      'config.unreadable',
-      `Cannot read the serve config ${absolute}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
-    );
-  }
-  const document = parseDocument(text, { schema: 'core', logLevel: 'silent', prettyErrors: true });
-  const [syntaxError] = document.errors;
-  if (syntaxError) throw new MiaError('config.syntax', `The serve config ${absolute} is not valid YAML: ${syntaxError.message}`);
-  const config = parseWith(ServeConfig, document.toJS({ maxAliasCount: 100 }), `Serve config ${absolute}`, 'config.invalid');
+  const text = readConfigText(absolute, 'serve config');
+  const config = parseWith(ServeConfig, plainYaml(text, `The serve config ${absolute}`), `Serve config ${absolute}`, 'config.invalid');
   const seen = new Set<string>();
   config.models.forEach((model, index) => {
     const key = `${model.name}/${model.version ?? ''}`;

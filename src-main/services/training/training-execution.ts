@@ -6,8 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ParsedRequestOf, TrainingJobSummary } from '../../../src-shared/contract/contract';
 import { toErrorPayload } from '../../common/errors';
-import { batchDims } from '../../engine/models/preprocess-spec';
-import { SeededRandom } from '../../engine/random/seeded-random';
 import type { EngineClient } from '../../host/engine-client';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { updateTrainingJob } from '../../workspace/training-jobs-repo';
@@ -16,10 +14,10 @@ import type { LiveJobs } from '../job-runner';
 import { importModelSet } from '../model-import';
 import type { ResolvedSplitPlan } from './split-plan-files';
 import { writeTrainingTensors } from './training-data';
+import { trainingJobFile } from './training-job-file';
 import { startTrainingProcess, trainingCancelled, type ScriptEvent } from './training-process';
 
-/** The stated default architecture (Shokri et al.'s CNN, as the demo target uses it). */
-export const trainingArchitecture = { name: 'shokri-cnn', conv1: 16, conv2: 32, hidden: 128 } as const;
+export { trainingArchitecture } from './training-job-file';
 const logLinesKept = 200;
 
 /** A training job this process runs: its live summary, and the signal its stop() raises. */
@@ -74,36 +72,9 @@ export async function executeTrainingJob(
     );
     await writeTrainingTensors(deps.engine, plan.pool, spec, tensorFile, job.signal);
     if (job.signal.aborted) throw trainingCancelled();
-    const seeds = new SeededRandom(request.seed).fork('training/model-seeds');
     const jobFile = path.join(workDir, 'job.json');
     const modelFile = (name: string) => path.join(plan.summary.folder, `${name}.onnx`);
-    fs.writeFileSync(
-      jobFile,
-      JSON.stringify({
-        format: 'mia-workbench/training-job',
-        version: 1,
-        data: {
-          file: tensorFile,
-          count: plan.pool.length,
-          shape: batchDims(spec, 1).slice(1),
-          layout: spec.layout,
-          labels: plan.pool.map((r) => r.label),
-        },
-        classes: plan.targetConfig.classes,
-        architecture: trainingArchitecture,
-        recipe: summary.recipe,
-        threads,
-        inputName: plan.targetConfig.io.input ?? 'pixel_values',
-        outputName: 'logits',
-        models: plan.models.map((model) => ({
-          name: model.name,
-          onnx: modelFile(model.name),
-          trainOn: model.trainOn,
-          heldOut: model.heldOut,
-          seed: seeds.nextInt(2 ** 31),
-        })),
-      }),
-    );
+    fs.writeFileSync(jobFile, JSON.stringify(trainingJobFile(plan, summary, request.seed, threads, { tensorFile, modelFile })));
     const onEvent = (event: ScriptEvent) => {
       if (event.event === 'start') log(`PyTorch ${event.torch}: training ${event.models} models, ${threads} thread(s).`);
       if (event.event === 'epoch') {
@@ -164,12 +135,12 @@ export async function executeTrainingJob(
 }
 
 /** The sidecar that tells the importer how to feed the model: the target's preprocessing, classes and names. */
-function writeSidecar(
+export function writeSidecar(
   onnxFile: string,
-  plan: ResolvedSplitPlan,
+  plan: Pick<ResolvedSplitPlan, 'target' | 'targetConfig'>,
   summary: TrainingJobSummary,
   trainCount: number,
-  event: Extract<ScriptEvent, { event: 'model' }>,
+  event: Pick<Extract<ScriptEvent, { event: 'model' }>, 'name' | 'trainAccuracy' | 'heldOutAccuracy'>,
 ): void {
   const config = plan.targetConfig;
   const sidecar = {

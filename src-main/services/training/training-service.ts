@@ -1,7 +1,8 @@
 // The training bridge: plans shadow or reference models and starts training jobs (training-execution.ts runs each
 // one to its end). Each job is a workspace row, updated whenever it changes, and a live job of the backend's job
 // runner while this process runs it; cancel stops it through the runner. A job whose process dies is marked
-// interrupted when the workspace is next opened.
+// interrupted when the workspace is next opened, except a job submitted to Slurm: that one runs on the cluster, and
+// the service re-attaches to it when it is created (slurm-training.ts).
 import os from 'node:os';
 import path from 'node:path';
 import type { PythonProbe, SplitPlanSummary, TrainingJobSummary, ParsedRequestOf } from '../../../src-shared/contract/contract';
@@ -15,6 +16,8 @@ import type { JobRunner } from '../job-runner';
 import type { PythonSetting } from './python-setting';
 import { writeSplitPlan } from './split-plan-files';
 import { targetTrainingHints } from './target-training-hints';
+import type { SlurmTrainingJob } from './slurm-execution';
+import { reattachSlurmJobs, resubmitSlurmTasks, startSlurmTraining } from './slurm-training';
 import { createTrainingJob, executeTrainingJob, publishTrainingJob, trainingArchitecture } from './training-execution';
 
 export interface TrainingServiceOptions {
@@ -39,6 +42,8 @@ export interface TrainingService {
   start(request: ParsedRequestOf<'training.start'>, folder: string): Promise<TrainingJobSummary>;
   list(): TrainingJobSummary[];
   cancel(jobId: number): TrainingJobSummary;
+  /** Resubmits failed array tasks of a failed Slurm job, by index. */
+  resubmit(jobId: number, indices: readonly number[]): Promise<TrainingJobSummary>;
   /** Resolves when every started training job has landed. */
   idle(): Promise<void>;
 }
@@ -61,6 +66,8 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     script: options.script ?? resourcePath('training', 'train_classifier.py'),
     threads: options.threads ?? defaultThreads(),
   };
+  const slurmDeps = { db, bus, engine, runner, recipe: execution.script };
+  reattachSlurmJobs(slurmDeps);
 
   const python = () => options.python.find();
   /** A running job owns its folder: another plan there would rewrite the manifest it is about to import. */
@@ -83,8 +90,9 @@ export function createTrainingService(options: TrainingServiceOptions): Training
     },
     async start(request, folder) {
       assertFolderFree(folder);
-      const probe = await python();
-      if (!probe.found || !probe.path) {
+      // A Slurm job's Python is the cluster's (settings.python), never probed here.
+      const probe = request.backend === 'slurm' ? null : await python();
+      if (probe && (!probe.found || !probe.path)) {
         const tried = probe.tried.map((t) => `${t.path}: ${t.problem}`).join('; ');
         throw new MiaError(
           'training.no-python',
@@ -119,9 +127,16 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           `Architecture: ${trainingArchitecture.name} (the stated default; an ONNX target's own architecture cannot be read back into PyTorch).`,
         ],
         error: null,
+        backend: request.backend,
+        slurm: null,
       };
-      const job = createTrainingJob({ id: insertTrainingJob(db, fields), ...fields });
-      runner.track('training', job.summary.id, job, executeTrainingJob(execution, job, plan, request, probe.path));
+      const summary = { id: insertTrainingJob(db, fields), ...fields };
+      if (!probe) {
+        startSlurmTraining(slurmDeps, summary, plan, request);
+        return structuredClone(summary);
+      }
+      const job = createTrainingJob(summary);
+      runner.track('training', job.summary.id, job, executeTrainingJob(execution, job, plan, request, probe.path!));
       publishTrainingJob(execution, job);
       return structuredClone(job.summary);
     },
@@ -135,9 +150,12 @@ export function createTrainingService(options: TrainingServiceOptions): Training
           ? new MiaError('training.not-running', `Training job ${jobId} is run by another process on this workspace; cancel it there.`)
           : new MiaError('training.not-running', `Training job ${jobId} is ${stored.status}, so there is nothing to cancel.`);
       }
-      runner.stop('training', jobId);
+      // stop() detaches a Slurm job (as when the backend closes); a cancel must scancel its arrays.
+      if (job.summary.backend === 'slurm') (job as SlurmTrainingJob).cancel();
+      else runner.stop('training', jobId);
       return structuredClone(job.summary);
     },
+    resubmit: (jobId, indices) => resubmitSlurmTasks(slurmDeps, jobId, indices),
     idle: () => runner.idle('training'),
   };
 }

@@ -5,6 +5,8 @@ import { migration003TrainingJobs } from './003-training-jobs';
 import { migration004RunCancelRequests } from './004-run-cancel-requests';
 import { migration005RunIdentity } from './005-run-identity';
 import { migration006WorkspaceTidy } from './006-workspace-tidy';
+import { migration007RemoteModels } from './007-remote-models';
+import { migration008SlurmTraining } from './008-slurm-training';
 
 export interface Migration {
   readonly version: number;
@@ -19,4 +21,6 @@ export const migrations: readonly Migration[] = [
   migration004RunCancelRequests,
   migration005RunIdentity,
   migration006WorkspaceTidy,
+  migration007RemoteModels,
+  migration008SlurmTraining,
 ];

@@ -20,6 +20,7 @@ import { diffusionPhase, epsilonChunk } from '../../../src-main/engine/jobs/diff
 import { openFamilyRuntime, type FamilyRuntime } from '../../../src-main/engine/jobs/family-runtime';
 import { createRecordImages } from '../../../src-main/engine/jobs/record-images';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';
+import { plainTarget, totalModelCalls } from '../../../src-shared/domain/model-calls';
 import { ProgressRate } from '../../../src-main/host/progress-rate';
 import { buildOnnxModel } from '../models/helpers/onnx-builder';
 import { config, side, writeAffineDenoiser, writeRecords } from './diffusion-fixtures';
@@ -83,7 +84,9 @@ function context(
 
 async function run(id: string, params: Record<string, unknown> = {}, seed = 1) {
   const attack = findAttack(id);
-  const estimate = attack.estimateModelCalls(attack.params.parse(params), { audited: records.length, references: 0, shadows: 0 });
+  const estimate = totalModelCalls(
+    attack.estimateModelCalls(attack.params.parse(params), { audited: records.length, references: 0, shadows: 0, target: plainTarget }),
+  );
   const opened = await open(estimate);
   const result = await attack.run(context(attack, params, opened.target, seed));
   return { result, estimate, ...opened };
@@ -112,6 +115,8 @@ describe('each diffusion attack', () => {
     expect(estimate).toBe(perRecord * records.length);
     expect(result.modelCalls).toBe(estimate);
     expect(target.modelCalls).toBe(estimate);
+    // A pixel-space unconditional target is its denoiser alone.
+    expect(target.modelCallsByComponent).toEqual({ unet: estimate });
     expect(result.extraMetrics).toContainEqual(expect.objectContaining({ name: 'model_calls_per_record', value: perRecord }));
     expect(Array.from(result.recordIds)).toEqual(records.map((r) => r.id));
     expect(result.scores.every((v) => Number.isFinite(v))).toBe(true);

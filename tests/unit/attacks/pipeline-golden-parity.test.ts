@@ -2,9 +2,10 @@
 // reference (tools/demo-kit/latent_common.py LatentAttacks, written by dit.py and latent_pipeline.py): each folder
 // opened as an import and a run open it, the two golden records' PNGs from the folder's manifest with their classes or
 // captions, and the reference's noise fed in through the noise source. ReDiffuse and the diffusion loss must agree
-// with goldens/parity.json to 1e-4 relative (measured: at most 2.4e-7); so must SecMI and PIA at the engine's default
-// parameters, which draw no noise (goldens from `dit.py --goldens-only` and `latent_pipeline.py --goldens-only`;
-// measured: SecMI at most 6.4e-6, its t-error being a small difference of two nearly equal states, PIA 5.3e-7).
+// with goldens/parity.json to 1e-4 relative (measured: at most 2.4e-7); so must SecMI, PIA and PIAN at the engine's
+// default parameters, which draw no noise (goldens from `dit.py --goldens-only` and `latent_pipeline.py
+// --goldens-only`; measured: SecMI at most 6.4e-6, its t-error being a small difference of two nearly equal states,
+// PIA 5.3e-7, PIAN 3.4e-6).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
@@ -17,7 +18,7 @@ import {
 import type { DiffusionTarget } from '../../../src-main/engine/attacks/diffusion/diffusion-target';
 import { meanDecodedCopies } from '../../../src-main/engine/attacks/diffusion/rediffuse-attack';
 import { suppliedNoise } from '../../../src-main/engine/attacks/diffusion/noise-source';
-import { piaAttack } from '../../../src-main/engine/attacks/diffusion/pia-attack';
+import { piaAttack, pianAttack } from '../../../src-main/engine/attacks/diffusion/pia-attack';
 import { secmiAttack } from '../../../src-main/engine/attacks/diffusion/secmi-attack';
 import type { RunRecord } from '../../../src-main/engine/attacks/run-record';
 import { IssueCollector } from '../../../src-main/engine/data/import-issues';
@@ -25,9 +26,8 @@ import { readManifest } from '../../../src-main/engine/data/manifest';
 import type { EpsilonModel } from '../../../src-main/engine/diffusion/ddim';
 import type { AttackTask } from '../../../src-main/engine/jobs/attack-task';
 import { createCallProgress } from '../../../src-main/engine/jobs/call-progress';
-import type { FamilyRuntime } from '../../../src-main/engine/jobs/family-runtime';
 import { createRecordImages } from '../../../src-main/engine/jobs/record-images';
-import { openDiffusionRuntime } from '../../../src-main/engine/jobs/runtimes/diffusion-runtime';
+import { openFamilyRuntime, type FamilyRuntime } from '../../../src-main/engine/jobs/family-runtime';
 import { sha256OfFile } from '../../../src-main/services/model-files';
 import { preparePipeline } from '../../../src-main/services/pipeline-import';
 import { demoDir, demoFile, readJson, readTensor, type TensorDescriptor } from '../models/helpers/demo-kit';
@@ -48,6 +48,7 @@ interface PipelineStatisticsGolden {
     loss: StatisticGolden;
     secmi: { t: number; stride: number; statistic: number[] };
     pia: { t: number; statistic: number[] };
+    pian: { t: number; statistic: number[] };
   };
   components: { vae_encoder: { inputs: { sample: TensorDescriptor } } };
 }
@@ -107,7 +108,7 @@ describe.each(['dit', 'latent-diffusion'] as const)('%s pipeline statistics agai
       shadows: [],
       nullModel: null,
     };
-    runtime = await openDiffusionRuntime(task, {
+    runtime = await openFamilyRuntime(task, 'diffusion', {
       images: createRecordImages(),
       progress: createCallProgress(1, () => {}),
       signal: new AbortController().signal,
@@ -158,5 +159,11 @@ describe.each(['dit', 'latent-diffusion'] as const)('%s pipeline statistics agai
     const { t, statistic } = golden.statistics.pia;
     expect(piaAttack.params.parse({})).toMatchObject({ t });
     expectRelative(await piaStatistics(model, latents, target.sampleSize, { t, gaussianScale: false }), statistic);
+  });
+
+  test('PIAN (PIA with ε₀ rescaled per record to mean |ε₀| = √(2/π)) matches to 1e-4', async () => {
+    const { t, statistic } = golden.statistics.pian;
+    expect(pianAttack.params.parse({})).toMatchObject({ t });
+    expectRelative(await piaStatistics(model, latents, target.sampleSize, { t, gaussianScale: true }), statistic);
   });
 });

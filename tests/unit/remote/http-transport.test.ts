@@ -199,22 +199,33 @@ describe('bounds', () => {
 });
 
 describe('query budget', () => {
-  it('stops before the request that would exceed the budget, naming the budget and the count', async () => {
+  const query = { method: 'POST', path: '/v2/models/m/infer', body: Buffer.from('{}') } as const;
+
+  it('stops before the query that would exceed the budget, naming the budget and the count', async () => {
     const server = await serve((_request, response) => ok(response));
     const transport = createHttpTransport(quickTarget(server.url, { budget: 3 }));
-    for (let i = 0; i < 3; i += 1) await transport.send({ method: 'GET', path: '/v2' });
-    const error = await caught(transport.send({ method: 'GET', path: '/v2' }));
+    for (let i = 0; i < 3; i += 1) await transport.send(query);
+    const error = await caught(transport.send(query));
     expect(error.code).toBe('remote.budget-exhausted');
-    expect(error.message).toMatch(/budget of 3 requests .* \(3 sent\)/);
+    expect(error.message).toMatch(/budget of 3 queries .* \(3 sent\)/);
     expect(server.requests()).toBe(3);
+  });
+
+  it('does not count readiness and metadata reads, which are not queries', async () => {
+    const server = await serve((_request, response) => ok(response));
+    const transport = createHttpTransport(quickTarget(server.url, { budget: 1 }));
+    for (let i = 0; i < 4; i += 1) await transport.send({ method: 'GET', path: '/v2' });
+    await transport.send(query);
+    expect([transport.budget.sent, transport.counts.sent]).toEqual([1, 5]);
+    expect((await caught(transport.send(query))).code).toBe('remote.budget-exhausted');
   });
 
   it('counts every retry against the budget, and continues a resumed count', async () => {
     const server = await serve((_request, response, index) => (index % 2 === 0 ? response.writeHead(500).end() : ok(response)));
     const transport = createHttpTransport(quickTarget(server.url), { budget: new QueryBudget(5, server.url, 2) });
-    await transport.send({ method: 'GET', path: '/v2' });
+    await transport.send(query);
     expect(transport.budget.sent).toBe(4);
-    expect((await caught(transport.send({ method: 'GET', path: '/v2' }))).code).toBe('remote.budget-exhausted');
+    expect((await caught(transport.send(query))).code).toBe('remote.budget-exhausted');
     expect(server.requests()).toBe(3);
   });
 });
@@ -291,10 +302,11 @@ describe('shared budget', () => {
     const budget = new QueryBudget(3, 'the remote models of this run');
     const a = createHttpTransport(quickTarget(first.url), { budget });
     const b = createHttpTransport(quickTarget(second.url), { budget });
-    await a.send({ method: 'GET', path: '/v2' });
-    await a.send({ method: 'GET', path: '/v2' });
-    await b.send({ method: 'GET', path: '/v2' });
+    const query = { method: 'POST', path: '/v2/models/m/infer', body: Buffer.from('{}') } as const;
+    await a.send(query);
+    await a.send(query);
+    await b.send(query);
     expect([a.counts.sent, b.counts.sent, budget.sent]).toEqual([2, 1, 3]);
-    expect((await caught(b.send({ method: 'GET', path: '/v2' }))).message).toContain('the remote models of this run');
+    expect((await caught(b.send(query))).message).toContain('the remote models of this run');
   });
 });

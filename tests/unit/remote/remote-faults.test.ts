@@ -96,18 +96,18 @@ describe('faults that end the run with a clear code', () => {
 
 describe('budget and cache', () => {
   it('stops cleanly when the budget is spent', async () => {
-    // Readiness ×2, server and model metadata: 4 requests; the budget leaves room for 2 of the 4 batches.
-    const { model, classifier } = await remoteClassifier({ budget: 6 });
+    // Readiness ×2, server and model metadata are free reads; the budget of 2 queries covers 2 of the 4 batches.
+    const { model, classifier } = await remoteClassifier({ budget: 2 });
     const error = await caught(classifier.predict(batch, 12));
     expect(error.code).toBe('remote.budget-exhausted');
-    expect(error.message).toMatch(/budget of 6 requests .*\(6 sent\)/);
+    expect(error.message).toMatch(/budget of 2 queries .*\(2 sent\)/);
     expect(model.counts().sent).toBe(6);
   });
 
   it('resumes a stopped run without sending any answered request again', async () => {
     const cacheFolder = makeTempDir('mia-remote-cache-');
     const before = proxy.forwardedInfers();
-    const first = await remoteClassifier({ budget: 6 }, { cacheFolder });
+    const first = await remoteClassifier({ budget: 2 }, { cacheFolder });
     expect((await caught(first.classifier.predict(batch, 12))).code).toBe('remote.budget-exhausted');
     expect(proxy.forwardedInfers() - before).toBe(2);
 

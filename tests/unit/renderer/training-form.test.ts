@@ -1,8 +1,11 @@
 // The training panel's form to request mapping: blanks left out so the backend's defaults apply, values that the
 // contract would refuse named before anything is sent, both requests accepted by the contract's schemas, and no
-// path ever sent: a folder name in the browser, nothing in the app (its dialog asks).
+// path ever sent: a folder name in the browser, nothing in the app (its dialog asks). With the Slurm backend, the
+// settings the page may set are sent as given (blanks left out, no contract defaults such as the cluster's Python
+// filled in), and each one the contract refuses is named under its field.
 import { describe, expect, it } from 'vitest';
 import { SplitPlanRequest, TrainingStartRequest } from '../../../src-shared/contract/contract';
+import { emptySlurmForm, slurmInputLimits, type SlurmForm } from '../../../src-renderer/composables/slurm-form';
 import {
   buildTrainingRequests,
   emptyTrainingForm,
@@ -135,5 +138,103 @@ describe('training form', () => {
       weightDecay: { min: 0, max: 1 },
     });
     expect(trainingInputLimits.trainSize).not.toHaveProperty('max');
+  });
+
+  it('sends no backend or Slurm settings for this machine, even when Slurm fields were filled in before switching back', () => {
+    const slurm: SlurmForm = { ...emptySlurmForm(), partition: 'gpu', time: 'soon' };
+    const built = buildTrainingRequests(filled({ slurm }), 'name');
+    expect(built.problems).toEqual([]);
+    expect(built.start).toEqual({ ...built.plan, recipe: {} });
+  });
+
+  it('sends the Slurm settings the page set, trimmed, and leaves blanks and the commands it may not set out', () => {
+    const slurm: SlurmForm = {
+      ...emptySlurmForm(),
+      submitHost: ' login1 ',
+      partition: 'gpu',
+      account: 'proj-7',
+      qos: 'normal',
+      time: '1:00:00',
+      cpusPerTask: 4,
+      mem: '8G',
+      gres: 'gpu:a100:1',
+      arrayLimit: '2',
+      pollSeconds: 0.5,
+      workstationFolder: '/mnt/shared',
+      clusterFolder: '/shared',
+    };
+    const built = buildTrainingRequests(filled({ backend: 'slurm', slurm, purpose: 'reference', count: 2 }), 'name');
+    expect(built.problems).toEqual([]);
+    expect(built.start).toEqual({
+      purpose: 'reference',
+      datasetId: 3,
+      targetModelId: 5,
+      count: 2,
+      seed: 0,
+      folderName: 'shadows',
+      recipe: {},
+      backend: 'slurm',
+      slurm: {
+        submitHost: 'login1',
+        partition: 'gpu',
+        account: 'proj-7',
+        qos: 'normal',
+        time: '1:00:00',
+        cpusPerTask: 4,
+        mem: '8G',
+        gres: 'gpu:a100:1',
+        arrayLimit: 2,
+        pollSeconds: 0.5,
+        pathMap: { workstation: '/mnt/shared', cluster: '/shared' },
+      },
+    });
+    expect(TrainingStartRequest.safeParse(built.start).success).toBe(true);
+    // The plan is the same as for this machine: Slurm settings are for training only.
+    expect(built.plan).toEqual({ purpose: 'reference', datasetId: 3, targetModelId: 5, count: 2, seed: 0, folderName: 'shadows' });
+    const blank = buildTrainingRequests(filled({ backend: 'slurm' }), 'name');
+    expect(blank.start).toMatchObject({ backend: 'slurm', slurm: {} });
+    expect(blank.start!.slurm).toEqual({});
+  });
+
+  it("names every Slurm setting the contract would refuse under its own field, with the contract's words", () => {
+    const slurm: SlurmForm = {
+      submitHost: '-oProxyCommand=x',
+      partition: 'a b',
+      account: '--all',
+      qos: "q'",
+      time: 'an hour',
+      cpusPerTask: 0,
+      mem: '4 GB',
+      gres: '',
+      arrayLimit: 1.5,
+      pollSeconds: 0.1,
+      workstationFolder: 'relative',
+      clusterFolder: '',
+    };
+    const built = buildTrainingRequests(filled({ backend: 'slurm', slurm }), 'name');
+    expect(built.start).toBeNull();
+    expect(built.fieldMessages).toEqual({
+      'slurm.submitHost': 'Must be an SSH host name or alias, not starting with a dash.',
+      'slurm.partition': 'Must be one Slurm name (letters, digits and _ . : , + = / @ -), not starting with a dash.',
+      'slurm.account': 'Must be one Slurm name (letters, digits and _ . : , + = / @ -), not starting with a dash.',
+      'slurm.qos': 'Must be one Slurm name (letters, digits and _ . : , + = / @ -), not starting with a dash.',
+      'slurm.time': 'Must be a Slurm time limit such as 30, 1:00:00 or 1-00:00:00.',
+      'slurm.cpusPerTask': 'Must be at least 1.',
+      'slurm.mem': 'Must be a Slurm memory size such as 4000 or 4G.',
+      'slurm.arrayLimit': 'Enter a whole number.',
+      'slurm.pollSeconds': 'Must be at least 0.5.',
+      'slurm.pathMap.workstation': 'Must be an absolute path.',
+      'slurm.pathMap.cluster': 'Must not be empty.',
+    });
+    expect(built.problems).toContain('fix the cluster folder of the path mapping');
+    expect(built.problems).toContain('fix the time limit');
+  });
+
+  it("gives the Slurm number inputs the contract's limits", () => {
+    expect(slurmInputLimits).toMatchObject({
+      cpusPerTask: { min: 1, max: 1024 },
+      arrayLimit: { min: 1, max: 10000 },
+      pollSeconds: { min: 0.5, max: 600 },
+    });
   });
 });

@@ -224,17 +224,26 @@ describe('workspace file', () => {
       results: [{ name: 'shadow_00', trainAccuracy: 1, heldOutAccuracy: 0.8, seconds: 1 }],
       log: ['shadow_00: trained'],
       error: null,
+      backend: 'local' as const,
+      slurm: null,
     };
     const crashed = insertTrainingJob(db, job);
     const finished = insertTrainingJob(db, job);
     updateTrainingJob(db, { ...job, id: finished, status: 'finished', modelsDone: 2, finishedAt: new Date().toISOString() });
     db.prepare('UPDATE training_jobs SET owner_pid = 2147483646 WHERE id = ?').run(crashed);
+    // A job already submitted to Slurm runs on the cluster whatever became of its process: it stays running, for the
+    // next backend to re-attach to (tests/integration/slurm-training.test.ts).
+    const slurmState = { jobIds: ['7'], clusterFolder: '/shared/.mia-slurm', submitHost: null, tasks: [] };
+    const submitted = insertTrainingJob(db, { ...job, backend: 'slurm' });
+    updateTrainingJob(db, { ...job, id: submitted, backend: 'slurm', slurm: slurmState });
+    db.prepare('UPDATE training_jobs SET owner_pid = 2147483646 WHERE id = ?').run(submitted);
     db.close();
     const reopened = openWorkspace(file);
     const interrupted = getTrainingJob(reopened, crashed);
     expect(interrupted).toMatchObject({ status: 'interrupted', modelsDone: 1, error: { code: 'training.interrupted' } });
     expect(interrupted.results).toEqual(job.results); // what it reported before it died stays
     expect(getTrainingJob(reopened, finished).status).toBe('finished');
+    expect(getTrainingJob(reopened, submitted)).toMatchObject({ status: 'running', backend: 'slurm', slurm: slurmState });
     reopened.close();
   });
 

@@ -43,7 +43,7 @@ export const liraAttack: AttackModule<typeof LiraParams, ClassifierTarget, Class
     "Black-box access to the target's outputs plus reference models trained on known random halves of a population that contains the audited records. For each record, the target's logit-scaled confidence is compared with Gaussians fitted to the reference models that trained on it (IN) and that did not (OUT); the score is the log likelihood ratio (online) or the one-sided OUT test (offline).",
   params: LiraParams,
   needs: { referenceModels: 'required' },
-  estimateModelCalls: (params, counts) => counts.audited * (counts.references + 1) * (params.flipAugmentation ? 2 : 1),
+  estimateModelCalls: (params, counts) => ({ model: counts.audited * (counts.references + 1) * (params.flipAugmentation ? 2 : 1) }),
   async run(ctx) {
     const { records, params } = ctx;
     const labels = labelsOf(records, 'lira');

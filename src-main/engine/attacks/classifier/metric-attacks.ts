@@ -19,7 +19,7 @@ function metricAttack(
     description,
     params: NoParams,
     needs: {},
-    estimateModelCalls: (_params, counts) => counts.audited,
+    estimateModelCalls: (_params, counts) => ({ model: counts.audited }),
     async run(ctx) {
       const labels = labelsOf(ctx.records, id);
       const outputs = await ctx.target.outputs(ctx.records, { phase: 'scoring' });

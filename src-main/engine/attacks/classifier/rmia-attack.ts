@@ -42,7 +42,7 @@ export const rmiaAttack: AttackModule<typeof RmiaParams, ClassifierTarget, Class
     "Black-box access to the target's probabilities, reference models with training manifests, and population records that no model trained on. A record scores high when, relative to the reference models, the target favours it more than it favours most population records.",
   params: RmiaParams,
   needs: { referenceModels: 'required', roles: ['population'] },
-  estimateModelCalls: (params, counts) => (counts.audited + params.populationSize) * (counts.references + 1),
+  estimateModelCalls: (params, counts) => ({ model: (counts.audited + params.populationSize) * (counts.references + 1) }),
   async run(ctx) {
     const { records, params } = ctx;
     let population = ctx.dataset.filter((record) => record.role === 'population');

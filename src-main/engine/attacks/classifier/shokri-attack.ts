@@ -49,7 +49,9 @@ export const shokriAttack: AttackModule<typeof ShokriParams, ClassifierTarget, C
     'Black-box access to the target\'s probabilities and auxiliary data from the same distribution. Shadow models trained on known halves of the auxiliary pool produce labelled "in" and "out" outputs; one attack model per class learns to separate them and scores the target\'s outputs. Precision and recall are reported at the attack models\' 0.5 decision threshold, as in the paper.',
   params: ShokriParams,
   needs: { shadowModels: 'required', roles: ['aux'] },
-  estimateModelCalls: (params, counts) => counts.audited + Math.min(params.shadowCount, counts.shadows) * 2 * Math.max(1, counts.audited),
+  estimateModelCalls: (params, counts) => ({
+    model: counts.audited + Math.min(params.shadowCount, counts.shadows) * 2 * Math.max(1, counts.audited),
+  }),
   async run(ctx) {
     const { params, records } = ctx;
     const shadows = ctx.models.shadows.slice(0, params.shadowCount);

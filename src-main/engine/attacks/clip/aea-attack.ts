@@ -27,7 +27,7 @@ export const aeaAttack: AttackModule<typeof AeaParams, ClipTarget, ClipModels> =
     'Black-box access to the image and text embeddings of a CLIP-style model. Each image is seen in K seeded augmented views (random resized crop 80–100 %, horizontal flip, rotation up to ±10°, colour jitter 0.2, Gaussian noise σ 0.02); the score aggregates the image–caption similarity over the views, by default as the mean loss of similarity relative to the original image, which tends to be larger for members.',
   params: AeaParams,
   needs: {},
-  estimateModelCalls: (params, counts) => (params.views + 2) * counts.audited,
+  estimateModelCalls: (params, counts) => ({ model: (params.views + 2) * counts.audited }),
   async run(ctx) {
     const { records, target, params } = ctx;
     captionsOf(records, 'aea');

@@ -15,7 +15,7 @@ export const csaAttack: AttackModule<typeof CsaParams, ClipTarget, ClipModels> =
     'Black-box access to the image and text embeddings of a CLIP-style model. The score is the cosine similarity of an image and its caption, cs(x, c) = f_I(x)·f_T(c): contrastive training pulls the embeddings of a training pair together, so members tend to score higher.',
   params: CsaParams,
   needs: {},
-  estimateModelCalls: (_params, counts) => 2 * counts.audited,
+  estimateModelCalls: (_params, counts) => ({ model: 2 * counts.audited }),
   async run(ctx) {
     const { records, target } = ctx;
     captionsOf(records, 'csa');

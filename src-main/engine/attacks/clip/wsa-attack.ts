@@ -101,7 +101,7 @@ export const wsaAttack: AttackModule<typeof WsaParams, ClipTarget, ClipModels> =
     'Black-box access to the image and text embeddings of a CLIP-style model, a set of guaranteed non-members (role "nonmember-reference", e.g. data published after the model) and an unlabelled pool that mixes members and non-members (role "pool"). Pool records whose image–caption similarity exceeds μ + λσ of the non-members become pseudo-members; an MLP on the concatenated image and caption embeddings learns to separate them from the non-members, and its member probability is the score.',
   params: WsaParams,
   needs: { roles: ['nonmember-reference', 'pool'] },
-  estimateModelCalls: (_params, counts) => 2 * counts.audited,
+  estimateModelCalls: (_params, counts) => ({ model: 2 * counts.audited }),
   async run(ctx) {
     const { records, target, params } = ctx;
     const roles = wsaRoles(ctx.dataset, records);

@@ -5,7 +5,7 @@ import type { AttackModule } from '../attack-module';
 import { lossStatistics } from './diffusion-statistics';
 import {
   batchMemoryParam,
-  callsPerEpsilon,
+  diffusionModelCalls,
   checkTimestep,
   conditioningParams,
   diffusionResult,
@@ -30,11 +30,11 @@ export const diffusionLossAttack: AttackModule<typeof LossParams, DiffusionTarge
     "Access to a denoiser (ε-prediction). The image is noised to step t with n fresh Gaussian draws ε_r; the score is the negated mean of ‖ε_r − ε_θ(x_t, t)‖², the model's own training loss, which is lower on members.",
   params: LossParams,
   needs: {},
-  estimateModelCalls: (params, counts) => counts.audited * params.repeats * callsPerEpsilon(params),
+  estimateModelCalls: (params, counts) => diffusionModelCalls({ epsilonEvaluations: params.repeats, decodedCopies: 0 }, params, counts),
   async run(ctx) {
     const { params, target } = ctx;
     checkTimestep(target.schedule, 'diffusion-loss', 't', params.t);
-    const callsBefore = target.modelCalls;
+    const callsBefore = target.modelCallsByComponent;
     const batchSize = recordsPerBatch(target.sampleSize, params.repeats, params.batchMemoryMiB);
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
       lossStatistics(

@@ -1,10 +1,11 @@
-// What every diffusion attack module shares: the memory-budget parameter and the batch plan it gives, timestep
-// checks against the model's schedule, the loop over record batches, and the run result (scores negated once here,
-// model calls per record stored beside the metrics).
+// What every diffusion attack module shares: the memory-budget parameter and the batch plan it gives, the model-call
+// estimate per component, timestep checks against the model's schedule, the loop over record batches, and the run
+// result (scores negated once here, model calls per record stored beside the metrics).
 import { z } from 'zod';
 import { MiaError } from '../../../common/errors';
+import { describeModelCalls, totalModelCalls, type ModelCallBreakdown } from '../../../../src-shared/domain/model-calls';
 import type { NoiseSchedule } from '../../diffusion/scheduler';
-import type { AttackContext, AttackResult } from '../attack-module';
+import type { AttackContext, AttackResult, EstimateCounts } from '../attack-module';
 import type { RunRecord } from '../run-record';
 import type { DiffusionModels, DiffusionTarget } from './diffusion-target';
 
@@ -50,6 +51,36 @@ export const conditioningParams = {
 
 /** Denoiser calls per ε evaluation: two with guidance (the conditional and the unconditional pass), else one. */
 export const callsPerEpsilon = (params: { guidanceScale: number }): number => (params.guidanceScale === 1 ? 1 : 2);
+
+/** What one diffusion attack does to each record, whatever the target: its ε evaluations and the copies it decodes. */
+export interface DiffusionWorkPerRecord {
+  /** ε_θ evaluations per record (timesteps × copies), before guidance doubles them. */
+  readonly epsilonEvaluations: number;
+  /** Reconstructions decoded back to pixels per record, on a latent target (ReDiffuse's copies); 0 when none are. */
+  readonly decodedCopies: number;
+}
+
+/**
+ * The model calls of a diffusion attack per component, the one count the estimate, the progress total and a finished
+ * run share (diffusion-targets.ts counts the same calls as they happen). Per record: the denoiser once per ε evaluation
+ * (twice with guidance); on a latent target the VAE encoder once (the record's latent) and the decoder once per decoded
+ * copy; on a text-conditional target the text encoder once (the record's prompt), plus once per run for the empty
+ * prompt of the guidance pass.
+ */
+export function diffusionModelCalls(
+  work: DiffusionWorkPerRecord,
+  params: { guidanceScale: number },
+  counts: EstimateCounts,
+): ModelCallBreakdown {
+  const { audited, target } = counts;
+  const calls: ModelCallBreakdown = { unet: audited * work.epsilonEvaluations * callsPerEpsilon(params) };
+  if (target.latent) {
+    calls.vae_encoder = audited;
+    if (work.decodedCopies > 0) calls.vae_decoder = audited * work.decodedCopies;
+  }
+  if (target.conditioning === 'text') calls.text_encoder = audited + (params.guidanceScale !== 1 && audited > 0 ? 1 : 0);
+  return calls;
+}
 
 /** Records scored together: as many as fit `budgetMiB` with `samplesPerRecord` copies of each in flight, at least one. */
 export function recordsPerBatch(sampleSize: number, samplesPerRecord: number, budgetMiB: number): number {
@@ -97,21 +128,28 @@ export async function statisticsInBatches(
 export function diffusionResult(
   ctx: DiffusionContext<unknown>,
   statistics: Float64Array,
-  callsBefore: number,
+  callsBefore: ModelCallBreakdown,
   notes: readonly string[],
 ): AttackResult {
-  const modelCalls = ctx.target.modelCalls - callsBefore;
+  const after = ctx.target.modelCallsByComponent;
+  const made: ModelCallBreakdown = Object.fromEntries(
+    Object.entries(after).map(([component, calls]) => [
+      component,
+      (calls ?? 0) - (callsBefore[component as keyof ModelCallBreakdown] ?? 0),
+    ]),
+  );
+  const modelCalls = totalModelCalls(made);
   const perRecord = ctx.records.length > 0 ? modelCalls / ctx.records.length : 0;
   return {
     recordIds: Int32Array.from(ctx.records, (r) => r.id),
     scores: statistics.map((value) => -value),
     modelCalls,
-    notes: [...notes, `${modelCalls} denoiser calls in all, ${perRecord} per record.`],
+    notes: [...notes, `${modelCalls} model calls in all (${describeModelCalls(made)}), ${perRecord} per record.`],
     extraMetrics: [
       {
         name: 'model_calls_per_record',
         value: perRecord,
-        note: 'Denoiser calls per scored record (one per sample per timestep, two with classifier-free guidance).',
+        note: 'Model calls per scored record: the denoiser once per sample per timestep (twice with classifier-free guidance), and for pipelines the VAE encoder and decoder once per image and the text encoder once per prompt.',
       },
     ],
   };

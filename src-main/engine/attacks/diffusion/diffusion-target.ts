@@ -1,6 +1,7 @@
 // How diffusion attacks see a model: the samples the denoiser works on for a list of records (pixels in [-1, 1], or
 // VAE latents), ε_θ for a batch (every call counted into the run's progress), and, for latent models, the decoder
 // back to pixels. Decoding, preprocessing, chunking and counting are the runtime's business.
+import type { ModelCallBreakdown } from '../../../../src-shared/domain/model-calls';
 import type { EpsilonModel } from '../../diffusion/ddim';
 import type { SampleShape } from '../../models/vae-codec';
 import type { RunRecord } from '../run-record';
@@ -11,8 +12,13 @@ export interface DiffusionTarget extends EpsilonModel {
   readonly sampleShape: SampleShape;
   /** Values in one sample (C·H·W of `sampleShape`). */
   readonly sampleSize: number;
-  /** ε evaluations so far, one per sample per timestep (the run record's model call count). */
+  /**
+   * Model calls so far, every component together (the run record's count): one denoiser call per sample per timestep
+   * (two with guidance), one VAE encoder or decoder call per image, one text encoder call per prompt.
+   */
   readonly modelCalls: number;
+  /** The same calls per component. */
+  readonly modelCallsByComponent: ModelCallBreakdown;
   /** Present for latent models: the decoder and the pixel shape it returns. */
   readonly latent: LatentSide | null;
   /** Denoiser input of each record, concatenated in order (latent models: the encoder's mean, scaled). */

@@ -6,7 +6,7 @@ import type { AttackModule } from '../attack-module';
 import { piaStatistics } from './diffusion-statistics';
 import {
   batchMemoryParam,
-  callsPerEpsilon,
+  diffusionModelCalls,
   checkTimestep,
   conditioningParams,
   diffusionResult,
@@ -34,11 +34,11 @@ function piaModule(
     description,
     params: PiaParams,
     needs: {},
-    estimateModelCalls: (params, counts) => counts.audited * 2 * callsPerEpsilon(params),
+    estimateModelCalls: (params, counts) => diffusionModelCalls({ epsilonEvaluations: 2, decodedCopies: 0 }, params, counts),
     async run(ctx) {
       const { params, target } = ctx;
       checkTimestep(target.schedule, id, 't', params.t);
-      const callsBefore = target.modelCalls;
+      const callsBefore = target.modelCallsByComponent;
       const batchSize = recordsPerBatch(target.sampleSize, 1, params.batchMemoryMiB);
       const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>
         piaStatistics(await target.conditionedOn(batch, params), await target.samples(batch), target.sampleSize, {

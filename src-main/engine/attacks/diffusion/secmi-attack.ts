@@ -5,7 +5,7 @@ import type { AttackModule } from '../attack-module';
 import { secmiStatistics } from './diffusion-statistics';
 import {
   batchMemoryParam,
-  callsPerEpsilon,
+  diffusionModelCalls,
   checkTimestep,
   conditioningParams,
   diffusionResult,
@@ -37,11 +37,12 @@ export const secmiAttack: AttackModule<typeof SecmiParams, DiffusionTarget, Diff
     'Access to a denoiser (ε-prediction). The image is inverted with deterministic DDIM from 0 to t_sec; one further inversion step to t_sec + k followed by one denoising step back to t_sec should return to the same point. The score is the negated squared distance between the two (the t-error), which is smaller for members.',
   params: SecmiParams,
   needs: {},
-  estimateModelCalls: (params, counts) => counts.audited * callsPerRecord(params) * callsPerEpsilon(params),
+  estimateModelCalls: (params, counts) =>
+    diffusionModelCalls({ epsilonEvaluations: callsPerRecord(params), decodedCopies: 0 }, params, counts),
   async run(ctx) {
     const { params, target } = ctx;
     checkTimestep(target.schedule, 'secmi', 't', params.t, params.stride);
-    const callsBefore = target.modelCalls;
+    const callsBefore = target.modelCallsByComponent;
     // The inversion holds one copy per record; the final step up and back adds two more states.
     const batchSize = recordsPerBatch(target.sampleSize, 1, params.batchMemoryMiB);
     const statistics = await statisticsInBatches(ctx, batchSize, async (batch) =>

@@ -1,17 +1,18 @@
 // The classifier family's runtime: the target, reference and shadow models with their manifests, and the null model.
 import { MiaError } from '../../../common/errors';
 import type { ClassifierModels, ClassifierTarget } from '../../attacks/classifier/classifier-target';
-import { openClassifier, type ClassifierAdapter } from '../../models/classifier-adapter';
+import { createClassifier, type ClassifierAdapter } from '../../models/classifier-adapter';
 import { ClassifierConfig } from '../../models/model-config';
 import type { AttackTask, ModelSpec } from '../attack-task';
 import { classifierTarget } from '../classifier-targets';
-import { fileOf, releaseAll, type FamilyRuntime, type RuntimeOptions } from '../family-runtime';
+import { releaseAll, type FamilyRuntime, type OpenerOptions } from '../family-runtime';
+import { openAdapted } from '../model-components';
 
-export async function openClassifierRuntime(task: AttackTask, options: RuntimeOptions): Promise<FamilyRuntime> {
+export async function openClassifierRuntime(task: AttackTask, options: OpenerOptions): Promise<FamilyRuntime> {
   const opened: ClassifierAdapter[] = [];
   const open = async (spec: ModelSpec): Promise<ClassifierTarget> => {
     const config = ClassifierConfig.parse(spec.config);
-    const adapter = await openClassifier(fileOf(spec, 'model'), config, { intraOpNumThreads: options.threads });
+    const adapter = await openAdapted(options.components, spec, ['model'], ([model]) => createClassifier(model!, config));
     opened.push(adapter);
     return classifierTarget(spec.name, adapter, options.images, options.progress, options.signal);
   };

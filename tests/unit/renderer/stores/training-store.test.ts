@@ -56,6 +56,8 @@ function runningJob(id: number): TrainingJobSummary {
     results: [],
     log: [],
     error: null,
+    backend: 'local',
+    slurm: null,
   };
 }
 
@@ -264,5 +266,19 @@ describe.skipIf(!hasClassifierKit)('training store: plans and jobs', () => {
     releaseOther();
     backend.bus.emit('training.status', { ...job, id: 51 });
     expect(store.jobs.map((j) => j.id)).not.toContain(51);
+  });
+
+  it('sends a resubmit to the backend with exactly the indices asked for, and keeps its refusal and the job list as they were', async () => {
+    const store = useTrainingStore();
+    await store.refresh();
+    const before = store.jobs.map((j) => j.id);
+    await store.resubmit(999, [1, 3]);
+    expect(store.error?.code).toBe('training.not-found');
+    expect(store.error?.message).toContain('no training job 999');
+    // Indices the contract refuses never reach the service: refused at the router, naming the field.
+    await store.resubmit(999, []);
+    expect(store.error?.code).toBe('ipc.invalid-payload');
+    expect(store.error?.message).toMatch(/indices/);
+    expect(store.jobs.map((j) => j.id)).toEqual(before);
   });
 });
