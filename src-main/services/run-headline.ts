@@ -1,7 +1,9 @@
 // The headline figures of a finished run in the shape `mia audit --json` prints: AUC with its interval, TPR at
-// the three FPR bounds, balanced accuracy, advantage, and the validity checks.
+// the three FPR bounds, balanced accuracy, advantage, the empirical ε lower bound and Gaussian-DP μ, and the validity
+// checks.
 import type { RunSummary } from '../../src-shared/contract/contract';
 import type { MetricName } from '../../src-shared/domain/metric-names';
+import { readEpsilonBound, type EpsilonMethod } from '../../src-shared/domain/privacy-bound';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getModel } from '../workspace/models-repo';
 import { readChecks, readMetrics } from '../workspace/runs-repo';
@@ -21,6 +23,9 @@ export interface RunHeadline {
     tpr_at_fpr: { '0.001': number | null; '0.01': number | null; '0.1': number | null };
     balanced_accuracy: number | null;
     advantage: number | null;
+    /** null for a run stored before the bound existed; `guesses` is the number of audited records scored. */
+    epsilon_lb: { value: number | null; delta: number; confidence: number; method: EpsilonMethod; guesses: number } | null;
+    gdp_mu: number | null;
   };
   checks: Record<string, { status: string; value: number | null; message: string }>;
   error?: { code: string; message: string };
@@ -31,6 +36,7 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
   const row = (name: MetricName) => metrics.find((m) => m.name === name);
   const value = (name: MetricName): number | null => row(name)?.value ?? null;
   const auc = row('auc');
+  const epsilon = readEpsilonBound(metrics);
   const target = getModel(db, run.targetModelId);
   const headline: RunHeadline = {
     id: run.id,
@@ -45,6 +51,10 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
       tpr_at_fpr: { '0.001': value('tpr@0.001'), '0.01': value('tpr@0.01'), '0.1': value('tpr@0.1') },
       balanced_accuracy: value('balanced_accuracy'),
       advantage: value('advantage'),
+      epsilon_lb: epsilon
+        ? { value: epsilon.value, delta: epsilon.delta, confidence: epsilon.confidence, method: epsilon.method, guesses: epsilon.guesses }
+        : null,
+      gdp_mu: value('gdp_mu'),
     },
     checks: Object.fromEntries(readChecks(db, run.id).map((c) => [c.kind, { status: c.status, value: c.value, message: c.message }])),
   };

@@ -22,6 +22,7 @@ export function listAttacks(): AttackDescription[] {
       ...(module.needs.shadowModels ? { shadowModels: module.needs.shadowModels } : {}),
       ...(module.needs.referenceModels ? { referenceModels: module.needs.referenceModels } : {}),
       ...(module.needs.roles ? { roles: [...module.needs.roles] } : {}),
+      ...(module.needs.diffusionAccess ? { diffusionAccess: [...module.needs.diffusionAccess] } : {}),
     },
     // The input side: what the form may send (fields with defaults are optional there).
     paramsSchema: z.toJSONSchema(module.params, { io: 'input' }) as Record<string, unknown>,

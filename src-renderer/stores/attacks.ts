@@ -1,7 +1,9 @@
-// The attack catalogue (with each attack's parameter JSON Schema) and model-call estimates for the New run form.
+// The attack catalogue (with each attack's parameter JSON Schema), which of its diffusion attacks a target's access
+// rules out, and model-call estimates for the New run form.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-shared/contract/contract';
+import { targetAccessProblem, type DiffusionAccess } from '../../src-shared/domain/target-access';
 import { api } from '../api';
 import { attempt, useAsyncState, type ShownError } from '../composables/use-async-state';
 
@@ -26,10 +28,20 @@ export const useAttacksStore = defineStore('attacks', () => {
     return entry.estimate;
   }
 
+  /** The diffusion attacks that cannot run through this access, each with the one-sentence reason New run shows. */
+  function unavailableThrough(access: DiffusionAccess): Record<string, string> {
+    const reasons: Record<string, string> = {};
+    for (const attack of attacks.value) {
+      const problem = attack.family === 'diffusion' ? targetAccessProblem(attack.needs.diffusionAccess, access) : null;
+      if (problem !== null) reasons[attack.id] = problem;
+    }
+    return reasons;
+  }
+
   function forget(attackId: string): void {
     const { [attackId]: _dropped, ...rest } = estimates.value;
     estimates.value = rest;
   }
 
-  return { attacks, loaded, loading, error, estimates, refresh, estimate, forget };
+  return { attacks, loaded, loading, error, estimates, refresh, estimate, forget, unavailableThrough };
 });

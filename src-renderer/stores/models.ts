@@ -13,6 +13,7 @@ import type {
   ModelSetSummary,
   ModelSummary,
 } from '../../src-shared/contract/contract';
+import { diffusionAccessOf, type DiffusionAccess } from '../../src-shared/domain/target-access';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 
@@ -103,6 +104,16 @@ export const useModelsStore = defineStore('models', () => {
     });
   }
 
+  /**
+   * How a target is reached (target-access.ts), for New run to disable the attacks it cannot serve: a listed model
+   * without a remote host is queried through its own denoiser; a remote one's protocol is in its details, loaded once.
+   */
+  async function diffusionAccessOfModel(modelId: number): Promise<DiffusionAccess> {
+    if (!models.value.find((model) => model.id === modelId)?.remoteHost) return 'denoiser';
+    const known = details.value[modelId] ?? (await loadDetails(modelId));
+    return diffusionAccessOf(known?.remote);
+  }
+
   const checkKey = (modelId: number, datasetId: number): string => `${modelId}:${datasetId}`;
 
   async function checkAgainst(modelId: number, datasetId: number): Promise<ModelCheckReport | undefined> {
@@ -154,6 +165,7 @@ export const useModelsStore = defineStore('models', () => {
     linkNullModel,
     linkedNullModelOf,
     loadDetails,
+    diffusionAccessOfModel,
     checkAgainst,
     fitOf,
     checkKey,

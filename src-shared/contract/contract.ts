@@ -32,6 +32,7 @@ import {
 } from './contract-common';
 import { ModelCallBreakdown } from '../domain/model-calls';
 import { maxRunNameLength } from '../domain/runs';
+import { DiffusionAccess } from '../domain/target-access';
 import { ChooseOpenAnswer, ChooseOpenRequest, FolderListRequest, FolderListing } from './contract-files';
 import { ApiKeyDeleteRequest, ApiKeySetRequest, ApiKeyStatus } from './contract-keys';
 import {
@@ -171,6 +172,8 @@ export const AttackDescription = z.object({
     shadowModels: z.enum(['required', 'optional']).optional(),
     referenceModels: z.enum(['required', 'optional']).optional(),
     roles: z.array(z.string()).optional(),
+    /** How a diffusion attack may reach its target; absent: through the denoiser only (not through an image-variation API). */
+    diffusionAccess: z.array(DiffusionAccess).optional(),
   }),
   /** The parameter schema as JSON Schema (input side: defaults, bounds, enums, descriptions); the form is built from it. */
   paramsSchema: z.record(z.string(), z.unknown()),

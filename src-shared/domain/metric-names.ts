@@ -1,5 +1,5 @@
 // The names under which a run's whole-set metrics are stored, in reading order: the headline figures first (AUC,
-// TPR at 0.1 %, 1 % and 10 % FPR, the threshold-free summaries), then the operating point's. Code that looks a
+// TPR at 0.1 %, 1 % and 10 % FPR, the threshold-free summaries, the ε lower bound and Gaussian-DP μ), then the operating point's. Code that looks a
 // metric up by name takes a `MetricName`, so a misspelt name is a type error rather than a silent "n/a".
 export const metricNames = [
   'auc',
@@ -8,6 +8,8 @@ export const metricNames = [
   'tpr@0.1',
   'balanced_accuracy',
   'advantage',
+  'epsilon_lb',
+  'gdp_mu',
   'precision',
   'recall',
   'operating_threshold',

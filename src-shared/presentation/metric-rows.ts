@@ -1,10 +1,24 @@
 // Which stored metrics the Compare table shows and how each is named — shared by the views, the report and the
 // tests that check the table against the workspace; the names themselves are src-shared/domain/metric-names.ts. Plain TypeScript: no Vue, no DOM.
 import { isMetricName, metricNames, type MetricName } from '../domain/metric-names';
+import { readEpsilonBound } from '../domain/privacy-bound';
 import { formatInterval, formatMetric } from './format';
+import { epsilonQualifiers, formatEpsilon } from './privacy-bound-text';
 
-/** The rows of the compare table: AUC, then TPR at 0.1 %, 1 % and 10 % FPR, then the threshold-free summaries. */
-export const compareMetricNames: readonly MetricName[] = ['auc', 'tpr@0.001', 'tpr@0.01', 'tpr@0.1', 'balanced_accuracy', 'advantage'];
+/**
+ * The rows of the compare table: AUC, then TPR at 0.1 %, 1 % and 10 % FPR, then the threshold-free summaries, then the
+ * empirical ε lower bound and the Gaussian-DP μ.
+ */
+export const compareMetricNames: readonly MetricName[] = [
+  'auc',
+  'tpr@0.001',
+  'tpr@0.01',
+  'tpr@0.1',
+  'balanced_accuracy',
+  'advantage',
+  'epsilon_lb',
+  'gdp_mu',
+];
 
 /** How each known metric is named on screen, in the PDF and in the CSV's headings. */
 export const metricLabels: Readonly<Record<MetricName, string>> = {
@@ -14,6 +28,8 @@ export const metricLabels: Readonly<Record<MetricName, string>> = {
   'tpr@0.1': 'TPR @ 10 % FPR',
   balanced_accuracy: 'Balanced accuracy',
   advantage: 'Advantage (TPR − FPR)',
+  epsilon_lb: 'ε lower bound',
+  gdp_mu: 'Gaussian-DP μ',
   precision: 'Precision',
   recall: 'Recall',
   operating_threshold: 'Operating threshold',
@@ -44,9 +60,15 @@ export interface MetricLike {
 /**
  * The texts of a compare-table cell: the value ("n/a" when it could not be measured), its 95 % interval ("n/a" when a
  * measured value has none; empty under an n/a value, which says it all), and the stored note explaining an n/a.
+ * The ε bound is a one-sided bound, not an estimate: its second line is δ, confidence, guesses and method instead.
  */
 export function compareCell(metrics: readonly MetricLike[], name: MetricName): { value: string; interval: string; note: string | null } {
   const row = metrics.find((m) => m.name === name && m.slice === '');
+  if (name === 'epsilon_lb') {
+    const bound = readEpsilonBound(metrics.map((m) => ({ ...m, note: m.note ?? null })));
+    return { value: formatEpsilon(bound?.value ?? null), interval: bound ? epsilonQualifiers(bound) : '', note: row?.note ?? null };
+  }
+  if (name === 'gdp_mu') return { value: formatEpsilon(row?.value ?? null), interval: '', note: row?.note ?? null };
   const value = formatMetric(row?.value ?? null);
   const interval = value === 'n/a' ? '' : formatInterval(row?.ciLow ?? null, row?.ciHigh ?? null);
   return { value, interval, note: row?.note ?? null };

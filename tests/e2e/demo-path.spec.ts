@@ -92,6 +92,9 @@ test('walks the demo path: import, loss and LiRA runs, compare, drill-down', asy
   await expect(page.getByTestId('run-details')).toContainText('lira');
   await expect(page.getByTestId('run-details')).toContainText('Validity checks');
   await expect(page.getByTestId('run-log')).toContainText('reference models');
+  // The ε lower bound is shown with its δ, confidence, guesses and method, and with the limit of what it says.
+  await expect(page.getByTestId('epsilon-qualifiers')).toContainText('δ = 1e-5 · 95 % confidence · 1,000 guesses');
+  await expect(page.getByTestId('epsilon-limit')).toContainText('only when membership was randomised');
   await shot('runs');
 
   // Compare the two finished runs.
@@ -123,6 +126,15 @@ test('walks the demo path: import, loss and LiRA runs, compare, drill-down', asy
     }
   }
   expect(checked).toBe(2 * compareRows.length);
+  // The ε row: two decimals (a log-ratio, not a share), its qualifiers under it, and the limit under the table.
+  for (const runId of runIds) {
+    const epsilon = storedMetrics(host.workspaceFile, runId).find((m) => m.name === 'epsilon_lb' && m.slice === '')?.value;
+    expect(epsilon, `ε of run ${runId}`).toEqual(expect.any(Number));
+    const cell = page.getByTestId(`cell-${runId}-epsilon_lb`);
+    await expect(cell.getByTestId('cell-value')).toHaveText(epsilon!.toFixed(2));
+    await expect(cell.getByTestId('cell-interval')).toContainText('δ = 1e-5 · 95 % confidence · 1,000 guesses');
+  }
+  await expect(page.getByTestId('compare-epsilon-limit')).toContainText('otherwise it describes this model and this data only');
 
   // Drill-down: the most exposed records of the LiRA run, with thumbnails.
   const liraId = Math.max(...runIds);

@@ -4,12 +4,11 @@
 // host, sees its host and served model in the details, runs `loss` on the demo dataset with a query budget that stops
 // one run (its code in the run's details) and without one, and compares the remote run with the same attack on the
 // local demo classifier: equal AUCs. The token never reaches the page or the workspace file.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { test as base, expect, type Page } from '@playwright/test';
+import { startServeProcess } from '../../src-main/cli/serve-process';
 import type { ModelSummary } from '../../src-shared/contract/contract';
 import { createTestBackend } from '../helpers/in-process-bridge';
 import { startHeadlessHostProcess } from '../helpers/headless-host-process';
@@ -20,32 +19,9 @@ const serveConfig = path.join(repoRoot, 'resources', 'demo', 'remote', 'serve.ya
 /** The variable the host reads the server's token from; the form names it, the workspace stores only the name. */
 const tokenVariable = 'MIA_E2E_SERVE_TOKEN';
 
-interface ServedDemo {
-  readonly url: string;
-  readonly token: string;
-  readonly child: ChildProcess;
-}
-
-/** `mia serve` from the built CLI on port 0; its first stdout line is `{ url, token }`. */
-async function startServe(): Promise<ServedDemo> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'out', 'main', 'cli.js'), 'serve', '--config', serveConfig, '--port', '0'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('mia serve printed no URL within 60 s')), 60_000);
-    readline.createInterface({ input: child.stdout! }).once('line', (first) => {
-      clearTimeout(timer);
-      resolve(first);
-    });
-    child.once('exit', (code) => reject(new Error(`mia serve exited with code ${code}`)));
-  });
-  const { url, token } = JSON.parse(line) as { url: string; token: string };
-  return { url, token, child };
-}
-
 interface RemoteWorld {
-  readonly served: ServedDemo;
+  /** `mia serve`'s URL and the bearer token it made. */
+  readonly served: { readonly url: string; readonly token: string };
   readonly hostUrl: string;
   readonly origin: string;
   readonly workspaceFile: string;
@@ -78,8 +54,10 @@ const test = base.extend<{ world: RemoteWorld }>({
     async ({}, use) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mia-e2e-remote-'));
       const workspaceFile = path.join(dir, 'workspace.sqlite');
-      const served = await startServe();
+      // The CLI's own starter (npm run demo:remote uses it too): `mia serve --port 0`, its URL and token line read back.
+      const server = startServeProcess(serveConfig);
       try {
+        const served = await server.ready;
         const { datasetId, localTargetId } = await importLocalKit(workspaceFile);
         const host = await startHeadlessHostProcess(workspaceFile, {
           ...process.env,
@@ -89,7 +67,7 @@ const test = base.extend<{ world: RemoteWorld }>({
         await use({ served, hostUrl: host.url, origin: new URL(host.url).origin, workspaceFile, datasetId, localTargetId });
         await host.stop();
       } finally {
-        served.child.kill('SIGTERM');
+        await server.stop();
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },

@@ -6,8 +6,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseCsv } from '../../src-main/engine/data/csv';
+import { epsilonLowerBound } from '../../src-main/engine/metrics/epsilon-lower-bound';
 import { openWorkspace } from '../../src-main/workspace/open-workspace';
+import { getRecordsByIds } from '../../src-main/workspace/records-repo';
 import { readMetrics, readScores } from '../../src-main/workspace/runs-repo';
+import { readEpsilonBound } from '../../src-shared/domain/privacy-bound';
+import { formatEpsilon } from '../../src-shared/presentation/privacy-bound-text';
 import { demoDir } from '../helpers/demo-kit';
 import { makeTempDir, repoRoot } from '../helpers/temp-dir';
 
@@ -35,6 +39,14 @@ const AuditJson = z.strictObject({
           tpr_at_fpr: z.strictObject({ '0.001': Rate, '0.01': Rate, '0.1': Rate }),
           balanced_accuracy: Rate,
           advantage: Rate,
+          epsilon_lb: z.strictObject({
+            value: z.number().min(0).nullable(),
+            delta: z.literal(1e-5),
+            confidence: z.literal(0.95),
+            method: z.enum(['calibration-split', 'bonferroni']),
+            guesses: z.number().int().positive(),
+          }),
+          gdp_mu: z.number().min(0).nullable(),
         }),
         checks: z.record(
           z.string(),
@@ -52,6 +64,33 @@ const configs = ['classifier/audit.yaml', 'clip/audit-shifted.yaml', 'clip/audit
 );
 /** A metric as the PDF prints it: three decimals. */
 const threeDecimals = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
+
+/**
+ * Each run's printed ε bound is the stored one, and equals the bound recomputed from its stored scores: threshold on
+ * the calibration records, bound on the audited ones (Bonferroni for Shokri, whose attack models fix the threshold).
+ */
+function expectEpsilonFromStoredScores(workspace: string, runs: z.infer<typeof AuditJson>['runs']): void {
+  const db = openWorkspace(workspace, { readonly: true });
+  try {
+    for (const run of runs) {
+      expect(run.metrics.epsilon_lb, `ε of run ${run.id}`).toEqual({ ...readEpsilonBound(readMetrics(db, run.id)), note: undefined });
+      const { recordIds, scores } = readScores(db, run.id);
+      const records = getRecordsByIds(db, Array.from(recordIds));
+      const pick = (role: string) => {
+        const kept = records.flatMap((record, i) => (record.role === role && record.member !== null ? [i] : []));
+        return { scores: Float64Array.from(kept, (i) => scores[i]!), labels: Uint8Array.from(kept, (i) => records[i]!.member!) };
+      };
+      const expected = epsilonLowerBound({ ...pick('audit'), calibration: run.attack === 'shokri' ? null : pick('calibration') });
+      expect(run.metrics.epsilon_lb.method, `method of run ${run.id}`).toBe(expected.method);
+      expect(run.metrics.epsilon_lb.guesses).toBe(expected.guesses);
+      expect(run.metrics.epsilon_lb.value!, `ε of run ${run.id}`).toBeCloseTo(expected.value, 12);
+      // The leaky demo target: every attack proves some privacy loss.
+      expect(run.metrics.epsilon_lb.value!, `ε of run ${run.id}`).toBeGreaterThan(1);
+    }
+  } finally {
+    db.close();
+  }
+}
 
 describe('mia audit and mia export on the demo kit', () => {
   const audited: { config: string; workspace: string; runIds: number[] }[] = [];
@@ -77,6 +116,7 @@ describe('mia audit and mia export on the demo kit', () => {
         expect(offline?.params.variant).toBe('offline');
         expect(offline!.name).toContain('variant offline');
         expect(new Set(parsed.runs.map((run) => run.name)).size, 'every run of the audit has its own name').toBe(parsed.runs.length);
+        expectEpsilonFromStoredScores(workspace, parsed.runs);
       }
       audited.push({ config, workspace, runIds: parsed.runs.map((r) => r.id) });
     },
@@ -121,6 +161,14 @@ describe('mia audit and mia export on the demo kit', () => {
           expect(row, `summary row of run ${runId} with AUC interval ${interval}`).toContain(threeDecimals(auc.value));
           expect(row, `summary row of run ${runId}`).toContain(threeDecimals(tpr.value));
         }
+        // The privacy-loss section: each run's ε with its δ on its row, and the limit stated once.
+        const privacy = text.slice(text.indexOf('Privacy loss: empirical ε lower bound'), text.indexOf('Most exposed records'));
+        for (const runId of first!.runIds) {
+          const bound = readEpsilonBound(readMetrics(db, runId))!;
+          const row = privacy.split('\n').find((line) => line.includes(`#${runId} `)) ?? '';
+          expect(row, `ε row of run ${runId}`).toMatch(new RegExp(`\\s${formatEpsilon(bound.value).replace('.', '\\.')}\\s+1e-5\\s+95 %`));
+        }
+        expect(privacy.replace(/\s+/g, ' ')).toContain('only when membership was randomised');
         const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))![1]);
         expect(pages).toBeGreaterThanOrEqual(5);
         expect(execFileSync('pdffonts', [pdf], { encoding: 'utf8' })).toMatch(/yes\s+yes\s+yes|emb/i);

@@ -110,6 +110,8 @@ describe('the agreement rule of mia demo-remote', () => {
       tpr_at_fpr: { '0.001': null, '0.01': null, '0.1': null },
       balanced_accuracy: null,
       advantage: null,
+      epsilon_lb: null,
+      gdp_mu: null,
     },
     checks: {},
     ...(status === 'failed' ? { error: { code: 'remote.bad-response', message: 'The server answered nonsense.' } } : {}),

@@ -4,6 +4,7 @@ import { createBackend } from '../../services/backend';
 import { runAudit } from '../../services/audit-service';
 import { runHeadline } from '../../services/run-headline';
 import { readAuditConfig } from '../../services/audit-config';
+import { formatEpsilon } from '../../../src-shared/presentation/privacy-bound-text';
 import { createProgressBar } from '../progress-bar';
 import type { CliIo } from '../cli-io';
 
@@ -47,7 +48,7 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
           .filter(([, c]) => c.status === 'warn')
           .map(([kind]) => kind);
         io.out.write(
-          `run ${h.id} ${h.attack.padEnd(16)} ${h.status.padEnd(10)} AUC ${fmt(h.metrics.auc)} [${fmt(h.metrics.auc_ci[0])}, ${fmt(h.metrics.auc_ci[1])}]  TPR@1%FPR ${fmt(h.metrics.tpr_at_fpr['0.01'])}${warnings.length ? `  warnings: ${warnings.join(', ')}` : ''}\n`,
+          `run ${h.id} ${h.attack.padEnd(16)} ${h.status.padEnd(10)} AUC ${fmt(h.metrics.auc)} [${fmt(h.metrics.auc_ci[0])}, ${fmt(h.metrics.auc_ci[1])}]  TPR@1%FPR ${fmt(h.metrics.tpr_at_fpr['0.01'])}  ε≥${h.metrics.epsilon_lb ? formatEpsilon(h.metrics.epsilon_lb.value) : 'n/a'}${warnings.length ? `  warnings: ${warnings.join(', ')}` : ''}\n`,
         );
       }
     }

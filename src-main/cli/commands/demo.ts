@@ -9,6 +9,7 @@ import { createBackend } from '../../services/backend';
 import { exportRuns } from '../../services/reports/export-service';
 import { runHeadline, type RunHeadline } from '../../services/run-headline';
 import { readAuditConfig } from '../../services/audit-config';
+import { formatEpsilon } from '../../../src-shared/presentation/privacy-bound-text';
 import type { CliIo } from '../cli-io';
 import { createProgressBar } from '../progress-bar';
 
@@ -67,13 +68,15 @@ export async function demoCommand(io: CliIo, options: { outDir: string; demoDir?
       force: true,
     });
     const fmt = (v: number | null): string => (v === null ? '  n/a' : v.toFixed(3));
-    io.out.write(`\n${'run'.padEnd(5)}${'attack'.padEnd(18)}${'target'.padEnd(34)}${'AUC'.padStart(7)}${'TPR@1%'.padStart(9)}  warnings\n`);
+    io.out.write(
+      `\n${'run'.padEnd(5)}${'attack'.padEnd(18)}${'target'.padEnd(34)}${'AUC'.padStart(7)}${'TPR@1%'.padStart(9)}${'ε≥'.padStart(7)}  warnings\n`,
+    );
     for (const h of headlines) {
       const warnings = Object.entries(h.checks)
         .filter(([, c]) => c.status === 'warn')
         .map(([kind]) => kind);
       io.out.write(
-        `${String(h.id).padEnd(5)}${h.attack.padEnd(18)}${h.target.name.slice(0, 32).padEnd(34)}${fmt(h.metrics.auc).padStart(7)}${fmt(h.metrics.tpr_at_fpr['0.01']).padStart(9)}  ${h.status === 'finished' ? warnings.join(', ') : `${h.status}: ${h.error?.message ?? ''}`}\n`,
+        `${String(h.id).padEnd(5)}${h.attack.padEnd(18)}${h.target.name.slice(0, 32).padEnd(34)}${fmt(h.metrics.auc).padStart(7)}${fmt(h.metrics.tpr_at_fpr['0.01']).padStart(9)}${formatEpsilon(h.metrics.epsilon_lb?.value ?? null).padStart(7)}  ${h.status === 'finished' ? warnings.join(', ') : `${h.status}: ${h.error?.message ?? ''}`}\n`,
       );
     }
     io.out.write(

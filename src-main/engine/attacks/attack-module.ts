@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { ModelCallBreakdown, TargetStructure } from '../../../src-shared/domain/model-calls';
 import type { ModelKind } from '../../../src-shared/domain/models';
+import type { DiffusionAccess } from '../../../src-shared/domain/target-access';
 import type { JobContext } from '../jobs/job-context';
 import type { SeededRandom } from '../random/seeded-random';
 import type { RunRecord } from './run-record';
@@ -21,7 +22,7 @@ export interface AttackNeeds {
    * attack without 'image-variation' is refused before Start on a target that is an image-variation API
    * (target-access.ts).
    */
-  readonly diffusionAccess?: readonly ('denoiser' | 'image-variation')[];
+  readonly diffusionAccess?: readonly DiffusionAccess[];
 }
 
 export interface AttackResult {

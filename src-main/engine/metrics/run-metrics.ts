@@ -1,8 +1,12 @@
 // Every metric of one run in one plain object (each defined in the module that computes it): AUC, TPR at FPR
-// bounds, balanced accuracy, advantage, precision/recall at an operating threshold, bootstrap intervals, per-class AUC.
+// bounds, balanced accuracy, advantage, precision/recall at an operating threshold, bootstrap intervals, per-class AUC,
+// the empirical ε lower bound and the Gaussian-DP μ.
 import type { MetricName } from '../../../src-shared/domain/metric-names';
+import { privacyBoundRows } from '../../../src-shared/domain/privacy-bound';
 import type { SeededRandom } from '../random/seeded-random';
 import { balancedSubsample } from './balanced-subsample';
+import { DEFAULT_EPSILON_CONFIDENCE, DEFAULT_EPSILON_DELTA, epsilonLowerBound } from './epsilon-lower-bound';
+import { gdpMuFromAuc } from './gdp';
 import { bootstrapIntervals, DEFAULT_BOOTSTRAP_RESAMPLES, DEFAULT_CONFIDENCE, type BootstrapIntervals } from './bootstrap';
 import { precisionRecallAtThreshold, thresholdMaximisingBalancedAccuracy, type PrecisionRecall } from './operating-point';
 import { perClassAuc } from './per-class-auc';
@@ -37,6 +41,8 @@ export interface RunMetricsInput {
   readonly confidence?: number;
   /** Evaluate on a balanced subsample (equal members and non-members) instead of all records. */
   readonly balanced?: boolean;
+  /** δ of the empirical ε lower bound (default 1e-5). */
+  readonly epsilonDelta?: number;
 }
 
 export function tprMetricName(alpha: number): string {
@@ -95,6 +101,10 @@ export function computeRunMetrics(input: RunMetricsInput): RunMetrics {
   rows.push(row('recall', operating.result?.recall ?? null, null, operating.note));
   rows.push(row('operating_threshold', operating.threshold, null, operating.note));
 
+  const delta = input.epsilonDelta ?? DEFAULT_EPSILON_DELTA;
+  const aucValue = rows.find((entry) => entry.name === 'auc')?.value ?? null;
+  rows.push(...privacyRows(scores, labels, input.operatingPoint ?? null, delta, aucValue));
+
   const perClass = classOfRecord ? perClassAuc(scores, labels, classOfRecord, input.classNames) : [];
   for (const entry of perClass) rows.push({ ...row('auc', entry.auc, null, entry.note), slice: `class:${entry.classIndex}` });
 
@@ -112,6 +122,27 @@ export function computeRunMetrics(input: RunMetricsInput): RunMetrics {
 /** The row called `name` for `slice` ('' = the whole audit set). */
 export function findMetric(metrics: RunMetrics, name: MetricName, slice = ''): MetricRow | undefined {
   return metrics.metrics.find((entry) => entry.name === name && entry.slice === slice);
+}
+
+/** ε lower bound and Gaussian-DP μ; the threshold is chosen on the calibration records whenever the run has them. */
+function privacyRows(
+  scores: Float64Array,
+  labels: Uint8Array,
+  operatingPoint: OperatingPointRequest | null,
+  delta: number,
+  auc: number | null,
+): MetricRow[] {
+  if (auc === null) {
+    const note = 'n/a: the ε lower bound and the Gaussian-DP μ need at least one member and one non-member.';
+    return privacyBoundRows(
+      { value: null, delta, confidence: DEFAULT_EPSILON_CONFIDENCE, method: 'bonferroni', guesses: scores.length, note },
+      { value: null, note },
+    );
+  }
+  const calibration = operatingPoint?.source === 'calibration' ? { scores: operatingPoint.scores, labels: operatingPoint.labels } : null;
+  const bound = epsilonLowerBound({ scores, labels, calibration, delta });
+  const mu = gdpMuFromAuc(auc);
+  return privacyBoundRows(bound, { value: mu.mu, note: mu.note });
 }
 
 function row(name: string, value: number | null, interval: Interval | null, note: string | null): MetricRow {

@@ -21,6 +21,14 @@ const glossary: readonly [string, string][] = [
   ],
   ['ROC curve', 'TPR against FPR over every threshold; drawn on log–log axes here so that low FPRs can be read.'],
   [
+    'ε lower bound',
+    "The smallest differential-privacy ε (at the stated δ) that the attack's errors are consistent with, at 95 % confidence. A model trained with a smaller ε could not have been attacked this well. 0 means no evidence of privacy loss.",
+  ],
+  [
+    'Gaussian-DP μ',
+    'One number for the whole ROC: the distance between two bell curves that would be as easy to tell apart as members and non-members are here. 0 is guessing; larger is more leakage.',
+  ],
+  [
     'Confidence interval',
     'The range the figure would likely fall in if the audit were repeated with other records of the same kind; 95 % intervals here.',
   ],

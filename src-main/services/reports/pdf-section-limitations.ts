@@ -1,5 +1,6 @@
 // The PDF report's limitations: what a membership inference result shows and what it does not, with the caveats on
-// distribution shift tied to the report's own null-model and blind-baseline checks, and on sample size.
+// distribution shift tied to the report's own null-model and blind-baseline checks, on sample size, and, when a target
+// is served over the network, on what its results describe.
 import { formatCount } from '../../../src-shared/presentation/format';
 import type { PdfLayout } from './pdf-layout';
 import type { AuditReport } from './report-model';
@@ -29,8 +30,17 @@ export function writeLimitations({ heading, paragraph }: PdfLayout, report: Audi
     ],
     [
       'Scope.',
-      'The results hold for the model files whose SHA-256 is listed in the methodology. Another version of the model, even retrained on the same data, must be audited again.',
+      'The results hold for the model files whose SHA-256 is listed in the methodology (for a model served over the network, the served components whose identity is listed there). Another version of the model, even retrained on the same data, must be audited again.',
     ],
   ];
+  const remoteTargets = [
+    ...new Set(report.runs.flatMap((run) => (run.targetRemote ? [run.details.targetModelName ?? run.targetRemote.url] : []))),
+  ];
+  if (remoteTargets.length > 0) {
+    items.push([
+      'Remote targets.',
+      `Results on a target served over the network (${remoteTargets.join(', ')}) describe the model as its server served it at the time of the audit. The identity check before each run guards against a model that changed between runs, not against one changed while a run was sending its requests; the server's own hardware and software are outside this report's environment.`,
+    ]);
+  }
   for (const [lead, text] of items) paragraph(text, { lead });
 }

@@ -1,9 +1,11 @@
 // The PDF report's methodology: how figures and verdicts are made (the verdict rules come from report-verdict.ts),
 // each run's attack, its parameters as a table and its validity checks, the hashes that pin its inputs, and each target model's identity
-// (every file with its size and own SHA-256, and the combined model hash named as such).
+// (every file with its size and own SHA-256, and the combined model hash named as such; a remote target's endpoint and
+// served components, pdf-section-remote-target.ts).
 import { formatCount } from '../../../src-shared/presentation/format';
 import { modelHashDescription, modelHashLabel } from '../../../src-shared/presentation/model-hash';
 import type { PdfLayout } from './pdf-layout';
+import { writeRemoteRunRequests, writeRemoteTargetIdentity } from './pdf-section-remote-target';
 import { runsByTarget, type AuditReport, type ReportRun } from './report-model';
 import { verdictRules } from './report-verdict';
 
@@ -64,6 +66,7 @@ export function writeMethodology(layout: PdfLayout, report: AuditReport): void {
       run.details.checks.map((check) => [checkNames[check.kind] ?? check.kind, checkResults[check.status] ?? check.status, check.message]),
     );
     paragraph(`${formatCount(run.details.run.modelCalls)} model calls; engine ${run.engineVersion}.`, { size: 9 });
+    writeRemoteRunRequests(layout, run);
     hashLine('Run inputs hash (combined):', run.modelHash);
     paragraph('(the ids and model hashes of the target and of every reference, shadow and null model of the run)', {
       size: 8,
@@ -74,11 +77,12 @@ export function writeMethodology(layout: PdfLayout, report: AuditReport): void {
 
   heading('Target model identity', 13);
   paragraph(
-    'Each file with its own SHA-256, what sha256sum prints for that file, so that a client can check the delivered files one by one.',
+    'Each file with its own SHA-256, what sha256sum prints for that file, so that a client can check the delivered files one by one. A model served over the network is named by its endpoint and, per served component, the identity hash it had at import.',
   );
   for (const target of runsByTarget(report)) {
     const run = target.runs[0]!;
     heading(target.name, 11, 80);
+    if (run.targetRemote) writeRemoteTargetIdentity(layout, run.targetRemote);
     for (const file of run.targetFiles) {
       const size = file.bytes === null ? 'missing now' : `${formatCount(file.bytes)} bytes`;
       paragraph(`${file.name} (${file.role}), ${size}`, { size: 9.5 });

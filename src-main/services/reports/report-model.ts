@@ -15,6 +15,7 @@ import { runCurves } from '../run-report-curves';
 import { exposedRecords } from '../run-report-exposed';
 import { runDetails } from '../run-report';
 import { createRunScoresReader, type RunScoresReader } from '../run-report-scores';
+import { remoteRunFacts, remoteTargetFacts, type RemoteRunFacts, type RemoteTargetFacts } from './report-remote';
 
 export interface ReportRun {
   readonly details: RunDetails;
@@ -28,6 +29,10 @@ export interface ReportRun {
   readonly targetFiles: readonly ModelFileFacts[];
   /** The target's combined model hash (presentation/model-hash.ts), not any one file's SHA-256. */
   readonly targetModelHash: string;
+  /** For a target served over the network: its endpoint and served components; null for local ONNX files. */
+  readonly targetRemote: RemoteTargetFacts | null;
+  /** What this run sent to the remote target (its budget and the run log's notes); null for a local target. */
+  readonly remoteRun: RemoteRunFacts | null;
   readonly modelHash: string;
   readonly dataHash: string;
   readonly engineVersion: string;
@@ -88,6 +93,7 @@ export function buildAuditReport(
     }
     const provenance = getRunProvenance(db, runId);
     const target = getStoredModel(db, details.run.targetModelId);
+    const targetRemote = remoteTargetFacts(target);
     let attackTitle = details.run.attack;
     let attackDescription = '';
     try {
@@ -106,6 +112,8 @@ export function buildAuditReport(
       attackDescription,
       targetFiles: modelFileFacts(target.files),
       targetModelHash: target.sha256,
+      targetRemote,
+      remoteRun: targetRemote ? remoteRunFacts(targetRemote, details.config, details.log) : null,
       modelHash: provenance.modelHash,
       dataHash: provenance.dataHash,
       engineVersion: provenance.engineVersion,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { metricScores } from '../../../src-main/engine/attacks/classifier/metric-scores';
-import { erfc, liraScores, liraStatistic, logStandardNormalCdf } from '../../../src-main/engine/attacks/classifier/lira-math';
+import { liraScores, liraStatistic } from '../../../src-main/engine/attacks/classifier/lira-math';
+import { erfc, logStandardNormalCdf } from '../../../src-main/engine/metrics/normal-distribution';
 import { offlineAGrid, rmiaScores, tuneOfflineA } from '../../../src-main/engine/attacks/classifier/rmia-math';
 import { trainBinaryMlp } from '../../../src-main/engine/learn/binary-mlp';
 import { SeededRandom } from '../../../src-main/engine/random/seeded-random';

@@ -39,6 +39,12 @@ describe('computeRunMetrics', () => {
       'precision',
       'recall',
       'operating_threshold',
+      'epsilon_lb',
+      'epsilon_lb_delta',
+      'epsilon_lb_confidence',
+      'epsilon_lb_guesses',
+      'epsilon_lb_method',
+      'gdp_mu',
     ]);
     expect(metrics.members + metrics.nonMembers).toBe(1200);
     const aucRow = findMetric(metrics, 'auc')!;

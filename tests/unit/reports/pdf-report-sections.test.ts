@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { StoredCheckRow } from '../../../src-shared/contract/contract';
+import { privacyBoundRows } from '../../../src-shared/domain/privacy-bound';
 import { writePdfReport } from '../../../src-main/services/reports/pdf-report';
 import type { AuditReport, ReportRun } from '../../../src-main/services/reports/report-model';
 import { makeTempDir } from '../../helpers/temp-dir';
@@ -16,7 +17,7 @@ function reportRun(
   id: number,
   attack: string,
   tprAt1: number,
-  options: { warn?: boolean; perClass?: boolean; name?: string } = {},
+  options: { warn?: boolean; perClass?: boolean; name?: string; epsilon?: number } = {},
 ): ReportRun {
   const checks: StoredCheckRow[] = [
     {
@@ -49,7 +50,16 @@ function reportRun(
       targetModelName: 'Target net',
       datasetName: 'Records',
       config: { params: {}, seed: 1 },
-      metrics: [metric('auc', 0.5 + tprAt1 / 2), metric('tpr@0.01', tprAt1)],
+      metrics: [
+        metric('auc', 0.5 + tprAt1 / 2),
+        metric('tpr@0.01', tprAt1),
+        ...(options.epsilon === undefined
+          ? []
+          : privacyBoundRows(
+              { value: options.epsilon, delta: 1e-5, confidence: 0.95, method: 'bonferroni', guesses: 2000, note: null },
+              { value: 1.25, note: null },
+            )),
+      ],
       checks,
       log: [],
     },
@@ -77,6 +87,8 @@ function reportRun(
     attackDescription: 'Scores each record.',
     targetFiles: [{ role: 'model', name: 'target.onnx', path: '/models/target.onnx', sha256: 'a'.repeat(64), bytes: 1234 }],
     targetModelHash: 'd'.repeat(64),
+    targetRemote: null,
+    remoteRun: null,
     modelHash: 'b'.repeat(64),
     dataHash: 'c'.repeat(64),
     engineVersion: 'test',
@@ -156,6 +168,21 @@ describe.skipIf(!hasPoppler)('PDF report sections', () => {
   it('calls a target inconclusive when every one of its runs warned', async () => {
     const pages = await pdfPages([reportRun(1, 'loss', 0.4, { warn: true }), reportRun(2, 'lira', 0.6, { warn: true })], 'all-warn');
     expect(oneLine(pages[1]!)).toContain('Inconclusive: no run of this model can be trusted (validity checks failed: polarity)');
+  });
+
+  it("shows each run's ε lower bound with δ, confidence, guesses and method, and states when it applies", async () => {
+    const without = await pdfPages([reportRun(1, 'loss', 0.2)], 'no-epsilon');
+    expect(without.join('\n')).not.toContain('empirical ε lower bound');
+    const pages = await pdfPages([reportRun(1, 'loss', 0.2, { epsilon: 2.3456 }), reportRun(2, 'lira', 0.3)], 'epsilon');
+    const text = oneLine(pages.join('\n'));
+    expect(text).toContain('Privacy loss: empirical ε lower bound');
+    const section = text.slice(text.indexOf('Privacy loss: empirical ε lower bound'), text.indexOf('Most exposed records'));
+    expect(section).toMatch(/#1 loss 2\.35 1e-5 95 % 2,000 Bonferroni-corrected over .*1\.25/);
+    // A run stored without the bound has no row rather than a row of n/a.
+    expect(section).not.toContain('#2 lira');
+    expect(text).toContain(
+      'only when membership was randomised (as the split planner does); otherwise it describes this model and this data only',
+    );
   });
 
   it('draws the per-class AUC table only when some run has per-class figures', async () => {

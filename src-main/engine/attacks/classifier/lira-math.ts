@@ -1,6 +1,7 @@
 // LiRA (Carlini et al. 2022) as pure functions: the logit-scaled confidence φ, and the online and offline
 // likelihood-ratio tests over reference models whose training sets are known.
 import { clampProbability, type ClassifierOutputs } from './classifier-outputs';
+import { logStandardNormalCdf } from '../../metrics/normal-distribution';
 
 /**
  * φ = z_y − logsumexp_{k≠y} z_k from logits; from probabilities only, φ = log p_y − log Σ_{k≠y} p_k.
@@ -126,55 +127,4 @@ export function liraScores(inputs: LiraInputs, options: LiraOptions): LiraOutcom
     for (let r = 0; r < count; r++) if (!Number.isFinite(scores[r]!)) scores[r] = (Number.isFinite(lowest) ? lowest : 0) - 1;
   }
   return { scores, offlineFallbacks, unscorable };
-}
-
-/**
- * log Φ(z), accurate in both tails: confident members far in the upper tail must not all tie at log 1 = 0, and
- * values far in the lower tail must not underflow to −∞. Φ(z) = ½·erfc(−z/√2).
- */
-export function logStandardNormalCdf(z: number): number {
-  if (z > 8) return -Math.exp(-0.5 * z * z) / (z * Math.sqrt(2 * Math.PI)); // log(1 − ε) ≈ −ε
-  const x = -z / Math.SQRT2;
-  if (x < 2) return Math.log(0.5 * erfc(x));
-  return Math.log(0.5) + logErfcLarge(x);
-}
-
-/** Complementary error function: the Taylor series of erf below 2, a continued fraction above. */
-export function erfc(x: number): number {
-  if (x < 0) return 2 - erfc(-x);
-  if (x < 2) {
-    // erf(x) = 2/√π Σ (−1)^n x^(2n+1) / (n! (2n+1))
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 80; n++) {
-      term *= (-x * x) / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    return 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  return Math.exp(logErfcLarge(x));
-}
-
-/**
- * log erfc(x) for x ≥ 2 from the continued fraction erfc(x) = e^(−x²)/√π · 1/(x + ½/(x + 1/(x + 3⁄2/(x + …)))),
- * evaluated with the modified Lentz method and kept in log space so it never underflows.
- */
-function logErfcLarge(x: number): number {
-  const tiny = 1e-300;
-  let f = x;
-  let c = x;
-  let d = 0;
-  for (let n = 1; n < 500; n++) {
-    const a = n / 2;
-    d = x + a * d;
-    d = d === 0 ? 1 / tiny : 1 / d;
-    c = x + a / c;
-    if (c === 0) c = tiny;
-    const delta = c * d;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return -x * x - 0.5 * Math.log(Math.PI) - Math.log(f);
 }
