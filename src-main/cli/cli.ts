@@ -19,8 +19,11 @@ const usage = `mia — membership inference audits of vision models (MIA Workben
 
 Usage:
   mia workspace info [--workspace FILE] [--json]   show what a workspace holds
-  mia audit --config FILE [--workspace FILE] [--json]
-                                                   import what a YAML/JSON audit config names and run its attacks
+  mia audit --config FILE [--policy FILE] [--prior FRACTION] [--workspace FILE] [--json]
+                                                   import what a YAML/JSON audit config names and run its attacks;
+                                                   --policy judges the runs against a risk policy (YAML rules such
+                                                   as \`auc <= 0.6\`) and prints its verdict; --prior states
+                                                   precision for that fraction of members (default 0.01)
 ${planUsage}
   mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--client TEXT] [--auditor TEXT]
              [--scope TEXT] [--date YYYY-MM-DD] [--force] [--workspace FILE]
@@ -40,7 +43,8 @@ Options:
   --workspace FILE   the workspace file (default: $MIA_WORKSPACE, else ~/.local/share/mia-workbench/workspace.sqlite)
   --json             print machine-readable JSON on stdout
 
-Exit codes: 0 success, 1 the command failed, 2 the command line or a config file is invalid.
+Exit codes: 0 success, 1 the command failed, 2 the command line or a config or policy file is invalid,
+            3 the audit's verdict under --policy is fail.
 `;
 
 export async function runCli(
@@ -56,6 +60,8 @@ export async function runCli(
       options: {
         workspace: { type: 'string' },
         config: { type: 'string' },
+        policy: { type: 'string' },
+        prior: { type: 'string' },
         pdf: { type: 'string' },
         csv: { type: 'string' },
         title: { type: 'string' },
@@ -140,7 +146,16 @@ export async function runCli(
       case 'serve':
         return await serveCommand({ out, err }, { config: values.config, port: values.port });
       case 'audit':
-        return await auditCommand({ out, err }, { config: values.config, workspaceFile, json: values.json });
+        return await auditCommand(
+          { out, err },
+          {
+            config: values.config,
+            workspaceFile,
+            json: values.json,
+            ...(values.policy ? { policy: values.policy } : {}),
+            ...(values.prior ? { prior: values.prior } : {}),
+          },
+        );
       default:
         err.write(`Unknown command "${command}".\n\n${usage}`);
         return 2;

@@ -18,7 +18,7 @@ import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import { plainYaml, readConfigText } from '../common/plain-yaml';
 import type { AttackModule } from '../engine/attacks/attack-module';
-import { findAttack } from '../engine/attacks/registry';
+import { findRunAttack } from '../engine/attacks/run-attack';
 
 const FilePath = z.string().min(1);
 
@@ -186,7 +186,7 @@ function checkRunsAgainstAttacks(config: AuditConfig, file: string): void {
   config.runs.forEach((run, index) => {
     let attack: AttackModule;
     try {
-      attack = findAttack(run.attack);
+      attack = findRunAttack(run.attack, run.params);
     } catch (error) {
       throw new MiaError('config.invalid', `Audit config ${file}: runs[${index}].attack: ${(error as Error).message}`);
     }

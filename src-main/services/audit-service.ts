@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { RunProgress, RunSummary } from '../../src-shared/contract/contract';
 import type { AuditConfig } from './audit-config';
 import { isMiaError, MiaError } from '../common/errors';
-import { findAttack } from '../engine/attacks/registry';
+import type { AttackModule } from '../engine/attacks/attack-module';
+import { findRunAttack } from '../engine/attacks/run-attack';
 import { onnxFileOf } from '../engine/models/hugging-face-folder';
 import { isPipelineFolder, readPipelineFolder } from '../engine/models/pipeline-folder';
 import { findReadyDatasetBySource } from '../workspace/datasets-repo';
@@ -231,15 +232,17 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
   const finished: RunSummary[] = [];
   for (const run of config.runs) {
     hooks.onStep?.(`Running ${run.attack} (seed ${run.seed}) …`);
+    const attack = findRunAttack(run.attack, run.params);
     const started = await backend.router.dispatch('runs.start', {
       attack: run.attack,
       targetModelId: imports.targetId,
       datasetId: imports.datasetId,
       seed: run.seed,
       params: run.params,
-      ...(imports.referenceSetId && needsModels(run.attack, 'reference') ? { referenceSetId: imports.referenceSetId } : {}),
-      ...(imports.shadowSetId && needsModels(run.attack, 'shadow') ? { shadowSetId: imports.shadowSetId } : {}),
-      ...(imports.nullModelId ? { nullModelId: imports.nullModelId } : {}),
+      ...(imports.referenceSetId && needsModels(attack, 'reference') ? { referenceSetId: imports.referenceSetId } : {}),
+      ...(imports.shadowSetId && needsModels(attack, 'shadow') ? { shadowSetId: imports.shadowSetId } : {}),
+      // A set-level test computes no per-record metric, so the config's null model is not asked of it.
+      ...(imports.nullModelId && !attack.setLevel ? { nullModelId: imports.nullModelId } : {}),
       ...(run.queryBudget ? { queryBudget: run.queryBudget } : {}),
     });
     if (!started.ok)
@@ -264,7 +267,7 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
   return finished;
 }
 
-function needsModels(attack: string, purpose: 'reference' | 'shadow'): boolean {
-  const needs = findAttack(attack).needs;
+function needsModels(attack: AttackModule, purpose: 'reference' | 'shadow'): boolean {
+  const needs = attack.needs;
   return (purpose === 'reference' ? needs.referenceModels : needs.shadowModels) !== undefined;
 }

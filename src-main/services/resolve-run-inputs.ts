@@ -8,10 +8,11 @@ import type { RunStartRequest } from '../../src-shared/contract/contract';
 import { MiaError } from '../common/errors';
 import { parseWith } from '../common/parse';
 import type { AttackModule } from '../engine/attacks/attack-module';
-import { findAttack } from '../engine/attacks/registry';
+import { findRunAttack } from '../engine/attacks/run-attack';
 import { checkTargetAccess } from '../engine/attacks/target-access';
 import type { RunRecord } from '../engine/attacks/run-record';
 import type { AttackTask, ModelSpec } from '../engine/jobs/attack-task';
+import type { ProviderRequest } from '../engine/models/execution-provider-request';
 import { ModelConfig } from '../engine/models/model-config';
 import { getDataset } from '../workspace/datasets-repo';
 import { findModelSet } from '../workspace/models-repo';
@@ -20,6 +21,7 @@ import { assertDataFits, findDataMismatches } from './data-fit';
 import { environmentWithStoredKey } from './api-key-environment';
 import type { ApiKeyStore } from './api-key-store';
 import { remoteCacheFolder, verifyModelIdentity } from './remote-model-identity';
+import { executionProviderAtStart } from './run-execution-provider';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 
 export type RunRequest = z.output<typeof RunStartRequest>;
@@ -45,6 +47,8 @@ export interface RunInputs {
   readonly dataHash: string;
   /** For runs with a remote model: where responses are cached, and the most requests the run may send. */
   readonly remote: { readonly cacheFolder: string; readonly queryBudget: number | null } | null;
+  /** The execution provider asked for, already checked to be available here or allowed to fall back to the CPU. */
+  readonly executionProvider: ProviderRequest;
 }
 
 /** `apiKeys`: the app's key store, where a remote model's apiKeyEnv is read first for its identity check. */
@@ -54,7 +58,9 @@ export async function resolveRunInputs(
   pinned?: PinnedRun,
   apiKeys?: ApiKeyStore,
 ): Promise<RunInputs> {
-  const attack = findAttack(request.attack);
+  const attack = findRunAttack(request.attack, request.params);
+  // First, and cheap after the first run: a bad or unavailable provider is refused before any file is hashed.
+  const executionProvider = await executionProviderAtStart(db);
   const params = pinned
     ? parseWith(attack.params, request.params, `Parameters of run ${pinned.runId} (${attack.id})`, 'run.bad-config')
     : parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
@@ -81,7 +87,8 @@ export async function resolveRunInputs(
       { runId: pinned.runId, what: 'records' },
     );
   }
-  if (!records.some((r) => r.role === 'audit')) {
+  // A set-level test scores suspects and references (its needs.roles, checked below), not audited records.
+  if (!attack.setLevel && !records.some((r) => r.role === 'audit')) {
     throw new MiaError('run.no-audit-records', `Dataset "${dataset.name}" has no records with role "audit"; there is nothing to attack.`);
   }
   // A dataset that does not fit the target is never resized or converted silently.
@@ -97,6 +104,12 @@ export async function resolveRunInputs(
   }
   const references = modelSet(db, request.referenceSetId, 'reference', attack.needs.referenceModels, attack.title);
   const shadows = modelSet(db, request.shadowSetId, 'shadow', attack.needs.shadowModels, attack.title);
+  if (attack.setLevel && request.nullModelId !== undefined) {
+    throw new MiaError(
+      'run.unexpected-null-model',
+      `The ${attack.title} run computes no per-record metric, so it takes no null model; start it without one.`,
+    );
+  }
   const nullModel = request.nullModelId ? readModelSpec(db, request.nullModelId, missing(request.nullModelId, 'null model')) : null;
   // The order target, references, shadows, null model is part of the pin.
   const models = [target, ...references, ...shadows, ...(nullModel ? [nullModel] : [])];
@@ -114,12 +127,25 @@ export async function resolveRunInputs(
   const remote = models.some((model) => model.remote)
     ? { cacheFolder: remoteCacheFolder(db), queryBudget: request.queryBudget ?? null }
     : null;
-  return { attack, params, seed: request.seed, target, references, shadows, nullModel, records, modelHash, dataHash, remote };
+  return {
+    attack,
+    params,
+    seed: request.seed,
+    target,
+    references,
+    shadows,
+    nullModel,
+    records,
+    modelHash,
+    dataHash,
+    remote,
+    executionProvider,
+  };
 }
 
 /** The engine task of a run whose inputs are resolved. */
 export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
-  const { attack, params, seed, target, records, references, shadows, nullModel, remote } = inputs;
+  const { attack, params, seed, target, records, references, shadows, nullModel, remote, executionProvider } = inputs;
   return {
     kind: 'attack',
     runId,
@@ -133,6 +159,7 @@ export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
     nullModel,
     ...(remote ? { remoteCache: remote.cacheFolder } : {}),
     ...(remote?.queryBudget ? { queryBudget: remote.queryBudget } : {}),
+    executionProvider,
   };
 }
 

@@ -66,7 +66,13 @@ export function executeRun(
       db.transaction(() => {
         insertScores(db, runId, result.recordIds, result.scores);
         for (const note of result.notes) appendRunLog(db, runId, 'info', note);
-        finishRun(db, runId, { metrics: result.metrics, checks: result.checks, timings: result.timings, modelCalls: result.modelCalls });
+        finishRun(db, runId, {
+          metrics: result.metrics,
+          checks: result.checks,
+          timings: result.timings,
+          modelCalls: result.modelCalls,
+          executionProvider: result.executionProvider,
+        });
       }).immediate();
       bus.emit('runs.status', { runId, status: 'finished', error: null });
     })

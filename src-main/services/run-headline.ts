@@ -1,12 +1,14 @@
 // The headline figures of a finished run in the shape `mia audit --json` prints: AUC with its interval, TPR at
-// the three FPR bounds, balanced accuracy, advantage, the empirical ε lower bound and Gaussian-DP μ, and the validity
-// checks.
+// the three FPR bounds, balanced accuracy, advantage, the empirical ε lower bound and Gaussian-DP μ, the validity
+// checks, and on a set-inference run its p-value, effect sizes and power table.
 import type { RunSummary } from '../../src-shared/contract/contract';
 import type { MetricName } from '../../src-shared/domain/metric-names';
+import { DEFAULT_MEMBER_PRIOR, precisionAtPrior } from '../../src-shared/domain/precision-at-prior';
 import { readEpsilonBound, type EpsilonMethod } from '../../src-shared/domain/privacy-bound';
+import { readSetInference, setInferenceHeadline, type SetInferenceHeadline } from '../../src-shared/domain/set-inference';
 import type { WorkspaceDb } from '../workspace/open-workspace';
 import { getModel } from '../workspace/models-repo';
-import { readChecks, readMetrics } from '../workspace/runs-repo';
+import { getRunProvenance, readChecks, readMetrics } from '../workspace/runs-repo';
 
 export interface RunHeadline {
   id: number;
@@ -17,6 +19,8 @@ export interface RunHeadline {
   params: Record<string, unknown>;
   status: RunSummary['status'];
   target: { id: number; name: string; sha256: string };
+  /** The ONNX Runtime execution provider the run used ('cpu', 'cuda'); absent until it finishes. */
+  execution_provider?: string;
   metrics: {
     auc: number | null;
     auc_ci: [number | null, number | null];
@@ -26,13 +30,19 @@ export interface RunHeadline {
     /** null for a run stored before the bound existed; `guesses` is the number of audited records scored. */
     epsilon_lb: { value: number | null; delta: number; confidence: number; method: EpsilonMethod; guesses: number } | null;
     gdp_mu: number | null;
+    /** Precision at the operating threshold if members were `prior` of the population; null when nothing was flagged. */
+    ppv_at_prior: { prior: number; value: number | null };
+    /** Set-level inference (p-value, effect sizes, power table); only on a set-inference run. */
+    set_inference?: SetInferenceHeadline;
   };
   checks: Record<string, { status: string; value: number | null; message: string }>;
   error?: { code: string; message: string };
 }
 
-export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
-  const metrics = readMetrics(db, run.id).filter((m) => m.slice === '');
+/** `prior`: the fraction of members in the population the precision is stated for (`mia audit --prior`). */
+export function runHeadline(db: WorkspaceDb, run: RunSummary, prior = DEFAULT_MEMBER_PRIOR): RunHeadline {
+  const rows = readMetrics(db, run.id);
+  const metrics = rows.filter((m) => m.slice === '');
   const row = (name: MetricName) => metrics.find((m) => m.name === name);
   const value = (name: MetricName): number | null => row(name)?.value ?? null;
   const auc = row('auc');
@@ -55,9 +65,21 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary): RunHeadline {
         ? { value: epsilon.value, delta: epsilon.delta, confidence: epsilon.confidence, method: epsilon.method, guesses: epsilon.guesses }
         : null,
       gdp_mu: value('gdp_mu'),
+      ppv_at_prior: {
+        prior,
+        value: precisionAtPrior(
+          { precision: value('precision'), recall: value('recall'), members: value('members'), nonMembers: value('non_members') },
+          prior,
+        ),
+      },
     },
     checks: Object.fromEntries(readChecks(db, run.id).map((c) => [c.kind, { status: c.status, value: c.value, message: c.message }])),
   };
+  // From every row: the power curve's rows have a slice per set size.
+  const setInference = readSetInference(rows);
+  if (setInference) headline.metrics.set_inference = setInferenceHeadline(setInference);
+  const executionProvider = getRunProvenance(db, run.id).executionProvider;
+  if (executionProvider !== null) headline.execution_provider = executionProvider;
   if (run.error) headline.error = { code: run.error.code, message: run.error.message };
   return headline;
 }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { AttackDescription, ParsedRequestOf, RunEstimate } from '../../src-shared/contract/contract';
 import { totalModelCalls } from '../../src-shared/domain/model-calls';
 import { parseWith } from '../common/parse';
-import { attackModules, findAttack } from '../engine/attacks/registry';
+import { attackModules } from '../engine/attacks/registry';
+import { findRunAttack, scoredRolesOf } from '../engine/attacks/run-attack';
 import { estimateRunModelCalls } from '../engine/attacks/run-model-calls';
 import { targetStructureOf } from '../engine/models/target-structure';
 import { getDataset } from '../workspace/datasets-repo';
@@ -36,10 +37,10 @@ export function listAttacks(): AttackDescription[] {
  * would give, so the form can show it before Start.
  */
 export function estimateRun(db: WorkspaceDb, request: ParsedRequestOf<'runs.estimate'>): RunEstimate {
-  const attack = findAttack(request.attack);
+  const attack = findRunAttack(request.attack, request.params);
   const params = parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
   const dataset = getDataset(db, request.datasetId);
-  const scoredRecords = (dataset.roleCounts.audit ?? 0) + (dataset.roleCounts.calibration ?? 0);
+  const scoredRecords = scoredRolesOf(attack).reduce((sum, role) => sum + (dataset.roleCounts[role] ?? 0), 0);
   const references = request.referenceSetId === undefined ? 0 : listStoredModelsInSet(db, request.referenceSetId).length;
   const shadows = request.shadowSetId === undefined ? 0 : listStoredModelsInSet(db, request.shadowSetId).length;
   const includesNullModel = request.nullModelId !== undefined;

@@ -152,11 +152,23 @@ export interface RunProvenance {
   modelHash: string;
   dataHash: string;
   timings: Record<string, number> | null;
+  /** The execution provider its sessions used ('cpu', 'cuda'); null until it finishes. */
+  executionProvider: string | null;
 }
 
 export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance {
-  const row = db.prepare('SELECT status, engine_version, model_hash, data_hash, timings FROM runs WHERE id = ?').get(runId) as
-    { status: string; engine_version: string; model_hash: string; data_hash: string; timings: string | null } | undefined;
+  const row = db
+    .prepare('SELECT status, engine_version, model_hash, data_hash, timings, execution_provider FROM runs WHERE id = ?')
+    .get(runId) as
+    | {
+        status: string;
+        engine_version: string;
+        model_hash: string;
+        data_hash: string;
+        timings: string | null;
+        execution_provider: string | null;
+      }
+    | undefined;
   if (!row) throw new MiaError('run.not-found', `There is no run with id ${runId} in this workspace.`);
   return {
     status: RunStatus.parse(row.status),
@@ -164,6 +176,7 @@ export function getRunProvenance(db: WorkspaceDb, runId: number): RunProvenance 
     modelHash: row.model_hash,
     dataHash: row.data_hash,
     timings: fromJsonColumn(RunTimings, row.timings, `timings of run ${runId}`),
+    executionProvider: row.execution_provider,
   };
 }
 
@@ -294,7 +307,14 @@ export function runOwner(db: WorkspaceDb, runId: number): { pid: number; started
 export function finishRun(
   db: WorkspaceDb,
   runId: number,
-  outcome: { metrics: StoredMetric[]; checks: StoredCheck[]; timings: unknown; modelCalls: number },
+  outcome: {
+    metrics: StoredMetric[];
+    checks: StoredCheck[];
+    timings: unknown;
+    modelCalls: number;
+    /** The execution provider the engine used; fixtures that never ran a session leave it out. */
+    executionProvider?: string;
+  },
 ): void {
   const insertMetric = db.prepare('INSERT INTO metrics (run_id, name, slice, value, ci_low, ci_high, note) VALUES (?, ?, ?, ?, ?, ?, ?)');
   const insertCheck = db.prepare('INSERT INTO checks (run_id, kind, status, value, message, details) VALUES (?, ?, ?, ?, ?, ?)');
@@ -328,8 +348,8 @@ export function finishRun(
       );
     }
     db.prepare(
-      "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, error = NULL, owner_pid = NULL, owner_started = NULL WHERE id = ?",
-    ).run(new Date().toISOString(), toJsonColumn(outcome.timings), outcome.modelCalls, runId);
+      "UPDATE runs SET status = 'finished', finished_at = ?, timings = ?, model_calls = ?, execution_provider = ?, error = NULL, owner_pid = NULL, owner_started = NULL WHERE id = ?",
+    ).run(new Date().toISOString(), toJsonColumn(outcome.timings), outcome.modelCalls, outcome.executionProvider ?? null, runId);
   })();
 }
 

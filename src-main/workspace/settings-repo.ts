@@ -4,6 +4,8 @@ import type { WorkspaceDb } from './open-workspace';
 export const settingKeys = {
   /** The Python interpreter of the training bridge; absent = search for one. */
   pythonPath: 'training.python-path',
+  /** ONNX Runtime's execution provider for runs: "cpu", "cuda" or "cuda,cpu"; absent = cpu. $MIA_ENGINE_PROVIDER wins. */
+  executionProvider: 'engine.execution-provider',
 } as const;
 
 export type SettingKey = (typeof settingKeys)[keyof typeof settingKeys];

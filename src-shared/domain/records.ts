@@ -3,7 +3,10 @@
 import { z } from 'zod';
 import { Id } from './ids';
 
-export const recordRoles = ['audit', 'calibration', 'aux', 'population', 'nonmember-reference', 'pool'] as const;
+// `suspect` records and `nonmember-reference` records are what set-level inference compares; attacks and metrics
+// score and evaluate `audit` and `calibration` records only, so neither is ever counted as an audited member or
+// non-member.
+export const recordRoles = ['audit', 'calibration', 'aux', 'population', 'nonmember-reference', 'pool', 'suspect'] as const;
 
 export const RecordRole = z.enum(recordRoles);
 export type RecordRole = z.infer<typeof RecordRole>;

@@ -112,6 +112,7 @@ describe('the agreement rule of mia demo-remote', () => {
       advantage: null,
       epsilon_lb: null,
       gdp_mu: null,
+      ppv_at_prior: { prior: 0.01, value: null },
     },
     checks: {},
     ...(status === 'failed' ? { error: { code: 'remote.bad-response', message: 'The server answered nonsense.' } } : {}),

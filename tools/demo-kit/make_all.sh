@@ -24,5 +24,6 @@ run diffusion diffusion.py
 run hf-classifier hf_classifier.py   # trains on classifier/manifest.csv's members: after classifier
 run latent-diffusion latent_pipeline.py   # copies records from clip/manifest.csv: after clip
 run dit dit.py   # copies records from diffusion/manifest.csv and reuses the cached VAE: after diffusion, latent-diffusion
+run suspect-sets suspect_sets.py   # draws from clip/ and diffusion/ manifests: after both
 run readme make_readme.py
 echo "resources/demo: $(du -s --apparent-size --block-size=1K ../../resources/demo | cut -f1) KiB (apparent), $(du -sh ../../resources/demo | cut -f1) on disk"

@@ -1,18 +1,35 @@
-// `mia audit --config FILE [--workspace FILE] [--json]`: a batch audit from a config file.
+// `mia audit --config FILE [--policy FILE] [--prior FRACTION] [--workspace FILE] [--json]`: a batch audit from a config file, judged
+// against a risk policy when one is given.
 import { forkHostSpawner } from '../../host/fork-host';
 import { createBackend } from '../../services/backend';
 import { runAudit } from '../../services/audit-service';
 import { runHeadline } from '../../services/run-headline';
 import { readAuditConfig } from '../../services/audit-config';
+import { readRiskPolicy } from '../../services/policy/policy-file';
+import { judgeRuns } from '../../services/policy/policy-verdict';
+import { DEFAULT_MEMBER_PRIOR } from '../../../src-shared/domain/precision-at-prior';
 import { formatEpsilon } from '../../../src-shared/presentation/privacy-bound-text';
 import { createProgressBar } from '../progress-bar';
+import { verdictTable } from '../verdict-table';
 import type { CliIo } from '../cli-io';
 
-export async function auditCommand(io: CliIo, options: { config?: string; workspaceFile: string; json: boolean }): Promise<number> {
+export async function auditCommand(
+  io: CliIo,
+  options: { config?: string; policy?: string; prior?: string; workspaceFile: string; json: boolean },
+): Promise<number> {
   if (!options.config) {
     io.err.write('mia audit needs --config FILE (a YAML or JSON audit config).\n');
     return 2;
   }
+  const prior = options.prior === undefined ? DEFAULT_MEMBER_PRIOR : Number(options.prior);
+  if (!(prior > 0 && prior < 1)) {
+    io.err.write(
+      `mia audit --prior takes the fraction of members in the population, a number between 0 and 1 exclusive (e.g. 0.01); got "${options.prior}".\n`,
+    );
+    return 2;
+  }
+  // The policy is read first: a bad one is refused (exit 2) before any import or run starts.
+  const policy = options.policy === undefined ? null : readRiskPolicy(options.policy);
   const { config, baseDir } = readAuditConfig(options.config);
   const backend = createBackend({ workspaceFile: options.workspaceFile, spawnHost: forkHostSpawner() });
   const bar = createProgressBar(io.err as NodeJS.WriteStream);
@@ -38,9 +55,10 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
         ),
     });
     bar.done();
-    const headlines = runs.map((run) => runHeadline(backend.db, run));
+    const headlines = runs.map((run) => runHeadline(backend.db, run, prior));
+    const verdict = policy ? judgeRuns(policy, headlines) : null;
     if (options.json) {
-      io.out.write(`${JSON.stringify({ runs: headlines }, null, 2)}\n`);
+      io.out.write(`${JSON.stringify(verdict ? { runs: headlines, verdict } : { runs: headlines }, null, 2)}\n`);
     } else {
       for (const h of headlines) {
         const fmt = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
@@ -51,8 +69,11 @@ export async function auditCommand(io: CliIo, options: { config?: string; worksp
           `run ${h.id} ${h.attack.padEnd(16)} ${h.status.padEnd(10)} AUC ${fmt(h.metrics.auc)} [${fmt(h.metrics.auc_ci[0])}, ${fmt(h.metrics.auc_ci[1])}]  TPR@1%FPR ${fmt(h.metrics.tpr_at_fpr['0.01'])}  ε≥${h.metrics.epsilon_lb ? formatEpsilon(h.metrics.epsilon_lb.value) : 'n/a'}${warnings.length ? `  warnings: ${warnings.join(', ')}` : ''}\n`,
         );
       }
+      if (verdict) io.out.write(verdictTable(verdict));
     }
-    return runs.every((run) => run.status === 'finished') ? 0 : 1;
+    // A run that did not finish is a failed audit (1) before it is a failed verdict (3).
+    if (!runs.every((run) => run.status === 'finished')) return 1;
+    return verdict?.status === 'fail' ? 3 : 0;
   } finally {
     bar.done();
     backend.close();

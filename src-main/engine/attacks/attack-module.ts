@@ -34,8 +34,11 @@ export interface AttackResult {
   readonly modelCalls: number;
   /** Plain-words remarks the run shows (fallbacks taken, variants used). */
   readonly notes: readonly string[];
-  /** Attack-specific figures stored beside the standard metrics (e.g. Shokri's precision at 0.5). */
-  readonly extraMetrics?: readonly { name: string; value: number | null; note?: string }[];
+  /**
+   * Attack-specific figures stored beside the standard metrics (e.g. Shokri's precision at 0.5); `slice` (default '')
+   * for figures that are one row per point, like a set-level test's power curve.
+   */
+  readonly extraMetrics?: readonly { name: string; value: number | null; note?: string | null; slice?: string }[];
   /**
    * A decision threshold that belongs to the attack itself (Shokri's attack models decide at 0.5); precision and
    * recall are reported there. Without it they are reported at the threshold chosen on calibration records.
@@ -71,6 +74,12 @@ export interface AttackModule<Schema extends z.ZodType = z.ZodType, Target = unk
   readonly description: string;
   readonly params: Schema;
   readonly needs: AttackNeeds;
+  /**
+   * Present for a set-level test (set inference): it scores the records of these roles instead of the audited and
+   * calibration records, no per-record metric or validity check is computed, and its `extraMetrics` are the run's
+   * metrics. Such an attack does not need `audit` records.
+   */
+  readonly setLevel?: { readonly scoredRoles: readonly string[] };
   /**
    * Model calls the attack will make, per component of the target, for the estimate shown before a run starts and the
    * run's progress total; a finished run counts the same calls.

@@ -1,4 +1,5 @@
-// The list of attack modules. Adding an attack means adding its module here; nothing else changes.
+// The list of attack modules. Adding an attack means adding its module here; nothing else changes. Set inference is
+// not listed: it is a test over one of these, resolved with its base by run-attack.ts.
 import { MiaError } from '../../common/errors';
 import type { AttackModule } from './attack-module';
 import { liraAttack } from './classifier/lira-attack';

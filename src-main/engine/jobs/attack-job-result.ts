@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { ValidityCheck } from '../checks/validity-check';
 import { MetricRow } from '../metrics/run-metrics-schema';
+import { ExecutionProviderName } from '../models/execution-provider-request';
 
 export const AttackJobResult = z.object({
   kind: z.literal('attack'),
@@ -14,5 +15,7 @@ export const AttackJobResult = z.object({
   metrics: z.array(MetricRow),
   checks: z.array(ValidityCheck),
   timings: z.record(z.string(), z.number()),
+  /** The ONNX Runtime execution provider the run's local sessions used: part of the run's provenance. */
+  executionProvider: ExecutionProviderName,
 });
 export type AttackJobResult = z.infer<typeof AttackJobResult>;

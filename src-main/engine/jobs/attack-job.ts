@@ -4,7 +4,7 @@
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
 import type { AttackModule, AttackResult } from '../attacks/attack-module';
-import { findAttack } from '../attacks/registry';
+import { findRunAttack, scoredRolesOf } from '../attacks/run-attack';
 import { estimateRunModelCalls } from '../attacks/run-model-calls';
 import { checkTargetAccess } from '../attacks/target-access';
 import type { RunRecord } from '../attacks/run-record';
@@ -17,6 +17,7 @@ import { checkRunPolarity } from '../checks/polarity-check';
 import type { ValidityCheck } from '../checks/validity-check';
 import { totalModelCalls } from '../../../src-shared/domain/model-calls';
 import { aucWithInterval } from '../metrics/auc-with-interval';
+import { selectExecutionProvider } from '../models/execution-provider';
 import { computeRunMetrics, findMetric, type OperatingPointRequest } from '../metrics/run-metrics';
 import { targetStructureOf } from '../models/target-structure';
 import { SeededRandom } from '../random/seeded-random';
@@ -36,13 +37,16 @@ const sessionThreads = Math.max(1, Math.min(64, Number(process.env.MIA_ENGINE_TH
 
 export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<AttackJobResult> {
   const started = performance.now();
-  const attack = findAttack(task.attack);
+  // Before any run work: an unavailable provider refuses the run (or, when allowed, the run says it used the CPU).
+  const selected = await selectExecutionProvider(task.executionProvider ?? { provider: 'cpu', fallbackToCpu: false });
+  const attack = findRunAttack(task.attack, task.params);
   const params = parseWith(attack.params, task.params, `Parameters of ${attack.id}`, 'run.invalid-params');
   checkTargetAccess(attack, task.target);
   const random = new SeededRandom(task.seed);
   const audit = task.records.filter((r) => r.role === 'audit');
   const calibration = task.records.filter((r) => r.role === 'calibration');
-  const scored = [...audit, ...calibration];
+  // In role order: audited then calibration records, or a set-level test's suspects then references.
+  const scored = scoredRolesOf(attack).flatMap((role) => task.records.filter((r) => r.role === role));
   // The progress total is the estimate shown before Start, every component of the target and the null model counted.
   const estimate = estimateRunModelCalls(
     attack,
@@ -53,7 +57,11 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
   );
   const progress = createCallProgress(totalModelCalls(estimate), ctx.progress, scored.length);
   const images = createRecordImages();
-  const components = createModelComponents(task, { threads: sessionThreads, signal: ctx.signal });
+  const components = createModelComponents(task, {
+    threads: sessionThreads,
+    signal: ctx.signal,
+    executionProvider: selected.provider,
+  });
   const runtime = await openFamilyRuntime(task, attack.family, {
     images,
     progress,
@@ -69,6 +77,28 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
     const result = await runOnce(runtime.target, 'attack');
     checkResult(result, scored, attack);
     const attackMs = performance.now() - attackStarted;
+    const extra = (result.extraMetrics ?? []).map((m) => ({
+      name: m.name,
+      slice: m.slice ?? '',
+      value: m.value,
+      ciLow: null,
+      ciHigh: null,
+      note: m.note ?? null,
+    }));
+    const finished = (metrics: AttackJobResult['metrics'], checks: ValidityCheck[], notes: string[], timings: Record<string, number>) =>
+      ({
+        kind: 'attack',
+        recordIds: Int32Array.from(result.recordIds),
+        scores: Float64Array.from(result.scores),
+        modelCalls: result.modelCalls,
+        notes: [...result.notes, ...notes, ...components.notes(), ...(selected.note ? [selected.note] : [])],
+        metrics,
+        checks,
+        timings: { totalMs: performance.now() - started, attackMs, ...timings },
+        executionProvider: selected.provider,
+      }) satisfies AttackJobResult;
+    // A set-level test has no audited records to evaluate: its own figures are the run's metrics.
+    if (attack.setLevel) return finished(extra, [], [], {});
 
     const metricsStarted = performance.now();
     const evaluation = evaluated(result, audit);
@@ -99,28 +129,15 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
     checks.push(await blindBaseline(evaluation.records, evaluation.labels, images, random, targetAuc));
     const checksMs = performance.now() - checksStarted;
 
-    const extra = (result.extraMetrics ?? []).map((m) => ({
-      name: m.name,
-      slice: '',
-      value: m.value,
-      ciLow: null,
-      ciHigh: null,
-      note: m.note ?? null,
-    }));
-    return {
-      kind: 'attack',
-      recordIds: Int32Array.from(result.recordIds),
-      scores: Float64Array.from(result.scores),
-      modelCalls: result.modelCalls,
-      notes: [
-        ...result.notes,
-        ...(nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : []),
-        ...components.notes(),
-      ],
-      metrics: [...metrics.metrics, ...extra],
+    return finished(
+      [...metrics.metrics, ...extra],
       checks,
-      timings: { totalMs: performance.now() - started, attackMs, metricsMs, checksMs },
-    };
+      nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : [],
+      {
+        metricsMs,
+        checksMs,
+      },
+    );
   } finally {
     await runtime.release();
   }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ModelKind } from '../../../src-shared/domain/models';
 import { RemoteModelDescriptor } from '../../../src-shared/domain/remote-models';
 import { RunRecord } from '../attacks/run-record';
+import { ProviderRequest } from '../models/execution-provider-request';
 
 export const ModelSpec = z.object({
   id: z.number().int().positive(),
@@ -34,6 +35,8 @@ export const AttackTask = z.object({
   remoteCache: z.string().min(1).optional(),
   /** The most infer requests the run may send to servers (responses from the cache are free); none: no limit. */
   queryBudget: z.number().int().positive().optional(),
+  /** The execution provider asked for at Start (setting or $MIA_ENGINE_PROVIDER); absent: the CPU only. */
+  executionProvider: ProviderRequest.optional(),
   /**
    * Keys from the app's encrypted store, by the variable name a remote model's apiKeyEnv gives: the transport reads
    * them before its own environment. Added in memory as the task goes to the engine host (api-key-environment.ts);

@@ -2,6 +2,7 @@
 // spec and role: an ONNX file through ONNX Runtime, or a model served over the network through the KServe v2
 // client. Both give an OnnxModel, so the adapters and every attack use either unchanged.
 import { MiaError } from '../../common/errors';
+import type { ExecutionProviderName } from '../models/execution-provider-request';
 import { openOnnxModel, type OnnxModel } from '../models/onnx-session';
 import type { AttackTask, ModelSpec } from './attack-task';
 import { fileOf } from './family-runtime';
@@ -15,7 +16,7 @@ export interface ModelComponents {
 
 export function createModelComponents(
   task: AttackTask,
-  options: { readonly threads: number; readonly signal?: AbortSignal },
+  options: { readonly threads: number; readonly signal?: AbortSignal; readonly executionProvider?: ExecutionProviderName },
 ): ModelComponents {
   let remote: RemoteComponents | null = null;
   return {
@@ -31,7 +32,7 @@ export function createModelComponents(
           `Model "${spec.name}" is served at ${spec.remote.endpoint.url} without a ${role} component, and has no local ${role} file either.`,
         );
       }
-      return openOnnxModel(fileOf(spec, role), { intraOpNumThreads: options.threads });
+      return openOnnxModel(fileOf(spec, role), { intraOpNumThreads: options.threads, executionProvider: options.executionProvider });
     },
     notes: () => remote?.notes() ?? [],
   };

@@ -2,6 +2,7 @@
 // the regularized incomplete beta function by its continued fraction, inverted by bisection. The bounds are what
 // turns an observed error rate of an attack into a rate it exceeds only with small probability (the ε lower bound).
 import { MiaError } from '../../common/errors';
+import { logGamma } from './log-gamma';
 
 /**
  * ln(k!) for every k the bounds need, grown on demand: the beta parameters of a Clopper–Pearson bound are whole
@@ -24,18 +25,24 @@ function logBetaWhole(a: number, b: number): number {
   return logFactorial(a - 1) + logFactorial(b - 1) - logFactorial(a + b - 1);
 }
 
+/** ln B(a, b): from the factorial table for whole a, b ≥ 1 (every Clopper–Pearson bound), else from ln Γ (Welch's t). */
+function logBeta(a: number, b: number): number {
+  if (Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= 1) return logBetaWhole(a, b);
+  return logGamma(a) + logGamma(b) - logGamma(a + b);
+}
+
 /**
- * I_x(a, b), the regularized incomplete beta function, for whole a, b ≥ 1: the probability that a Beta(a, b)
+ * I_x(a, b), the regularized incomplete beta function, for a, b > 0: the probability that a Beta(a, b)
  * variable is at most x. The continued fraction converges fast for x < (a + 1)/(a + b + 2); above that the
  * symmetry I_x(a, b) = 1 − I_{1−x}(b, a) moves x into that region.
  */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
-  if (!(Number.isInteger(a) && Number.isInteger(b) && a >= 1 && b >= 1)) {
-    throw new MiaError('metrics.invalid-beta', `The incomplete beta function here takes whole a, b ≥ 1; got a = ${a}, b = ${b}.`, { a, b });
+  if (!(a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b))) {
+    throw new MiaError('metrics.invalid-beta', `The incomplete beta function takes finite a, b > 0; got a = ${a}, b = ${b}.`, { a, b });
   }
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBetaWhole(a, b);
+  const logFront = a * Math.log(x) + b * Math.log1p(-x) - logBeta(a, b);
   if (x < (a + 1) / (a + b + 2)) return (Math.exp(logFront) * betaContinuedFraction(x, a, b)) / a;
   return 1 - (Math.exp(logFront) * betaContinuedFraction(1 - x, b, a)) / b;
 }

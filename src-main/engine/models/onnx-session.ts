@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MiaError } from '../../common/errors';
 import { regularFileSize } from '../../common/regular-file';
+import type { ExecutionProviderName } from './execution-provider-request';
 import { notOnnxError, resolveExternalData, type ExternalDataFile } from './onnx-external-data';
 
 /** One dimension of a tensor: a fixed size, or the name of a symbolic (free) dimension such as "batch". */
@@ -21,6 +22,8 @@ export interface SessionOptions {
   readonly intraOpNumThreads?: number;
   /** ONNX Runtime's graph rewrites before the first run; 'all' unless set (bench/ compares the levels). */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Chosen once per run by selectExecutionProvider (execution-provider.ts), which checked it can open here; cpu unless set. */
+  readonly executionProvider?: ExecutionProviderName;
 }
 
 export const defaultIntraOpThreads = 1;
@@ -48,7 +51,7 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
       interOpNumThreads: 1,
       graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
       executionMode: 'sequential',
-      executionProviders: ['cpu'],
+      executionProviders: [options.executionProvider ?? 'cpu'],
     });
   } catch (error) {
     // ONNX Runtime says "protobuf parsing failed" for anything that is not a model; keep its words in details.

@@ -19,6 +19,17 @@ function remoteServerRows(report: AuditReport): [string, string][] {
   return [...rows.entries()];
 }
 
+/**
+ * The execution provider the runs' sessions used: one row when every run used the same one, else one per run, so
+ * a result computed on a GPU is never mistaken for a CPU one.
+ */
+function executionProviderRows(report: AuditReport): [string, string][] {
+  const providerOf = (run: AuditReport['runs'][number]): string => run.executionProvider ?? 'not recorded';
+  const providers = new Set(report.runs.map(providerOf));
+  if (providers.size <= 1) return [...providers].map((provider) => ['Execution provider', provider]);
+  return report.runs.map((run) => [`Execution provider (${run.details.run.name})`, providerOf(run)]);
+}
+
 export function writeEnvironmentAppendix({ heading, table, width }: PdfLayout, report: AuditReport): void {
   heading('Appendix: environment', 18);
   table(
@@ -26,6 +37,6 @@ export function writeEnvironmentAppendix({ heading, table, width }: PdfLayout, r
       { title: 'Item', width: itemColumnWidth },
       { title: 'Value', width: width - itemColumnWidth },
     ],
-    [...Object.entries(report.environment), ...remoteServerRows(report)],
+    [...Object.entries(report.environment), ...executionProviderRows(report), ...remoteServerRows(report)],
   );
 }

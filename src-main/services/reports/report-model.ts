@@ -5,7 +5,7 @@ import type { ExposedRecords, ReportCover, RunCurves, RunDetails } from '../../.
 import type { MetricName } from '../../../src-shared/domain/metric-names';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
-import { findAttack } from '../../engine/attacks/registry';
+import { findRunAttack } from '../../engine/attacks/run-attack';
 import { getStoredModel } from '../../workspace/models-repo';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRunProvenance } from '../../workspace/runs-repo';
@@ -36,6 +36,8 @@ export interface ReportRun {
   readonly modelHash: string;
   readonly dataHash: string;
   readonly engineVersion: string;
+  /** The ONNX Runtime execution provider the run's sessions used ('cpu', 'cuda'); null for a run that did not record one. */
+  readonly executionProvider: string | null;
   readonly timings: Record<string, number> | null;
 }
 
@@ -97,7 +99,8 @@ export function buildAuditReport(
     let attackTitle = details.run.attack;
     let attackDescription = '';
     try {
-      const attack = findAttack(details.run.attack);
+      // A set-inference run is described by its base attack's module (run-attack.ts); every other run by its own.
+      const attack = findRunAttack(details.run.attack, details.config.params);
       attackTitle = attack.title;
       attackDescription = attack.description;
     } catch {
@@ -117,6 +120,7 @@ export function buildAuditReport(
       modelHash: provenance.modelHash,
       dataHash: provenance.dataHash,
       engineVersion: provenance.engineVersion,
+      executionProvider: provenance.executionProvider,
       timings: provenance.timings,
     };
   });

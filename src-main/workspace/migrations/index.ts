@@ -7,6 +7,8 @@ import { migration005RunIdentity } from './005-run-identity';
 import { migration006WorkspaceTidy } from './006-workspace-tidy';
 import { migration007RemoteModels } from './007-remote-models';
 import { migration008SlurmTraining } from './008-slurm-training';
+import { migration009SuspectRole } from './009-suspect-role';
+import { migration010ExecutionProvider } from './010-execution-provider';
 
 export interface Migration {
   readonly version: number;
@@ -23,4 +25,6 @@ export const migrations: readonly Migration[] = [
   migration006WorkspaceTidy,
   migration007RemoteModels,
   migration008SlurmTraining,
+  migration009SuspectRole,
+  migration010ExecutionProvider,
 ];

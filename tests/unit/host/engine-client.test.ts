@@ -44,6 +44,7 @@ const goodResult = {
   metrics: [],
   checks: [],
   timings: { totalMs: 1 },
+  executionProvider: 'cpu',
 };
 
 describe('engine client', () => {

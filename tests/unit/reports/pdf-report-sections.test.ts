@@ -92,6 +92,7 @@ function reportRun(
     modelHash: 'b'.repeat(64),
     dataHash: 'c'.repeat(64),
     engineVersion: 'test',
+    executionProvider: 'cpu',
     timings: null,
   };
 }

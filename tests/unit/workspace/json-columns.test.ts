@@ -111,7 +111,14 @@ describe('JSON columns of the workspace', () => {
       dataHash: 'd',
     });
     expect(getRunConfig(db, runId)).toEqual(config);
-    expect(getRunProvenance(db, runId)).toEqual({ status: 'running', engineVersion: 'e', modelHash: 'm', dataHash: 'd', timings: null });
+    expect(getRunProvenance(db, runId)).toEqual({
+      status: 'running',
+      engineVersion: 'e',
+      modelHash: 'm',
+      dataHash: 'd',
+      timings: null,
+      executionProvider: null,
+    });
     db.prepare('UPDATE runs SET timings = ? WHERE id = ?').run('{"totalMs": 12.5}', runId);
     expect(getRunProvenance(db, runId).timings).toEqual({ totalMs: 12.5 });
 

@@ -1,0 +1,21 @@
+// The parameters of a set-inference run: the base attack that scores the records (any attack of the registry, with
+// its own parameters), and how the power curve is drawn.
+import { z } from 'zod';
+import { defaultPowerSizes } from '../../metrics/set-inference-power';
+
+export const SetInferenceParams = z.strictObject({
+  /** The id of the attack whose scores are tested, e.g. `rediffuse`, `csa`, `loss`. */
+  base: z.string().min(1),
+  /** The base attack's parameters, parsed by its own schema. */
+  baseParams: z.record(z.string(), z.unknown()).default({}),
+  /** Significance level of the power curve. */
+  alpha: z.number().gt(0).lt(1).default(0.01),
+  /** Seeded subsamples per set size of the power curve. */
+  powerDraws: z.number().int().min(1).max(10_000).default(200),
+  powerSizes: z
+    .array(z.number().int().positive())
+    .min(1)
+    .max(20)
+    .default([...defaultPowerSizes]),
+});
+export type SetInferenceParams = z.output<typeof SetInferenceParams>;
