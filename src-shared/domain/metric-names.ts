@@ -1,7 +1,10 @@
 // The names under which a run's whole-set metrics are stored, in reading order: the headline figures first (AUC,
-// TPR at 0.1 %, 1 % and 10 % FPR, the threshold-free summaries, the ε lower bound and Gaussian-DP μ), then the operating point's. Code that looks a
-// metric up by name takes a `MetricName`, so a misspelt name is a type error rather than a silent "n/a".
-export const metricNames = [
+// TPR at 0.1 %, 1 % and 10 % FPR, the threshold-free summaries, the ε lower bound and Gaussian-DP μ), then the
+// operating point's. Code that looks a metric up by name takes a `MetricName`, so a misspelt name is a type error
+// rather than a silent "n/a".
+
+/** The headline figures: what Compare shows for every run. */
+export const headlineMetricNames = [
   'auc',
   'tpr@0.001',
   'tpr@0.01',
@@ -10,12 +13,9 @@ export const metricNames = [
   'advantage',
   'epsilon_lb',
   'gdp_mu',
-  'precision',
-  'recall',
-  'operating_threshold',
-  'members',
-  'non_members',
 ] as const;
+
+export const metricNames = [...headlineMetricNames, 'precision', 'recall', 'operating_threshold', 'members', 'non_members'] as const;
 
 export type MetricName = (typeof metricNames)[number];
 

@@ -1,24 +1,12 @@
 // Which stored metrics the Compare table shows and how each is named — shared by the views, the report and the
 // tests that check the table against the workspace; the names themselves are src-shared/domain/metric-names.ts. Plain TypeScript: no Vue, no DOM.
-import { isMetricName, metricNames, type MetricName } from '../domain/metric-names';
+import { headlineMetricNames, isMetricName, metricNames, type MetricName } from '../domain/metric-names';
 import { readEpsilonBound } from '../domain/privacy-bound';
 import { formatInterval, formatMetric } from './format';
 import { epsilonQualifiers, formatEpsilon } from './privacy-bound-text';
 
-/**
- * The rows of the compare table: AUC, then TPR at 0.1 %, 1 % and 10 % FPR, then the threshold-free summaries, then the
- * empirical ε lower bound and the Gaussian-DP μ.
- */
-export const compareMetricNames: readonly MetricName[] = [
-  'auc',
-  'tpr@0.001',
-  'tpr@0.01',
-  'tpr@0.1',
-  'balanced_accuracy',
-  'advantage',
-  'epsilon_lb',
-  'gdp_mu',
-];
+/** The rows of the compare table: the headline figures, in their stored reading order. */
+export const compareMetricNames: readonly MetricName[] = headlineMetricNames;
 
 /** How each known metric is named on screen, in the PDF and in the CSV's headings. */
 export const metricLabels: Readonly<Record<MetricName, string>> = {
