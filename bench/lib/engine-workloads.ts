@@ -24,6 +24,7 @@ import { loadPipelineTokenizer } from '../../src-main/engine/models/pipeline-fol
 import { openTextConditioner } from '../../src-main/engine/models/text-conditioner';
 import { loadTextTokenizer } from '../../src-main/engine/models/text-tokenizer';
 import { openVaeCodec } from '../../src-main/engine/models/vae-codec';
+import { startStageProfile, stopStageProfile, timeStageAsync, type StageSeconds } from '../../src-main/engine/profiling/stage-timer';
 import { SeededRandom } from '../../src-main/engine/random/seeded-random';
 import { classifierSpecs, clipSpec, demoRecords, diffusionSpec, latentPipelineSpec } from './demo-kit';
 import { timedSeconds } from './measure';
@@ -38,6 +39,8 @@ export interface EngineKnobs extends SessionOptions {
   readonly verify: number;
   /** Views (AEA) or repeats n (ReDiffuse). */
   readonly views: number;
+  /** Split each repeat's time into stages (src-main/engine/profiling/stage-timer.ts). */
+  readonly profile: boolean;
 }
 
 export interface WorkloadResult {
@@ -45,6 +48,8 @@ export interface WorkloadResult {
   readonly calls: number;
   readonly seconds: number[];
   readonly verify: Record<string, number[]>;
+  /** Per repeat, when profiled: seconds per stage. */
+  readonly profiles: StageSeconds[];
 }
 
 const signal = new AbortController().signal;
@@ -58,15 +63,32 @@ function runAttack<S extends z.ZodType, T, M>(
   models: M,
   records: readonly RunRecord[],
 ) {
-  return attack.run({
-    ...quiet,
-    params: attack.params.parse(raw),
-    random: new SeededRandom(1).fork('attack'),
-    target,
-    records,
-    dataset: records,
-    models,
-  });
+  // Whatever the attack does outside decoding, preprocessing and model runs is its scoring.
+  return timeStageAsync('scoring', () =>
+    attack.run({
+      ...quiet,
+      params: attack.params.parse(raw),
+      random: new SeededRandom(1).fork('attack'),
+      target,
+      records,
+      dataset: records,
+      models,
+    }),
+  );
+}
+
+/** One timed repeat, profiled when asked; `profiles` receives its stage split. */
+async function timedRepeat<T>(
+  knobs: EngineKnobs,
+  profiles: StageSeconds[],
+  work: () => Promise<T>,
+): Promise<{ seconds: number; value: T }> {
+  if (knobs.profile) startStageProfile();
+  try {
+    return await timedSeconds(work);
+  } finally {
+    if (knobs.profile) profiles.push(stopStageProfile());
+  }
 }
 
 const limitOf = (knobs: EngineKnobs) => (knobs.records > 0 ? knobs.records : Infinity);
@@ -81,6 +103,7 @@ export async function classifierWorkload(knobs: EngineKnobs): Promise<WorkloadRe
     specs.references.map(async (spec) => ({ adapter: await open(spec), trainedOn: new Set(spec.trainedOn ?? []) })),
   );
   const seconds: number[] = [];
+  const profiles: StageSeconds[] = [];
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
@@ -92,13 +115,21 @@ export async function classifierWorkload(knobs: EngineKnobs): Promise<WorkloadRe
         references: references.map((m, i) => ({ model: wrap(`ref ${i}`, m.adapter), trainedOn: m.trainedOn })),
         shadows: [],
       };
-      const { seconds: s, value } = await timedSeconds(() => runAttack(liraAttack, {}, wrap('target', target), models, records));
+      const { seconds: s, value } = await timedRepeat(knobs, profiles, () =>
+        runAttack(liraAttack, {}, wrap('target', target), models, records),
+      );
       seconds.push(s);
       calls = value.modelCalls;
     }
     const first = records.slice(0, knobs.verify);
     const prediction = await target.predict(await createRecordImages().tensors(first, target.config.preprocess), first.length);
-    return { records: records.length, calls, seconds, verify: { classifier: Array.from(prediction.logits ?? prediction.probabilities) } };
+    return {
+      records: records.length,
+      calls,
+      seconds,
+      profiles,
+      verify: { classifier: Array.from(prediction.logits ?? prediction.probabilities) },
+    };
   } finally {
     await target.release();
     await Promise.all(references.map((m) => m.adapter.release()));
@@ -113,6 +144,7 @@ export async function clipWorkload(knobs: EngineKnobs): Promise<WorkloadResult> 
   const adapter = await openClip({ image: fileOf(spec, 'image'), text: fileOf(spec, 'text') }, config, tokenizer, knobs);
   const records = demoRecords('clip', ['audit'], limitOf(knobs));
   const seconds: number[] = [];
+  const profiles: StageSeconds[] = [];
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
@@ -124,7 +156,7 @@ export async function clipWorkload(knobs: EngineKnobs): Promise<WorkloadResult> 
           createCallProgress(1, () => undefined),
           signal,
         );
-      const { seconds: s, value } = await timedSeconds(async () => {
+      const { seconds: s, value } = await timedRepeat(knobs, profiles, async () => {
         const csa = await runAttack(csaAttack, {}, fresh(), {}, records);
         const aea = await runAttack(aeaAttack, { views: knobs.views }, fresh(), {}, records);
         return csa.modelCalls + aea.modelCalls;
@@ -135,7 +167,13 @@ export async function clipWorkload(knobs: EngineKnobs): Promise<WorkloadResult> 
     const first = records.slice(0, knobs.verify);
     const image = await adapter.embedImages(await createRecordImages().tensors(first, config.preprocess), first.length);
     const text = await adapter.embedTexts(first.map((r) => r.caption ?? ''));
-    return { records: records.length, calls, seconds, verify: { 'clip-image': Array.from(image), 'clip-text': Array.from(text) } };
+    return {
+      records: records.length,
+      calls,
+      seconds,
+      profiles,
+      verify: { 'clip-image': Array.from(image), 'clip-text': Array.from(text) },
+    };
   } finally {
     await adapter.release();
   }
@@ -148,6 +186,7 @@ export async function diffusionWorkload(knobs: EngineKnobs): Promise<WorkloadRes
   const adapter = await openDenoiser(fileOf(spec, 'denoiser'), config, knobs);
   const records = demoRecords('diffusion', ['audit'], limitOf(knobs));
   const seconds: number[] = [];
+  const profiles: StageSeconds[] = [];
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
@@ -159,13 +198,15 @@ export async function diffusionWorkload(knobs: EngineKnobs): Promise<WorkloadRes
         createCallProgress(1, () => undefined),
         signal,
       );
-      const { seconds: s, value } = await timedSeconds(() => runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records));
+      const { seconds: s, value } = await timedRepeat(knobs, profiles, () =>
+        runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records),
+      );
       seconds.push(s);
       calls = value.modelCalls;
     }
     const first = records.slice(0, knobs.verify);
     const x = await createRecordImages().tensors(first, config.preprocess);
-    return { records: records.length, calls, seconds, verify: { unet: Array.from(await adapter.predictEpsilon(x, 200)) } };
+    return { records: records.length, calls, seconds, profiles, verify: { unet: Array.from(await adapter.predictEpsilon(x, 200)) } };
   } finally {
     await adapter.release();
   }
@@ -192,6 +233,7 @@ export async function latentDiffusionWorkload(knobs: EngineKnobs): Promise<Workl
   const text = await openTextConditioner(fileOf(spec, 'text_encoder'), loadPipelineTokenizer(files, length), length, knobs);
   const records = demoRecords('latent-diffusion', ['audit'], limitOf(knobs));
   const seconds: number[] = [];
+  const profiles: StageSeconds[] = [];
   let calls = 0;
   try {
     for (let r = 0; r < knobs.repeats; r++) {
@@ -204,7 +246,9 @@ export async function latentDiffusionWorkload(knobs: EngineKnobs): Promise<Workl
         signal,
         text,
       );
-      const { seconds: s, value } = await timedSeconds(() => runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records));
+      const { seconds: s, value } = await timedRepeat(knobs, profiles, () =>
+        runAttack(rediffuseAttack, { repeats: knobs.views }, target, {}, records),
+      );
       seconds.push(s);
       calls = value.modelCalls;
     }
@@ -213,7 +257,13 @@ export async function latentDiffusionWorkload(knobs: EngineKnobs): Promise<Workl
     const hiddenStates = await text.encode(first.map((record) => record.caption ?? ''));
     const epsilon = await adapter.predictEpsilon(latents, 200, { hiddenStates, emptyPrompt: null, guidanceScale: 1 });
     const decoded = await codec.decode(latents, first.length);
-    return { records: records.length, calls, seconds, verify: { 'latent-unet': Array.from(epsilon), 'vae-decoder': Array.from(decoded) } };
+    return {
+      records: records.length,
+      calls,
+      seconds,
+      profiles,
+      verify: { 'latent-unet': Array.from(epsilon), 'vae-decoder': Array.from(decoded) },
+    };
   } finally {
     await Promise.all([adapter.release(), codec.release(), text.release()]);
   }

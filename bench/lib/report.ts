@@ -23,6 +23,17 @@ export function compareOutputs(engine: Record<string, number[]>, torch: Record<s
   return worst;
 }
 
+/** Records/s if every multiply-add ran at the best measured GEMM rate; null without PyTorch's MAC counts. */
+export function boundRecordsPerSecond(row: Row): number | null {
+  const { reference, peakFlops } = row;
+  if (!reference || !peakFlops) return null;
+  const flops = Object.entries(reference.calls_by_model).reduce(
+    (sum, [model, calls]) => sum + 2 * calls * reference.macs_per_call[model]!,
+    0,
+  );
+  return row.engine.records / (flops / peakFlops.max);
+}
+
 const rate = (count: number, seconds: readonly number[]): Spread => {
   const s = spreadOf(seconds);
   return { median: count / s.median, min: count / s.max, max: count / s.min };
@@ -52,12 +63,8 @@ export function formatTable(rows: readonly Row[]): string {
     const torchCalls = reference ? rate(reference.calls, reference.seconds) : null;
     let bound = '–';
     let share = '–';
-    if (reference && row.peakFlops) {
-      const flops = Object.entries(reference.calls_by_model).reduce(
-        (sum, [model, calls]) => sum + 2 * calls * reference.macs_per_call[model]!,
-        0,
-      );
-      const boundRecords = engine.records / (flops / row.peakFlops.max);
+    const boundRecords = boundRecordsPerSecond(row);
+    if (boundRecords !== null) {
       bound = boundRecords.toFixed(0);
       share = `${((100 * engineRecords.median) / boundRecords).toFixed(1)} %`;
     }

@@ -12,6 +12,7 @@ import { demoCommand } from './commands/demo';
 import { demoRemoteCommand, demoRemoteUsage } from './commands/demo-remote';
 import { exportCommand } from './commands/export';
 import { planCommand, planUsage } from './commands/plan';
+import { replayCommand } from './commands/replay';
 import { serveCommand, serveUsage } from './commands/serve';
 import { verifyCommand, verifyUsage } from './commands/verify';
 
@@ -24,13 +25,22 @@ Usage:
                                                    --policy judges the runs against a risk policy (YAML rules such
                                                    as \`auc <= 0.6\`) and prints its verdict; --prior states
                                                    precision for that fraction of members (default 0.01)
+  mia audit --replay BUNDLE [--data-root DIR] [--workspace FILE] [--json]
+                                                   re-run an evidence bundle's audit (its files found where
+                                                   they were, or under DIR) and say whether the scores are
+                                                   bit-identical (exit 0) or not (exit 1)
 ${planUsage}
   mia export RUN_ID... [--pdf FILE] [--csv FILE] [--title TEXT] [--client TEXT] [--auditor TEXT]
-             [--scope TEXT] [--date YYYY-MM-DD] [--force] [--workspace FILE]
+             [--scope TEXT] [--date YYYY-MM-DD] [--policy FILE] [--prior FRACTION] [--force] [--workspace FILE]
                                                    write the PDF report and/or CSVs (scores to FILE,
                                                    metrics beside it as NAME.metrics.csv) of finished runs;
                                                    all files or none, and existing files only with --force;
-                                                   --title … --date fill the PDF's cover (date: today)
+                                                   --title … --date fill the PDF's cover (date: today);
+                                                   --policy puts the policy's verdict per target on its first
+                                                   page; --prior states precision for that share of members
+  mia export RUN_ID... --bundle FILE [--title … --date] [--force] [--workspace FILE]
+                                                   one signed evidence bundle (a tar archive): the PDF, CSVs,
+                                                   configs, provenance and a manifest signed by this installation
   mia demo [--out DIR]                             run every demo-kit audit into a fresh workspace and write
                                                    DIR/report.pdf and CSVs (default DIR: out/demo)
 ${demoRemoteUsage}
@@ -64,6 +74,9 @@ export async function runCli(
         prior: { type: 'string' },
         pdf: { type: 'string' },
         csv: { type: 'string' },
+        bundle: { type: 'string' },
+        replay: { type: 'string' },
+        'data-root': { type: 'string' },
         title: { type: 'string' },
         client: { type: 'string' },
         auditor: { type: 'string' },
@@ -117,7 +130,10 @@ export async function runCli(
             force: values.force,
             ...(values.pdf ? { pdf: values.pdf } : {}),
             ...(values.csv ? { csv: values.csv } : {}),
+            ...(values.bundle ? { bundle: values.bundle } : {}),
             ...(values.title ? { title: values.title } : {}),
+            ...(values.policy ? { policy: values.policy } : {}),
+            ...(values.prior ? { prior: values.prior } : {}),
             cover: { title: values.title, client: values.client, auditor: values.auditor, scope: values.scope, date: values.date },
           },
         );
@@ -146,6 +162,21 @@ export async function runCli(
       case 'serve':
         return await serveCommand({ out, err }, { config: values.config, port: values.port });
       case 'audit':
+        if (values.replay !== undefined) {
+          if (values.config !== undefined || values.policy !== undefined) {
+            err.write('mia audit takes either --config FILE or --replay BUNDLE, and --policy only with --config.\n');
+            return 2;
+          }
+          return await replayCommand(
+            { out, err },
+            {
+              bundle: values.replay,
+              workspaceFile,
+              json: values.json,
+              ...(values['data-root'] ? { dataRoot: values['data-root'] } : {}),
+            },
+          );
+        }
         return await auditCommand(
           { out, err },
           {

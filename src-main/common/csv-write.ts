@@ -24,7 +24,9 @@ export type CsvCell = string | number | null | undefined;
 export function csvField(cell: CsvCell): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') {
-    // Shortest text that reads back as the same double (JavaScript's default), so numbers round-trip exactly.
+    // Shortest text that reads back as the same double (JavaScript's default), so numbers round-trip exactly;
+    // String(-0) is "0", so negative zero is spelled out to keep the sign bit too.
+    if (Object.is(cell, -0)) return '-0';
     return Number.isFinite(cell) ? String(cell) : '';
   }
   const safe = neutraliseFormula(neutraliseControls(cell));

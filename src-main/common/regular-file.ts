@@ -13,7 +13,7 @@ import { MiaError } from './errors';
 const openFlags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 /** Whose file it is: the prefix of the error codes, so a model's file fails with `model.*` and a dataset's with `dataset.*`. */
-export type FileDomain = 'dataset' | 'model';
+export type FileDomain = 'dataset' | 'model' | 'config';
 
 const codes: Record<FileDomain, Record<'notAFile' | 'missing' | 'empty' | 'tooLarge' | 'unreadable', string>> = {
   dataset: {
@@ -29,6 +29,14 @@ const codes: Record<FileDomain, Record<'notAFile' | 'missing' | 'empty' | 'tooLa
     empty: 'model.file-empty',
     tooLarge: 'model.file-too-large',
     unreadable: 'model.file-unreadable',
+  },
+  // A risk policy named by the UI: a missing or unreadable one keeps the code readConfigText gives the CLI's files.
+  config: {
+    notAFile: 'config.not-a-file',
+    missing: 'config.unreadable',
+    empty: 'config.unreadable',
+    tooLarge: 'config.file-too-large',
+    unreadable: 'config.unreadable',
   },
 };
 

@@ -15,7 +15,7 @@ export const PublicKeyText = z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'an Ed2551
 export const SignatureText = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'an Ed25519 signature: 64 bytes in base64');
 export const Sha256Text = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest: 64 lowercase hex digits');
 
-export type SignedKind = 'workspace-backup' | 'report-file';
+export type SignedKind = 'workspace-backup' | 'report-file' | 'evidence-bundle';
 
 /** A key that can sign: its private half, and its public half as it travels in signed files. */
 export interface SigningKey {

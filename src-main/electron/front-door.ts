@@ -75,19 +75,24 @@ export function electronFrontDoor(): FrontDoor {
         buttons: ['Cancel', 'Replace'],
       });
     },
-    async chooseExportDestination(suggestedName) {
+    async chooseExportDestination(suggestedName, what = 'report') {
+      const extension = what === 'bundle' ? '.tar' : '.pdf';
       const options: SaveDialogOptions = {
-        title: 'Export the report',
+        title: what === 'bundle' ? 'Export the signed evidence bundle' : 'Export the report',
         buttonLabel: 'Export',
         defaultPath: path.join(app.getPath('documents'), suggestedName),
-        filters: [{ name: 'PDF report (the CSVs are saved beside it)', extensions: ['pdf'] }],
+        filters: [
+          what === 'bundle'
+            ? { name: 'Signed evidence bundle (tar archive)', extensions: ['tar'] }
+            : { name: 'PDF report (the CSVs are saved beside it)', extensions: ['pdf'] },
+        ],
         // Replacing is confirmed afterwards, once, for every file of the export that exists (the CSVs too).
         properties: ['createDirectory'],
       };
       const parent = parentWindow();
       const { canceled, filePath } = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
       if (canceled || !filePath) return null;
-      return { kind: 'file', pdfPath: path.extname(filePath).toLowerCase() === '.pdf' ? filePath : `${filePath}.pdf` };
+      return { kind: 'file', pdfPath: path.extname(filePath).toLowerCase() === extension ? filePath : `${filePath}${extension}` };
     },
   };
 }

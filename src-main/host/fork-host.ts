@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MiaError } from '../common/errors';
 import { packageRoot } from '../common/package-root';
+import { engineHostExecArgv } from './engine-heap';
 import type { HostConnection, SpawnHost } from './protocol';
 
 /**
@@ -26,7 +27,11 @@ export function defaultEngineHostEntry(): string {
 
 export function forkHostSpawner(entry: string = defaultEngineHostEntry()): SpawnHost {
   return () => {
-    const child = fork(entry, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(entry, [], {
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [...engineHostExecArgv],
+    });
     // A host that died before its exit was noticed makes send() fail with EPIPE. The 'exit' event fails its jobs
     // with a clear error, so the error here only needs to be kept from crashing the service process.
     child.on('error', () => undefined);

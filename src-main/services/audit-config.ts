@@ -43,6 +43,11 @@ const TargetConfig = z.discriminatedUnion('kind', [
       /** A classifier served over the network; its classes and preprocessing come from `sidecar`. */
       remote: RemoteSingleModel.optional(),
       sidecar: FilePath.optional(),
+      /**
+       * Treat the target as a label API: only its predicted label is read, and attacks that need probabilities or
+       * logits are refused. A model whose output is the class index is label-only whatever this says.
+       */
+      labelOnly: z.boolean().optional(),
     })
     .refine((classifier) => (classifier.model === undefined) !== (classifier.remote === undefined), {
       message: 'a classifier target takes either "model" (an ONNX file or folder) or "remote" (a served model), not both',
@@ -153,6 +158,8 @@ export const AuditConfig = z.strictObject({
         params: RunStartRequest.shape.params,
         /** For a remote target: the most infer requests this run may send (responses already cached are free). */
         queryBudget: RunStartRequest.shape.queryBudget,
+        /** δ of this run's empirical ε lower bound, in (0, 0.1]; absent: 1e-5. */
+        delta: RunStartRequest.shape.epsilonDelta,
       }),
     )
     .min(1),

@@ -9,7 +9,7 @@ import { findRunAttack } from '../engine/attacks/run-attack';
 import { onnxFileOf } from '../engine/models/hugging-face-folder';
 import { isPipelineFolder, readPipelineFolder } from '../engine/models/pipeline-folder';
 import { findReadyDatasetBySource } from '../workspace/datasets-repo';
-import { listSingleModelsWithRole } from '../workspace/models-repo';
+import { listSingleModelsWithRole, type StoredModel } from '../workspace/models-repo';
 import { sha256OfFile, verifyModelFiles } from './model-files';
 import type { Backend } from './backend';
 import { importDataset } from './dataset-import';
@@ -77,8 +77,15 @@ export async function importAuditTarget(
         ? (target.pipeline ?? target.model ?? '')
         : (target.model ?? ''),
   );
+  // A target marked label-only is another target than the same file unmarked: neither stands in for the other.
+  const labelOnly = target.kind === 'classifier' && target.labelOnly === true;
   const targetId =
-    (await findSingleModel(backend, targetFile, 'target')) ??
+    (await findSingleModel(
+      backend,
+      targetFile,
+      'target',
+      (model) => target.kind !== 'classifier' || (model.config['labelOnly'] === true) === labelOnly,
+    )) ??
     (
       await importModel(
         db,
@@ -89,6 +96,9 @@ export async function importAuditTarget(
               modelPath: targetFile,
               ...(target.sidecar ? { sidecarPath: resolve(target.sidecar) } : {}),
               ...(target.name ? { name: target.name } : {}),
+              // No stored copy with this mark was found above, so a duplicate here is the other mark's: import this one beside it.
+              allowDuplicate: true,
+              ...(labelOnly ? { config: { labelOnly: true } } : {}),
             }
           : target.kind === 'clip'
             ? {
@@ -162,6 +172,7 @@ async function importAuditRemoteTarget(
       ...(textSidecar ? { textSidecarPath: textSidecar } : {}),
       ...(tokenizer ? { tokenizerPath: tokenizer } : {}),
       ...(scheduler ? { schedulerPath: scheduler } : {}),
+      ...(target.kind === 'classifier' && target.labelOnly === true ? { config: { labelOnly: true } } : {}),
     });
     return imported.id;
   } catch (error) {
@@ -206,7 +217,12 @@ export async function importAuditInputs(
 }
 
 /** A model already imported with the same file content and role, so repeated audits do not pile up copies. */
-async function findSingleModel(backend: Backend, file: string, role: 'target' | 'null'): Promise<number | undefined> {
+async function findSingleModel(
+  backend: Backend,
+  file: string,
+  role: 'target' | 'null',
+  fits: (model: StoredModel) => boolean = () => true,
+): Promise<number | undefined> {
   let hash: string;
   try {
     // A Hugging Face folder is found by its model.onnx, a diffusers pipeline folder by its denoiser.
@@ -215,7 +231,7 @@ async function findSingleModel(backend: Backend, file: string, role: 'target' | 
     return undefined; // The import itself reports a missing or unreadable file, naming it.
   }
   for (const model of listSingleModelsWithRole(backend.db, role)) {
-    if (!Object.values(model.files).some((f) => f.sha256 === hash)) continue;
+    if (!fits(model) || !Object.values(model.files).some((f) => f.sha256 === hash)) continue;
     // Its other files (external weights, a tokenizer) must be unchanged too; otherwise the audit imports it anew.
     try {
       await verifyModelFiles(model.name, model.files, model.sha256);
@@ -244,6 +260,7 @@ export async function runAudit(backend: Backend, config: AuditConfig, baseDir: s
       // A set-level test computes no per-record metric, so the config's null model is not asked of it.
       ...(imports.nullModelId && !attack.setLevel ? { nullModelId: imports.nullModelId } : {}),
       ...(run.queryBudget ? { queryBudget: run.queryBudget } : {}),
+      ...(run.delta !== undefined ? { epsilonDelta: run.delta } : {}),
     });
     if (!started.ok)
       throw new MiaError(

@@ -25,7 +25,7 @@ import { dataFitReport } from './data-fit';
 import { runDetails } from './run-report';
 import { runCurves } from './run-report-curves';
 import { exposedRecords } from './run-report-exposed';
-import { estimateRun, listAttacks } from './ui-queries-attacks';
+import { describeSetInference, estimateRun, listAttacks } from './ui-queries-attacks';
 import { rerunRun } from './ui-queries-rerun';
 import { workspaceInfo } from './workspace-service';
 import { deleteDataset, deleteModel, deleteRun, renameDataset, renameModel } from './workspace-tidy';
@@ -37,6 +37,8 @@ import { chooseTrainingFolder, trainingFolderSettings } from './training/trainin
 import { refuseSlurmCommandsFromPage } from './training/slurm-page-guard';
 import { chooseOpenPath, listOfferedFolder } from './files/open-paths';
 import { apiKeyHandlers } from './api-key-channels';
+import { readAuditSettings, updateAuditSettings } from './policy/audit-settings';
+import { workspaceVerdicts } from './policy/target-verdicts';
 import { environmentWithStoredKey } from './api-key-environment';
 
 export interface BackendOptions {
@@ -70,7 +72,8 @@ export function createBackend(options: BackendOptions): Backend {
   const bus = new EventBus();
   const running = createJobRunner();
   // In the app, runs read the keys of their remote models from its store (api-key-environment.ts).
-  const deps = { db, engine, bus, running, apiKeys: frontDoor.apiKeys };
+  // qmia's Python is found like the training bridge's: the front door's --python first (run-training-bridge.ts).
+  const deps = { db, engine, bus, running, apiKeys: frontDoor.apiKeys, pythonOption: options.python };
   const orphans = startOrphanSweep({ db, bus });
   const python = createPythonSetting({ db, frontDoor, option: options.python });
   const training = createTrainingService({
@@ -116,6 +119,7 @@ export function createBackend(options: BackendOptions): Backend {
     'models.setPreprocess': (request) => setModelPreprocess(db, request),
     'models.fit': ({ modelId, datasetId }) => dataFitReport(db, modelId, datasetId),
     'attacks.list': () => listAttacks(),
+    'attacks.setInference': () => describeSetInference(),
     'runs.list': () => listRuns(db),
     'runs.get': ({ runId }) => getRun(db, runId),
     // A started run is tracked by the job runner until it lands (executeRun), so the handlers return its summary.
@@ -146,6 +150,9 @@ export function createBackend(options: BackendOptions): Backend {
     'reports.export': (request) => deliverReport(db, frontDoor, request),
     'settings.get': () => ({ ...python.get(), ...trainingFolderSettings(frontDoor) }),
     'settings.update': async ({ pythonPath }) => ({ ...(await python.update(pythonPath)), ...trainingFolderSettings(frontDoor) }),
+    'audit.settings': () => readAuditSettings(db),
+    'audit.updateSettings': (update) => updateAuditSettings(db, update),
+    'audit.verdicts': () => workspaceVerdicts(db),
     'training.python': () => training.python(),
     // The page names at most a folder; where the files go is the front door's answer (a dialog, or the training root).
     'training.plan': async (request) => training.plan(request, await chooseTrainingFolder(frontDoor, request)),

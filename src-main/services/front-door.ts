@@ -14,7 +14,7 @@ export interface PreparedFile {
 }
 
 export type ExportDestination =
-  /** The app: the PDF's path from a save dialog; the CSVs are written beside it. */
+  /** The app: the PDF's path from a save dialog; the CSVs are written beside it. (For a bundle: the bundle's path.) */
   | { readonly kind: 'file'; readonly pdfPath: string }
   /**
    * The browser: the files are written into a private folder, then handed to `offer`, which owns the folder from
@@ -41,8 +41,11 @@ export interface FrontDoor {
    * headless host, the CLI): there the interpreter comes only from `--python` or MIA_PYTHON.
    */
   readonly confirmPythonInterpreter?: (interpreter: string | null) => Promise<boolean>;
-  /** Where an export goes; null when the person cancelled. `suggestedName` is the PDF's file name. */
-  chooseExportDestination(suggestedName: string): Promise<ExportDestination | null>;
+  /**
+   * Where an export goes; null when the person cancelled. `suggestedName` is the PDF's file name, or the evidence
+   * bundle's when `what` is 'bundle' (a save dialog then offers `.tar`).
+   */
+  chooseExportDestination(suggestedName: string, what?: 'report' | 'bundle'): Promise<ExportDestination | null>;
   /** Asks whether these existing files of a chosen export may be replaced; absent: they never are. */
   readonly confirmOverwrite?: (files: readonly string[]) => Promise<boolean>;
   /**

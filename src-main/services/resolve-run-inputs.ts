@@ -22,6 +22,7 @@ import { environmentWithStoredKey } from './api-key-environment';
 import type { ApiKeyStore } from './api-key-store';
 import { remoteCacheFolder, verifyModelIdentity } from './remote-model-identity';
 import { executionProviderAtStart } from './run-execution-provider';
+import { pythonForAttack, runFilesFolder } from './run-training-bridge';
 import { modelsHash, readModelSetSpecs, readModelSpec, readRunRecords, recordsHash } from './run-inputs';
 
 export type RunRequest = z.output<typeof RunStartRequest>;
@@ -49,18 +50,28 @@ export interface RunInputs {
   readonly remote: { readonly cacheFolder: string; readonly queryBudget: number | null } | null;
   /** The execution provider asked for, already checked to be available here or allowed to fall back to the CPU. */
   readonly executionProvider: ProviderRequest;
+  /** δ of the ε lower bound the request set; null: the default. */
+  readonly epsilonDelta: number | null;
+  /** The Python of an attack that trains while it runs (needs.python), found at Start; null for every other attack. */
+  readonly python: string | null;
 }
 
-/** `apiKeys`: the app's key store, where a remote model's apiKeyEnv is read first for its identity check. */
+/**
+ * `apiKeys`: the app's key store, where a remote model's apiKeyEnv is read first for its identity check; `pythonOption`:
+ * the front door's --python, which an attack that trains while it runs uses before the saved setting.
+ */
 export async function resolveRunInputs(
   db: WorkspaceDb,
   request: RunRequest,
   pinned?: PinnedRun,
   apiKeys?: ApiKeyStore,
+  pythonOption?: string,
 ): Promise<RunInputs> {
   const attack = findRunAttack(request.attack, request.params);
   // First, and cheap after the first run: a bad or unavailable provider is refused before any file is hashed.
   const executionProvider = await executionProviderAtStart(db);
+  // Also before any hashing: an attack that trains with PyTorch is refused at once when there is no Python for it.
+  const python = await pythonForAttack(db, attack, pythonOption);
   const params = pinned
     ? parseWith(attack.params, request.params, `Parameters of run ${pinned.runId} (${attack.id})`, 'run.bad-config')
     : parseWith(attack.params, request.params, `Parameters of ${attack.id}`, 'run.invalid-params');
@@ -140,11 +151,13 @@ export async function resolveRunInputs(
     dataHash,
     remote,
     executionProvider,
+    epsilonDelta: request.epsilonDelta ?? null,
+    python,
   };
 }
 
 /** The engine task of a run whose inputs are resolved. */
-export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
+export function attackTaskOf(db: WorkspaceDb, runId: number, inputs: RunInputs): AttackTask {
   const { attack, params, seed, target, records, references, shadows, nullModel, remote, executionProvider } = inputs;
   return {
     kind: 'attack',
@@ -159,6 +172,8 @@ export function attackTaskOf(runId: number, inputs: RunInputs): AttackTask {
     nullModel,
     ...(remote ? { remoteCache: remote.cacheFolder } : {}),
     ...(remote?.queryBudget ? { queryBudget: remote.queryBudget } : {}),
+    ...(inputs.epsilonDelta !== null ? { epsilonDelta: inputs.epsilonDelta } : {}),
+    ...(inputs.python !== null ? { trainingBridge: { python: inputs.python, folder: runFilesFolder(db, runId) } } : {}),
     executionProvider,
   };
 }

@@ -3,7 +3,7 @@
 // checks, and on a set-inference run its p-value, effect sizes and power table.
 import type { RunSummary } from '../../src-shared/contract/contract';
 import type { MetricName } from '../../src-shared/domain/metric-names';
-import { DEFAULT_MEMBER_PRIOR, precisionAtPrior } from '../../src-shared/domain/precision-at-prior';
+import { DEFAULT_MEMBER_PRIOR, operatingPointRowsOf, precisionAtPrior } from '../../src-shared/domain/precision-at-prior';
 import { readEpsilonBound, type EpsilonMethod } from '../../src-shared/domain/privacy-bound';
 import { readSetInference, setInferenceHeadline, type SetInferenceHeadline } from '../../src-shared/domain/set-inference';
 import type { WorkspaceDb } from '../workspace/open-workspace';
@@ -18,7 +18,8 @@ export interface RunHeadline {
   /** The attack's parameters as the run used them, defaults filled in. */
   params: Record<string, unknown>;
   status: RunSummary['status'];
-  target: { id: number; name: string; sha256: string };
+  /** `label_only`: the target was treated as label-only (only its predicted labels were read); absent otherwise. */
+  target: { id: number; name: string; sha256: string; label_only?: true };
   /** The ONNX Runtime execution provider the run used ('cpu', 'cuda'); absent until it finishes. */
   execution_provider?: string;
   metrics: {
@@ -54,7 +55,7 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary, prior = DEFAULT_ME
     attack: run.attack,
     params: run.params,
     status: run.status,
-    target: { id: target.id, name: target.name, sha256: target.sha256 },
+    target: { id: target.id, name: target.name, sha256: target.sha256, ...(target.labelOnly ? { label_only: true as const } : {}) },
     metrics: {
       auc: auc?.value ?? null,
       auc_ci: [auc?.ciLow ?? null, auc?.ciHigh ?? null],
@@ -67,10 +68,7 @@ export function runHeadline(db: WorkspaceDb, run: RunSummary, prior = DEFAULT_ME
       gdp_mu: value('gdp_mu'),
       ppv_at_prior: {
         prior,
-        value: precisionAtPrior(
-          { precision: value('precision'), recall: value('recall'), members: value('members'), nonMembers: value('non_members') },
-          prior,
-        ),
+        value: precisionAtPrior(operatingPointRowsOf(metrics), prior),
       },
     },
     checks: Object.fromEntries(readChecks(db, run.id).map((c) => [c.kind, { status: c.status, value: c.value, message: c.message }])),

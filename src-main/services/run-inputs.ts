@@ -7,7 +7,7 @@ import type { RunRecord } from '../engine/attacks/run-record';
 import type { ModelSpec } from '../engine/jobs/attack-task';
 import { findStoredModel, listStoredModelsInSet, type StoredModel } from '../workspace/models-repo';
 import type { WorkspaceDb } from '../workspace/open-workspace';
-import { listRecordsForAttack } from '../workspace/records-repo';
+import { eachRecordForAttack } from '../workspace/records-repo';
 
 function modelSpec(model: StoredModel): ModelSpec {
   return {
@@ -35,7 +35,7 @@ export function readModelSetSpecs(db: WorkspaceDb, setId: number): ModelSpec[] {
 }
 
 export function readRunRecords(db: WorkspaceDb, datasetId: number): RunRecord[] {
-  return listRecordsForAttack(db, datasetId).map((r) => ({
+  return Array.from(eachRecordForAttack(db, datasetId), (r) => ({
     id: r.id,
     key: r.key,
     path: r.path,
@@ -62,5 +62,8 @@ export function modelsHash(models: readonly ModelSpec[]): string {
 
 /** Pins the run to its records: keys, content hashes and every field an attack or a metric reads. */
 export function recordsHash(records: readonly RunRecord[]): string {
-  return hashOf(records.map((r) => `${r.key}:${r.sha256}:${r.label ?? ''}:${r.member ?? ''}:${r.role}`));
+  // Fed one record at a time (the same bytes hashOf would hash), so a million records need no million-string list.
+  const hash = createHash('sha256');
+  for (const r of records) hash.update(`${r.key}:${r.sha256}:${r.label ?? ''}:${r.member ?? ''}:${r.role}`).update('\n');
+  return hash.digest('hex');
 }

@@ -12,10 +12,13 @@ import { greyExpandedIn, targetPreprocessOf } from './run-preprocess-pin';
 export async function prepareAttackRun(
   db: WorkspaceDb,
   request: RunRequest,
-  /** `apiKeys`: the app's key store, for the check of a remote model's identity before the run. */
-  options: { rerunOf?: number; apiKeys?: ApiKeyStore } = {},
+  /**
+   * `apiKeys`: the app's key store, for the check of a remote model's identity before the run; `pythonOption`: the front
+   * door's --python, for an attack that trains while it runs.
+   */
+  options: { rerunOf?: number; apiKeys?: ApiKeyStore; pythonOption?: string | undefined } = {},
 ): Promise<{ runId: number; task: AttackTask }> {
-  const inputs = await resolveRunInputs(db, request, undefined, options.apiKeys);
+  const inputs = await resolveRunInputs(db, request, undefined, options.apiKeys, options.pythonOption);
   const targetPreprocess = targetPreprocessOf(inputs.target);
   // What a re-run or a resume reads back (ui-queries-rerun.ts): ids that were not given are stored as null.
   const config = {
@@ -35,6 +38,8 @@ export async function prepareAttackRun(
     greyExpanded: greyExpandedIn(db, request.datasetId, targetPreprocess),
     // A remote target's query budget: a resume or re-run is held to the same limit (the cache keeps what was paid for).
     queryBudget: request.queryBudget ?? null,
+    // δ of the ε lower bound; null: the default. A resume or re-run computes its bound at the same δ.
+    epsilonDelta: request.epsilonDelta ?? null,
   };
   const runId = createRun(db, {
     name: runNameFor(db, inputs, request),
@@ -48,5 +53,5 @@ export async function prepareAttackRun(
     dataHash: inputs.dataHash,
     rerunOf: options.rerunOf ?? null,
   });
-  return { runId, task: attackTaskOf(runId, inputs) };
+  return { runId, task: attackTaskOf(db, runId, inputs) };
 }

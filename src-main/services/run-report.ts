@@ -29,10 +29,21 @@ export function runDetails(db: WorkspaceDb, runId: number): RunDetails {
   return {
     run,
     targetModelName: nameOrNull(() => getModel(db, run.targetModelId)),
+    ...(labelOnlyTarget(db, run.targetModelId) ? { targetLabelOnly: true as const } : {}),
     datasetName: nameOrNull(() => getDataset(db, run.datasetId)),
     config,
     metrics: readMetrics(db, runId),
     checks: readChecks(db, runId).map(({ kind, status, value, message }) => ({ kind, status, value, message })),
     log: readRunLog(db, runId),
   };
+}
+
+/** Whether the run's target is marked label-only; a target no longer in the workspace reads as not. */
+function labelOnlyTarget(db: WorkspaceDb, modelId: number): boolean {
+  try {
+    return getModel(db, modelId).labelOnly === true;
+  } catch (error) {
+    if (error instanceof MiaError) return false;
+    throw error;
+  }
 }

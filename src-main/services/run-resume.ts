@@ -27,6 +27,8 @@ export interface ResumeDeps {
   readonly running: JobRunner;
   /** The app's key store: a remote model's apiKeyEnv is read from it first. */
   readonly apiKeys?: ApiKeyStore;
+  /** The front door's --python, for an attack that trains while it runs (run-training-bridge.ts). */
+  readonly pythonOption?: string | undefined;
 }
 
 /**
@@ -50,10 +52,11 @@ export async function resumeRun(deps: ResumeDeps, runId: number): Promise<{ summ
     startRequestOfRun(db, runId),
     { runId, modelHash: stored.modelHash, dataHash: stored.dataHash },
     deps.apiKeys,
+    deps.pythonOption,
   );
   assertSamePreprocess(runId, getRunConfig(db, runId), inputs.target);
   claimForResume(db, runId);
-  const task = attackTaskOf(runId, inputs);
+  const task = attackTaskOf(db, runId, inputs);
   deps.bus.emit('runs.status', { runId, status: 'running', error: null });
   const execution = executeRun(deps, runId, task);
   return { summary: getRun(db, runId), execution };

@@ -12,11 +12,11 @@ import { prepareAttackRun } from './run-preparation';
 import type { RunRequest } from './resolve-run-inputs';
 
 export async function startRun(
-  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner; apiKeys?: ApiKeyStore },
+  deps: { db: WorkspaceDb; engine: EngineClient; bus: EventBus; running: JobRunner; apiKeys?: ApiKeyStore; pythonOption?: string },
   request: RunRequest,
   options: { rerunOf?: number } = {},
 ): Promise<{ summary: RunSummary; execution: Promise<void> }> {
-  const { runId, task } = await prepareAttackRun(deps.db, request, { ...options, apiKeys: deps.apiKeys });
+  const { runId, task } = await prepareAttackRun(deps.db, request, { ...options, apiKeys: deps.apiKeys, pythonOption: deps.pythonOption });
   const execution = executeRun(deps, runId, task);
   return { summary: getRun(deps.db, runId), execution };
 }

@@ -1,12 +1,14 @@
 // The attack catalogue for the New run form (each attack's parameters as JSON Schema, so the form is generated
 // from the same zod schema the engine parses) and the model-call estimate shown before a run starts.
 import { z } from 'zod';
-import type { AttackDescription, ParsedRequestOf, RunEstimate } from '../../src-shared/contract/contract';
+import type { AttackDescription, ParsedRequestOf, RunEstimate, SetInferenceDescription } from '../../src-shared/contract/contract';
 import { totalModelCalls } from '../../src-shared/domain/model-calls';
 import { parseWith } from '../common/parse';
 import { attackModules } from '../engine/attacks/registry';
 import { findRunAttack, scoredRolesOf } from '../engine/attacks/run-attack';
 import { estimateRunModelCalls } from '../engine/attacks/run-model-calls';
+import { setInferenceAttackId, setInferenceScoredRoles } from '../engine/attacks/set-inference/set-inference-attack';
+import { SetInferenceParams } from '../engine/attacks/set-inference/set-inference-params';
 import { targetStructureOf } from '../engine/models/target-structure';
 import { getDataset } from '../workspace/datasets-repo';
 import { getStoredModel, listStoredModelsInSet } from '../workspace/models-repo';
@@ -24,10 +26,29 @@ export function listAttacks(): AttackDescription[] {
       ...(module.needs.referenceModels ? { referenceModels: module.needs.referenceModels } : {}),
       ...(module.needs.roles ? { roles: [...module.needs.roles] } : {}),
       ...(module.needs.diffusionAccess ? { diffusionAccess: [...module.needs.diffusionAccess] } : {}),
+      ...(module.needs.classifierAccess ? { classifierAccess: [...module.needs.classifierAccess] } : {}),
+      ...(module.needs.python ? { python: module.needs.python } : {}),
     },
     // The input side: what the form may send (fields with defaults are optional there).
     paramsSchema: z.toJSONSchema(module.params, { io: 'input' }) as Record<string, unknown>,
   }));
+}
+
+/**
+ * Set-level inference for New run: its own parameters as JSON Schema, generated from the schema the engine parses; the
+ * base attack and its parameters are picked from the attack list beside them, so they are left out here.
+ */
+export function describeSetInference(): SetInferenceDescription {
+  return {
+    id: setInferenceAttackId,
+    title: 'Set-level inference',
+    description:
+      'Tests whether a suspect collection, as a group, was in the training data: a base attack scores the records with role ' +
+      '"suspect" and same-distribution non-members with role "nonmember-reference", and a one-sided Mann–Whitney test asks ' +
+      'whether the suspects score higher. It reports a p-value, an effect size and a power curve over set sizes, not an AUC.',
+    roles: [...setInferenceScoredRoles],
+    paramsSchema: z.toJSONSchema(SetInferenceParams.omit({ base: true, baseParams: true }), { io: 'input' }) as Record<string, unknown>,
+  };
 }
 
 /**
@@ -47,12 +68,12 @@ export function estimateRun(db: WorkspaceDb, request: ParsedRequestOf<'runs.esti
   const components = estimateRunModelCalls(
     attack,
     params,
-    { audited: scoredRecords, references, shadows },
+    { audited: scoredRecords, references, shadows, roleCounts: dataset.roleCounts },
     targetStructureOf(getStoredModel(db, request.targetModelId)),
     request.nullModelId === undefined ? null : targetStructureOf(getStoredModel(db, request.nullModelId)),
   );
   // Remote models: the infer requests (one per batch) and their cost, beside the calls.
-  const remote = estimateRemoteRequests(attack, params, { audited: scoredRecords, references, shadows }, [
+  const remote = estimateRemoteRequests(attack, params, { audited: scoredRecords, references, shadows, roleCounts: dataset.roleCounts }, [
     getStoredModel(db, request.targetModelId),
     ...(request.nullModelId === undefined ? [] : [getStoredModel(db, request.nullModelId)]),
   ]);

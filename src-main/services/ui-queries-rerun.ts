@@ -24,6 +24,7 @@ export function startRequestOfRun(db: WorkspaceDb, runId: number): z.output<type
     ...(stored.nullModelId ? { nullModelId: stored.nullModelId } : {}),
     ...(stored.resize === true ? { resize: true } : {}),
     ...(stored.queryBudget ? { queryBudget: stored.queryBudget } : {}),
+    ...(stored.epsilonDelta ? { epsilonDelta: stored.epsilonDelta } : {}),
   };
   return parseWith(RunStartRequest, request, `Configuration of run ${runId}`, 'run.bad-config');
 }

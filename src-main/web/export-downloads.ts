@@ -15,6 +15,7 @@ const contentTypes: Record<string, string> = {
   '.pdf': 'application/pdf',
   '.csv': 'text/csv; charset=utf-8',
   '.sig': 'application/json; charset=utf-8',
+  '.tar': 'application/x-tar',
 };
 
 export interface ExportDownloads {

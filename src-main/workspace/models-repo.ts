@@ -17,9 +17,12 @@ interface ModelRow {
   created_at: string;
   null_for_model_id: number | null;
   remote_url: string | null;
+  /** The classifier config's labelOnly (SQLite's json_extract reads a JSON true as 1). */
+  label_only: number | null;
 }
 
-const columns = "id, name, kind, role, sha256, created_at, null_for_model_id, json_extract(remote, '$.endpoint.url') AS remote_url";
+const columns =
+  "id, name, kind, role, sha256, created_at, null_for_model_id, json_extract(remote, '$.endpoint.url') AS remote_url, json_extract(config, '$.labelOnly') AS label_only";
 
 export function listModels(db: WorkspaceDb): ModelSummary[] {
   return (db.prepare(`SELECT ${columns} FROM models ORDER BY id`).all() as ModelRow[]).map(toSummary);
@@ -41,6 +44,7 @@ function toSummary(row: ModelRow): ModelSummary {
     createdAt: row.created_at,
     nullForModelId: row.null_for_model_id,
     remoteHost: row.remote_url === null ? null : new URL(row.remote_url).host,
+    ...(row.label_only === 1 ? { labelOnly: true } : {}),
   };
 }
 

@@ -44,14 +44,34 @@ const recordColumns =
 
 /** Records of a ready dataset, in id order; all roles when `roles` is omitted or empty. */
 export function listRecordsForAttack(db: WorkspaceDb, datasetId: number, roles: readonly RecordRole[] = []): AttackRecord[] {
+  return Array.from(eachRecordForAttack(db, datasetId, roles));
+}
+
+/**
+ * The same records, read one row at a time, so a caller that keeps a smaller shape of each (a run's records) never
+ * holds a million rows and a million records at once. Strings that repeat from row to row (a container's path, the
+ * role, the source kind) are shared rather than copied per record. The dataset is checked before the first record.
+ */
+export function eachRecordForAttack(db: WorkspaceDb, datasetId: number, roles: readonly RecordRole[] = []): Generator<AttackRecord> {
   assertReadyDataset(db, datasetId);
   const roleFilter = roles.length > 0 ? ` AND r.role IN (${roles.map(() => '?').join(', ')})` : '';
   const rows = db
     .prepare(
       `SELECT ${recordColumns} FROM records r JOIN datasets d ON d.id = r.dataset_id WHERE r.dataset_id = ?${roleFilter} ORDER BY r.id`,
     )
-    .all(datasetId, ...roles) as RecordRow[];
-  return rows.map(toAttackRecord);
+    .iterate(datasetId, ...roles) as IterableIterator<RecordRow>;
+  return attackRecordsOf(rows);
+}
+
+function* attackRecordsOf(rows: IterableIterator<RecordRow>): Generator<AttackRecord> {
+  const shared = new Map<string, string>();
+  const share = <T extends string>(value: T): T => {
+    const known = shared.get(value) as T | undefined;
+    if (known !== undefined) return known;
+    shared.set(value, value);
+    return value;
+  };
+  for (const row of rows) yield toAttackRecord(row, share);
 }
 
 /** Records by id (any dataset), in the order asked; an unknown id is an error. */
@@ -180,11 +200,11 @@ function assertReadyDataset(db: WorkspaceDb, datasetId: number): void {
     throw new MiaError('dataset.not-found', `There is no dataset with id ${datasetId} in this workspace.`);
 }
 
-function toAttackRecord(row: RecordRow): AttackRecord {
+function toAttackRecord(row: RecordRow, share: <T extends string>(value: T) => T = (value) => value): AttackRecord {
   return {
     id: row.id,
     key: row.record_key,
-    path: path.join(row.root_path, ...row.path.split('/')),
+    path: share(path.join(row.root_path, ...row.path.split('/'))),
     sourceIndex: row.source_index,
     sha256: row.sha256,
     width: row.width,
@@ -193,8 +213,8 @@ function toAttackRecord(row: RecordRow): AttackRecord {
     label: row.label,
     caption: row.caption,
     member: row.member,
-    role: row.role,
-    sourceKind: DatasetSourceKind.parse(row.source_kind),
+    role: share(row.role),
+    sourceKind: share(DatasetSourceKind.parse(row.source_kind)),
   };
 }
 

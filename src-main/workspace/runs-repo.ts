@@ -24,6 +24,8 @@ export const StoredRunConfig = z.looseObject({
   nullModelId: z.number().int().positive().nullable().optional(),
   /** The most infer requests a run on a remote model may send; null or absent: no limit. */
   queryBudget: z.number().int().positive().nullable().optional(),
+  /** δ of the run's ε lower bound; null or absent (runs stored before it could be set): the default, 1e-5. */
+  epsilonDelta: z.number().positive().nullable().optional(),
 });
 export type StoredRunConfig = z.output<typeof StoredRunConfig>;
 

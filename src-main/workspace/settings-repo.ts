@@ -6,6 +6,10 @@ export const settingKeys = {
   pythonPath: 'training.python-path',
   /** ONNX Runtime's execution provider for runs: "cpu", "cuda" or "cuda,cpu"; absent = cpu. $MIA_ENGINE_PROVIDER wins. */
   executionProvider: 'engine.execution-provider',
+  /** The risk policy YAML the UI judges every target against (an absolute path); absent = none. */
+  policyPath: 'audit.policy-path',
+  /** The prior fraction of members precision is stated for, as decimal text; absent = DEFAULT_MEMBER_PRIOR. */
+  memberPrior: 'audit.member-prior',
 } as const;
 
 export type SettingKey = (typeof settingKeys)[keyof typeof settingKeys];

@@ -1,14 +1,17 @@
-// The attack catalogue (with each attack's parameter JSON Schema), which of its diffusion attacks a target's access
-// rules out, and model-call estimates for the New run form.
+// The attack catalogue (with each attack's parameter JSON Schema), set-level inference's own description, which of its
+// attacks a target's access rules out (an image-variation API, a label-only classifier), and model-call estimates for
+// the New run form.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AttackDescription, RunEstimate, RunStartRequest } from '../../src-shared/contract/contract';
-import { targetAccessProblem, type DiffusionAccess } from '../../src-shared/domain/target-access';
+import type { AttackDescription, RunEstimate, RunStartRequest, SetInferenceDescription } from '../../src-shared/contract/contract';
+import { attackAccessProblem, type TargetAccess } from '../../src-shared/domain/target-access';
 import { api } from '../api';
 import { attempt, useAsyncState, type ShownError } from '../composables/use-async-state';
 
 export const useAttacksStore = defineStore('attacks', () => {
   const attacks = ref<AttackDescription[]>([]);
+  /** Set-level inference: a test over a base attack, offered beside the attacks; null until loaded. */
+  const setInference = ref<SetInferenceDescription | null>(null);
   const loaded = ref(false);
   /** The latest estimate, or the backend's refusal (invalid parameters, missing models), per attack id. */
   const estimates = ref<Record<string, { estimate: RunEstimate | null; error: ShownError | null }>>({});
@@ -16,7 +19,7 @@ export const useAttacksStore = defineStore('attacks', () => {
 
   async function refresh(): Promise<void> {
     await track(async () => {
-      attacks.value = await api.attacks.list();
+      [attacks.value, setInference.value] = await Promise.all([api.attacks.list(), api.attacks.setInference()]);
       loaded.value = true;
     });
   }
@@ -28,11 +31,11 @@ export const useAttacksStore = defineStore('attacks', () => {
     return entry.estimate;
   }
 
-  /** The diffusion attacks that cannot run through this access, each with the one-sentence reason New run shows. */
-  function unavailableThrough(access: DiffusionAccess): Record<string, string> {
+  /** The attacks that cannot run through this access, each with the one-sentence reason New run shows. */
+  function unavailableThrough(access: TargetAccess): Record<string, string> {
     const reasons: Record<string, string> = {};
     for (const attack of attacks.value) {
-      const problem = attack.family === 'diffusion' ? targetAccessProblem(attack.needs.diffusionAccess, access) : null;
+      const problem = attackAccessProblem(attack, access);
       if (problem !== null) reasons[attack.id] = problem;
     }
     return reasons;
@@ -43,5 +46,5 @@ export const useAttacksStore = defineStore('attacks', () => {
     estimates.value = rest;
   }
 
-  return { attacks, loaded, loading, error, estimates, refresh, estimate, forget, unavailableThrough };
+  return { attacks, setInference, loaded, loading, error, estimates, refresh, estimate, forget, unavailableThrough };
 });

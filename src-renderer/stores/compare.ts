@@ -60,12 +60,26 @@ export const useCompareStore = defineStore('compare', () => {
    * Exports the runs' PDF report and CSVs. Where they go is not ours to say: the app asks with its save dialog, the
    * headless host answers one-time download links (see `delivery`).
    */
-  async function exportReport(runIds: number[], title?: string, cover?: CoverFields): Promise<ExportedFiles | undefined> {
+  /** `bundle`: one signed evidence bundle (PDF, CSVs, configs, provenance) instead of the loose files. */
+  // `judging`: the risk policy whose verdict the PDF's first page gives, and the prior its precision is stated for.
+  async function exportReport(
+    runIds: number[],
+    title?: string,
+    cover?: CoverFields,
+    bundle = false,
+    judging: { policyPath?: string; memberPrior?: number } = {},
+  ): Promise<ExportedFiles | undefined> {
     const trimmed = title?.trim();
     // Empty fields are left off: the backend fills in the defaults and leaves the rest off the cover.
     const given = Object.fromEntries(Object.entries(cover ?? {}).filter(([, value]) => value.trim() !== '')) as ReportCover;
     return track(() =>
-      api.reports.export({ runIds, ...(trimmed ? { title: trimmed } : {}), ...(Object.keys(given).length > 0 ? { cover: given } : {}) }),
+      api.reports.export({
+        runIds,
+        ...(trimmed ? { title: trimmed } : {}),
+        ...(Object.keys(given).length > 0 ? { cover: given } : {}),
+        ...(bundle ? { bundle: true } : {}),
+        ...judging,
+      }),
     );
   }
 

@@ -13,7 +13,7 @@ import type {
   ModelSetSummary,
   ModelSummary,
 } from '../../src-shared/contract/contract';
-import { diffusionAccessOf, type DiffusionAccess } from '../../src-shared/domain/target-access';
+import { classifierAccessOf, diffusionAccessOf, type TargetAccess } from '../../src-shared/domain/target-access';
 import { api } from '../api';
 import { useAsyncState } from '../composables/use-async-state';
 
@@ -105,11 +105,14 @@ export const useModelsStore = defineStore('models', () => {
   }
 
   /**
-   * How a target is reached (target-access.ts), for New run to disable the attacks it cannot serve: a listed model
-   * without a remote host is queried through its own denoiser; a remote one's protocol is in its details, loaded once.
+   * How a target is reached (target-access.ts), for New run to disable the attacks it cannot serve: a classifier gives
+   * its outputs or, marked label-only in the list, its labels only; a listed diffusion model without a remote host is
+   * queried through its own denoiser; a remote one's protocol is in its details, loaded once.
    */
-  async function diffusionAccessOfModel(modelId: number): Promise<DiffusionAccess> {
-    if (!models.value.find((model) => model.id === modelId)?.remoteHost) return 'denoiser';
+  async function targetAccessOfModel(modelId: number): Promise<TargetAccess> {
+    const listed = models.value.find((model) => model.id === modelId);
+    if (listed?.kind === 'classifier') return classifierAccessOf(listed.labelOnly);
+    if (!listed?.remoteHost) return 'denoiser';
     const known = details.value[modelId] ?? (await loadDetails(modelId));
     return diffusionAccessOf(known?.remote);
   }
@@ -165,7 +168,7 @@ export const useModelsStore = defineStore('models', () => {
     linkNullModel,
     linkedNullModelOf,
     loadDetails,
-    diffusionAccessOfModel,
+    targetAccessOfModel,
     checkAgainst,
     fitOf,
     checkKey,

@@ -1,6 +1,7 @@
 // The contract's part for what a finished run shows and exports: details, curves, the most exposed records, record
 // counts and the report export. contract.ts re-exports everything here.
 import { z } from 'zod';
+import { MemberPrior } from './contract-audit';
 import { Id, RecordRole, RunSummary, StoredMetricRow } from './contract-common';
 
 export const StoredCheckRow = z.object({
@@ -14,6 +15,8 @@ export type StoredCheckRow = z.infer<typeof StoredCheckRow>;
 export const RunDetails = z.object({
   run: RunSummary,
   targetModelName: z.string().nullable(),
+  /** The target was treated as label-only (only its predicted labels were read); absent otherwise. */
+  targetLabelOnly: z.literal(true).optional(),
   datasetName: z.string().nullable(),
   config: z.record(z.string(), z.unknown()),
   metrics: z.array(StoredMetricRow),
@@ -135,12 +138,18 @@ export const ReportExportRequest = z.strictObject({
   runIds: z.array(Id).min(1).max(50),
   title: z.string().trim().min(1).max(200).optional(),
   cover: ReportCover.optional(),
+  /** true: one signed evidence bundle (`.tar`: the PDF, CSVs, configs and provenance) instead of the loose files. */
+  bundle: z.boolean().optional(),
+  /** A risk policy YAML: the PDF's first page gives its verdict per target (the export panel sends the workspace's). */
+  policyPath: z.string().trim().min(1).max(4096).optional(),
+  /** The share of members the PDF states precision for; absent: 0.01. */
+  memberPrior: MemberPrior.optional(),
 });
 export type ReportExportRequest = z.input<typeof ReportExportRequest>;
 
 export const ExportedFile = z.object({
-  /** signature: the detached Ed25519 signature (`NAME.sig`) of the file of the same name. */
-  kind: z.enum(['pdf', 'csv', 'signature']),
+  /** signature: the detached Ed25519 signature (`NAME.sig`) of the file of the same name; bundle: a signed evidence bundle. */
+  kind: z.enum(['pdf', 'csv', 'signature', 'bundle']),
   /** The file's name, also what a download is saved as. */
   name: z.string(),
   sha256: z.string(),

@@ -31,8 +31,10 @@ import {
   TrainingJobSummary,
 } from './contract-common';
 import { ModelCallBreakdown } from '../domain/model-calls';
+import { EpsilonDelta } from '../domain/privacy-bound';
 import { maxRunNameLength } from '../domain/runs';
-import { DiffusionAccess } from '../domain/target-access';
+import { ClassifierAccess, DiffusionAccess } from '../domain/target-access';
+import { AuditSettings, AuditSettingsUpdate, PolicyVerdicts } from './contract-audit';
 import { ChooseOpenAnswer, ChooseOpenRequest, FolderListRequest, FolderListing } from './contract-files';
 import { ApiKeyDeleteRequest, ApiKeySetRequest, ApiKeyStatus } from './contract-keys';
 import {
@@ -57,6 +59,7 @@ import {
 import { DatasetRenameRequest, ItemDeleted, ModelNullLinkRequest, ModelRenameRequest } from './contract-tidy';
 import { ModelPreprocessRequest } from './contract-preprocess';
 
+export * from './contract-audit';
 export * from './contract-common';
 export * from './contract-files';
 export * from './contract-keys';
@@ -96,6 +99,8 @@ export const RunStartRequest = z.strictObject({
   resize: z.boolean().optional(),
   /** For a model served over the network: the most infer requests the run may send (cached responses are free). */
   queryBudget: z.number().int().positive().max(1_000_000_000).optional(),
+  /** δ of the run's empirical ε lower bound, in (0, 0.1]; absent: 1e-5. Stored with the run, so a re-run or resume keeps it. */
+  epsilonDelta: EpsilonDelta.optional(),
 });
 export type RunStartRequest = z.input<typeof RunStartRequest>;
 
@@ -174,11 +179,29 @@ export const AttackDescription = z.object({
     roles: z.array(z.string()).optional(),
     /** How a diffusion attack may reach its target; absent: through the denoiser only (not through an image-variation API). */
     diffusionAccess: z.array(DiffusionAccess).optional(),
+    /** How a classifier attack may reach its target; absent: through its probabilities or logits only (not a label-only target). */
+    classifierAccess: z.array(ClassifierAccess).optional(),
+    /** The attack trains a model with PyTorch while it runs (qmia): New run asks training.python before Start. */
+    python: z.literal('required').optional(),
   }),
   /** The parameter schema as JSON Schema (input side: defaults, bounds, enums, descriptions); the form is built from it. */
   paramsSchema: z.record(z.string(), z.unknown()),
 });
 export type AttackDescription = z.infer<typeof AttackDescription>;
+
+/**
+ * Set-level inference as New run offers it: a test over a base attack (any attack of the target's family), run on the
+ * dataset's records with these roles; `paramsSchema` holds its own parameters (the base and its parameters are picked
+ * beside them).
+ */
+export const SetInferenceDescription = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  roles: z.array(z.string()),
+  paramsSchema: z.record(z.string(), z.unknown()),
+});
+export type SetInferenceDescription = z.infer<typeof SetInferenceDescription>;
 
 export const RunEstimate = z.object({
   /** Every component together: the figure the run's progress counts to. */
@@ -249,6 +272,7 @@ export const channels = {
   /** The auditor's normalisation override (a preset, mean/std); runs record the preprocessing they started with. */
   'models.setPreprocess': { request: ModelPreprocessRequest, response: ModelSummary },
   'attacks.list': { request: NoRequest, response: z.array(AttackDescription) },
+  'attacks.setInference': { request: NoRequest, response: SetInferenceDescription },
   'runs.list': { request: NoRequest, response: z.array(RunSummary) },
   'runs.get': { request: z.strictObject({ runId: Id }), response: RunSummary },
   'runs.start': { request: RunStartRequest, response: RunSummary },
@@ -269,6 +293,11 @@ export const channels = {
   'reports.export': { request: ReportExportRequest, response: ExportedFiles },
   'settings.get': { request: NoRequest, response: TrainingSettings },
   'settings.update': { request: TrainingSettingsUpdate, response: TrainingSettings },
+  /** The workspace's risk policy file and the prior fraction of members precision is stated for. */
+  'audit.settings': { request: NoRequest, response: AuditSettings },
+  'audit.updateSettings': { request: AuditSettingsUpdate, response: AuditSettings },
+  /** Each target's finished runs judged against the policy, as `mia audit --policy` judges them; a bad policy is its error. */
+  'audit.verdicts': { request: NoRequest, response: PolicyVerdicts },
   /** Which Python with PyTorch the training bridge would use, and why others were passed over. */
   'training.python': { request: NoRequest, response: PythonProbe },
   /** Writes a seeded split plan (plan.json, manifest.json, splits.csv) for the auditor's own training pipeline. */

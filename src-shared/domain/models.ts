@@ -16,5 +16,7 @@ export const ModelSummary = z.object({
   nullForModelId: Id.nullable(),
   /** For a model served over the network: the host (and port) its requests go to, shown wherever the model is listed. */
   remoteHost: z.string().nullable(),
+  /** A classifier treated as label-only (only its predicted label is read); absent for every other model. */
+  labelOnly: z.boolean().optional(),
 });
 export type ModelSummary = z.infer<typeof ModelSummary>;

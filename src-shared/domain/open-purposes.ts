@@ -19,6 +19,7 @@ export const OpenPurpose = z.enum([
   'model-set-manifest',
   'python-interpreter',
   'ca-certificate',
+  'risk-policy',
 ]);
 export type OpenPurpose = z.infer<typeof OpenPurpose>;
 
@@ -58,6 +59,7 @@ export const openPurposeRules: Readonly<Record<OpenPurpose, OpenPurposeRule>> = 
   'model-set-manifest': { title: 'Model set manifest (JSON)', kind: 'file', extensions: ['json'] },
   'python-interpreter': { title: 'Python interpreter', kind: 'file', extensions: [] },
   'ca-certificate': { title: 'Certificate authority of a remote model server (PEM)', kind: 'file', extensions: ['pem', 'crt', 'cer'] },
+  'risk-policy': { title: 'Risk policy (YAML)', kind: 'file', extensions: ['yaml', 'yml'] },
 };
 
 /** Whether a file called `name` fits the purpose's endings (case-insensitive); folders by folderFitsPurpose. */

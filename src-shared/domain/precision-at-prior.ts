@@ -37,3 +37,9 @@ export function precisionAtPrior(rows: OperatingPointRows, prior: number): numbe
   const flaggedMembers = prior * rates.tpr;
   return flaggedMembers / (flaggedMembers + (1 - prior) * rates.fpr);
 }
+
+/** The operating point's stored figures from a run's whole-set metric rows (absent rows read as null). */
+export function operatingPointRowsOf(metrics: readonly { name: string; slice: string; value: number | null }[]): OperatingPointRows {
+  const value = (name: string) => metrics.find((m) => m.name === name && m.slice === '')?.value ?? null;
+  return { precision: value('precision'), recall: value('recall'), members: value('members'), nonMembers: value('non_members') };
+}

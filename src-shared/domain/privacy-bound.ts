@@ -7,6 +7,18 @@ import type { StoredMetricRow } from './runs';
 export const EpsilonMethod = z.enum(['calibration-split', 'bonferroni']);
 export type EpsilonMethod = z.infer<typeof EpsilonMethod>;
 
+/** δ of the bound when the run sets none. */
+export const DEFAULT_EPSILON_DELTA = 1e-5;
+
+/**
+ * A run's δ (`epsilonDelta` at Start, `delta:` in an audit config). Above 0.1 the bound says nothing useful: a
+ * mechanism may then leak a tenth of the records outright. A sensible δ is also below 1/members (see the README).
+ */
+export const EpsilonDelta = z
+  .number()
+  .gt(0, "the ε bound's δ must be greater than 0 (e.g. 1e-5)")
+  .max(0.1, "the ε bound's δ must be at most 0.1 (e.g. 1e-5; a sensible δ is below 1 / the number of members)");
+
 /** The stored names; `epsilon_lb` and `gdp_mu` are the figures, the others say how `epsilon_lb` was obtained. */
 export const privacyBoundRowNames = {
   value: 'epsilon_lb',

@@ -11,7 +11,18 @@ import { clipKit, diffusionKit, kitManifest, kitReferenceManifest, kitShadowMani
 import { expect, test } from './headless-host-fixture';
 
 /** The attacks of each family, written out so that an attack added without a test here fails this spec. */
-const classifierAttacks = ['loss', 'confidence', 'entropy', 'modified-entropy', 'shokri', 'lira', 'rmia'];
+const classifierAttacks = [
+  'loss',
+  'confidence',
+  'entropy',
+  'modified-entropy',
+  'shokri',
+  'lira',
+  'rmia',
+  'qmia',
+  'label-only-augmentation',
+  'label-only-boundary',
+];
 const clipAttacks = ['csa', 'aea', 'wsa'];
 const diffusionAttacks = ['rediffuse', 'secmi', 'pia', 'pian', 'diffusion-loss'];
 

@@ -67,7 +67,7 @@ const threeDecimals = (value: number | null) => (value === null ? 'n/a' : value.
 
 /**
  * Each run's printed ε bound is the stored one, and equals the bound recomputed from its stored scores: threshold on
- * the calibration records, bound on the audited ones (Bonferroni for Shokri, whose attack models fix the threshold).
+ * the calibration records, bound on the audited ones (Bonferroni for Shokri and QMIA, which fix their own threshold).
  */
 function expectEpsilonFromStoredScores(workspace: string, runs: z.infer<typeof AuditJson>['runs']): void {
   const db = openWorkspace(workspace, { readonly: true });
@@ -80,7 +80,9 @@ function expectEpsilonFromStoredScores(workspace: string, runs: z.infer<typeof A
         const kept = records.flatMap((record, i) => (record.role === role && record.member !== null ? [i] : []));
         return { scores: Float64Array.from(kept, (i) => scores[i]!), labels: Uint8Array.from(kept, (i) => records[i]!.member!) };
       };
-      const expected = epsilonLowerBound({ ...pick('audit'), calibration: run.attack === 'shokri' ? null : pick('calibration') });
+      // Shokri's attack models and QMIA's zero threshold fix the threshold themselves: no calibration split.
+      const ownThreshold = run.attack === 'shokri' || run.attack === 'qmia';
+      const expected = epsilonLowerBound({ ...pick('audit'), calibration: ownThreshold ? null : pick('calibration') });
       expect(run.metrics.epsilon_lb.method, `method of run ${run.id}`).toBe(expected.method);
       expect(run.metrics.epsilon_lb.guesses).toBe(expected.guesses);
       expect(run.metrics.epsilon_lb.value!, `ε of run ${run.id}`).toBeCloseTo(expected.value, 12);

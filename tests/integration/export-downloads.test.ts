@@ -118,7 +118,12 @@ describe('report downloads from the headless host', () => {
       const answer = await get(host, file.download!, { Cookie: cookie });
       expect(answer.status).toBe(200);
       expect(answer.headers['content-disposition']).toBe(`attachment; filename="${file.name}"`);
-      const types = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8', signature: 'application/json; charset=utf-8' };
+      const types = {
+        pdf: 'application/pdf',
+        csv: 'text/csv; charset=utf-8',
+        signature: 'application/json; charset=utf-8',
+        bundle: 'application/x-tar',
+      };
       expect(answer.headers['content-type']).toBe(types[file.kind]);
       expect(answer.headers['x-content-type-options']).toBe('nosniff');
       expect(createHash('sha256').update(answer.body).digest('hex')).toBe(file.sha256);

@@ -17,6 +17,8 @@ run() {
 }
 run metrics metrics_goldens.py
 run classifier classifier.py
+run label-only label_only_reference.py   # target_labels.onnx and goldens/label-only.json from classifier/target.onnx: after classifier
+run qmia-goldens qmia_goldens.py   # phi and regressor goldens from classifier/goldens/parity.json: after classifier
 run clip clip_family.py
 run clip-combined clip_combined.py   # trains on clip/manifest.csv's members: after clip
 run clip-bpe-parity clip_bpe_reference.py   # tests/fixtures/clip-bpe-parity.json from clip-combined/tokenizer.json

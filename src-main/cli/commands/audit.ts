@@ -8,7 +8,7 @@ import { readAuditConfig } from '../../services/audit-config';
 import { readRiskPolicy } from '../../services/policy/policy-file';
 import { judgeRuns } from '../../services/policy/policy-verdict';
 import { DEFAULT_MEMBER_PRIOR } from '../../../src-shared/domain/precision-at-prior';
-import { formatEpsilon } from '../../../src-shared/presentation/privacy-bound-text';
+import { headlineLine } from '../headline-line';
 import { createProgressBar } from '../progress-bar';
 import { verdictTable } from '../verdict-table';
 import type { CliIo } from '../cli-io';
@@ -60,15 +60,7 @@ export async function auditCommand(
     if (options.json) {
       io.out.write(`${JSON.stringify(verdict ? { runs: headlines, verdict } : { runs: headlines }, null, 2)}\n`);
     } else {
-      for (const h of headlines) {
-        const fmt = (v: number | null): string => (v === null ? 'n/a' : v.toFixed(3));
-        const warnings = Object.entries(h.checks)
-          .filter(([, c]) => c.status === 'warn')
-          .map(([kind]) => kind);
-        io.out.write(
-          `run ${h.id} ${h.attack.padEnd(16)} ${h.status.padEnd(10)} AUC ${fmt(h.metrics.auc)} [${fmt(h.metrics.auc_ci[0])}, ${fmt(h.metrics.auc_ci[1])}]  TPR@1%FPR ${fmt(h.metrics.tpr_at_fpr['0.01'])}  ε≥${h.metrics.epsilon_lb ? formatEpsilon(h.metrics.epsilon_lb.value) : 'n/a'}${warnings.length ? `  warnings: ${warnings.join(', ')}` : ''}\n`,
-        );
-      }
+      for (const h of headlines) io.out.write(headlineLine(h));
       if (verdict) io.out.write(verdictTable(verdict));
     }
     // A run that did not finish is a failed audit (1) before it is a failed verdict (3).

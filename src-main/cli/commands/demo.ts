@@ -1,5 +1,6 @@
-// `mia demo` (npm run demo): a fresh workspace, every demo-kit audit config run, then the PDF report and CSVs of all
-// runs written to the output folder and a summary table printed.
+// `mia demo` (npm run demo): a fresh workspace, every demo-kit audit config run (and the CLIP and diffusion suspect-set
+// configs, so the report shows set-level inference), then the PDF report and CSVs of all runs written to the output
+// folder and a summary table printed.
 import fs from 'node:fs';
 import path from 'node:path';
 import { resourcePath } from '../../common/package-root';
@@ -10,17 +11,18 @@ import { exportRuns } from '../../services/reports/export-service';
 import { runHeadline, type RunHeadline } from '../../services/run-headline';
 import { readAuditConfig } from '../../services/audit-config';
 import { formatEpsilon } from '../../../src-shared/presentation/privacy-bound-text';
+import { formatPValue, setInferenceDecisionWords } from '../../../src-shared/presentation/set-inference-text';
 import type { CliIo } from '../cli-io';
 import { createProgressBar } from '../progress-bar';
 
-/** The demo kit's audit configs in a stable order: classifier, CLIP, diffusion, each family's files by name. */
+/** The demo kit's audit and set-inference configs in a stable order: classifier, CLIP, diffusion, each family's files by name. */
 export function demoConfigs(demoDir: string): string[] {
   return ['classifier', 'clip', 'diffusion'].flatMap((family) => {
     const folder = path.join(demoDir, family);
     if (!fs.existsSync(folder)) return [];
     return fs
       .readdirSync(folder)
-      .filter((name) => /^audit.*\.ya?ml$/.test(name))
+      .filter((name) => /^(audit|set-inference).*\.ya?ml$/.test(name))
       .sort()
       .map((name) => path.join(folder, name));
   });
@@ -75,8 +77,13 @@ export async function demoCommand(io: CliIo, options: { outDir: string; demoDir?
       const warnings = Object.entries(h.checks)
         .filter(([, c]) => c.status === 'warn')
         .map(([kind]) => kind);
+      const set = h.metrics.set_inference;
+      // A set-level run has no AUC, TPR or ε: its p-value and decision take their columns.
+      const figures = set
+        ? `  p ${formatPValue(set.p_value)}, ${setInferenceDecisionWords(set.p_value)}`
+        : `${fmt(h.metrics.auc).padStart(7)}${fmt(h.metrics.tpr_at_fpr['0.01']).padStart(9)}${formatEpsilon(h.metrics.epsilon_lb?.value ?? null).padStart(7)}`;
       io.out.write(
-        `${String(h.id).padEnd(5)}${h.attack.padEnd(18)}${h.target.name.slice(0, 32).padEnd(34)}${fmt(h.metrics.auc).padStart(7)}${fmt(h.metrics.tpr_at_fpr['0.01']).padStart(9)}${formatEpsilon(h.metrics.epsilon_lb?.value ?? null).padStart(7)}  ${h.status === 'finished' ? warnings.join(', ') : `${h.status}: ${h.error?.message ?? ''}`}\n`,
+        `${String(h.id).padEnd(5)}${h.attack.padEnd(18)}${h.target.name.slice(0, 32).padEnd(34)}${figures}  ${h.status === 'finished' ? warnings.join(', ') : `${h.status}: ${h.error?.message ?? ''}`}\n`,
       );
     }
     io.out.write(

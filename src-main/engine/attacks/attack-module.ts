@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import type { ModelCallBreakdown, TargetStructure } from '../../../src-shared/domain/model-calls';
 import type { ModelKind } from '../../../src-shared/domain/models';
-import type { DiffusionAccess } from '../../../src-shared/domain/target-access';
+import type { ClassifierAccess, DiffusionAccess } from '../../../src-shared/domain/target-access';
 import type { JobContext } from '../jobs/job-context';
 import type { SeededRandom } from '../random/seeded-random';
 import type { RunRecord } from './run-record';
@@ -23,6 +23,16 @@ export interface AttackNeeds {
    * (target-access.ts).
    */
   readonly diffusionAccess?: readonly DiffusionAccess[];
+  /**
+   * Classifier targets: the access the attack can work through. Absent means the outputs (probabilities or logits)
+   * only; an attack without 'labels' is refused before Start on a label-only target (target-access.ts).
+   */
+  readonly classifierAccess?: readonly ClassifierAccess[];
+  /**
+   * The attack trains a model while it runs with the PyTorch training bridge (qmia's quantile regressor): a run is
+   * refused before Start when no Python with PyTorch is found.
+   */
+  readonly python?: 'required';
 }
 
 export interface AttackResult {
@@ -64,6 +74,8 @@ export interface EstimateCounts {
   readonly references: number;
   readonly shadows: number;
   readonly target: TargetStructure;
+  /** Records of each role in the dataset, for attacks that query the target on other roles too (qmia: population). */
+  readonly roleCounts?: Readonly<Partial<Record<string, number>>>;
 }
 
 export interface AttackModule<Schema extends z.ZodType = z.ZodType, Target = unknown, Models = unknown> {

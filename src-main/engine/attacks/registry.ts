@@ -2,8 +2,11 @@
 // not listed: it is a test over one of these, resolved with its base by run-attack.ts.
 import { MiaError } from '../../common/errors';
 import type { AttackModule } from './attack-module';
+import { labelOnlyAugmentationAttack } from './classifier/label-only-augmentation-attack';
+import { labelOnlyBoundaryAttack } from './classifier/label-only-boundary-attack';
 import { liraAttack } from './classifier/lira-attack';
 import { confidenceAttack, entropyAttack, lossAttack, modifiedEntropyAttack } from './classifier/metric-attacks';
+import { qmiaAttack } from './classifier/qmia-attack';
 import { rmiaAttack } from './classifier/rmia-attack';
 import { shokriAttack } from './classifier/shokri-attack';
 import { aeaAttack } from './clip/aea-attack';
@@ -26,6 +29,9 @@ export const attackModules: readonly AttackModule[] = [
   shokriAttack,
   liraAttack,
   rmiaAttack,
+  qmiaAttack,
+  labelOnlyAugmentationAttack,
+  labelOnlyBoundaryAttack,
   csaAttack,
   aeaAttack,
   wsaAttack,

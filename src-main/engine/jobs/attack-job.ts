@@ -8,6 +8,7 @@ import { findRunAttack, scoredRolesOf } from '../attacks/run-attack';
 import { estimateRunModelCalls } from '../attacks/run-model-calls';
 import { checkTargetAccess } from '../attacks/target-access';
 import type { RunRecord } from '../attacks/run-record';
+import { blindBaselineSample } from '../checks/blind-baseline/baseline-sample';
 import { checkBlindBaseline } from '../checks/blind-baseline/blind-baseline-check';
 import { captionFeatures } from '../checks/blind-baseline/caption-features';
 import { concatFeatures, stackFeatureRows } from '../checks/blind-baseline/feature-matrix';
@@ -51,12 +52,14 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
   const estimate = estimateRunModelCalls(
     attack,
     params,
-    { audited: scored.length, references: task.references.length, shadows: task.shadows.length },
+    { audited: scored.length, references: task.references.length, shadows: task.shadows.length, roleCounts: roleCountsOf(task.records) },
     targetStructureOf(task.target),
     task.nullModel ? targetStructureOf(task.nullModel) : null,
   );
   const progress = createCallProgress(totalModelCalls(estimate), ctx.progress, scored.length);
-  const images = createRecordImages();
+  // A run that calls its models once per record (loss on the target alone) reads each tensor once: caching them
+  // would only hold up to the cache's budget of memory for nothing, which a million-record run cannot spare.
+  const images = totalModelCalls(estimate) <= scored.length ? createRecordImages(0) : createRecordImages();
   const components = createModelComponents(task, {
     threads: sessionThreads,
     signal: ctx.signal,
@@ -109,6 +112,7 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
       random: random.fork('metrics'),
       classOfRecord: attack.family === 'classifier' ? evaluation.classes : null,
       operatingPoint,
+      ...(task.epsilonDelta !== undefined ? { epsilonDelta: task.epsilonDelta } : {}),
     });
     const metricsMs = performance.now() - metricsStarted;
 
@@ -125,14 +129,22 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
     } else {
       checks.push(checkNullModel({ nullModel: null, targetAuc }));
     }
-    ctx.progress('blind baseline', 0, evaluation.records.length, 'records');
-    checks.push(await blindBaseline(evaluation.records, evaluation.labels, images, random, targetAuc));
+    const sample = blindBaselineSample(evaluation.labels, random.fork('blind-baseline-sample'));
+    const baselineRecords = sample ? Array.from(sample, (at) => evaluation.records[at]!) : evaluation.records;
+    const baselineLabels = sample ? Uint8Array.from(sample, (at) => evaluation.labels[at]!) : evaluation.labels;
+    ctx.progress('blind baseline', 0, baselineRecords.length, 'records');
+    checks.push(await blindBaseline(baselineRecords, baselineLabels, images, random, targetAuc));
     const checksMs = performance.now() - checksStarted;
 
     return finished(
       [...metrics.metrics, ...extra],
       checks,
-      nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : [],
+      [
+        ...(nullCalls > 0 ? [`The null-model check made ${nullCalls} further model calls.`] : []),
+        ...(sample
+          ? [`The blind baseline was fitted on a seeded sample of ${sample.length} of the ${evaluation.records.length} audited records.`]
+          : []),
+      ],
       {
         metricsMs,
         checksMs,
@@ -141,6 +153,13 @@ export async function runAttackJob(task: AttackTask, ctx: JobContext): Promise<A
   } finally {
     await runtime.release();
   }
+}
+
+/** Records of each role, as the estimate before Start counts them from the dataset (ui-queries-attacks.ts). */
+function roleCountsOf(records: readonly RunRecord[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of records) counts[record.role] = (counts[record.role] ?? 0) + 1;
+  return counts;
 }
 
 function checkResult(result: AttackResult, scored: readonly RunRecord[], attack: AttackModule): void {

@@ -2,8 +2,9 @@
 // workspace, so the engine never reads the database.
 import { z } from 'zod';
 import { ModelKind } from '../../../src-shared/domain/models';
+import { EpsilonDelta } from '../../../src-shared/domain/privacy-bound';
 import { RemoteModelDescriptor } from '../../../src-shared/domain/remote-models';
-import { RunRecord } from '../attacks/run-record';
+import { RunRecordList } from '../attacks/run-record-list';
 import { ProviderRequest } from '../models/execution-provider-request';
 
 export const ModelSpec = z.object({
@@ -27,7 +28,7 @@ export const AttackTask = z.object({
   params: z.unknown(),
   seed: z.number().int().nonnegative(),
   target: ModelSpec,
-  records: z.array(RunRecord),
+  records: RunRecordList,
   references: z.array(ModelSpec),
   shadows: z.array(ModelSpec),
   nullModel: ModelSpec.nullable(),
@@ -35,6 +36,8 @@ export const AttackTask = z.object({
   remoteCache: z.string().min(1).optional(),
   /** The most infer requests the run may send to servers (responses from the cache are free); none: no limit. */
   queryBudget: z.number().int().positive().optional(),
+  /** δ of the empirical ε lower bound; absent: the default (1e-5). */
+  epsilonDelta: EpsilonDelta.optional(),
   /** The execution provider asked for at Start (setting or $MIA_ENGINE_PROVIDER); absent: the CPU only. */
   executionProvider: ProviderRequest.optional(),
   /**
@@ -43,5 +46,10 @@ export const AttackTask = z.object({
    * never part of what the workspace stores.
    */
   apiKeys: z.record(z.string(), z.string()).optional(),
+  /**
+   * For an attack that trains a model while it runs (needs.python, qmia's quantile regressor): the Python found at
+   * Start to import torch, and the run's own folder in the workspace where what it trains is kept.
+   */
+  trainingBridge: z.object({ python: z.string().min(1), folder: z.string().min(1) }).optional(),
 });
 export type AttackTask = z.infer<typeof AttackTask>;

@@ -3,8 +3,9 @@
 // while they fit a memory budget; past it they are decoded again, keeping memory flat for large datasets.
 import { createPixelLoader, type DecodedPixels } from '../data/load-pixels';
 import { preprocess, type PixelImage } from '../models/preprocess';
-import type { PreprocessSpec } from '../models/preprocess-spec';
+import { imageSize, type PreprocessSpec } from '../models/preprocess-spec';
 import type { RunRecord } from '../attacks/run-record';
+import { timeStage, timeStageAsync } from '../profiling/stage-timer';
 
 export interface RecordImages {
   /** Preprocessed tensors of `records` in order, concatenated, for one preprocessing spec. */
@@ -20,9 +21,10 @@ export interface RecordImages {
  */
 const defaultBudgetBytes = 256 * 1024 * 1024;
 /**
- * Records decoded at once. File reads and sharp's decoding run on libuv's thread pool, so several in flight keep
- * its threads busy (and overlap with a model run on the main thread); bench/decode.ts measured 16 in a rolling
- * pool at about 1.3× the 4-at-a-time lockstep it replaces on the 28×28 demo PNGs.
+ * Records decoded at once. Files are read on the calling thread (image-file.ts), and simple PNGs decode there too;
+ * sharp's decodes (JPEG, WebP, other PNGs) run on libuv's thread pool, so several in flight keep its threads busy.
+ * bench/decode.ts measured 16 in a rolling pool at about 1.3× the 4-at-a-time lockstep it replaced, when every
+ * read still went through the pool.
  */
 const decodeConcurrency = 16;
 
@@ -41,41 +43,59 @@ export function mirrorHorizontally(image: PixelImage): PixelImage {
 
 export function createRecordImages(budgetBytes = defaultBudgetBytes): RecordImages {
   const loader = createPixelLoader();
-  const cache = new Map<string, Float32Array>();
+  /** Tensors by preprocessing (and flip), then by record id: a hit costs one lookup, not a long key string. */
+  const cache = new Map<string, Map<number, Float32Array>>();
   let cachedBytes = 0;
 
-  async function tensorOf(record: RunRecord, spec: PreprocessSpec, specKey: string, flip: boolean): Promise<Float32Array> {
-    const key = `${specKey}|${flip ? 'flip' : 'plain'}|${record.id}`;
-    const hit = cache.get(key);
-    if (hit) return hit;
+  const tableFor = (spec: PreprocessSpec, flip: boolean): Map<number, Float32Array> => {
+    const key = `${flip ? 'flip' : 'plain'}|${JSON.stringify(spec)}`;
+    let table = cache.get(key);
+    if (!table) cache.set(key, (table = new Map()));
+    return table;
+  };
+
+  async function decodeInto(
+    record: RunRecord,
+    spec: PreprocessSpec,
+    flip: boolean,
+    table: Map<number, Float32Array>,
+  ): Promise<Float32Array> {
     const pixels = await loader.load(record);
-    const tensor = preprocess(flip ? mirrorHorizontally(pixels) : pixels, spec);
+    const tensor = timeStage('preprocess', () => preprocess(flip ? mirrorHorizontally(pixels) : pixels, spec));
     if (cachedBytes + tensor.byteLength <= budgetBytes) {
-      cache.set(key, tensor);
+      table.set(record.id, tensor);
       cachedBytes += tensor.byteLength;
     }
     return tensor;
   }
 
   return {
-    async tensors(records, spec, options = {}) {
-      const specKey = JSON.stringify(spec);
-      const flip = options.flip ?? false;
-      const parts: Float32Array[] = new Array(records.length);
-      let next = 0;
-      // A rolling pool: each worker takes the next record as soon as its last one is done.
-      const worker = async (): Promise<void> => {
-        while (next < records.length) {
-          const i = next++;
-          parts[i] = await tensorOf(records[i]!, spec, specKey, flip);
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(decodeConcurrency, records.length) }, worker));
-      const size = parts[0]?.length ?? 0;
-      const out = new Float32Array(size * records.length);
-      parts.forEach((tensor, i) => out.set(tensor, i * size));
-      return out;
-    },
+    tensors: (records, spec, options = {}) =>
+      // Profiled as one stage around the whole pool (its decodes overlap); preprocessing inside is timed apart.
+      timeStageAsync('decode', async () => {
+        const flip = options.flip ?? false;
+        const table = tableFor(spec, flip);
+        const size = imageSize(spec);
+        const out = new Float32Array(size * records.length);
+        // Hits are copied straight into the batch; only misses go through the decode pool. After a run's first
+        // pass (LiRA: 16 of its 17 passes) there are none, so no promise is made per record.
+        const missing: number[] = [];
+        records.forEach((record, i) => {
+          const hit = table.get(record.id);
+          if (hit) out.set(hit, i * size);
+          else missing.push(i);
+        });
+        let next = 0;
+        // A rolling pool: each worker takes the next missing record as soon as its last one is done.
+        const worker = async (): Promise<void> => {
+          while (next < missing.length) {
+            const i = missing[next++]!;
+            out.set(await decodeInto(records[i]!, spec, flip, table), i * size);
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(decodeConcurrency, missing.length) }, worker));
+        return out;
+      }),
     pixels: (record) => loader.load(record),
   };
 }

@@ -4,12 +4,12 @@
 // so ε ≥ ln((1 − δ − FPR)/FNR) and ε ≥ ln((1 − δ − FNR)/FPR) for the true rates at any threshold. The true rates are
 // replaced by one-sided Clopper–Pearson upper bounds FPR⁺ and FNR⁺ (each at 1 − α/2, so both hold together with
 // probability 1 − α), which keeps the bound valid however few the records are.
-import type { EpsilonMethod } from '../../../src-shared/domain/privacy-bound';
+import { DEFAULT_EPSILON_DELTA, type EpsilonMethod } from '../../../src-shared/domain/privacy-bound';
 import { clopperPearsonUpper } from './clopper-pearson';
 import { rankScores, type RankedScores } from './ranked-scores';
 import { countClasses } from './score-inputs';
 
-export const DEFAULT_EPSILON_DELTA = 1e-5;
+export { DEFAULT_EPSILON_DELTA };
 export const DEFAULT_EPSILON_CONFIDENCE = 0.95;
 
 export interface EpsilonLowerBoundInput {

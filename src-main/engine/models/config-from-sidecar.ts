@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MiaError } from '../../common/errors';
 import { parseWith } from '../../common/parse';
+import { isLabelOutput } from './model-compat';
 import { ClassifierConfig, ClipConfig, DiffusionConfig } from './model-config';
 import { fixedDim, type TensorInfo } from './onnx-session';
 import type { ModelSidecar } from './sidecar';
@@ -23,7 +24,9 @@ export function buildClassifierConfig(
 ): ClassifierConfig {
   const outputName = overrides.io?.output ?? sidecar?.output_name;
   const output = model.outputs.find((t) => t.name === outputName) ?? (model.outputs.length === 1 ? model.outputs[0] : undefined);
-  const classesFromModel = output ? fixedDim(output.shape[1]) : null;
+  // A model whose output is the class index says nothing about the class count, and can only ever be label-only.
+  const labelOutput = output !== undefined && isLabelOutput(output);
+  const classesFromModel = output && !labelOutput ? fixedDim(output.shape[1]) : null;
   const sidecarOutput = sidecar?.output === 'logits' || sidecar?.output === 'probabilities' ? sidecar.output : undefined;
   const candidate = {
     kind: 'classifier',
@@ -32,6 +35,7 @@ export function buildClassifierConfig(
     classes: overrides.classes ?? sidecar?.classes ?? classesFromModel ?? undefined,
     classNames: overrides.classNames ?? sidecar?.class_names,
     io: defined({ input: overrides.io?.input ?? sidecar?.input_name, output: outputName }),
+    ...(labelOutput || overrides.labelOnly === true ? { labelOnly: true } : {}),
   };
   return parseWith(ClassifierConfig, candidate, `${what}: classifier configuration`, 'model.bad-config');
 }

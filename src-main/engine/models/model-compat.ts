@@ -67,10 +67,25 @@ export function checkImageInput(input: TensorInfo, spec: PreprocessSpec, file: s
   }
 }
 
-/** A classifier output is [batch, classes]; a fixed class dimension must equal the configured class count. */
+const labelTypes = new Set(['int64', 'int32']);
+
+/**
+ * A classifier whose output is the class index itself (an ArgMax at the end): an integer tensor [batch] or
+ * [batch, 1]. Such a model exposes no probabilities at all, so it is label-only by nature.
+ */
+export function isLabelOutput(output: TensorInfo): boolean {
+  if (!labelTypes.has(output.dtype)) return false;
+  return output.shape.length <= 1 || (output.shape.length === 2 && [1, null].includes(fixedDim(output.shape[1])));
+}
+
+/** A classifier output is [batch, classes] (or the class index itself, [batch] or [batch, 1]); a fixed class dimension must equal the configured class count. */
 export function checkClassifierOutput(output: TensorInfo, classes: number, file: string): void {
+  if (isLabelOutput(output)) return;
   if (!floatTypes.has(output.dtype)) {
-    throw incompatible(file, `output ${formatTensorInfo(output)} is ${output.dtype}; logits or probabilities must be float32 or float64.`);
+    throw incompatible(
+      file,
+      `output ${formatTensorInfo(output)} is ${output.dtype}; logits or probabilities must be float32 or float64, and class indices int64 or int32 of shape [batch] or [batch, 1].`,
+    );
   }
   if (output.shape.length === 0) return;
   if (output.shape.length !== 2) {

@@ -16,6 +16,12 @@ export const ClassifierConfig = z.object({
   classes: z.number().int().min(2),
   classNames: z.array(z.string()).optional(),
   io: z.object({ input: z.string().optional(), output: z.string().optional() }).default({}),
+  /**
+   * Only the arg-max is used, as if the model sat behind an API that returns labels: attacks that need probabilities
+   * or logits are refused. Set at import; always true for a model whose output is the class index (isLabelOutput).
+   * Absent means false, so configs stored before it read back unchanged.
+   */
+  labelOnly: z.boolean().optional(),
 });
 export type ClassifierConfig = z.output<typeof ClassifierConfig>;
 

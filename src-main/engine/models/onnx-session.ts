@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { MiaError } from '../../common/errors';
 import { regularFileSize } from '../../common/regular-file';
+import { timeStageAsync } from '../profiling/stage-timer';
 import type { ExecutionProviderName } from './execution-provider-request';
 import { notOnnxError, resolveExternalData, type ExternalDataFile } from './onnx-external-data';
 
@@ -68,7 +69,7 @@ export async function openOnnxModel(file: string, options: SessionOptions = {}):
     async run(feeds) {
       if (released) throw new MiaError('model.released', `The session for ${absolute} was already closed.`);
       try {
-        return (await session.run(feeds)) as Record<string, ort.Tensor>;
+        return (await timeStageAsync('model', () => session.run(feeds))) as Record<string, ort.Tensor>;
       } catch (error) {
         // Out of memory, a shape the graph cannot take, a failing kernel: the runtime's own words say which.
         const cause = error instanceof Error ? error.message : String(error);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ModelKind } from '../../../src-shared/domain/models';
 import { parseWith } from '../../common/parse';
-import { plainYaml, readConfigText } from '../../common/plain-yaml';
+import { plainYaml } from '../../common/plain-yaml';
+import { readRegularFileSync } from '../../common/regular-file';
 import { attackModules } from '../../engine/attacks/registry';
 import { setInferenceAttackId } from '../../engine/attacks/set-inference/set-inference-attack';
 import { parsePolicyExpression } from './policy-rule';
@@ -51,8 +52,12 @@ export function parseRiskPolicy(raw: unknown, what: string): RiskPolicy {
   return parseWith(RiskPolicy, raw, what, 'config.invalid-policy');
 }
 
+/** A policy is a few rules: far below this. The limit, and refusing FIFOs and devices, keep a path the page named from hanging the backend. */
+const maxPolicyBytes = 1024 * 1024;
+
 export function readRiskPolicy(file: string): RiskPolicy {
   const absolute = path.resolve(file);
   const what = `The policy file ${absolute}`;
-  return parseRiskPolicy(plainYaml(readConfigText(absolute, 'policy file'), what), what);
+  const text = readRegularFileSync(absolute, { domain: 'config', subject: what, maxBytes: maxPolicyBytes }).toString('utf8');
+  return parseRiskPolicy(plainYaml(text, what), what);
 }

@@ -7,6 +7,7 @@
 //   can serve audits of several families; but a verdict in which no rule was measured on any run is a fail.
 // - Runs whose validity checks warned are still judged on their figures; every warning is listed with the verdict so
 //   the reader sees which figures to trust less.
+import type { PolicyVerdict, RuleStatus, VerdictRow } from '../../../src-shared/contract/contract-audit';
 import type { ModelKind } from '../../../src-shared/domain/models';
 import { findRunAttack } from '../../engine/attacks/run-attack';
 import type { RunHeadline } from '../run-headline';
@@ -14,27 +15,9 @@ import type { RiskPolicy, RiskPolicyRule } from './policy-file';
 import { policyMetrics } from './policy-metrics';
 import { satisfies } from './policy-rule';
 
-export type RuleStatus = 'pass' | 'fail' | 'not-measured' | 'not-applicable';
-
-export interface VerdictRow {
-  /** The rule's index in the policy file's `rules`. */
-  index: number;
-  rule: string;
-  scope: { family: ModelKind | null; attack: string | null };
-  optional: boolean;
-  /** null for a rule that applied to no run. */
-  run: number | null;
-  attack: string | null;
-  value: number | null;
-  status: RuleStatus;
-}
-
-export interface Verdict {
-  status: 'pass' | 'fail';
-  policy: string | null;
-  rules: VerdictRow[];
-  warnings: { run: number; check: string; message: string }[];
-}
+// The verdict's shape is the contract's (the UI receives it through `audit.verdicts`), so it is written once.
+export type { RuleStatus, VerdictRow };
+export type Verdict = PolicyVerdict;
 
 /** The part of a run's headline a verdict reads. */
 export type JudgedRun = Pick<RunHeadline, 'id' | 'attack' | 'params' | 'status' | 'metrics' | 'checks'>;

@@ -6,6 +6,7 @@ import { writeFilesAtomically, type PlannedFile } from '../../common/atomic-file
 import { MiaError } from '../../common/errors';
 import { recordExports } from '../../workspace/exports-repo';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
+import type { RiskPolicy } from '../policy/policy-file';
 import { createRunScoresReader } from '../run-report-scores';
 import { withDetachedSignatures } from '../signing/file-signature';
 import { writeMetricsCsv, writeScoresCsv } from './export-csv';
@@ -22,6 +23,10 @@ export interface ExportRequest {
   readonly cover?: ReportCover;
   /** Replace files that already exist (the user confirmed it, or passed `--force`); otherwise `export.file-exists`. */
   readonly force?: boolean;
+  /** A risk policy, already read: the PDF's first page gives its verdict per target; without one it says none was applied. */
+  readonly policy?: RiskPolicy;
+  /** The prior fraction of members the PDF states precision for; default DEFAULT_MEMBER_PRIOR. */
+  readonly memberPrior?: number;
 }
 
 type ExportKind = 'pdf' | 'csv';
@@ -60,7 +65,12 @@ function plannedExportFiles(db: WorkspaceDb, request: ExportRequest): (PlannedFi
   const scoresOf = createRunScoresReader(db);
   if (request.pdf) {
     // Built inside the write, after the targets were checked: an export refused for an existing file costs nothing.
-    const options = { ...(request.title ? { title: request.title } : {}), ...(request.cover ? { cover: request.cover } : {}) };
+    const options = {
+      ...(request.title ? { title: request.title } : {}),
+      ...(request.cover ? { cover: request.cover } : {}),
+      ...(request.policy ? { policy: request.policy } : {}),
+      ...(request.memberPrior !== undefined ? { memberPrior: request.memberPrior } : {}),
+    };
     const report = () => buildAuditReport(db, request.runIds, options, scoresOf);
     files.push({ kind: 'pdf', path: path.resolve(request.pdf), write: (temp) => writePdfReport(report(), temp) });
   }

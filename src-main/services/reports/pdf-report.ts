@@ -1,5 +1,5 @@
-// The PDF report, section by section: cover, executive summary (a verdict per target model), the charts (ROC log–log
-// overlay, score histograms, per-class AUC), the empirical ε lower bound, the most exposed records, methodology (verdict rules, parameters,
+// The PDF report, section by section: cover (with the risk policy's verdict), executive summary (a verdict per target model), the charts (ROC log–log
+// overlay, score histograms, per-class AUC), the empirical ε lower bound, precision at a prior, set-level inference, the most exposed records, methodology (verdict rules, parameters,
 // checks, model identity), limitations, glossary and an environment appendix. Sections flow on from one another
 // (only the cover has a page to itself); each heading keeps its first lines on its page. Each section has its own
 // renderer, and all of them draw through one layout (pdf-layout.ts), so every string goes through `show`
@@ -14,9 +14,11 @@ import { writeGlossary } from './pdf-section-glossary';
 import { writeLimitations } from './pdf-section-limitations';
 import { writeMethodology } from './pdf-section-methodology';
 import { writePerClassAuc } from './pdf-section-per-class-auc';
+import { writePrecisionAtPrior } from './pdf-section-precision-at-prior';
 import { writePrivacyBound } from './pdf-section-privacy-bound';
 import { writeRocOverlay } from './pdf-section-roc-overlay';
 import { writeScoreHistograms } from './pdf-section-score-histograms';
+import { writeSetInference } from './pdf-section-set-inference';
 import { writeTitlePage } from './pdf-section-title-page';
 import { findReportFonts } from './report-fonts';
 import type { AuditReport } from './report-model';
@@ -38,6 +40,8 @@ export async function writePdfReport(report: AuditReport, file: string): Promise
   writeScoreHistograms(layout, report);
   writePerClassAuc(layout, report);
   writePrivacyBound(layout, report);
+  writePrecisionAtPrior(layout, report);
+  writeSetInference(layout, report);
   writeExposedRecords(layout, report);
   writeMethodology(layout, report);
   writeLimitations(layout, report);

@@ -4,6 +4,7 @@
 import { formatCount, formatScore } from '../../../src-shared/presentation/format';
 import { pageMargin, type PdfLayout } from './pdf-layout';
 import type { AuditReport, ReportRun } from './report-model';
+import { isSetLevelRun } from './report-verdict';
 
 const thumbnailSize = 52;
 const thumbnailGap = 10;
@@ -15,7 +16,8 @@ export function writeExposedRecords(layout: PdfLayout, report: AuditReport): voi
   layout.paragraph(
     'The records each attack scores highest: the ones most likely to be identified as training data. Rank #n means n − 1 audited records score strictly higher; tied scores share a rank and are listed by record id, and calibration records are not ranked.',
   );
-  for (const run of report.runs) writeRunRecords(layout, run);
+  // A set-level run ranks no audited records: its result is in its own section.
+  for (const run of report.runs.filter((candidate) => !isSetLevelRun(candidate.details))) writeRunRecords(layout, run);
 }
 
 /** The sentence that says ties, not scores, order the list; null when the listed records all differ. */

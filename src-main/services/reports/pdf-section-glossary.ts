@@ -29,6 +29,18 @@ const glossary: readonly [string, string][] = [
     'One number for the whole ROC: the distance between two bell curves that would be as easy to tell apart as members and non-members are here. 0 is guessing; larger is more leakage.',
   ],
   [
+    'Set-level inference',
+    'A test of a whole suspect collection rather than single records: are its records, as a group, scored more member-like than non-members from the same distribution?',
+  ],
+  [
+    'p-value',
+    'How often a difference at least this large would appear if the suspects had not been trained on. Below 0.01 (1 %), the set is called detected.',
+  ],
+  [
+    'Power curve',
+    'For smaller suspect sets drawn from the audited one, the share that the test would detect: how many records a claim of use needs with that attack.',
+  ],
+  [
     'Confidence interval',
     'The range the figure would likely fall in if the audit were repeated with other records of the same kind; 95 % intervals here.',
   ],

@@ -83,6 +83,12 @@ export function writeMethodology(layout: PdfLayout, report: AuditReport): void {
     const run = target.runs[0]!;
     heading(target.name, 11, 80);
     if (run.targetRemote) writeRemoteTargetIdentity(layout, run.targetRemote);
+    if (run.targetLabelOnly) {
+      paragraph(
+        'Treated as label-only: only the predicted label of each query was read, as from an API that returns labels; attacks that need probabilities or logits were refused.',
+        { size: 9.5 },
+      );
+    }
     for (const file of run.targetFiles) {
       const size = file.bytes === null ? 'missing now' : `${formatCount(file.bytes)} bytes`;
       paragraph(`${file.name} (${file.role}), ${size}`, { size: 9.5 });

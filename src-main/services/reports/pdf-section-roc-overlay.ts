@@ -2,12 +2,16 @@
 import { rocOption } from '../../../src-shared/charts/roc-option';
 import type { PdfLayout } from './pdf-layout';
 import type { AuditReport } from './report-model';
+import { isSetLevelRun } from './report-verdict';
 
 const chartHeight = 380;
 
 export function writeRocOverlay({ heading, paragraph, chart, palette, runShortLabel }: PdfLayout, report: AuditReport): void {
+  // Set-level runs score suspects and references, not members and non-members: they have no ROC.
+  const runs = report.runs.filter((run) => !isSetLevelRun(run.details));
+  if (runs.length === 0) return;
   heading('ROC curves (log–log)', 18, chartHeight + 10);
-  const curves = report.runs.map((run) => ({
+  const curves = runs.map((run) => ({
     name: runShortLabel(run),
     fpr: run.curves.roc.fpr,
     tpr: run.curves.roc.tpr,

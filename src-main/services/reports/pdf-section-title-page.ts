@@ -1,6 +1,8 @@
 // The PDF report's cover page: the title, who it is for and by whom, the scope and date the auditor gave, then what
-// was audited (models, data, number of runs) and which workbench made the report.
+// was audited (models, data, number of runs), the risk policy's verdict (or that none was applied) and which
+// workbench made the report.
 import { pageMargin, type PdfLayout } from './pdf-layout';
+import { writePolicyVerdict } from './pdf-section-policy-verdict';
 import type { AuditReport } from './report-model';
 
 const labelWidth = 90;
@@ -9,7 +11,8 @@ const accent = '#1f4e79';
 export function writeTitlePage(layout: PdfLayout, report: AuditReport): void {
   const { doc, body, bold, width, show, paragraph, usesBuiltInFont } = layout;
   const { cover } = report;
-  doc.y = pageMargin + 140;
+  // A verdict needs the room of its tables: the cover then starts near the top of the page.
+  doc.y = pageMargin + (report.policyVerdicts ? 20 : 140);
   doc.font(body).fontSize(11).fillColor(accent).text(show('MEMBERSHIP INFERENCE AUDIT REPORT'), { width, characterSpacing: 1 });
   doc.moveDown(0.4);
   doc.font(bold).fontSize(26).fillColor('#1b1f24').text(show(cover.title), { width }).moveDown(0.3);
@@ -47,6 +50,8 @@ export function writeTitlePage(layout: PdfLayout, report: AuditReport): void {
     doc.moveDown(0.6);
     doc.x = pageMargin;
   }
+  doc.moveDown(0.4);
+  writePolicyVerdict(layout, report);
 
   doc.y = Math.max(doc.y + 20, doc.page.height - pageMargin - 60);
   paragraph(`Generated ${report.generatedAt} by MIA Workbench ${report.workbenchVersion}.`, { size: 9, colour: '#5b6470' });

@@ -10,6 +10,8 @@ import { MiaError } from '../../common/errors';
 import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRun } from '../../workspace/runs-repo';
 import type { FrontDoor } from '../front-door';
+import { readRiskPolicy } from '../policy/policy-file';
+import { deliverEvidenceBundle } from '../evidence/bundle-delivery';
 import { signatureFileOf } from '../signing/file-signature';
 import { exportRuns, metricsCsvPath, type ExportedFiles } from './export-service';
 
@@ -19,6 +21,11 @@ export interface ReportDeliveryRequest {
   readonly runIds: number[];
   readonly title?: string | undefined;
   readonly cover?: ReportCover | undefined;
+  /** One signed evidence bundle instead of the PDF, CSVs and their signatures. */
+  readonly bundle?: boolean | undefined;
+  /** A risk policy file whose verdict the PDF's first page gives; read before anything is asked or written. */
+  readonly policyPath?: string | undefined;
+  readonly memberPrior?: number | undefined;
 }
 
 /** `mia-report-run-3`, `mia-report-runs-3-4-7`, or `mia-report-12-runs` when the ids would make a long name. */
@@ -53,7 +60,9 @@ export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, reque
     if (run.status !== 'finished')
       throw new MiaError('export.run-not-finished', `Run ${runId} is ${run.status}; only finished runs are exported.`, { runId });
   }
+  const policy = request.policyPath === undefined ? undefined : readRiskPolicy(request.policyPath);
   const baseName = reportBaseName(request.runIds);
+  if (request.bundle) return deliverEvidenceBundle(db, frontDoor, { ...request, baseName, ...(policy ? { policy } : {}) });
   const destination = await frontDoor.chooseExportDestination(`${baseName}.pdf`);
   if (!destination) return { delivery: 'cancelled', files: [] };
   const write = async (pdf: string, force: boolean): Promise<DeliveredFile[]> =>
@@ -65,6 +74,8 @@ export async function deliverReport(db: WorkspaceDb, frontDoor: FrontDoor, reque
         force,
         ...(request.title ? { title: request.title } : {}),
         ...(request.cover ? { cover: request.cover } : {}),
+        ...(policy ? { policy } : {}),
+        ...(request.memberPrior !== undefined ? { memberPrior: request.memberPrior } : {}),
       }),
     );
 

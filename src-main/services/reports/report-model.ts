@@ -1,8 +1,9 @@
 // The one report model behind the PDF and CSV exports (the Compare view reads the same pieces through the
 // contract): for each run its details, curves, most exposed records and provenance, plus the environment.
 import os from 'node:os';
-import type { ExposedRecords, ReportCover, RunCurves, RunDetails } from '../../../src-shared/contract/contract';
+import type { ExposedRecords, ReportCover, RunCurves, RunDetails, TargetVerdict } from '../../../src-shared/contract/contract';
 import type { MetricName } from '../../../src-shared/domain/metric-names';
+import { DEFAULT_MEMBER_PRIOR } from '../../../src-shared/domain/precision-at-prior';
 import { engineVersion } from '../../common/engine-version';
 import { MiaError } from '../../common/errors';
 import { findRunAttack } from '../../engine/attacks/run-attack';
@@ -11,6 +12,8 @@ import type { WorkspaceDb } from '../../workspace/open-workspace';
 import { getRunProvenance } from '../../workspace/runs-repo';
 import { sqliteVersion } from '../../workspace/workspace-facts';
 import { modelFileFacts, type ModelFileFacts } from '../model-files';
+import type { RiskPolicy } from '../policy/policy-file';
+import { verdictsByTarget } from '../policy/target-verdicts';
 import { runCurves } from '../run-report-curves';
 import { exposedRecords } from '../run-report-exposed';
 import { runDetails } from '../run-report';
@@ -33,6 +36,8 @@ export interface ReportRun {
   readonly targetRemote: RemoteTargetFacts | null;
   /** What this run sent to the remote target (its budget and the run log's notes); null for a local target. */
   readonly remoteRun: RemoteRunFacts | null;
+  /** The target was treated as label-only: only its predicted labels were read. */
+  readonly targetLabelOnly?: boolean;
   readonly modelHash: string;
   readonly dataHash: string;
   readonly engineVersion: string;
@@ -59,6 +64,10 @@ export interface AuditReport {
   readonly workbenchVersion: string;
   readonly runs: readonly ReportRun[];
   readonly environment: Record<string, string>;
+  /** The risk policy's verdict per target of the reported runs; null or absent when the export applied no policy. */
+  readonly policyVerdicts?: readonly TargetVerdict[] | null;
+  /** The prior fraction of members the report states precision for; absent: DEFAULT_MEMBER_PRIOR. */
+  readonly memberPrior?: number;
 }
 
 export function metricOf(run: ReportRun, name: MetricName, slice = '') {
@@ -81,7 +90,7 @@ export function runsByTarget(report: AuditReport): { name: string; runs: ReportR
 export function buildAuditReport(
   db: WorkspaceDb,
   runIds: readonly number[],
-  options: { title?: string; cover?: ReportCover; exposedPerRun?: number } = {},
+  options: { title?: string; cover?: ReportCover; exposedPerRun?: number; policy?: RiskPolicy; memberPrior?: number } = {},
   scoresOf: RunScoresReader = createRunScoresReader(db),
 ): AuditReport {
   if (runIds.length === 0) throw new MiaError('export.no-runs', 'Name at least one run to export.');
@@ -117,6 +126,7 @@ export function buildAuditReport(
       targetModelHash: target.sha256,
       targetRemote,
       remoteRun: targetRemote ? remoteRunFacts(targetRemote, details.config, details.log) : null,
+      targetLabelOnly: target.config['labelOnly'] === true,
       modelHash: provenance.modelHash,
       dataHash: provenance.dataHash,
       engineVersion: provenance.engineVersion,
@@ -124,6 +134,7 @@ export function buildAuditReport(
       timings: provenance.timings,
     };
   });
+  const memberPrior = options.memberPrior ?? DEFAULT_MEMBER_PRIOR;
   const generated = new Date();
   const cover = resolveCover(options.cover ?? {}, options.title, generated);
   return {
@@ -133,6 +144,16 @@ export function buildAuditReport(
     workbenchVersion: engineVersion,
     runs,
     environment: environmentFacts(db),
+    // Judged by the one evaluator over the same headlines as `mia audit --policy`, on exactly the reported runs.
+    policyVerdicts: options.policy
+      ? verdictsByTarget(
+          db,
+          options.policy,
+          runs.map((run) => run.details.run),
+          memberPrior,
+        )
+      : null,
+    memberPrior,
   };
 }
 

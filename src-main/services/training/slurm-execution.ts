@@ -25,7 +25,7 @@ import { importSlurmModels } from './slurm-import';
 import { createTaskLogReader, type TaskLogReader } from './slurm-task-logs';
 import { nextTaskState, parseSacct, parseSqueue, readExitFile, taskEnded, taskFailed } from './slurm-status';
 import { appendTrainingLog, publishTrainingJob, type TrainingJob } from './training-execution';
-import { trainingCancelled } from './training-process';
+import { trainingCancelled } from '../../common/training-process';
 
 export interface SlurmExecutionDeps {
   readonly db: WorkspaceDb;

@@ -7,7 +7,7 @@ import type { SlurmTaskState } from '../../../src-shared/domain/training';
 import type { EventBus } from '../event-bus';
 import { taskLogName } from './slurm-batch-script';
 import { appendTrainingLog, type TrainingJob } from './training-execution';
-import { ScriptEvent } from './training-process';
+import { ScriptEvent } from '../../common/training-process';
 
 export interface TaskLogReader {
   /** Reads what each task appended; true when a line reached the job's log. */

@@ -21,7 +21,7 @@ import { slurmStageFolder, stageSlurmJob } from './slurm-staging';
 import { taskFailed } from './slurm-status';
 import type { ResolvedSplitPlan } from './split-plan-files';
 import { appendTrainingLog, publishTrainingJob } from './training-execution';
-import { trainingCancelled } from './training-process';
+import { trainingCancelled } from '../../common/training-process';
 
 export interface SlurmTrainingDeps extends SlurmExecutionDeps {
   readonly engine: EngineClient;

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { RunRecord } from '../../engine/attacks/run-record';
 import type { PreprocessSpec } from '../../engine/models/preprocess-spec';
 import type { EngineClient } from '../../host/engine-client';
-import { trainingCancelled } from './training-process';
+import { trainingCancelled } from '../../common/training-process';
 
 /** Records per engine job: bounds memory on both sides for large pools (512 CIFAR-sized tensors are 6 MiB). */
 const chunkSize = 512;

@@ -15,7 +15,7 @@ import { importModelSet } from '../model-import';
 import type { ResolvedSplitPlan } from './split-plan-files';
 import { writeTrainingTensors } from './training-data';
 import { trainingJobFile } from './training-job-file';
-import { startTrainingProcess, trainingCancelled, type ScriptEvent } from './training-process';
+import { startTrainingProcess, trainingCancelled, type ScriptEvent } from '../../common/training-process';
 
 export { trainingArchitecture } from './training-job-file';
 const logLinesKept = 200;

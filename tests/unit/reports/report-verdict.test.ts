@@ -1,8 +1,9 @@
 // The executive summary's verdicts: each threshold on the 95 % intervals of AUC and TPR at 1 % FPR, validity checks
-// that make a run inconclusive, and a target's verdict resting on its worst counted run.
+// that make a run inconclusive, a target's verdict resting on its worst counted run, and set-level runs kept apart.
 import { describe, expect, it } from 'vitest';
 import type { StoredCheckRow } from '../../../src-shared/contract/contract';
-import { runVerdict, targetVerdict } from '../../../src-main/services/reports/report-verdict';
+import { setInferenceRows } from '../../../src-shared/domain/set-inference';
+import { isSetLevelRun, runVerdict, targetVerdict } from '../../../src-main/services/reports/report-verdict';
 
 interface Figures {
   auc?: [number | null, number | null];
@@ -57,7 +58,7 @@ describe('targetVerdict', () => {
     const flagged = run({ auc: [0.99, 0.98], tpr: [0.9, 0.8], warn: 'blind-baseline' });
     const weak = run({ auc: [0.55, 0.52], tpr: [0.3, 0.005] });
     const strong = run({ auc: [0.8, 0.75], tpr: [0.2, 0.1] });
-    const verdict = targetVerdict([flagged, weak, strong]);
+    const verdict = targetVerdict([flagged, weak, strong])!;
     expect(verdict.kind).toBe('leaks');
     expect(verdict.worst).toBe(strong);
     expect(verdict.leftOut).toEqual([flagged]);
@@ -66,12 +67,49 @@ describe('targetVerdict', () => {
   it('breaks a tie of verdicts by TPR at 1 % FPR', () => {
     const a = run({ auc: [0.8, 0.75], tpr: [0.2, 0.1] });
     const b = run({ auc: [0.7, 0.65], tpr: [0.3, 0.1] });
-    expect(targetVerdict([a, b]).worst).toBe(b);
+    expect(targetVerdict([a, b])!.worst).toBe(b);
   });
 
   it('is inconclusive when every run is', () => {
-    const verdict = targetVerdict([run({ warn: 'blind-baseline' })]);
+    const verdict = targetVerdict([run({ warn: 'blind-baseline' })])!;
     expect(verdict.kind).toBe('inconclusive');
     expect(verdict.leftOut).toHaveLength(1);
+  });
+});
+
+describe('set-level runs', () => {
+  const setLevel = () => ({
+    metrics: setInferenceRows({
+      pValue: 0.3,
+      method: 'exact' as const,
+      u: 10,
+      commonLanguage: 0.55,
+      rankBiserial: 0.1,
+      suspects: 5,
+      references: 8,
+      welch: null,
+      alpha: 0.01,
+      powerDraws: 10,
+      power: [{ size: 5, power: 0.1 }],
+    }),
+    checks: [] as StoredCheckRow[],
+  });
+
+  it('are their own kind, not inconclusive for lacking an AUC', () => {
+    expect(runVerdict(setLevel())).toEqual({ kind: 'set-level', reason: null });
+    expect(isSetLevelRun(setLevel())).toBe(true);
+    expect(isSetLevelRun(run({}))).toBe(false);
+  });
+
+  it('are neither counted in a target verdict nor left out of it as inconclusive', () => {
+    const strong = run({ auc: [0.8, 0.75], tpr: [0.2, 0.1] });
+    const verdict = targetVerdict([setLevel(), strong]);
+    expect(verdict?.kind).toBe('leaks');
+    expect(verdict?.worst).toBe(strong);
+    expect(verdict?.leftOut).toEqual([]);
+  });
+
+  it('give a target with no per-record run no verdict at all', () => {
+    expect(targetVerdict([setLevel()])).toBeNull();
   });
 });

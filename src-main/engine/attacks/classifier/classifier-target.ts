@@ -3,14 +3,30 @@
 import { MiaError } from '../../../common/errors';
 import type { RunRecord } from '../run-record';
 import type { ClassifierOutputs } from './classifier-outputs';
+import type { QuantileRegressorTrainer } from './quantile-regressor';
+
+/** How a model's input tensor is laid out, for attacks that change images in the model's input space. */
+export interface InputLayout {
+  readonly channels: number;
+  readonly height: number;
+  readonly width: number;
+  readonly layout: 'NCHW' | 'NHWC';
+}
 
 export interface ClassifierTarget {
   readonly name: string;
   readonly classes: number;
+  /** Only predicted labels may be read: `outputs` is refused (a label-only mark, or a model that outputs the class index). */
+  readonly labelOnly: boolean;
+  readonly input: InputLayout;
   /** Model calls made so far (one per image per forward pass). */
   readonly modelCalls: number;
   /** Outputs for `records` in order; `flip` mirrors every image horizontally first (LiRA's augmentation). */
   outputs(records: readonly RunRecord[], options?: { flip?: boolean; phase?: string }): Promise<ClassifierOutputs>;
+  /** The records' preprocessed input tensors, concatenated in order (no model call). */
+  inputs(records: readonly RunRecord[]): Promise<Float32Array>;
+  /** The label the model predicts for each of `count` input tensors in `batch` (one model call each). */
+  predictedLabels(batch: Float32Array, count: number, phase: string): Promise<Int32Array>;
 }
 
 export interface TrainedClassifier {
@@ -22,6 +38,8 @@ export interface TrainedClassifier {
 export interface ClassifierModels {
   readonly references: readonly TrainedClassifier[];
   readonly shadows: readonly TrainedClassifier[];
+  /** Trains and opens quantile regressors (qmia); present when the run was given a Python with PyTorch at Start. */
+  readonly quantileRegressors?: QuantileRegressorTrainer;
 }
 
 export function labelsOf(records: readonly RunRecord[], attack: string): Int32Array {

@@ -9,7 +9,8 @@ import { runSetInference } from './set-inference-run';
 
 export const setInferenceAttackId = 'set-inference';
 
-const scoredRoles = ['suspect', 'nonmember-reference'] as const;
+/** The roles of the records a set-inference run scores: the suspect collection and same-distribution non-members. */
+export const setInferenceScoredRoles = ['suspect', 'nonmember-reference'] as const;
 
 export function setInferenceAttackOver(base: AttackModule): AttackModule {
   // The base's own schema fills in its defaults, so the stored configuration says exactly what was run; the default is
@@ -27,8 +28,8 @@ export function setInferenceAttackOver(base: AttackModule): AttackModule {
       'test asks whether the suspects score higher. A small p-value is evidence that the set was trained on; it says ' +
       'nothing about any single record.',
     params,
-    needs: { ...base.needs, roles: [...new Set([...(base.needs.roles ?? []), ...scoredRoles])] },
-    setLevel: { scoredRoles },
+    needs: { ...base.needs, roles: [...new Set([...(base.needs.roles ?? []), ...setInferenceScoredRoles])] },
+    setLevel: { scoredRoles: setInferenceScoredRoles },
     estimateModelCalls: (p: z.output<typeof params>, counts) => base.estimateModelCalls(p.baseParams, counts),
     async run(ctx: AttackContext<z.output<typeof params>, unknown, unknown>) {
       const outcome = await runSetInference({ ...ctx, params: ctx.params as SetInferenceParams });

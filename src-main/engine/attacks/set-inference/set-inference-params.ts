@@ -9,13 +9,19 @@ export const SetInferenceParams = z.strictObject({
   /** The base attack's parameters, parsed by its own schema. */
   baseParams: z.record(z.string(), z.unknown()).default({}),
   /** Significance level of the power curve. */
-  alpha: z.number().gt(0).lt(1).default(0.01),
+  alpha: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(0.01)
+    .describe('Significance level of the power curve: a subset counts as detected when its p-value is below it.'),
   /** Seeded subsamples per set size of the power curve. */
-  powerDraws: z.number().int().min(1).max(10_000).default(200),
+  powerDraws: z.number().int().min(1).max(10_000).default(200).describe('Seeded subsets of the suspects drawn per set size.'),
   powerSizes: z
     .array(z.number().int().positive())
     .min(1)
     .max(20)
-    .default([...defaultPowerSizes]),
+    .default([...defaultPowerSizes])
+    .describe('Suspect-set sizes of the power curve; sizes above the number of suspects are left out.'),
 });
 export type SetInferenceParams = z.output<typeof SetInferenceParams>;

@@ -7,6 +7,7 @@ import type { AttackTask, ModelSpec } from '../attack-task';
 import { classifierTarget } from '../classifier-targets';
 import { releaseAll, type FamilyRuntime, type OpenerOptions } from '../family-runtime';
 import { openAdapted } from '../model-components';
+import { createQuantileRegressorTrainer } from '../quantile-regressor-trainer';
 
 export async function openClassifierRuntime(task: AttackTask, options: OpenerOptions): Promise<FamilyRuntime> {
   const opened: ClassifierAdapter[] = [];
@@ -33,6 +34,16 @@ export async function openClassifierRuntime(task: AttackTask, options: OpenerOpt
     const models: ClassifierModels = {
       references: await trained(task.references, 'reference'),
       shadows: await trained(task.shadows, 'shadow'),
+      // The regressor sees images as the target does, whichever model (target or null model) scored them.
+      ...(task.trainingBridge
+        ? {
+            quantileRegressors: createQuantileRegressorTrainer({
+              ...task.trainingBridge,
+              preprocess: ClassifierConfig.parse(task.target.config).preprocess,
+              images: options.images,
+            }),
+          }
+        : {}),
     };
     const nullTarget = task.nullModel ? await open(task.nullModel) : null;
     return { target, models, nullTarget, release: () => releaseAll(opened) };

@@ -77,9 +77,9 @@ describe('attacks a target cannot serve', () => {
   it('reads how each target is reached: the variation API through its API, a local or KServe denoiser through the denoiser', async () => {
     const models = useModelsStore();
     await models.refresh();
-    expect(await models.diffusionAccessOfModel(variationId)).toBe('image-variation');
-    expect(await models.diffusionAccessOfModel(kserveId)).toBe('denoiser');
-    expect(await models.diffusionAccessOfModel(localId)).toBe('denoiser');
+    expect(await models.targetAccessOfModel(variationId)).toBe('image-variation');
+    expect(await models.targetAccessOfModel(kserveId)).toBe('denoiser');
+    expect(await models.targetAccessOfModel(localId)).toBe('denoiser');
     // A local model is answered from the list, without asking for its details.
     expect(models.details[localId]).toBeUndefined();
   });

@@ -1,9 +1,10 @@
-// Runs the bundled training script as a child process and turns its stdout (one JSON event per line) into typed
-// events. The process is the unit of cancellation: killing it stops training at once, and a model file with its
-// final name exists only once the script has renamed a complete export into place.
+// Runs a bundled training recipe (resources/training/) as a child process and turns its stdout (one JSON event per
+// line) into typed events. The process is the unit of cancellation: killing it stops training at once, and a model
+// file with its final name exists only once the script has renamed a complete export into place. It lives in common/
+// because both the training service and the engine host (qmia's quantile regressor) run recipes.
 import { spawn } from 'node:child_process';
 import { z } from 'zod';
-import { MiaError } from '../../common/errors';
+import { MiaError } from './errors';
 
 export const ScriptEvent = z.discriminatedUnion('event', [
   z.object({ event: z.literal('start'), models: z.number().int().nonnegative(), torch: z.string() }),
