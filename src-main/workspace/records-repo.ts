@@ -1,4 +1,5 @@
 // Record rows: what attacks read (by role, without thumbnails), the UI grid's pages and counts, and thumbnails.
+import { createStringInterner } from '../common/string-interner';
 import path from 'node:path';
 import { DatasetSourceKind, RecordPageQuery, RecordRole } from '../../src-shared/domain/records';
 import { MiaError } from '../common/errors';
@@ -64,13 +65,7 @@ export function eachRecordForAttack(db: WorkspaceDb, datasetId: number, roles: r
 }
 
 function* attackRecordsOf(rows: IterableIterator<RecordRow>): Generator<AttackRecord> {
-  const shared = new Map<string, string>();
-  const share = <T extends string>(value: T): T => {
-    const known = shared.get(value) as T | undefined;
-    if (known !== undefined) return known;
-    shared.set(value, value);
-    return value;
-  };
+  const share = createStringInterner();
   for (const row of rows) yield toAttackRecord(row, share);
 }
 
