@@ -5,6 +5,7 @@ import { MiaError } from '../common/errors';
 import { describeIssues } from '../common/parse';
 import { isResultOf, type EngineResult, type EngineResultOf, type EngineTask } from '../engine/jobs/engine-task';
 import { HostMessage, ResultEnvelope, type HostConnection, type SpawnHost } from './protocol';
+import { taskMessages } from './record-chunks';
 
 export interface JobHandlers {
   onProgress?(progress: { phase: string; done: number; total: number; unit: string }): void;
@@ -102,7 +103,9 @@ export function createEngineClient(spawnHost: SpawnHost): EngineClient {
         });
       });
       try {
-        ensureHost().send({ type: 'start', jobId, task });
+        // An attack task's records follow it in chunks, so that no one message holds them all (record-chunks.ts).
+        const connection = ensureHost();
+        for (const message of taskMessages(jobId, task)) connection.send(message);
       } catch (error) {
         const job = jobs.get(jobId);
         jobs.delete(jobId);

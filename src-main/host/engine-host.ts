@@ -3,9 +3,11 @@
 // or Node's child_process IPC. The engine code is the same either way.
 import { toErrorPayload } from '../common/errors';
 import { parseWith } from '../common/parse';
+import type { EngineTask } from '../engine/jobs/engine-task';
 import { runTask } from '../engine/jobs/run-task';
 import { watchParent } from './parent-watch';
 import { ParentMessage, StartEnvelope, type HostMessage } from './protocol';
+import { createRecordAssembler } from './record-chunks';
 
 interface ParentChannel {
   send(message: HostMessage): void;
@@ -50,25 +52,13 @@ function connectToParent(): ParentChannel {
 const cancelledPayload = { code: 'job.cancelled', message: 'The run was cancelled before it finished.' };
 const parent = connectToParent();
 const running = new Map<string, AbortController>();
+// Attack tasks announced with a record count, waiting for their records (record-chunks.ts).
+const assembler = createRecordAssembler();
 
 // Nobody is left to receive a result, and the workspace is written only by the parent: stop at once.
 watchParent(() => process.exit(0));
 
-parent.onMessage((raw) => {
-  let message: ParentMessage;
-  try {
-    message = parseWith(ParentMessage, raw, 'Engine task', 'engine.bad-task');
-  } catch (error) {
-    // A start whose task does not fit is refused for its job; anything else malformed has no job to answer.
-    const envelope = StartEnvelope.safeParse(raw);
-    if (envelope.success) parent.send({ type: 'error', jobId: envelope.data.jobId, error: toErrorPayload(error) });
-    return;
-  }
-  if (message.type === 'cancel') {
-    running.get(message.jobId)?.abort();
-    return;
-  }
-  const { jobId, task } = message;
+function startJob(jobId: string, task: EngineTask): void {
   const controller = new AbortController();
   running.set(jobId, controller);
   runTask(task, {
@@ -84,6 +74,39 @@ parent.onMessage((raw) => {
       parent.send({ type: 'error', jobId, error: controller.signal.aborted ? cancelledPayload : toErrorPayload(error) }),
     )
     .finally(() => running.delete(jobId));
+}
+
+parent.onMessage((raw) => {
+  let message: ParentMessage;
+  try {
+    message = parseWith(ParentMessage, raw, 'Engine task', 'engine.bad-task');
+  } catch (error) {
+    // A start or chunk that does not fit is refused for its job; anything else malformed has no job to answer.
+    const envelope = StartEnvelope.safeParse(raw);
+    if (envelope.success) {
+      assembler.drop(envelope.data.jobId);
+      parent.send({ type: 'error', jobId: envelope.data.jobId, error: toErrorPayload(error) });
+    }
+    return;
+  }
+  if (message.type === 'cancel') {
+    if (assembler.drop(message.jobId)) parent.send({ type: 'error', jobId: message.jobId, error: cancelledPayload });
+    else running.get(message.jobId)?.abort();
+    return;
+  }
+  const { jobId } = message;
+  try {
+    if (message.type === 'records') {
+      const task = assembler.add(jobId, message.records, message.last);
+      if (task) startJob(jobId, task);
+    } else if (message.recordCount !== undefined) {
+      assembler.announce(jobId, message.task, message.recordCount);
+    } else {
+      startJob(jobId, message.task);
+    }
+  } catch (error) {
+    parent.send({ type: 'error', jobId, error: toErrorPayload(error) });
+  }
 });
 
 parent.send({ type: 'ready', pid: process.pid });

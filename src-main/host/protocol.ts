@@ -2,21 +2,34 @@
 // receiving end parses it. Tasks and results are the engine's own typed schemas (engine/jobs/engine-task.ts).
 import { z } from 'zod';
 import { ErrorPayload } from '../../src-shared/domain/runs';
+import { RunRecordList } from '../engine/attacks/run-record-list';
 import { EngineResult, EngineTask } from '../engine/jobs/engine-task';
 
 const JobId = z.string().min(1);
 
 export const ParentMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('start'), jobId: JobId, task: EngineTask }),
+  z.object({
+    type: z.literal('start'),
+    jobId: JobId,
+    task: EngineTask,
+    /**
+     * Set when an attack task's records follow in `records` messages (record-chunks.ts) rather than inside the task:
+     * how many there will be. The host runs the task once the last chunk has brought exactly this many.
+     */
+    recordCount: z.number().int().nonnegative().optional(),
+  }),
+  /** One chunk of an announced task's records, each checked as it arrives; `last` marks the final chunk. */
+  z.object({ type: z.literal('records'), jobId: JobId, records: RunRecordList, last: z.boolean() }),
   z.object({ type: z.literal('cancel'), jobId: JobId }),
 ]);
 export type ParentMessage = z.infer<typeof ParentMessage>;
 
 /**
- * Just enough of a start message to answer it. A start whose task does not fit EngineTask is still answered, with
- * an engine.bad-task error for its job, rather than dropped (its job would wait for ever).
+ * Just enough of a start or records message to answer it. A start whose task does not fit EngineTask, or a chunk
+ * whose records do not fit RunRecord, is still answered, with an engine.bad-task error for its job, rather than
+ * dropped (its job would wait for ever).
  */
-export const StartEnvelope = z.object({ type: z.literal('start'), jobId: JobId });
+export const StartEnvelope = z.object({ type: z.enum(['start', 'records']), jobId: JobId });
 
 export const HostMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready'), pid: z.number().int() }),
