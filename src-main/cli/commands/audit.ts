@@ -1,5 +1,6 @@
 // `mia audit --config FILE [--policy FILE] [--prior FRACTION] [--workspace FILE] [--json]`: a batch audit from a config file, judged
 // against a risk policy when one is given.
+import { parsePriorOption } from '../prior-option';
 import { forkHostSpawner } from '../../host/fork-host';
 import { createBackend } from '../../services/backend';
 import { runAudit } from '../../services/audit-service';
@@ -21,13 +22,12 @@ export async function auditCommand(
     io.err.write('mia audit needs --config FILE (a YAML or JSON audit config).\n');
     return 2;
   }
-  const prior = options.prior === undefined ? DEFAULT_MEMBER_PRIOR : Number(options.prior);
-  if (!(prior > 0 && prior < 1)) {
-    io.err.write(
-      `mia audit --prior takes the fraction of members in the population, a number between 0 and 1 exclusive (e.g. 0.01); got "${options.prior}".\n`,
-    );
+  const priorOption = parsePriorOption('audit', options.prior);
+  if (!priorOption.ok) {
+    io.err.write(priorOption.message);
     return 2;
   }
+  const prior = priorOption.prior ?? DEFAULT_MEMBER_PRIOR;
   // The policy is read first: a bad one is refused (exit 2) before any import or run starts.
   const policy = options.policy === undefined ? null : readRiskPolicy(options.policy);
   const { config, baseDir } = readAuditConfig(options.config);

@@ -2,7 +2,8 @@
 // same report and CSVs as the app's export (or one signed evidence bundle holding them), all files or none; an
 // existing file is replaced only with --force. The cover options are checked with the contract's own schema
 // (ReportCover), so the limits are the app's.
-import { MemberPrior, ReportCover } from '../../../src-shared/contract/contract';
+import { parsePriorOption } from '../prior-option';
+import { ReportCover } from '../../../src-shared/contract/contract';
 import { readRiskPolicy } from '../../services/policy/policy-file';
 import { openWorkspace } from '../../workspace/open-workspace';
 import { exportRuns } from '../../services/reports/export-service';
@@ -45,11 +46,9 @@ export async function exportCommand(
     io.err.write(`--${String(issue.path[0] ?? 'cover')} ${issue.message}.\n`);
     return 2;
   }
-  const prior = options.prior === undefined ? undefined : MemberPrior.safeParse(Number(options.prior));
-  if (prior && !prior.success) {
-    io.err.write(
-      `--prior takes the fraction of members in the population, between 0 and 1 exclusive (1 % is 0.01); got "${options.prior}".\n`,
-    );
+  const prior = parsePriorOption('export', options.prior);
+  if (!prior.ok) {
+    io.err.write(prior.message);
     return 2;
   }
   // Read before the workspace is opened: a bad policy is refused (exit 2) before any file is written.
@@ -64,7 +63,7 @@ export async function exportCommand(
         ...(options.title ? { title: options.title } : {}),
         cover: cover.data,
         ...(policy ? { policy } : {}),
-        ...(prior ? { memberPrior: prior.data } : {}),
+        ...(prior.prior !== undefined ? { memberPrior: prior.prior } : {}),
       });
       io.out.write(`BUNDLE ${bundle.file} (${bundle.entries.length + 2} entries, signed by key ${bundle.signer.fingerprint})\n`);
       if (!options.pdf && !options.csv) return 0;
@@ -77,7 +76,7 @@ export async function exportCommand(
       ...(options.title ? { title: options.title } : {}),
       cover: cover.data,
       ...(policy ? { policy } : {}),
-      ...(prior ? { memberPrior: prior.data } : {}),
+      ...(prior.prior !== undefined ? { memberPrior: prior.prior } : {}),
     });
     for (const file of files) io.out.write(`${file.kind.toUpperCase()} ${file.path}\n`);
     return 0;
